@@ -1,0 +1,493 @@
+/**
+ * What does a warehouse column mean? Hightouch syncs Accounts, Users and Events with whatever
+ * column names the customer's warehouse happens to use, and the product has to build views
+ * without asking anyone to configure a mapping. This module guesses a column's value type from
+ * sample values and its business meaning from its name.
+ *
+ * Pure and dependency-free on purpose: it runs at ingest time, in tests and in scripts alike.
+ */
+
+export type FieldType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME' | 'EMAIL' | 'URL' | 'MIXED';
+export type ObjectKind = 'ACCOUNT' | 'USER' | 'EVENT';
+
+export const SEMANTIC_TYPES = [
+  'COMPANY_NAME',
+  'DOMAIN',
+  'WEBSITE',
+  'EMAIL',
+  'PHONE',
+  'FULL_NAME',
+  'FIRST_NAME',
+  'LAST_NAME',
+  'JOB_TITLE',
+  'ROLE',
+  'SEATS',
+  'EMPLOYEE_COUNT',
+  'REGION',
+  'COUNTRY',
+  'STATE',
+  'CITY',
+  'TIMEZONE',
+  'PLAN',
+  'MRR',
+  'ARR',
+  'REVENUE',
+  'INDUSTRY',
+  'CREATED_AT',
+  'UPDATED_AT',
+  'LAST_SEEN_AT',
+  'RENEWAL_DATE',
+  'TRIAL_ENDS_AT',
+  'OWNER',
+  'LIFECYCLE_STAGE',
+  'HEALTH_SCORE',
+  'ACCOUNT_ID',
+  'USER_ID',
+] as const;
+export type SemanticType = (typeof SEMANTIC_TYPES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Value types
+// ---------------------------------------------------------------------------------------------
+
+/** Canonical numbers only: a leading zero ("02139", "007") means an identifier or a code, not a quantity. */
+const NUMERIC = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * ISO-8601 calendar date, optionally with a time and offset. A space instead of "T" is accepted
+ * because that is how Snowflake, BigQuery and Postgres print timestamps when cast to text.
+ * Groups: year, month, day, hour, minute, second, offset hour, offset minute.
+ */
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:[Zz]|[+-](\d{2})(?::?(\d{2}))?)?)?$/;
+
+/** Pragmatic RFC 5322 subset: what real mailboxes look like, without quoted local parts or IP literals. */
+const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+/** A mail domain needs a real TLD: "ada@localhost" is not a customer's e-mail. */
+const EMAIL_DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+
+/** http(s) only: other schemes (mailto:, ftp:, s3:) are not something we can link a user to. */
+const HTTP_URL =
+  /^https?:\/\/(?:[^\s/?#@]+@)?(?:\[[0-9a-f:.]+\]|(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)*[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)(?::\d{1,5})?(?:[/?#]\S*)?$/iu;
+
+/** Nothing we recognise is this long (URLs in practice stay under 2k); it also bounds regex work on blobs. */
+const MAX_PATTERN_LENGTH = 2048;
+
+/**
+ * Type of one already-normalized JSON value; null means "no information".
+ *
+ * Decisions beyond the obvious:
+ * - NaN/±Infinity (and numeric strings that overflow, like "1e999") carry no usable measurement;
+ *   non-finite numbers are null so one bad sample cannot turn a numeric column into MIXED,
+ *   overflowing strings are STRING because they are not representable as a NUMBER.
+ * - Strings are trimmed first (CHAR padding, CSV exports); "" and whitespace-only strings are null,
+ *   since warehouses routinely use them for "missing".
+ * - Date instances (not JSON, but handy from drivers) are DATETIME; other objects/arrays are STRING.
+ */
+export function inferValueType(value: unknown): FieldType | null {
+  switch (typeof value) {
+    case 'undefined':
+      return null;
+    case 'number':
+      return Number.isFinite(value) ? 'NUMBER' : null;
+    case 'bigint':
+      return 'NUMBER';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'string':
+      return inferStringType(value);
+    default:
+      if (value === null) return null;
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : 'DATETIME';
+      return 'STRING';
+  }
+}
+
+function inferStringType(raw: string): FieldType | null {
+  const s = raw.trim();
+  if (s === '') return null;
+  if (s.length > MAX_PATTERN_LENGTH) return 'STRING';
+  const lower = s.toLowerCase();
+  if (lower === 'true' || lower === 'false') return 'BOOLEAN';
+  if (NUMERIC.test(s)) return Number.isFinite(Number(s)) ? 'NUMBER' : 'STRING';
+  if (isIsoDateTime(s)) return 'DATETIME';
+  if (isEmail(s)) return 'EMAIL';
+  if (HTTP_URL.test(s)) return 'URL';
+  return 'STRING';
+}
+
+function isIsoDateTime(s: string): boolean {
+  const m = ISO_DATETIME.exec(s);
+  if (!m) return false;
+  const part = (i: number): number => Number(m[i] ?? 0);
+  const month = part(2);
+  const day = part(3);
+  // The shape alone would accept 2023-02-29 or 24:61; those are typos or sentinels, not timestamps.
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(part(1), month) &&
+    part(4) <= 23 &&
+    part(5) <= 59 &&
+    part(6) <= 59 &&
+    part(7) <= 23 &&
+    part(8) <= 59
+  );
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function isEmail(s: string): boolean {
+  if (s.length > 254) return false;
+  const at = s.lastIndexOf('@');
+  const local = s.slice(0, at);
+  return at > 0 && local.length <= 64 && EMAIL_LOCAL.test(local) && EMAIL_DOMAIN.test(s.slice(at + 1));
+}
+
+/** EMAIL and URL are refinements of STRING; the rest are unrelated to each other. */
+const TEXTUAL: ReadonlySet<FieldType> = new Set<FieldType>(['STRING', 'EMAIL', 'URL']);
+
+/**
+ * Join of two observations in the lattice  EMAIL, URL ≤ STRING ≤ MIXED  and  NUMBER, BOOLEAN, DATETIME ≤ MIXED.
+ * EMAIL + URL gives STRING (not MIXED): both are still text, and it is what keeps the merge
+ * associative — otherwise (EMAIL+URL)+STRING = MIXED but EMAIL+(URL+STRING) = STRING, and a
+ * column's type would depend on sample order.
+ */
+export function mergeTypes(a: FieldType | null, b: FieldType | null): FieldType | null {
+  if (a === null) return b;
+  if (b === null || a === b) return a;
+  if (TEXTUAL.has(a) && TEXTUAL.has(b)) return 'STRING';
+  return 'MIXED';
+}
+
+/** Fold of inferValueType + mergeTypes; null when no sample carries information. */
+export function inferType(values: readonly unknown[]): FieldType | null {
+  let type: FieldType | null = null;
+  for (const value of values) {
+    type = mergeTypes(type, inferValueType(value));
+    if (type === 'MIXED') break; // absorbing: nothing later can change it
+  }
+  return type;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys: tokens and labels
+// ---------------------------------------------------------------------------------------------
+
+function splitWords(key: string): string[] {
+  return key
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2') // camelCase -> camel Case (digits stay attached: "B2B", "30d")
+    .replace(/(\p{Lu}+)(\p{Lu}\p{Ll})/gu, '$1 $2') // HTTPStatus -> HTTP Status
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0);
+}
+
+/** Lower-case words of a key: snake_case, camelCase, kebab-case, dots, spaces and punctuation all split. */
+export function keyTokens(key: string): string[] {
+  return splitWords(key).map((word) => word.toLowerCase());
+}
+
+/**
+ * Words that read wrong in Title Case. The brief's list plus AE, FTE, LTV and TZ, which our own
+ * semantic rules recognise and which would otherwise render as "Ae Email" or "Ltv".
+ */
+const ACRONYMS: ReadonlySet<string> = new Set([
+  'id',
+  'arr',
+  'mrr',
+  'url',
+  'csm',
+  'hq',
+  'usd',
+  'nps',
+  'arpu',
+  'sla',
+  'crm',
+  'utm',
+  'api',
+  'ip',
+  'sso',
+  'b2b',
+  'ae',
+  'fte',
+  'ltv',
+  'tz',
+]);
+
+const capitalizeFirstLetter = (s: string): string => s.replace(/\p{L}/u, (c) => c.toUpperCase());
+
+/** Human label for a column key, e.g. acct_seat_count -> "Acct Seat Count", "ARR (USD)" -> "ARR (USD)". */
+export function humanLabel(key: string): string {
+  const text = key.trim().replace(/\s+/g, ' ');
+  if (/[ ()]/.test(text)) {
+    // Somebody already wrote a label (a BI alias like "ARR (USD)" or "Number of seats"): keep their
+    // wording and casing, only fix acronyms and the first letter.
+    const fixed = text.replace(/[\p{L}\p{N}]+/gu, (w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w));
+    return capitalizeFirstLetter(fixed);
+  }
+  const words = keyTokens(text);
+  if (words.length === 0) return text;
+  // Lower-casing first is deliberate: Snowflake upper-cases identifiers, and "ACCOUNT_NAME" should read "Account Name".
+  return words.map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w.charAt(0).toUpperCase() + w.slice(1))).join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Semantic rules
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How matching works, and why:
+ * - A key matches on whole tokens, so "seasonality", "planet" and "arrival_date" cannot hit SEATS,
+ *   PLAN or ARR. Phrases are compared as concatenated runs of tokens, so "first name" also matches
+ *   "firstname", "FirstName" and "first_name", and "sign up" matches "signup".
+ * - `tail` phrases must END the key (anything may precede them): in English compounds the last
+ *   word is the head, so "acct_seat_count" is a seat count while "paid_seats_ratio",
+ *   "seat_price" and "created_count" are not seats or creation times.
+ * - `exact` phrases must be the whole key; used for words too generic to trust with a prefix
+ *   ("tier", "status", "name", "id", "title").
+ * - After the phrase, only words in `suffixes` (plus COMMON_SUFFIXES) may follow; they refine the
+ *   representation, not the meaning ("country_code", "arr_usd", "created_at", "owner_email").
+ * - `types` lists accepted inferred types; an unknown type (null) never vetoes a name.
+ * - Rules are tried in order and the first match wins, so more specific meanings come first.
+ */
+interface Rule {
+  readonly semantic: SemanticType;
+  readonly types: readonly FieldType[];
+  readonly tail?: readonly string[];
+  readonly exact?: readonly string[];
+  readonly suffixes?: readonly string[];
+  readonly objects?: readonly ObjectKind[];
+  /** Any of these tokens anywhere in the key rules this meaning out. */
+  readonly unless?: readonly string[];
+}
+
+const COMMON_SUFFIXES = ['name', 'code', 'iso', 'iso2', 'iso3', 'abbr', 'abbreviation', 'label'];
+const TIME_SUFFIXES = ['at', 'date', 'time', 'ts', 'timestamp', 'datetime', 'on', 'utc', 'dt'];
+const COUNT_SUFFIXES = ['count', 'total', 'qty', 'quantity'];
+const MONEY_SUFFIXES = ['usd', 'eur', 'gbp', 'cad', 'aud', 'amount', 'cents', 'value', 'total'];
+/** Words naming the account's owner on our customer's side: an owner's e-mail is not the contact's e-mail. */
+const OWNER_WORDS = ['owner', 'manager', 'csm', 'ae', 'rep', 'executive', 'sdr', 'bdr'];
+/** A per-unit or averaged figure is a different metric than the quantity itself ("arr_per_seat", "avg_seats"). */
+const DERIVED_WORDS = ['per', 'avg', 'average', 'median'];
+
+const TEXT: readonly FieldType[] = ['STRING'];
+const NUM: readonly FieldType[] = ['NUMBER'];
+const TIME: readonly FieldType[] = ['DATETIME'];
+// Ids come as strings, numbers, or both across sources, and some products key users by e-mail.
+const ID: readonly FieldType[] = ['STRING', 'NUMBER', 'EMAIL', 'MIXED'];
+
+const RULES: readonly Rule[] = [
+  // Ids first: "company_id", "org_id" must not fall through to the company-name rule. "owner_user_id"
+  // identifies the rep, not this user; "parent_account_id" is another account.
+  { semantic: 'ACCOUNT_ID', types: ID, exact: ['id'], objects: ['ACCOUNT'] },
+  { semantic: 'USER_ID', types: ID, exact: ['id'], objects: ['USER'] },
+  {
+    semantic: 'ACCOUNT_ID',
+    types: ID,
+    unless: [...OWNER_WORDS, 'parent'],
+    tail: ['account id', 'acct id', 'company id', 'org id', 'organization id', 'organisation id', 'customer id', 'tenant id'],
+  },
+  {
+    semantic: 'USER_ID',
+    types: ID,
+    unless: [...OWNER_WORDS, 'parent'],
+    tail: ['user id', 'uid', 'member id', 'contact id', 'person id'],
+  },
+
+  // Owner before e-mail and company name: "csm_email", "account_owner", "account_manager".
+  {
+    semantic: 'OWNER',
+    types: ['STRING', 'EMAIL'],
+    suffixes: ['email', 'address'],
+    tail: ['owner', 'account manager', 'account executive', 'success manager', 'csm', 'ae', 'rep', 'sdr', 'bdr'],
+  },
+  // A bare "manager" on an account is its account manager; on a user it is their boss.
+  { semantic: 'OWNER', types: ['STRING', 'EMAIL'], suffixes: ['email'], exact: ['manager'], objects: ['ACCOUNT'] },
+
+  // Domain before e-mail and website: "email_domain", "website_domain" are domains.
+  { semantic: 'DOMAIN', types: ['STRING', 'URL'], tail: ['domain'] },
+  { semantic: 'WEBSITE', types: ['URL', 'STRING'], suffixes: ['url', 'link'], tail: ['website', 'homepage', 'company url'] },
+  // A bare "url" is only the company's site on an account; on events it is the page, on users an avatar or profile.
+  { semantic: 'WEBSITE', types: ['URL'], exact: ['url'], objects: ['ACCOUNT'] },
+  { semantic: 'EMAIL', types: ['EMAIL', 'STRING'], suffixes: ['address', 'addr'], tail: ['email'], unless: OWNER_WORDS },
+  // "mobile"/"cell" alone only: "mobile_sessions" is a usage metric.
+  {
+    semantic: 'PHONE',
+    types: ['STRING', 'NUMBER'],
+    suffixes: ['number', 'no'],
+    tail: ['phone', 'telephone', 'mobile number', 'cell number'],
+    exact: ['mobile', 'cell', 'tel'],
+  },
+
+  { semantic: 'FIRST_NAME', types: TEXT, tail: ['first name', 'given name', 'fname', 'forename'] },
+  { semantic: 'LAST_NAME', types: TEXT, tail: ['last name', 'surname', 'family name', 'lname'] },
+  // "name"/"display_name" mean the company on an account and the person on a user; on an event, neither.
+  { semantic: 'COMPANY_NAME', types: TEXT, exact: ['name', 'display name'], objects: ['ACCOUNT'] },
+  { semantic: 'FULL_NAME', types: TEXT, exact: ['name'], objects: ['USER'] },
+  {
+    semantic: 'COMPANY_NAME',
+    types: TEXT,
+    exact: ['company', 'account', 'org', 'organization', 'organisation'],
+    tail: ['company name', 'account name', 'customer name', 'org name', 'organization name', 'organisation name'],
+  },
+  { semantic: 'FULL_NAME', types: TEXT, tail: ['full name', 'display name', 'contact name'] },
+  // "title" alone is a page title on events.
+  { semantic: 'JOB_TITLE', types: TEXT, tail: ['job title'] },
+  { semantic: 'JOB_TITLE', types: TEXT, exact: ['title'], objects: ['USER'] },
+  { semantic: 'ROLE', types: TEXT, tail: ['role', 'permission level', 'access level'] },
+
+  {
+    semantic: 'SEATS',
+    types: NUM,
+    unless: DERIVED_WORDS,
+    suffixes: [...COUNT_SUFFIXES, 'purchased', 'used', 'limit'],
+    tail: ['seat', 'seats', 'license', 'licenses', 'licence', 'licences', 'licensed users', 'licensed seats'],
+  },
+  // Company size often arrives as a bucket ("51-200"), so STRING is fine here.
+  {
+    semantic: 'EMPLOYEE_COUNT',
+    types: ['NUMBER', 'STRING'],
+    unless: DERIVED_WORDS,
+    suffixes: [...COUNT_SUFFIXES, 'range', 'band', 'bucket', 'estimate'],
+    tail: ['employees', 'employee count', 'employee range', 'headcount', 'company size', 'fte', 'ftes'],
+  },
+  // Recurring revenue before plain revenue: "monthly_recurring_revenue" also ends in "revenue".
+  { semantic: 'MRR', types: NUM, unless: DERIVED_WORDS, suffixes: MONEY_SUFFIXES, tail: ['mrr', 'monthly recurring revenue'] },
+  { semantic: 'ARR', types: NUM, unless: DERIVED_WORDS, suffixes: MONEY_SUFFIXES, tail: ['arr', 'annual recurring revenue'] },
+  {
+    semantic: 'REVENUE',
+    types: NUM,
+    unless: DERIVED_WORDS,
+    suffixes: MONEY_SUFFIXES,
+    tail: ['revenue', 'ltv', 'lifetime value', 'clv'],
+  },
+
+  // "tier" alone is the plan; "support_tier" is not.
+  {
+    semantic: 'PLAN',
+    types: TEXT,
+    suffixes: ['tier', 'type', 'level'],
+    tail: ['plan', 'edition', 'subscription tier', 'pricing tier', 'product tier'],
+    exact: ['tier'],
+  },
+  { semantic: 'INDUSTRY', types: TEXT, tail: ['industry', 'vertical', 'sector'] },
+
+  { semantic: 'REGION', types: TEXT, tail: ['region', 'geo', 'geography', 'territory'] },
+  { semantic: 'COUNTRY', types: TEXT, tail: ['country'] },
+  // "state" is also a status word ("account_state", "state_of_mind"): only geographic spellings count.
+  {
+    semantic: 'STATE',
+    types: TEXT,
+    exact: ['state', 'state province', 'state or province'],
+    tail: ['province', 'billing state', 'shipping state', 'mailing state', 'hq state', 'home state', 'us state'],
+  },
+  { semantic: 'CITY', types: TEXT, tail: ['city'] },
+  // Offsets in hours are numeric and still a timezone.
+  { semantic: 'TIMEZONE', types: ['STRING', 'NUMBER'], suffixes: ['offset'], tail: ['timezone', 'tz'] },
+
+  // Before lifecycle: "health_status" is a health signal.
+  {
+    semantic: 'HEALTH_SCORE',
+    types: ['NUMBER', 'STRING'],
+    suffixes: ['score', 'rating', 'status', 'level', 'grade'],
+    tail: ['health', 'churn risk', 'nps', 'net promoter'],
+  },
+  // "status"/"stage" on an event is the outcome of that event, not a customer's lifecycle.
+  {
+    semantic: 'LIFECYCLE_STAGE',
+    types: TEXT,
+    objects: ['ACCOUNT', 'USER'],
+    suffixes: ['stage', 'status'],
+    tail: ['lifecycle', 'customer status', 'account status', 'subscription status', 'customer stage'],
+    exact: ['status', 'stage'],
+  },
+
+  // Time-ish names only with timestamps: "trial_end_count" or an epoch number is not a date we can show.
+  {
+    semantic: 'TRIAL_ENDS_AT',
+    types: TIME,
+    suffixes: TIME_SUFFIXES,
+    tail: ['trial end', 'trial ends', 'trial ended', 'trial expiration', 'trial expires', 'trial expiry'],
+  },
+  {
+    semantic: 'RENEWAL_DATE',
+    types: TIME,
+    suffixes: TIME_SUFFIXES,
+    tail: ['renewal', 'renews', 'renew', 'contract end', 'contract ends', 'contract expiration', 'subscription end', 'subscription ends'],
+  },
+  {
+    semantic: 'LAST_SEEN_AT',
+    types: TIME,
+    suffixes: TIME_SUFFIXES,
+    tail: ['last seen', 'last active', 'last activity', 'last login', 'last logged in', 'last sign in', 'last visit', 'last visited'],
+  },
+  {
+    semantic: 'UPDATED_AT',
+    types: TIME,
+    suffixes: TIME_SUFFIXES,
+    tail: ['updated', 'modified', 'date updated', 'date modified'],
+  },
+  {
+    semantic: 'CREATED_AT',
+    types: TIME,
+    suffixes: TIME_SUFFIXES,
+    tail: ['created', 'date created', 'creation', 'sign up', 'signed up', 'registered', 'registration'],
+  },
+];
+
+interface CompiledRule {
+  readonly semantic: SemanticType;
+  readonly types: ReadonlySet<FieldType>;
+  readonly tail: ReadonlySet<string>;
+  readonly exact: ReadonlySet<string>;
+  readonly suffixes: ReadonlySet<string>;
+  readonly objects: ReadonlySet<ObjectKind> | null;
+  readonly unless: ReadonlySet<string>;
+}
+
+const compact = (phrase: string): string => keyTokens(phrase).join('');
+
+const COMPILED: readonly CompiledRule[] = RULES.map((rule) => ({
+  semantic: rule.semantic,
+  types: new Set(rule.types),
+  tail: new Set((rule.tail ?? []).map(compact)),
+  exact: new Set((rule.exact ?? []).map(compact)),
+  suffixes: new Set([...COMMON_SUFFIXES, ...(rule.suffixes ?? [])]),
+  objects: rule.objects ? new Set(rule.objects) : null,
+  unless: new Set(rule.unless ?? []),
+}));
+
+function nameMatches(rule: CompiledRule, tokens: readonly string[]): boolean {
+  // Peel allowed suffix words off the end one at a time, testing the remaining head at each step.
+  for (let end = tokens.length; end > 0; end--) {
+    const head = tokens.slice(0, end);
+    if (rule.exact.has(head.join(''))) return true;
+    for (let start = 0; start < end; start++) {
+      if (rule.tail.has(head.slice(start).join(''))) return true;
+    }
+    const last = tokens[end - 1];
+    if (last === undefined || !rule.suffixes.has(last)) return false;
+  }
+  return false;
+}
+
+const OWNER_WORD_SET: ReadonlySet<string> = new Set(OWNER_WORDS);
+
+/** Business meaning of a warehouse column from its name (type breaks ties), or null when nothing fits confidently. */
+export function inferSemantic(key: string, type: FieldType | null, object: ObjectKind): SemanticType | null {
+  const tokens = keyTokens(key);
+  if (tokens.length === 0) return null;
+  for (const rule of COMPILED) {
+    if (type !== null && !rule.types.has(type)) continue;
+    if (rule.objects && !rule.objects.has(object)) continue;
+    if (tokens.some((t) => rule.unless.has(t))) continue;
+    if (nameMatches(rule, tokens)) return rule.semantic;
+  }
+  // Values that are all e-mail addresses are someone's e-mail whatever the column is called
+  // ("billing_contact"), unless the name says whose: an owner's or a manager's.
+  if (type === 'EMAIL' && !tokens.some((t) => OWNER_WORD_SET.has(t))) return 'EMAIL';
+  return null;
+}

@@ -1,0 +1,43 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database, Db } from './db/client.ts';
+import { forbidden } from './errors.ts';
+import { createLoaders, type Loaders } from './graphql/loaders.ts';
+import type { Principal, Scope } from './keys/models.ts';
+
+/** Everything a resolver may use. Built fresh for every request by `createContext`. */
+export interface Context {
+  db: Db;
+  database: Database;
+  config: Config;
+  principal: Principal;
+  /** Shorthand for principal.workspace.id: every query filters by it. */
+  workspaceId: string;
+  /** Per-request DataLoaders: batched, cached for this request only. */
+  loaders: Loaders;
+  log: FastifyBaseLogger;
+}
+
+export interface AppDeps {
+  database: Database;
+  config: Config;
+  log: FastifyBaseLogger;
+}
+
+export function createContext(deps: AppDeps, principal: Principal): Context {
+  const db = deps.database.db;
+  const workspaceId = principal.workspace.id;
+  return {
+    db,
+    database: deps.database,
+    config: deps.config,
+    principal,
+    workspaceId,
+    loaders: createLoaders(db, workspaceId),
+    log: deps.log,
+  };
+}
+
+export function requireScope(ctx: Context, scope: Scope): void {
+  if (!ctx.principal.scopes.includes(scope)) throw forbidden(scope);
+}

@@ -1,0 +1,114 @@
+import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Anything that runs a statement: the root handle or a transaction. Pass the transaction explicitly. */
+export type Queryable = Db | Tx;
+
+export const MIGRATIONS_FOLDER = new URL('../../drizzle', import.meta.url).pathname;
+
+/** Counts statements sent, so tests can prove a request costs a constant number of round trips. */
+export interface QueryStats {
+  statements: number;
+}
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  stats: QueryStats;
+  /** Apply pending migrations (under an advisory lock on PostgreSQL, so instances can start together). */
+  migrate(): Promise<void>;
+  /** Cheap liveness probe of the database. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent the embedded PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data directory; absent = in memory. */
+  dataDir?: string | undefined;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+  /** Seconds to wait for a PostgreSQL connection before failing (so requests never hang). */
+  connectTimeoutSeconds?: number;
+}
+
+// Arbitrary constant shared by every instance of this service.
+const MIGRATION_LOCK_ID = 7_311_942_001;
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  const stats: QueryStats = { statements: 0 };
+  const logger = { logQuery: () => void stats.statements++ };
+
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      connect_timeout: options.connectTimeoutSeconds ?? 5,
+      onnotice: () => {},
+    });
+    const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      stats,
+      async migrate() {
+        const lock = await client.reserve();
+        try {
+          await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+          await migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_FOLDER });
+        } finally {
+          await lock`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => {});
+          lock.release();
+        }
+      },
+      async ping() {
+        await client`select 1`;
+      },
+      async close() {
+        await client.end({ timeout: 5 });
+      },
+    };
+  }
+
+  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    stats,
+    async migrate() {
+      await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    async ping() {
+      await client.query('select 1');
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/**
+ * Run a raw statement and return its rows, whichever driver is underneath
+ * (postgres.js returns an array, PGlite an object with `rows`).
+ * Cast bigint/numeric results to int/float8 and dates to text in SQL: drivers disagree on them.
+ */
+export async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
+  const result = (await q.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** A whole batch as one jsonb parameter: constant statement text whatever the batch size, far below the 65,535-parameter limit. */
+export function jsonParam(value: unknown): SQL {
+  return sql`${JSON.stringify(value)}::jsonb`;
+}

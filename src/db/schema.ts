@@ -1,0 +1,175 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, date, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+// Tenancy rule: every tenant table starts its primary key (and every unique index) with
+// workspace_id, so the schema can be distributed by workspace (Citus) without rewriting keys.
+// test/schema/tenancy.test.ts enforces it against the live database.
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Dimension values of one record: default fields under their GraphQL names, custom fields under their keys. */
+export type Dimensions = Record<string, string | number | boolean>;
+
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    /** First characters of the secret, for recognising a key in lists and logs. */
+    prefix: text('prefix').notNull(),
+    /** Hex SHA-256 of the secret. The secret itself is never stored. */
+    keyHash: text('key_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    integration: text('integration'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    lastUsedAt: timestamptz('last_used_at'),
+    lastIngestAt: timestamptz('last_ingest_at'),
+    revokedAt: timestamptz('revoked_at'),
+    expiresAt: timestamptz('expires_at'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index('api_keys_hash_idx').on(t.keyHash)],
+);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    dims: jsonb('dims').$type<Dimensions>().notNull().default({}),
+    firstReceivedAt: timestamptz('first_received_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    dims: jsonb('dims').$type<Dimensions>().notNull().default({}),
+    /** Derived from dims so the link can never disagree with the dimension value. */
+    accountId: text('account_id').generatedAlwaysAs(sql`(dims ->> 'accountId')`),
+    firstReceivedAt: timestamptz('first_received_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index('users_account_idx').on(t.workspaceId, t.accountId, t.id)],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    /** `id:<eventId>` when the caller gave one, else `h:<sha256 of canonical content>`. */
+    dedupKey: text('dedup_key').notNull(),
+    eventId: text('event_id'),
+    name: text('name').notNull(),
+    occurredAt: timestamptz('occurred_at').notNull(),
+    userId: text('user_id').notNull(),
+    /** The account the caller named, if any. Events without one follow their user's account. */
+    accountId: text('account_id'),
+    properties: jsonb('properties').$type<Record<string, unknown>>().notNull().default({}),
+    receivedAt: timestamptz('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.dedupKey] }),
+    index('events_user_time_idx').on(t.workspaceId, t.userId, t.occurredAt.desc(), t.dedupKey),
+    index('events_name_time_idx').on(t.workspaceId, t.name, t.occurredAt),
+  ],
+);
+
+// Per-day rollups, maintained in the same transaction as the event insert and counting only
+// newly inserted events. Keyed per user so that an event without an explicit account can be
+// re-attributed when its user's account link arrives or changes (account_id is the effective
+// account, rewritten by user upserts; explicit_account_id is '' for "follows the user").
+export const metricDaily = pgTable(
+  'metric_daily',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    userId: text('user_id').notNull(),
+    explicitAccountId: text('explicit_account_id').notNull(),
+    accountId: text('account_id'),
+    count: bigint('count', { mode: 'number' }).notNull(),
+    lastAt: timestamptz('last_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.name, t.day, t.userId, t.explicitAccountId] }),
+    index('metric_daily_account_idx').on(t.workspaceId, t.accountId, t.name, t.day),
+    index('metric_daily_user_idx').on(t.workspaceId, t.userId, t.name, t.day),
+  ],
+);
+
+export const propertyDaily = pgTable(
+  'property_daily',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    property: text('property').notNull(),
+    name: text('name').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    userId: text('user_id').notNull(),
+    explicitAccountId: text('explicit_account_id').notNull(),
+    accountId: text('account_id'),
+    n: bigint('n', { mode: 'number' }).notNull(),
+    sum: doublePrecision('sum').notNull(),
+    min: doublePrecision('min').notNull(),
+    max: doublePrecision('max').notNull(),
+    lastAt: timestamptz('last_at').notNull(),
+    lastValue: doublePrecision('last_value').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.property, t.name, t.day, t.userId, t.explicitAccountId] }),
+    index('property_daily_account_idx').on(t.workspaceId, t.accountId, t.property, t.day),
+    index('property_daily_user_idx').on(t.workspaceId, t.userId, t.property, t.day),
+  ],
+);
+
+/** The count-metric catalog: one row per event name. */
+export const eventNames = pgTable(
+  'event_names',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    eventCount: bigint('event_count', { mode: 'number' }).notNull(),
+    firstAt: timestamptz('first_at').notNull(),
+    lastAt: timestamptz('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.name] })],
+);
+
+/** The dimension catalog: every field ever received or declared, per workspace and object. */
+export const catalogFields = pgTable(
+  'catalog_fields',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER' | 'EVENT'>().notNull(),
+    key: text('key').notNull(),
+    label: text('label').notNull(),
+    /** Inferred type (null until a non-null value arrives). */
+    type: text('type'),
+    declaredType: text('declared_type'),
+    semantic: text('semantic'),
+    isDefault: boolean('is_default').notNull().default(false),
+    firstSeenAt: timestamptz('first_seen_at'),
+    lastSeenAt: timestamptz('last_seen_at'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.object, t.key] })],
+);
+
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type CatalogFieldRow = typeof catalogFields.$inferSelect;
+export type EventNameRow = typeof eventNames.$inferSelect;

@@ -1,0 +1,68 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Context } from '../context.ts';
+import { isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { resolvers } from './resolvers.ts';
+import { typeDefs } from './schema.ts';
+
+export interface ApolloOptions {
+  introspection: boolean;
+  plugins?: ApolloServerPlugin<Context>[];
+  /** Where unexpected errors are reported (they reach the client only as "Internal server error"). */
+  onUnexpectedError: (error: unknown) => void;
+}
+
+const EXPOSED_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'BATCH_TOO_LARGE',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/** A database outage is a 503 with Retry-After, so clients (Hightouch) retry the whole call. */
+const databaseUnavailablePlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors(requestContext) {
+        const unavailable = requestContext.errors.some(
+          (e) => e.extensions?.code === 'SERVICE_UNAVAILABLE' || isDatabaseUnavailable(unwrapResolverError(e)),
+        );
+        if (unavailable) {
+          requestContext.response.http.status = 503;
+          requestContext.response.http.headers.set('retry-after', '5');
+        }
+      },
+    };
+  },
+};
+
+export function createApollo(options: ApolloOptions): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    typeDefs,
+    resolvers: resolvers as never,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), databaseUnavailablePlugin, ...(options.plugins ?? [])],
+    formatError(formatted, error): GraphQLFormattedError {
+      const code = formatted.extensions?.code as string | undefined;
+      if (code && EXPOSED_CODES.has(code)) return formatted;
+      const original = unwrapResolverError(error);
+      if (isDatabaseUnavailable(original)) {
+        const unavailable = serviceUnavailable();
+        return { message: unavailable.message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } };
+      }
+      options.onUnexpectedError(original);
+      return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    },
+  });
+}

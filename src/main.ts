@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { bootstrap } from './keys/service.ts';
+import { buildServer } from './server.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  await database.migrate();
+
+  const first = await bootstrap(database.db);
+  if (first) {
+    // Printed once, on the very first start, straight to stdout (never through the logger).
+    process.stdout.write(
+      `\nCreated workspace "${first.workspace.name}" with an admin API key (shown only this once):\n\n  ${first.secret}\n\n` +
+        `Use it as: Authorization: Bearer ${first.secret}\n\n`,
+    );
+  }
+
+  const { app } = await buildServer({ config, database });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    try {
+      await app.close();
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`GraphQL API and IDE at ${config.publicUrl}/graphql (database: ${database.kind})`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
