@@ -115,7 +115,7 @@ function inferStringType(raw: string): FieldType | null {
   return 'STRING';
 }
 
-function isIsoDateTime(s: string): boolean {
+export function isIsoDateTime(s: string): boolean {
   const m = ISO_DATETIME.exec(s);
   if (!m) return false;
   const part = (i: number): number => Number(m[i] ?? 0);
@@ -140,7 +140,7 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function isEmail(s: string): boolean {
+export function isEmail(s: string): boolean {
   if (s.length > 254) return false;
   const at = s.lastIndexOf('@');
   const local = s.slice(0, at);

@@ -1,4 +1,5 @@
 import type { Resolvers } from './generated.ts';
+import { ingestResolvers } from '../ingest/resolvers.ts';
 import { keysResolvers } from '../keys/resolvers.ts';
 import { scalarResolvers } from './scalars.ts';
 
@@ -22,5 +23,5 @@ function merge(...maps: Resolvers[]): Resolvers {
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  ...merge(keysResolvers),
+  ...merge(keysResolvers, ingestResolvers),
 };

@@ -33,6 +33,19 @@ export function bearerSecret(header: string | undefined): string | undefined {
 const TOUCH_INTERVAL_MS = 60_000;
 const lastTouched = new Map<string, number>();
 
+function throttled(key: ApiKeyRow, column: 'lastUsedAt' | 'lastIngestAt', db: Db, now: Date): void {
+  const slot = `${key.id}:${column}`;
+  if (now.getTime() - (lastTouched.get(slot) ?? 0) < TOUCH_INTERVAL_MS) return;
+  lastTouched.set(slot, now.getTime());
+  // Best effort and off the request's critical path: a failed touch must not fail the request.
+  queries.touchKey(db, key.workspaceId, key.id, column).catch(() => lastTouched.delete(slot));
+}
+
+/** Remember that data arrived through this key (the Integrations card's "last data received"). */
+export function noteIngest(db: Db, key: ApiKeyRow, now = new Date()): void {
+  throttled(key, 'lastIngestAt', db, now);
+}
+
 export async function authenticate(db: Db, secret: string | undefined, now = new Date()): Promise<Principal | undefined> {
   // The hash is computed for malformed secrets too, so timing does not tell them apart.
   const keyHash = hashSecret(secret ?? '');
@@ -42,12 +55,7 @@ export async function authenticate(db: Db, secret: string | undefined, now = new
   const { key, workspace } = found;
   if (key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return undefined;
 
-  const touchedAt = lastTouched.get(key.id) ?? 0;
-  if (now.getTime() - touchedAt >= TOUCH_INTERVAL_MS) {
-    lastTouched.set(key.id, now.getTime());
-    // Best effort and off the request's critical path: a failed touch must not fail the request.
-    queries.touchKey(db, key.workspaceId, key.id, 'lastUsedAt').catch(() => lastTouched.delete(key.id));
-  }
+  throttled(key, 'lastUsedAt', db, now);
   return { workspace, key, scopes: effectiveScopes(key.scopes) };
 }
 

@@ -1,0 +1,110 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { type Queryable, rows, jsonParam } from '../db/client.ts';
+import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
+import { defaultField } from './fields.ts';
+import { type FieldType, humanLabel, inferSemantic, mergeTypes, type ObjectKind } from './inference.ts';
+
+/**
+ * The write side of the dimension catalog: what ingestion learns about fields, once per call
+ * (one statement for the whole batch), and fields declared up front.
+ */
+
+export interface KnownField {
+  type: FieldType | null;
+  declared: boolean;
+}
+
+/** What the catalog knows about these keys of one object (one statement). */
+export async function loadKnownFields(
+  q: Queryable,
+  workspaceId: string,
+  object: ObjectKind,
+  keys: readonly string[],
+): Promise<Map<string, KnownField>> {
+  const known = new Map<string, KnownField>();
+  if (keys.length === 0) return known;
+  const found = await q
+    .select({ key: catalogFields.key, type: catalogFields.type, declaredType: catalogFields.declaredType })
+    .from(catalogFields)
+    .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, object), inArray(catalogFields.key, [...keys])));
+  for (const row of found) {
+    known.set(row.key, { type: (row.declaredType ?? row.type) as FieldType | null, declared: row.declaredType !== null });
+  }
+  return known;
+}
+
+/**
+ * Register every field a call carried, merging the types observed in this call with what was
+ * known. The type merge also runs in SQL so that concurrent calls cannot lose a MIXED.
+ */
+export async function recordObservations(
+  q: Queryable,
+  workspaceId: string,
+  object: ObjectKind,
+  observed: ReadonlyMap<string, FieldType | null>,
+  known: ReadonlyMap<string, KnownField>,
+): Promise<void> {
+  if (observed.size === 0) return;
+  const fields = [...observed].map(([key, type]) => {
+    const preset = defaultField(object, key);
+    const merged = mergeTypes(known.get(key)?.type ?? null, type);
+    return {
+      key,
+      label: preset?.label ?? humanLabel(key),
+      type: preset?.type ?? type,
+      semantic: preset ? preset.semantic : inferSemantic(key, merged, object),
+      is_default: preset !== undefined,
+    };
+  });
+  await q.execute(sql`
+    insert into catalog_fields as c (workspace_id, object, key, label, type, semantic, is_default, first_seen_at, last_seen_at)
+    select ${workspaceId}, ${object}, f.key, f.label, f.type, f.semantic, f.is_default, now(), now()
+    from jsonb_to_recordset(${jsonParam(fields)}) as f(key text, label text, type text, semantic text, is_default boolean)
+    order by f.key
+    on conflict (workspace_id, object, key) do update set
+      type = case
+        when c.declared_type is not null then c.declared_type
+        when c.type is null then excluded.type
+        when excluded.type is null or excluded.type = c.type then c.type
+        when c.type in ('STRING', 'EMAIL', 'URL') and excluded.type in ('STRING', 'EMAIL', 'URL') then 'STRING'
+        else 'MIXED'
+      end,
+      semantic = coalesce(excluded.semantic, c.semantic),
+      first_seen_at = coalesce(c.first_seen_at, excluded.first_seen_at),
+      last_seen_at = excluded.last_seen_at`);
+}
+
+export type DeclareResult = { ok: true; field: CatalogFieldRow } | { ok: false; code: 'CONFLICT' | 'INVALID'; message: string };
+
+/** Declare a custom field with an enforced type. Idempotent for the same type. */
+export async function declareField(
+  q: Queryable,
+  workspaceId: string,
+  input: { object: ObjectKind; key: string; type: FieldType; label?: string | null },
+): Promise<DeclareResult> {
+  const label = input.label?.trim() || humanLabel(input.key);
+  const [row] = await rows<{ key: string }>(
+    q,
+    sql`
+      insert into catalog_fields as c (workspace_id, object, key, label, type, declared_type, semantic, is_default)
+      values (${workspaceId}, ${input.object}, ${input.key}, ${label}, ${input.type}, ${input.type}, ${inferSemantic(input.key, input.type, input.object)}, false)
+      on conflict (workspace_id, object, key) do update set
+        declared_type = excluded.declared_type,
+        type = excluded.declared_type,
+        label = case when ${input.label ?? null}::text is null then c.label else excluded.label end
+      where c.is_default = false
+        and coalesce(c.declared_type, c.type, excluded.declared_type) = excluded.declared_type
+      returning c.key`,
+  );
+  const [field] = await q
+    .select()
+    .from(catalogFields)
+    .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, input.object), eq(catalogFields.key, input.key)));
+  if (row && field) return { ok: true, field };
+  if (field?.isDefault) return { ok: false, code: 'INVALID', message: `"${input.key}" is a default field; its type is fixed.` };
+  return {
+    ok: false,
+    code: 'CONFLICT',
+    message: `Field "${input.key}" already exists with type ${field?.declaredType ?? field?.type}; it cannot be declared ${input.type}.`,
+  };
+}

@@ -1,0 +1,222 @@
+import { sql } from 'drizzle-orm';
+import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import type { Dimensions } from '../db/schema.ts';
+import type { EventRecord } from './records.ts';
+import type { Scalar } from './values.ts';
+
+/**
+ * All SQL of ingestion. Each function is one statement whatever the batch size: the batch travels
+ * as a single jsonb parameter (constant statement text, so one prepared statement serves every
+ * batch size) and rows are processed in key order so concurrent batches lock rows in the same
+ * order and cannot deadlock.
+ */
+
+export type DimensionTable = 'accounts' | 'users';
+const table = (name: DimensionTable) => sql.identifier(name);
+
+/** Lock and read the existing rows among `ids` (sorted, so concurrent calls lock in one order). */
+export async function lockExisting(
+  q: Queryable,
+  name: DimensionTable,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, Dimensions>> {
+  if (ids.length === 0) return new Map();
+  const found = await rows<{ id: string; dims: Dimensions }>(
+    q,
+    sql`select t.id, t.dims from ${table(name)} t
+        where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))
+        order by t.id for update`,
+  );
+  return new Map(found.map((row) => [row.id, row.dims]));
+}
+
+export interface Patch {
+  id: string;
+  patch: Record<string, Scalar | null>;
+}
+
+/**
+ * Merge patches into existing rows in SQL: fields present overwrite, nulls clear, absent fields stay.
+ * Rows whose merged value equals the stored one are not rewritten.
+ */
+export async function mergeExisting(q: Queryable, name: DimensionTable, workspaceId: string, patches: readonly Patch[]): Promise<void> {
+  if (patches.length === 0) return;
+  await q.execute(sql`
+    update ${table(name)} as t
+    set dims = jsonb_strip_nulls(t.dims || r.patch), updated_at = now()
+    from (select * from jsonb_to_recordset(${jsonParam(patches)}) as x(id text, patch jsonb) order by x.id) as r
+    where t.workspace_id = ${workspaceId} and t.id = r.id
+      and t.dims is distinct from jsonb_strip_nulls(t.dims || r.patch)`);
+}
+
+/**
+ * Insert new rows. Should another call create the same ID between our read and this insert, the
+ * conflict branch merges instead, so nothing is lost. Returns the IDs that this statement inserted.
+ */
+export async function insertNew(q: Queryable, name: DimensionTable, workspaceId: string, patches: readonly Patch[]): Promise<Set<string>> {
+  if (patches.length === 0) return new Set();
+  const inserted = await rows<{ id: string; inserted: boolean }>(
+    q,
+    sql`
+      insert into ${table(name)} as t (workspace_id, id, dims)
+      select ${workspaceId}, r.id, jsonb_strip_nulls(r.patch)
+      from jsonb_to_recordset(${jsonParam(patches)}) as r(id text, patch jsonb)
+      order by r.id
+      on conflict (workspace_id, id) do update
+        set dims = jsonb_strip_nulls(t.dims || excluded.dims), updated_at = now()
+        where t.dims is distinct from jsonb_strip_nulls(t.dims || excluded.dims)
+      returning t.id, (t.xmax = 0) as inserted`,
+  );
+  return new Set(inserted.filter((row) => row.inserted).map((row) => row.id));
+}
+
+export async function deleteByIds(q: Queryable, name: DimensionTable, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const deleted = await rows<{ id: string }>(
+    q,
+    sql`delete from ${table(name)} t
+        where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))
+        returning t.id`,
+  );
+  return new Set(deleted.map((row) => row.id));
+}
+
+/**
+ * Attribution lock: event batches take it shared (many at once), user calls that change account
+ * links take it exclusively, so a link change and the rollups of concurrent events never miss
+ * each other. Held until the transaction ends.
+ */
+export async function lockAttribution(q: Queryable, workspaceId: string, mode: 'shared' | 'exclusive'): Promise<void> {
+  await q.execute(
+    mode === 'shared'
+      ? sql`select pg_advisory_xact_lock_shared(hashtext(${workspaceId}))`
+      : sql`select pg_advisory_xact_lock(hashtext(${workspaceId}))`,
+  );
+}
+
+/**
+ * Point the rollups of events that carry no account of their own at their user's current account
+ * (null when the user has none or was deleted). This is what makes account attribution retroactive.
+ */
+export async function reattribute(
+  q: Queryable,
+  workspaceId: string,
+  links: ReadonlyArray<{ user_id: string; account_id: string | null }>,
+): Promise<void> {
+  if (links.length === 0) return;
+  await q.execute(sql`
+    with links as (
+      select * from jsonb_to_recordset(${jsonParam(links)}) as l(user_id text, account_id text)
+    ), counts as (
+      update metric_daily m set account_id = l.account_id
+      from links l
+      where m.workspace_id = ${workspaceId} and m.user_id = l.user_id and m.explicit_account_id = ''
+        and m.account_id is distinct from l.account_id
+      returning 1
+    )
+    update property_daily p set account_id = l.account_id
+    from links l
+    where p.workspace_id = ${workspaceId} and p.user_id = l.user_id and p.explicit_account_id = ''
+      and p.account_id is distinct from l.account_id`);
+}
+
+/**
+ * Insert events exactly once and fold the newly inserted ones (only those) into the daily rollups
+ * and the event-name catalog, all in one statement. Returns the dedup keys inserted.
+ */
+export async function insertEvents(q: Queryable, workspaceId: string, events: readonly EventRecord[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const batch = events.map((e) => ({
+    k: e.dedupKey,
+    eid: e.eventId,
+    name: e.name,
+    ts: e.timestamp.toISOString(),
+    uid: e.userId,
+    aid: e.accountId,
+    props: e.properties,
+  }));
+  const inserted = await rows<{ dedup_key: string }>(
+    q,
+    sql`
+    with input as (
+      select * from jsonb_to_recordset(${jsonParam(batch)})
+        as r(k text, eid text, name text, ts timestamptz, uid text, aid text, props jsonb)
+    ), ins as (
+      insert into events (workspace_id, dedup_key, event_id, name, occurred_at, user_id, account_id, properties)
+      select ${workspaceId}, k, eid, name, ts, uid, aid, props from input order by k
+      on conflict (workspace_id, dedup_key) do nothing
+      returning dedup_key, name, occurred_at, user_id, account_id, properties
+    ), attributed as (
+      select ins.*, coalesce(ins.account_id, u.account_id) as effective_account,
+             (ins.occurred_at at time zone 'UTC')::date as day
+      from ins left join users u on u.workspace_id = ${workspaceId} and u.id = ins.user_id
+    ), counts as (
+      insert into metric_daily as m (workspace_id, name, day, user_id, explicit_account_id, account_id, count, last_at)
+      select ${workspaceId}, name, day, user_id, coalesce(account_id, ''), min(effective_account), count(*), max(occurred_at)
+      from attributed
+      group by name, day, user_id, coalesce(account_id, '')
+      order by name, day, user_id, coalesce(account_id, '')
+      on conflict (workspace_id, name, day, user_id, explicit_account_id) do update set
+        count = m.count + excluded.count,
+        last_at = greatest(m.last_at, excluded.last_at),
+        account_id = excluded.account_id
+      returning 1
+    ), vals as (
+      select a.name, a.day, a.user_id, coalesce(a.account_id, '') as explicit, a.effective_account, a.occurred_at,
+             p.key as property, (p.value #>> '{}')::float8 as v
+      from attributed a, jsonb_each(a.properties) as p(key, value)
+      where jsonb_typeof(p.value) = 'number'
+    ), props as (
+      insert into property_daily as p (workspace_id, property, name, day, user_id, explicit_account_id, account_id, n, sum, min, max, last_at, last_value)
+      select ${workspaceId}, property, name, day, user_id, explicit, min(effective_account), count(*), sum(v), min(v), max(v),
+             max(occurred_at), (array_agg(v order by occurred_at desc))[1]
+      from vals
+      group by property, name, day, user_id, explicit
+      order by property, name, day, user_id, explicit
+      on conflict (workspace_id, property, name, day, user_id, explicit_account_id) do update set
+        n = p.n + excluded.n,
+        sum = p.sum + excluded.sum,
+        min = least(p.min, excluded.min),
+        max = greatest(p.max, excluded.max),
+        last_value = case when excluded.last_at >= p.last_at then excluded.last_value else p.last_value end,
+        last_at = greatest(p.last_at, excluded.last_at),
+        account_id = excluded.account_id
+      returning 1
+    ), names as (
+      insert into event_names as n (workspace_id, name, event_count, first_at, last_at)
+      select ${workspaceId}, name, count(*), min(occurred_at), max(occurred_at)
+      from ins group by name order by name
+      on conflict (workspace_id, name) do update set
+        event_count = n.event_count + excluded.event_count,
+        first_at = least(n.first_at, excluded.first_at),
+        last_at = greatest(n.last_at, excluded.last_at)
+      returning 1
+    )
+    select dedup_key from ins`,
+  );
+  return new Set(inserted.map((row) => row.dedup_key));
+}
+
+/** Purge the events (and their rollups) of deleted users or accounts, then re-count the event-name catalog. */
+export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' | 'account', ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const column = sql.identifier(by === 'user' ? 'user_id' : 'account_id');
+  const rollupColumn = sql.identifier(by === 'user' ? 'user_id' : 'explicit_account_id');
+  await q.execute(sql`
+    with ids as (select jsonb_array_elements_text(${jsonParam(ids)}) as id),
+    gone as (
+      delete from events e using ids where e.workspace_id = ${workspaceId} and e.${column} = ids.id
+      returning e.name
+    ), m as (
+      delete from metric_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
+      returning 1
+    ), p as (
+      delete from property_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
+      returning 1
+    ), removed as (
+      select name, count(*) as n from gone group by name
+    )
+    update event_names n set event_count = greatest(n.event_count - removed.n, 0)
+    from removed where n.workspace_id = ${workspaceId} and n.name = removed.name`);
+}

@@ -1,0 +1,291 @@
+import { DEFAULT_FIELDS } from '../catalog/fields.ts';
+import type { FieldType, ObjectKind } from '../catalog/inference.ts';
+import { type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
+import type { Config } from '../config.ts';
+import type { Db, Tx } from '../db/client.ts';
+import type { Dimensions } from '../db/schema.ts';
+import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import * as sql from './queries.ts';
+import { type EventRecord, MAX_ID_LENGTH, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
+import { toText, type Scalar } from './values.ts';
+
+/**
+ * Ingestion: validate every record (collecting all its problems), then apply the accepted ones in
+ * one transaction with a constant number of statements, and report one result per input record in
+ * input order. Valid records are stored even when others in the call are rejected.
+ */
+
+export type RecordStatus = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'DUPLICATE' | 'DELETED' | 'NOT_FOUND' | 'REJECTED';
+
+export interface RecordResult {
+  index: number;
+  id: string | null;
+  status: RecordStatus;
+  errors: RecordError[];
+}
+
+export interface IngestOutcome {
+  received: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  duplicate: number;
+  deleted: number;
+  notFound: number;
+  rejected: number;
+  results: RecordResult[];
+}
+
+export interface IngestEnv {
+  db: Db;
+  workspaceId: string;
+  limits: Config['limits'];
+  now?: Date;
+}
+
+export type UpsertMode = 'UPSERT' | 'UPDATE_ONLY';
+
+const TABLE: Record<'ACCOUNT' | 'USER', sql.DimensionTable> = { ACCOUNT: 'accounts', USER: 'users' };
+/** The field a record must carry to be created (and may never clear). */
+const REQUIRED_ON_CREATE: Record<'ACCOUNT' | 'USER', string> = { ACCOUNT: 'name', USER: 'email' };
+
+export function summarize(results: RecordResult[]): IngestOutcome {
+  const count = (status: RecordStatus) => results.filter((r) => r.status === status).length;
+  return {
+    received: results.length,
+    created: count('CREATED'),
+    updated: count('UPDATED'),
+    unchanged: count('UNCHANGED'),
+    duplicate: count('DUPLICATE'),
+    deleted: count('DELETED'),
+    notFound: count('NOT_FOUND'),
+    rejected: count('REJECTED'),
+    results,
+  };
+}
+
+function checkBatchSize(received: number, limits: Config['limits']): void {
+  if (received > limits.maxBatchRecords) throw batchTooLarge(received, limits.maxBatchRecords);
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * Run the write phase in one transaction. Deadlocks and serialization failures are retried; a
+ * database that cannot be reached becomes SERVICE_UNAVAILABLE (nothing of the call is stored).
+ */
+async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+      if (code && RETRYABLE.has(code) && attempt < 3) continue;
+      if ((code && RETRYABLE.has(code)) || isDatabaseUnavailable(error)) throw serviceUnavailable();
+      throw error;
+    }
+  }
+}
+
+async function knownFields(
+  env: IngestEnv,
+  object: ObjectKind,
+  inputs: readonly unknown[],
+  container: 'custom' | 'properties',
+): Promise<Map<string, KnownField>> {
+  const keys = new Set<string>();
+  for (const input of inputs) {
+    const fields = (input as Record<string, unknown> | null)?.[container];
+    if (fields && typeof fields === 'object' && !Array.isArray(fields)) for (const key of Object.keys(fields)) keys.add(key);
+  }
+  try {
+    return await loadKnownFields(env.db, env.workspaceId, object, [...keys]);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
+}
+
+function mergeObservations(into: Map<string, FieldType | null>, from: ReadonlyMap<string, FieldType | null>): void {
+  for (const [key, type] of from) {
+    const before = into.get(key);
+    if (before === undefined || before === null) into.set(key, type);
+    else if (type !== null && type !== before)
+      into.set(key, ['STRING', 'EMAIL', 'URL'].includes(before) && ['STRING', 'EMAIL', 'URL'].includes(type) ? 'STRING' : 'MIXED');
+  }
+}
+
+/** JavaScript mirror of the SQL merge (`jsonb_strip_nulls(dims || patch)`), used only to report statuses. */
+function applyPatch(dims: Dimensions, patch: Record<string, Scalar | null>): Dimensions {
+  const next: Dimensions = { ...dims };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+function sameDims(a: Dimensions, b: Dimensions): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => key in b && a[key] === b[key]);
+}
+
+export async function upsertRecords(
+  env: IngestEnv,
+  object: 'ACCOUNT' | 'USER',
+  inputs: readonly unknown[],
+  mode: UpsertMode,
+): Promise<IngestOutcome> {
+  checkBatchSize(inputs.length, env.limits);
+  const known = await knownFields(env, object, inputs, 'custom');
+  const ctx = { limits: env.limits, known, now: env.now ?? new Date() };
+  const results: RecordResult[] = [];
+  const valid: Array<{ index: number; id: string; patch: Record<string, Scalar | null>; observed: Map<string, FieldType | null> }> = [];
+  inputs.forEach((input, index) => {
+    const checked = validateDimensionRecord(object, input, ctx);
+    if (checked.ok) {
+      valid.push({ index, ...checked.record });
+      results.push({ index, id: checked.record.id, status: 'UNCHANGED', errors: [] });
+    } else {
+      results.push({ index, id: checked.id, status: 'REJECTED', errors: checked.errors });
+    }
+  });
+  if (valid.length === 0) return summarize(results);
+
+  const table = TABLE[object];
+  const required = REQUIRED_ON_CREATE[object];
+  await inTransaction(env.db, async (tx) => {
+    const ids = [...new Set(valid.map((r) => r.id))].sort();
+    const existing = await sql.lockExisting(tx, table, env.workspaceId, ids);
+    // Apply the records in input order to a view of the rows, to give each its own status.
+    const state = new Map<string, Dimensions | null>(ids.map((id) => [id, existing.get(id) ?? null]));
+    const patches = new Map<string, Record<string, Scalar | null>>();
+    const createdBy = new Map<string, RecordResult>();
+    const observed = new Map<string, FieldType | null>();
+    for (const record of valid) {
+      const result = results[record.index]!;
+      const current = state.get(record.id) ?? null;
+      if (current === null && mode === 'UPDATE_ONLY') {
+        result.status = 'NOT_FOUND';
+        continue;
+      }
+      if (current === null ? record.patch[required] == null : record.patch[required] === null) {
+        result.status = 'REJECTED';
+        result.errors.push({
+          field: required,
+          code: 'REQUIRED',
+          message: current === null ? `${required} is required to create a record.` : `${required} is required and cannot be cleared.`,
+        });
+        continue;
+      }
+      const next = applyPatch(current ?? {}, record.patch);
+      result.status = current === null ? 'CREATED' : sameDims(current, next) ? 'UNCHANGED' : 'UPDATED';
+      if (result.status === 'CREATED') createdBy.set(record.id, result);
+      state.set(record.id, next);
+      patches.set(record.id, { ...patches.get(record.id), ...record.patch });
+      mergeObservations(observed, record.observed);
+    }
+
+    const changed = [...patches].filter(([id]) => !sameDims(existing.get(id) ?? {}, state.get(id) ?? {}) || !existing.has(id));
+    const toUpdate = changed.filter(([id]) => existing.has(id)).map(([id, patch]) => ({ id, patch }));
+    const toInsert = changed.filter(([id]) => !existing.has(id)).map(([id, patch]) => ({ id, patch }));
+    await sql.mergeExisting(tx, table, env.workspaceId, toUpdate);
+    const inserted = await sql.insertNew(tx, table, env.workspaceId, toInsert);
+    // Another call created the row between our read and our insert: ours merged into it.
+    for (const { id } of toInsert) {
+      const result = createdBy.get(id);
+      if (result && !inserted.has(id)) result.status = 'UPDATED';
+    }
+
+    if (object === 'USER') {
+      const links = changed
+        .map(([id]) => ({ user_id: id, before: existing.get(id)?.accountId ?? null, after: state.get(id)?.accountId ?? null }))
+        .filter((link) => link.before !== link.after || !existing.has(link.user_id))
+        .map(({ user_id, after }) => ({ user_id, account_id: after === null ? null : String(after) }));
+      if (links.length > 0) {
+        await sql.lockAttribution(tx, env.workspaceId, 'exclusive');
+        await sql.reattribute(tx, env.workspaceId, links);
+      }
+    }
+    await recordObservations(tx, env.workspaceId, object, observed, known);
+  });
+  return summarize(results);
+}
+
+export async function deleteRecords(
+  env: IngestEnv,
+  object: 'ACCOUNT' | 'USER',
+  inputs: readonly unknown[],
+  purgeEvents: boolean,
+): Promise<IngestOutcome> {
+  checkBatchSize(inputs.length, env.limits);
+  const results: RecordResult[] = inputs.map((input, index) => {
+    if (input === null || input === undefined || (typeof input === 'string' && input.trim() === '')) {
+      return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', code: 'REQUIRED', message: 'id is required.' }] };
+    }
+    const id = toText(input, MAX_ID_LENGTH);
+    if (!id.ok) return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', ...id.problem }] };
+    return { index, id: id.value, status: 'NOT_FOUND', errors: [] };
+  });
+  const ids = [...new Set(results.filter((r) => r.status !== 'REJECTED').map((r) => r.id!))].sort();
+  if (ids.length === 0) return summarize(results);
+
+  await inTransaction(env.db, async (tx) => {
+    const deleted = await sql.deleteByIds(tx, TABLE[object], env.workspaceId, ids);
+    const seen = new Set<string>();
+    for (const result of results) {
+      if (result.status === 'REJECTED' || seen.has(result.id!)) continue;
+      seen.add(result.id!);
+      if (deleted.has(result.id!)) result.status = 'DELETED';
+    }
+    const gone = [...deleted];
+    if (purgeEvents) {
+      await sql.purgeEvents(tx, env.workspaceId, object === 'USER' ? 'user' : 'account', gone);
+    } else if (object === 'USER' && gone.length > 0) {
+      // A deleted user's events stay, but no longer count for the account it belonged to.
+      await sql.lockAttribution(tx, env.workspaceId, 'exclusive');
+      await sql.reattribute(
+        tx,
+        env.workspaceId,
+        gone.map((id) => ({ user_id: id, account_id: null })),
+      );
+    }
+  });
+  return summarize(results);
+}
+
+const EVENT_DEFAULT_KEYS = new Set(DEFAULT_FIELDS.EVENT.map((f) => f.key));
+
+export async function trackEvents(env: IngestEnv, inputs: readonly unknown[]): Promise<IngestOutcome> {
+  checkBatchSize(inputs.length, env.limits);
+  const known = await knownFields(env, 'EVENT', inputs, 'properties');
+  const ctx = { limits: env.limits, known, now: env.now ?? new Date() };
+  const results: RecordResult[] = [];
+  const firstByKey = new Map<string, EventRecord>();
+  const observed = new Map<string, FieldType | null>();
+  inputs.forEach((input, index) => {
+    const checked = validateEvent(input, ctx);
+    if (!checked.ok) {
+      results.push({ index, id: checked.id, status: 'REJECTED', errors: checked.errors });
+      return;
+    }
+    const event = checked.record;
+    // A repeat inside the same call is a duplicate of its first occurrence.
+    const duplicate = firstByKey.has(event.dedupKey);
+    if (!duplicate) firstByKey.set(event.dedupKey, event);
+    results.push({ index, id: event.dedupKey, status: duplicate ? 'DUPLICATE' : 'CREATED', errors: [] });
+    for (const [key, type] of event.observed) if (!EVENT_DEFAULT_KEYS.has(key)) mergeObservations(observed, new Map([[key, type]]));
+  });
+  if (firstByKey.size === 0) return summarize(results);
+
+  const inserted = await inTransaction(env.db, async (tx) => {
+    await sql.lockAttribution(tx, env.workspaceId, 'shared');
+    const keys = await sql.insertEvents(tx, env.workspaceId, [...firstByKey.values()]);
+    await recordObservations(tx, env.workspaceId, 'EVENT', observed, known);
+    return keys;
+  });
+  for (const result of results) {
+    if (result.status === 'CREATED' && !inserted.has(result.id!)) result.status = 'DUPLICATE';
+  }
+  return summarize(results);
+}
