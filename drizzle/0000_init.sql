@@ -37,13 +37,14 @@ CREATE TABLE "catalog_fields" (
 	CONSTRAINT "catalog_fields_workspace_id_object_key_pk" PRIMARY KEY("workspace_id","object","key")
 );
 --> statement-breakpoint
-CREATE TABLE "event_names" (
+CREATE TABLE "event_name_counters" (
 	"workspace_id" text NOT NULL,
 	"name" text NOT NULL,
+	"shard" smallint NOT NULL,
 	"event_count" bigint NOT NULL,
 	"first_at" timestamp with time zone NOT NULL,
 	"last_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "event_names_workspace_id_name_pk" PRIMARY KEY("workspace_id","name")
+	CONSTRAINT "event_name_counters_workspace_id_name_shard_pk" PRIMARY KEY("workspace_id","name","shard")
 );
 --> statement-breakpoint
 CREATE TABLE "events" (
@@ -105,6 +106,7 @@ CREATE TABLE "workspaces" (
 );
 --> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "accounts_dims_idx" ON "accounts" USING gin ("dims" jsonb_path_ops);--> statement-breakpoint
 CREATE INDEX "api_keys_hash_idx" ON "api_keys" USING btree ("key_hash");--> statement-breakpoint
 CREATE INDEX "events_user_time_idx" ON "events" USING btree ("workspace_id","user_id","occurred_at" DESC NULLS LAST,"dedup_key");--> statement-breakpoint
 CREATE INDEX "events_name_time_idx" ON "events" USING btree ("workspace_id","name","occurred_at");--> statement-breakpoint
@@ -112,4 +114,6 @@ CREATE INDEX "metric_daily_account_idx" ON "metric_daily" USING btree ("workspac
 CREATE INDEX "metric_daily_user_idx" ON "metric_daily" USING btree ("workspace_id","user_id","name","day");--> statement-breakpoint
 CREATE INDEX "property_daily_account_idx" ON "property_daily" USING btree ("workspace_id","account_id","property","day");--> statement-breakpoint
 CREATE INDEX "property_daily_user_idx" ON "property_daily" USING btree ("workspace_id","user_id","property","day");--> statement-breakpoint
-CREATE INDEX "users_account_idx" ON "users" USING btree ("workspace_id","account_id","id");
+CREATE INDEX "users_account_idx" ON "users" USING btree ("workspace_id","account_id","id");--> statement-breakpoint
+CREATE INDEX "users_dims_idx" ON "users" USING gin ("dims" jsonb_path_ops);--> statement-breakpoint
+CREATE VIEW "public"."event_names" AS (select workspace_id, name, sum(event_count)::bigint as event_count, min(first_at) as first_at, max(last_at) as last_at from event_name_counters group by workspace_id, name);

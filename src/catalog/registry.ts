@@ -12,7 +12,11 @@ import { type FieldType, humanLabel, inferSemantic, mergeTypes, type ObjectKind 
 export interface KnownField {
   type: FieldType | null;
   declared: boolean;
+  lastSeenAt?: Date | null;
 }
+
+/** last_seen_at is refreshed at most this often per field, so steady-state calls do not rewrite (and lock) catalog rows. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /** What the catalog knows about these keys of one object (one statement). */
 export async function loadKnownFields(
@@ -24,11 +28,11 @@ export async function loadKnownFields(
   const known = new Map<string, KnownField>();
   if (keys.length === 0) return known;
   const found = await q
-    .select({ key: catalogFields.key, type: catalogFields.type, declaredType: catalogFields.declaredType })
+    .select({ key: catalogFields.key, type: catalogFields.type, declaredType: catalogFields.declaredType, lastSeenAt: catalogFields.lastSeenAt })
     .from(catalogFields)
     .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, object), inArray(catalogFields.key, [...keys])));
   for (const row of found) {
-    known.set(row.key, { type: (row.declaredType ?? row.type) as FieldType | null, declared: row.declaredType !== null });
+    known.set(row.key, { type: (row.declaredType ?? row.type) as FieldType | null, declared: row.declaredType !== null, lastSeenAt: row.lastSeenAt });
   }
   return known;
 }
@@ -43,9 +47,17 @@ export async function recordObservations(
   object: ObjectKind,
   observed: ReadonlyMap<string, FieldType | null>,
   known: ReadonlyMap<string, KnownField>,
+  now = new Date(),
 ): Promise<void> {
-  if (observed.size === 0) return;
-  const fields = [...observed].map(([key, type]) => {
+  // Only what is news to the catalog: a new field, a type that changes, a stale last-seen time.
+  const news = [...observed].filter(([key, type]) => {
+    const before = known.get(key);
+    if (!before) return true;
+    if (!before.declared && mergeTypes(before.type, type) !== before.type) return true;
+    return !before.lastSeenAt || now.getTime() - before.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS;
+  });
+  if (news.length === 0) return;
+  const fields = news.map(([key, type]) => {
     const preset = defaultField(object, key);
     const merged = mergeTypes(known.get(key)?.type ?? null, type);
     return {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, doublePrecision, index, jsonb, pgTable, pgView, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 // Tenancy rule: every tenant table starts its primary key (and every unique index) with
 // workspace_id, so the schema can be distributed by workspace (Citus) without rewriting keys.
@@ -48,7 +48,8 @@ export const accounts = pgTable(
     firstReceivedAt: timestamptz('first_received_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+  // Equality filters on dimensions compile to `dims @> {"key": value}`, which this index answers.
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index('accounts_dims_idx').using('gin', t.dims.op('jsonb_path_ops'))],
 );
 
 export const users = pgTable(
@@ -62,7 +63,11 @@ export const users = pgTable(
     firstReceivedAt: timestamptz('first_received_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), index('users_account_idx').on(t.workspaceId, t.accountId, t.id)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('users_account_idx').on(t.workspaceId, t.accountId, t.id),
+    index('users_dims_idx').using('gin', t.dims.op('jsonb_path_ops')),
+  ],
 );
 
 export const events = pgTable(
@@ -134,17 +139,32 @@ export const propertyDaily = pgTable(
   ],
 );
 
-/** The count-metric catalog: one row per event name. */
-export const eventNames = pgTable(
-  'event_names',
+/**
+ * Per-name event counters, split over a few shards (chosen by the writing connection) so that
+ * concurrent event batches do not all queue on the same hot row. Read through `event_names`.
+ */
+export const eventNameCounters = pgTable(
+  'event_name_counters',
   {
     workspaceId: text('workspace_id').notNull(),
     name: text('name').notNull(),
+    shard: smallint('shard').notNull(),
     eventCount: bigint('event_count', { mode: 'number' }).notNull(),
     firstAt: timestamptz('first_at').notNull(),
     lastAt: timestamptz('last_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.name] })],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.name, t.shard] })],
+);
+
+/** The count-metric catalog: one row per workspace and event name (the shards summed). */
+export const eventNames = pgView('event_names', {
+  workspaceId: text('workspace_id').notNull(),
+  name: text('name').notNull(),
+  eventCount: bigint('event_count', { mode: 'number' }).notNull(),
+  firstAt: timestamptz('first_at').notNull(),
+  lastAt: timestamptz('last_at').notNull(),
+}).as(
+  sql`select workspace_id, name, sum(event_count)::bigint as event_count, min(first_at) as first_at, max(last_at) as last_at from event_name_counters group by workspace_id, name`,
 );
 
 /** The dimension catalog: every field ever received or declared, per workspace and object. */

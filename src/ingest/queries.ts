@@ -11,6 +11,9 @@ import type { Scalar } from './values.ts';
  * order and cannot deadlock.
  */
 
+/** The event-name counter shard a statement writes to: one per connection, so concurrent batches rarely share a row. */
+const COUNTER_SHARD = sql`(pg_backend_pid() % 8)`;
+
 export type DimensionTable = 'accounts' | 'users';
 const table = (name: DimensionTable) => sql.identifier(name);
 
@@ -184,10 +187,10 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
         account_id = excluded.account_id
       returning 1
     ), names as (
-      insert into event_names as n (workspace_id, name, event_count, first_at, last_at)
-      select ${workspaceId}, name, count(*), min(occurred_at), max(occurred_at)
+      insert into event_name_counters as n (workspace_id, name, shard, event_count, first_at, last_at)
+      select ${workspaceId}, name, ${COUNTER_SHARD}, count(*), min(occurred_at), max(occurred_at)
       from ins group by name order by name
-      on conflict (workspace_id, name) do update set
+      on conflict (workspace_id, name, shard) do update set
         event_count = n.event_count + excluded.event_count,
         first_at = least(n.first_at, excluded.first_at),
         last_at = greatest(n.last_at, excluded.last_at)
@@ -217,6 +220,11 @@ export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' 
     ), removed as (
       select name, count(*) as n from gone group by name
     )
-    update event_names n set event_count = greatest(n.event_count - removed.n, 0)
-    from removed where n.workspace_id = ${workspaceId} and n.name = removed.name`);
+    -- A negative delta in this connection's shard: the sum over shards stays exact.
+    insert into event_name_counters as c (workspace_id, name, shard, event_count, first_at, last_at)
+    -- (first/last seen are copied from the existing counters, so the view's bounds do not move.)
+    select ${workspaceId}, r.name, ${COUNTER_SHARD}, -r.n, b.first_at, b.last_at
+    from removed r join event_names b on b.workspace_id = ${workspaceId} and b.name = r.name
+    order by r.name
+    on conflict (workspace_id, name, shard) do update set event_count = c.event_count + excluded.event_count`);
 }
