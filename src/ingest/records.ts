@@ -84,7 +84,7 @@ function problemAt(field: string | null, problem: Problem): RecordError {
 
 function identifier(value: unknown, field: string, errors: RecordError[], required: boolean): string | null {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-    if (required) errors.push({ field, code: 'REQUIRED', message: `${field} is required.` });
+    if (required) errors.push({ field, code: 'REQUIRED', message: 'A value is required.' });
     return null;
   }
   const text = toText(value, MAX_ID_LENGTH * 4);
@@ -220,7 +220,7 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validated
   const eventId = identifier(input.eventId, 'eventId', errors, false);
   let timestamp: Date | null = null;
   if (input.timestamp === undefined || input.timestamp === null || input.timestamp === '') {
-    errors.push({ field: 'timestamp', code: 'REQUIRED', message: 'timestamp is required.' });
+    errors.push({ field: 'timestamp', code: 'REQUIRED', message: 'A value is required.' });
   } else {
     const time = toEventTime(input.timestamp, ctx.now);
     if (time.ok) timestamp = time.value;

@@ -7,7 +7,9 @@ import type { Dimensions } from '../db/schema.ts';
 import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
 import * as sql from './queries.ts';
 import { type EventRecord, MAX_ID_LENGTH, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
-import { toText, type Scalar } from './values.ts';
+import { fieldKeyProblem, type Scalar, toText } from './values.ts';
+
+const NO_RESERVED: ReadonlySet<string> = new Set();
 
 /**
  * Ingestion: validate every record (collecting all its problems), then apply the accepted ones in
@@ -96,7 +98,11 @@ async function knownFields(
   const keys = new Set<string>();
   for (const input of inputs) {
     const fields = (input as Record<string, unknown> | null)?.[container];
-    if (fields && typeof fields === 'object' && !Array.isArray(fields)) for (const key of Object.keys(fields)) keys.add(key);
+    if (fields && typeof fields === 'object' && !Array.isArray(fields)) {
+      // Keys that fail validation are reported per record later; they are never sent to the database.
+      for (const key of Object.keys(fields))
+        if (fieldKeyProblem(key, env.limits.maxFieldKeyLength, NO_RESERVED) === undefined) keys.add(key);
+    }
   }
   try {
     return await loadKnownFields(env.db, env.workspaceId, object, [...keys]);
@@ -174,7 +180,7 @@ export async function upsertRecords(
         result.errors.push({
           field: required,
           code: 'REQUIRED',
-          message: current === null ? `${required} is required to create a record.` : `${required} is required and cannot be cleared.`,
+          message: current === null ? 'A value is required to create the record.' : 'This field is required and cannot be cleared.',
         });
         continue;
       }
@@ -221,7 +227,7 @@ export async function deleteRecords(
   checkBatchSize(inputs.length, env.limits);
   const results: RecordResult[] = inputs.map((input, index) => {
     if (input === null || input === undefined || (typeof input === 'string' && input.trim() === '')) {
-      return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', code: 'REQUIRED', message: 'id is required.' }] };
+      return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', code: 'REQUIRED', message: 'A value is required.' }] };
     }
     const id = toText(input, MAX_ID_LENGTH);
     if (!id.ok) return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', ...id.problem }] };

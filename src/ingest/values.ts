@@ -48,10 +48,19 @@ export function utf8Length(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
 
+/** NUL characters and unpaired UTF-16 surrogates cannot be stored as text (or in jsonb) by PostgreSQL. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
 export function toText(value: unknown, maxBytes: number): Coerced<string> {
   let text: string;
-  if (typeof value === 'string') text = value.trim();
-  else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+  if (typeof value === 'string') {
+    if (!isStorableText(value)) return fail('TYPE_MISMATCH', 'Text must be valid Unicode without NUL characters.');
+    text = value.trim();
+  } else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
   else if (typeof value === 'boolean') text = String(value);
   else return fail('TYPE_MISMATCH', `Expected text, got ${describe(value)}.`);
   if (utf8Length(text) > maxBytes) return fail('VALUE_TOO_LONG', `Longer than ${maxBytes} bytes.`);

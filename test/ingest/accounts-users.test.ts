@@ -123,6 +123,26 @@ describe('upsertAccounts', () => {
     expect(await dims('accounts', 'new-no-name')).toBeUndefined();
   });
 
+  it('rejects text PostgreSQL cannot store (NUL, unpaired surrogates) per record instead of failing the call', async () => {
+    const res = await t.gql(UPSERT_ACCOUNTS, {
+      records: [
+        { id: 'nul\u0000id', name: 'A' },
+        { id: 'surrogate', name: 'B\ud800' },
+        { id: 'key', name: 'C', custom: { 'a\u0000b': 'x' } },
+        { id: 'fine-unicode', name: 'Zürich 🚀' },
+      ],
+    });
+    expect(res.data?.upsertAccounts.results.map((r: any) => [r.status, r.errors.map((e: any) => `${e.field}:${e.code}`)])).toEqual([
+      ['REJECTED', ['id:TYPE_MISMATCH']],
+      ['REJECTED', ['name:TYPE_MISMATCH']],
+      ['REJECTED', ['custom.a\u0000b:INVALID_FIELD_KEY']],
+      ['CREATED', []],
+    ]);
+    const del = await t.gql(DELETE_ACCOUNTS, { ids: ['x\ud83d'] });
+    expect(del.data?.deleteAccounts.results[0]).toMatchObject({ status: 'REJECTED', errors: [{ field: 'id', code: 'TYPE_MISMATCH' }] });
+    expect(await dims('accounts', 'fine-unicode')).toEqual({ name: 'Zürich 🚀' });
+  });
+
   it('rejects more fields than allowed per record', async () => {
     const custom = Object.fromEntries(Array.from({ length: 260 }, (_, i) => [`f${i}`, i]));
     const res = await t.gql(UPSERT_ACCOUNTS, { records: [{ id: 'wide', name: 'Wide', custom }] });
