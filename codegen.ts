@@ -26,6 +26,7 @@ const config: CodegenConfig = {
           Event: '../db/schema.ts#EventRow',
           Dimension: '../catalog/models.ts#DimensionModel',
           Metric: '../catalog/models.ts#MetricModel',
+          MetricSeries: '../insights/models.ts#MetricSeriesModel',
           AccountConnection: '../insights/models.ts#AccountConnectionModel',
           UserConnection: '../insights/models.ts#UserConnectionModel',
           EventConnection: '../insights/models.ts#EventConnectionModel',

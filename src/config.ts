@@ -18,11 +18,36 @@ export interface Config {
     maxFieldsPerRecord: number;
     maxFieldKeyLength: number;
     maxValueBytes: number;
+    /** Nesting depth of a JSON request body; deeper bodies are refused before parsing. */
+    maxJsonDepth: number;
   };
+  /** Checked before a GraphQL operation executes (src/graphql/limits.ts). */
+  graphqlLimits: {
+    maxDepth: number;
+    maxAliases: number;
+    /** Estimated cost: non-leaf fields cost 1, multiplied by the `first`/`limit` of enclosing lists. */
+    maxCost: number;
+    /** Assumed length of a list field that has no `first`/`limit` argument. */
+    listSizeEstimate: number;
+    /** Lexical tokens in one document (bounds parse and validation work). */
+    maxTokens: number;
+    /** Operations in one batched (array) request; 0 = batching refused. */
+    maxBatch: number;
+  };
+  /** Token buckets per API key and kind of work; `perSecond: 0` = unlimited. */
+  rateLimits: Record<'INGEST' | 'READ' | 'ADMIN', { perSecond: number; burst: number }>;
+  /** redis:// URL: rate-limit buckets shared by every instance; unset = in-process buckets. */
+  redisUrl: string | undefined;
+  /** Prefix of the Redis keys of rate-limit buckets. */
+  rateLimitKeyPrefix: string;
   /** Serve the GraphQL IDE to browsers at GET /graphql. */
   graphqlIde: boolean;
   /** Allow GraphQL introspection. */
   introspection: boolean;
+  /** Bearer token required by GET /metrics; unset = the endpoint is open (keep it off the public network). */
+  metricsToken: string | undefined;
+  /** Browser origins allowed to call the API cross-origin; empty = same-origin only; `*` = any. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -47,6 +72,48 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** Comma-separated origins (`https://app.example.com`), normalised the way browsers send `Origin`. */
+function origins(env: Env, name: string): string[] {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  return list.map((origin) => {
+    if (origin === '*') return origin;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username) {
+      throw new ConfigError(`${name} must list origins such as https://app.example.com (no path), got "${origin}"`);
+    }
+    return parsed.origin;
+  });
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bucket(env: Env, scope: string, perSecond: number, burst: number): { perSecond: number; burst: number } {
+  return {
+    perSecond: decimal(env, `RATE_LIMIT_${scope}_PER_SECOND`, perSecond, 0, 1_000_000),
+    burst: integer(env, `RATE_LIMIT_${scope}_BURST`, burst, 1, 1_000_000),
+  };
+}
+
+function redisUrl(env: Env): string | undefined {
+  const url = env.REDIS_URL || undefined;
+  if (url && !/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  return url;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -85,8 +152,26 @@ export function loadConfig(env: Env = process.env): Config {
       maxFieldsPerRecord: integer(env, 'MAX_FIELDS_PER_RECORD', 256, 1, 10_000),
       maxFieldKeyLength: integer(env, 'MAX_FIELD_KEY_LENGTH', 128, 1, 1024),
       maxValueBytes: integer(env, 'MAX_VALUE_BYTES', 8 * 1024, 16, 1024 * 1024),
+      maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 64, 4, 10_000),
     },
+    graphqlLimits: {
+      maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),
+      maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 50, 0, 100_000),
+      maxCost: integer(env, 'GRAPHQL_MAX_COST', 50_000, 1, 1_000_000_000),
+      listSizeEstimate: integer(env, 'GRAPHQL_LIST_SIZE_ESTIMATE', 10, 1, 10_000),
+      maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 100_000, 100, 10_000_000),
+      maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 0, 0, 1000),
+    },
+    rateLimits: {
+      INGEST: bucket(env, 'INGEST', 200, 400),
+      READ: bucket(env, 'READ', 200, 400),
+      ADMIN: bucket(env, 'ADMIN', 20, 100),
+    },
+    redisUrl: redisUrl(env),
+    rateLimitKeyPrefix: env.RATE_LIMIT_KEY_PREFIX || 'ratelimit:',
     graphqlIde: flag(env, 'GRAPHQL_IDE', true),
     introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

@@ -7,9 +7,17 @@ import type { Database } from './db/client.ts';
 import { unauthenticated } from './errors.ts';
 import { createApollo } from './graphql/apollo.ts';
 import { registerHightouchRoutes } from './hightouch/routes.ts';
-import { renderIdePage, wantsHtml } from './http/ide.ts';
+import { registerErrorHandler, registerGraphqlBatchLimit, registerJsonBodyParser } from './http/body.ts';
+import { registerCors } from './http/cors.ts';
+import { type Ide, registerIde, wantsHtml } from './http/ide.ts';
+import { registerRateLimit } from './http/rate-limit.ts';
+import { registerGracefulClose } from './http/shutdown.ts';
 import type { Principal } from './keys/models.ts';
 import { authenticate, bearerSecret } from './keys/service.ts';
+import { observabilityPlugin } from './observability/graphql.ts';
+import { RequestLogController, registerObservability, requestId } from './observability/http.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { bindContext } from './observability/request.ts';
 
 export interface ServerOptions {
   config: Config;
@@ -33,7 +41,7 @@ export function defaultLogger(config: Config) {
     // Secrets never reach the logs, whatever a serializer later decides to include.
     redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.secret'], censor: '[redacted]' },
     ...(process.stdout.isTTY && config.logLevel !== 'silent'
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } }
       : {}),
   };
 }
@@ -45,22 +53,48 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     bodyLimit: config.limits.maxBodyBytes,
     trustProxy: true,
     return503OnClosing: true,
+    // One line per request, written by the onResponse hook of src/observability/http.ts.
+    logController: new RequestLogController(),
+    genReqId: requestId,
   });
+  const metrics = createMetrics(database);
+  registerObservability(app, { metrics, config });
+  await registerCors(app, config.corsOrigins);
 
   const apollo = createApollo({
     introspection: config.introspection,
+    limits: config.graphqlLimits,
     onUnexpectedError: (error) => app.log.error({ err: error }, 'unexpected error in GraphQL operation'),
+    plugins: [observabilityPlugin(metrics)],
   });
   await apollo.start();
 
   const deps = { database, config, log: app.log };
-  const contextFor = (request: FastifyRequest, principal: Principal): Context => ({ ...createContext(deps, principal), log: request.log });
-  const authenticateRequest = (request: FastifyRequest) => authenticate(database.db, bearerSecret(request.headers.authorization));
+  const contextFor = (request: FastifyRequest, principal: Principal): Context => {
+    const ctx: Context = { ...createContext(deps, principal), log: request.log };
+    bindContext(ctx, request, principal);
+    return ctx;
+  };
+  // Cached per request: the rate limiter, the GraphQL context and the REST adapter all ask.
+  const principals = new WeakMap<FastifyRequest, Promise<Principal | undefined>>();
+  const authenticateRequest = (request: FastifyRequest) => {
+    let principal = principals.get(request);
+    if (!principal) {
+      principal = authenticate(database.db, bearerSecret(request.headers.authorization));
+      principals.set(request, principal);
+    }
+    return principal;
+  };
+  registerJsonBodyParser(app, config.limits.maxJsonDepth);
+  registerErrorHandler(app, config.limits.maxBodyBytes);
+  registerGraphqlBatchLimit(app, config.graphqlLimits.maxBatch);
+  registerGracefulClose(app);
+  registerRateLimit(app, config, authenticateRequest, { skip: (request) => request.method === 'GET' && config.graphqlIde && wantsHtml(request) });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {
-      await database.ping();
+      await metrics.timeDatabase('readiness', () => database.ping());
       return { status: 'ready', database: database.kind };
     } catch {
       return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', database: database.kind });
@@ -74,13 +108,12 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
       return contextFor(request, principal);
     },
   });
+  const ide: Ide | undefined = config.graphqlIde ? await registerIde(app) : undefined;
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
     handler: async (request, reply) => {
-      if (request.method === 'GET' && config.graphqlIde && wantsHtml(request)) {
-        return reply.type('text/html; charset=utf-8').send(renderIdePage());
-      }
+      if (request.method === 'GET' && ide && wantsHtml(request)) return ide.sendPage(reply);
       return graphqlHandler.call(app, request as never, reply as never);
     },
   });

@@ -40,6 +40,8 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** Seconds to wait for a PostgreSQL connection before failing (so requests never hang). */
   connectTimeoutSeconds?: number;
+  /** Server-side cap on one statement, in ms (a runaway query ends instead of holding a connection). */
+  statementTimeoutMs?: number;
 }
 
 // Arbitrary constant shared by every instance of this service.
@@ -53,6 +55,21 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
       connect_timeout: options.connectTimeoutSeconds ?? 5,
+      // Bounded waits everywhere: a statement, a transaction left idle by a crashed request, and a
+      // dead peer (TCP keepalive) all end with an error the API turns into a 503, never a hang.
+      // Idle connections are closed after a minute, so a pool rebuilt after an outage does not
+      // keep sockets that died with it.
+      idle_timeout: 60,
+      keep_alive: 30,
+      // postgres.js waits before each reconnection attempt, growing to 20 s after repeated
+      // failures: during an outage every request would queue that long, and after it the pool
+      // would take as long to notice recovery. Capped at 1 s, outages fail fast (503) and heal fast.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+      connection: {
+        application_name: 'correlated-ingest',
+        statement_timeout: options.statementTimeoutMs ?? 30_000,
+        idle_in_transaction_session_timeout: 60_000,
+      },
       onnotice: () => {},
     });
     const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;

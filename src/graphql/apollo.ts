@@ -4,12 +4,15 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { LIMIT_CODES, type QueryLimits, queryLimitsPlugin } from './limits.ts';
 import { resolvers } from './resolvers.ts';
 import { typeDefs } from './schema.ts';
 
 export interface ApolloOptions {
   introspection: boolean;
   plugins?: ApolloServerPlugin<Context>[];
+  /** Depth, alias, cost, token and batch limits; absent = unlimited (internal use only). */
+  limits?: QueryLimits;
   /** Where unexpected errors are reported (they reach the client only as "Internal server error"). */
   onUnexpectedError: (error: unknown) => void;
 }
@@ -27,6 +30,7 @@ const EXPOSED_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  ...LIMIT_CODES,
 ]);
 
 /** A database outage is a 503 with Retry-After, so clients (Hightouch) retry the whole call. */
@@ -52,7 +56,14 @@ export function createApollo(options: ApolloOptions): ApolloServer<Context> {
     resolvers: resolvers as never,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), databaseUnavailablePlugin, ...(options.plugins ?? [])],
+    allowBatchedHttpRequests: (options.limits?.maxBatch ?? 0) > 0,
+    ...(options.limits ? { parseOptions: { maxTokens: options.limits.maxTokens } } : {}),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      databaseUnavailablePlugin,
+      ...(options.limits ? [queryLimitsPlugin(options.limits) as ApolloServerPlugin<Context>] : []),
+      ...(options.plugins ?? []),
+    ],
     formatError(formatted, error): GraphQLFormattedError {
       const code = formatted.extensions?.code as string | undefined;
       if (code && EXPOSED_CODES.has(code)) return formatted;

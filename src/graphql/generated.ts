@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { WorkspaceRow, ApiKeyRow, AccountRow, UserRow, EventRow } from '../db/schema.ts';
 import type { ViewerModel, IntegrationModel } from '../keys/models.ts';
 import type { DimensionModel, MetricModel } from '../catalog/models.ts';
-import type { AccountConnectionModel, UserConnectionModel, EventConnectionModel } from '../insights/models.ts';
+import type { MetricSeriesModel, AccountConnectionModel, UserConnectionModel, EventConnectionModel } from '../insights/models.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -33,11 +33,12 @@ export type Scalars = {
    */
   LenientBoolean: { input: unknown; output: unknown; }
   /**
-   * Expected: a point in time. Accepted forms: an ISO-8601 string with a date and, for a time, an
-   * offset (`2026-03-01T12:00:00Z`, `2026-03-01T12:00:00+02:00`, or a date `2026-03-01` = midnight
-   * UTC); or an epoch number — magnitude rule: an absolute value below 100,000,000,000 is read as
-   * seconds, at or above it as milliseconds. Problems are per-record errors (`INVALID_TIMESTAMP`,
-   * `TIMESTAMP_OUT_OF_RANGE`).
+   * Expected: a point in time. Accepted forms: an ISO-8601 string (`2026-03-01T12:00:00Z`,
+   * `2026-03-01T12:00:00+02:00`; a date-time without offset, such as `2026-03-01 12:00:00`, is read as
+   * UTC; a date `2026-03-01` is midnight UTC); or an epoch number, also as a numeric string — magnitude
+   * rule: an absolute value below 100,000,000,000 is read as seconds, at or above it as milliseconds.
+   * Problems are per-record errors (`INVALID_TIMESTAMP`, `TIMESTAMP_OUT_OF_RANGE` for events before
+   * 2000-01-01 or more than 24 hours ahead).
    */
   LenientDateTime: { input: unknown; output: unknown; }
   /**
@@ -332,17 +333,21 @@ export type DimensionBreakdown = {
 export type DimensionFilter = {
   /** Case-insensitive substring (text fields). */
   contains?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to the value (`null`: has no value). */
   eq?: InputMaybe<Scalars['FieldValue']['input']>;
   /** True: has a non-null value; false: has none. */
   exists?: InputMaybe<Scalars['Boolean']['input']>;
   gt?: InputMaybe<Scalars['FieldValue']['input']>;
   gte?: InputMaybe<Scalars['FieldValue']['input']>;
+  /** Equal to one of the values. */
   in?: InputMaybe<Array<Scalars['FieldValue']['input']>>;
   /** Dimension key: a default field (`plan`, `seats`) or a custom field key. */
   key: Scalars['String']['input'];
   lt?: InputMaybe<Scalars['FieldValue']['input']>;
   lte?: InputMaybe<Scalars['FieldValue']['input']>;
+  /** Not equal to the value; records without a value match too (`null`: has a value). */
   neq?: InputMaybe<Scalars['FieldValue']['input']>;
+  /** Equal to none of the values; records without a value match too. */
   notIn?: InputMaybe<Array<Scalars['FieldValue']['input']>>;
 };
 
@@ -1255,7 +1260,7 @@ export type ResolversTypes = ResolversObject<{
   MetricPoint: ResolverTypeWrapper<MetricPoint>;
   MetricRef: MetricRef;
   MetricScope: MetricScope;
-  MetricSeries: ResolverTypeWrapper<Omit<MetricSeries, 'metric'> & { metric?: Maybe<ResolversTypes['Metric']> }>;
+  MetricSeries: ResolverTypeWrapper<MetricSeriesModel>;
   MetricSeriesInput: MetricSeriesInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NumericStats: ResolverTypeWrapper<NumericStats>;
@@ -1327,7 +1332,7 @@ export type ResolversParentTypes = ResolversObject<{
   MetricPoint: MetricPoint;
   MetricRef: MetricRef;
   MetricScope: MetricScope;
-  MetricSeries: Omit<MetricSeries, 'metric'> & { metric?: Maybe<ResolversParentTypes['Metric']> };
+  MetricSeries: MetricSeriesModel;
   MetricSeriesInput: MetricSeriesInput;
   Mutation: Record<PropertyKey, never>;
   NumericStats: NumericStats;

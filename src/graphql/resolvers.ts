@@ -1,5 +1,7 @@
 import type { Resolvers } from './generated.ts';
+import { catalogResolvers } from '../catalog/resolvers.ts';
 import { ingestResolvers } from '../ingest/resolvers.ts';
+import { insightsResolvers } from '../insights/resolvers.ts';
 import { keysResolvers } from '../keys/resolvers.ts';
 import { scalarResolvers } from './scalars.ts';
 
@@ -23,5 +25,5 @@ function merge(...maps: Resolvers[]): Resolvers {
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  ...merge(keysResolvers, ingestResolvers),
+  ...merge(keysResolvers, ingestResolvers, insightsResolvers, catalogResolvers),
 };

@@ -1,4 +1,13 @@
-import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+const gzip = promisify(gzipCallback);
 
 /** Browsers navigating to /graphql get the IDE; API clients (Accept: application/json) get GraphQL. */
 export function wantsHtml(request: FastifyRequest): boolean {
@@ -6,8 +15,138 @@ export function wantsHtml(request: FastifyRequest): boolean {
   return accept.includes('text/html') && !(request.query as Record<string, unknown> | undefined)?.query;
 }
 
-export function renderIdePage(): string {
+interface Asset {
+  /** Content-addressed file name (`graphiql.1a2b3c4d5e.js`), so it can be cached forever. */
+  file: string;
+  type: string;
+  body: Buffer;
+  gzipped?: Promise<Buffer>;
+  etag: string;
+}
+
+export interface Ide {
+  sendPage(reply: FastifyReply): FastifyReply;
+}
+
+// The IDE runs with no internet: GraphiQL and React come from the installed npm packages and are
+// served by this server. Scripts only from this origin (the bootstrap is an asset file, not inline);
+// styles allow 'unsafe-inline' because GraphiQL's dialogs inject a <style> element.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+const ownAsset = (file: string) => fileURLToPath(new URL(`./assets/${file}`, import.meta.url));
+
+const SOURCES = {
+  react: { path: () => join(packageDir('react'), 'umd/react.production.min.js'), type: 'text/javascript; charset=utf-8' },
+  'react-dom': { path: () => join(packageDir('react-dom'), 'umd/react-dom.production.min.js'), type: 'text/javascript; charset=utf-8' },
+  graphiql: { path: () => join(packageDir('graphiql'), 'dist/index.umd.js'), type: 'text/javascript; charset=utf-8' },
+  'graphiql-css': { path: () => join(packageDir('graphiql'), 'dist/style.css'), type: 'text/css; charset=utf-8' },
+  ide: { path: () => ownAsset('ide.js'), type: 'text/javascript; charset=utf-8' },
+  'ide-css': { path: () => ownAsset('ide.css'), type: 'text/css; charset=utf-8' },
+} as const;
+type AssetName = keyof typeof SOURCES;
+
+// Read once per process (about 1.5 MB), however many servers are built (tests build many).
+let loading: Promise<Record<AssetName, Asset>> | undefined;
+
+function loadAssets(): Promise<Record<AssetName, Asset>> {
+  loading ??= (async () => {
+    const entries = await Promise.all(
+      (Object.keys(SOURCES) as AssetName[]).map(async (name) => {
+        const { path, type } = SOURCES[name];
+        const body = await readFile(path());
+        const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+        const extension = type.startsWith('text/css') ? 'css' : 'js';
+        const asset: Asset = { file: `${name.replace(/-css$/, '')}.${hash}.${extension}`, type, body, etag: `"${hash}"` };
+        return [name, asset] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<AssetName, Asset>;
+  })();
+  loading.catch(() => {
+    loading = undefined;
+  });
+  return loading;
+}
+
+function renderPage(assets: Record<AssetName, Asset>): string {
+  // Relative URLs: the page lives at …/graphql, so this also works behind a path prefix.
+  const href = (name: AssetName) => `graphql/assets/${assets[name].file}`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>GraphQL API</title></head>
-<body><h1>GraphQL API</h1><p>POST GraphQL requests to this URL with <code>Authorization: Bearer &lt;key&gt;</code>.</p></body></html>`;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>GraphQL IDE · Correlated ingest API</title>
+<link rel="stylesheet" href="${href('graphiql-css')}">
+<link rel="stylesheet" href="${href('ide-css')}">
+<script defer src="${href('react')}"></script>
+<script defer src="${href('react-dom')}"></script>
+<script defer src="${href('graphiql')}"></script>
+<script defer src="${href('ide')}"></script>
+</head>
+<body>
+<header class="key-bar">
+  <form id="key-form" autocomplete="off">
+    <label for="api-key">API key</label>
+    <input id="api-key" name="api-key" type="password" placeholder="cor_…" spellcheck="false" autocomplete="off">
+    <label class="remember"><input id="remember" type="checkbox"> Remember on this device</label>
+    <button type="submit">Use key</button>
+    <button type="button" id="forget">Forget</button>
+    <span id="key-status" role="status" aria-live="polite">Paste an API key to load the schema and run operations.</span>
+  </form>
+</header>
+<main id="graphiql"><noscript>The GraphQL IDE needs JavaScript. API clients: POST GraphQL to this URL with <code>Authorization: Bearer &lt;key&gt;</code>.</noscript></main>
+</body>
+</html>
+`;
+}
+
+/** Serve the IDE's assets under /graphql/assets and return the page sender for GET /graphql. */
+export async function registerIde(app: FastifyInstance): Promise<Ide> {
+  const assets = await loadAssets();
+  const byFile = new Map(Object.values(assets).map((asset) => [asset.file, asset]));
+  const page = renderPage(assets);
+
+  app.get('/graphql/assets/:file', async (request, reply) => {
+    const asset = byFile.get((request.params as { file: string }).file);
+    if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('etag', asset.etag)
+      .header('vary', 'accept-encoding')
+      .header('x-content-type-options', 'nosniff')
+      .type(asset.type);
+    if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+      asset.gzipped ??= gzip(asset.body);
+      return reply.header('content-encoding', 'gzip').send(await asset.gzipped);
+    }
+    return reply.send(asset.body);
+  });
+
+  return {
+    sendPage: (reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', CONTENT_SECURITY_POLICY)
+        .header('cache-control', 'no-cache')
+        .header('vary', 'accept')
+        .header('x-content-type-options', 'nosniff')
+        .header('x-frame-options', 'DENY')
+        .header('referrer-policy', 'no-referrer')
+        .send(page),
+  };
 }

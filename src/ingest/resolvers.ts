@@ -3,36 +3,42 @@ import { declareField } from '../catalog/registry.ts';
 import { type Context, requireScope } from '../context.ts';
 import type { Resolvers } from '../graphql/generated.ts';
 import { noteIngest } from '../keys/service.ts';
+import { recordIngest } from '../observability/metrics.ts';
 import * as ingest from './service.ts';
-import { fieldKeyProblem } from './values.ts';
+import { fieldKeyProblem, isStorableText } from './values.ts';
 
-function env(ctx: Context): ingest.IngestEnv {
+type IngestObject = 'account' | 'user' | 'event';
+
+/**
+ * Run one ingestion call for the caller's workspace, then note the arrival on the key (throttled)
+ * and count the records in the metrics and the request's log line.
+ */
+async function ingestCall(ctx: Context, object: IngestObject, run: (env: ingest.IngestEnv) => Promise<ingest.IngestOutcome>) {
   requireScope(ctx, 'INGEST');
-  return { db: ctx.db, workspaceId: ctx.workspaceId, limits: ctx.config.limits };
-}
-
-/** After a successful call: note the arrival on the key (throttled). */
-function done(ctx: Context, outcome: ingest.IngestOutcome): ingest.IngestOutcome {
+  const started = performance.now();
+  const outcome = await run({ db: ctx.db, workspaceId: ctx.workspaceId, limits: ctx.config.limits });
   noteIngest(ctx.db, ctx.principal.key);
+  const { created, updated, unchanged, duplicate, deleted, notFound, rejected } = outcome;
+  recordIngest(ctx, object, { created, updated, unchanged, duplicate, deleted, notFound, rejected }, (performance.now() - started) / 1000);
   return outcome;
 }
 
 export const ingestResolvers: Resolvers = {
   Mutation: {
-    upsertAccounts: async (_parent, { records, mode }, ctx) =>
-      done(ctx, await ingest.upsertRecords(env(ctx), 'ACCOUNT', records, mode ?? 'UPSERT')),
-    upsertUsers: async (_parent, { records, mode }, ctx) =>
-      done(ctx, await ingest.upsertRecords(env(ctx), 'USER', records, mode ?? 'UPSERT')),
-    trackEvents: async (_parent, { records }, ctx) => done(ctx, await ingest.trackEvents(env(ctx), records)),
-    deleteAccounts: async (_parent, { ids, purgeEvents }, ctx) =>
-      done(ctx, await ingest.deleteRecords(env(ctx), 'ACCOUNT', ids, purgeEvents ?? false)),
-    deleteUsers: async (_parent, { ids, purgeEvents }, ctx) =>
-      done(ctx, await ingest.deleteRecords(env(ctx), 'USER', ids, purgeEvents ?? false)),
+    upsertAccounts: (_parent, { records, mode }, ctx) => ingestCall(ctx, 'account', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),
+    upsertUsers: (_parent, { records, mode }, ctx) => ingestCall(ctx, 'user', (env) => ingest.upsertRecords(env, 'USER', records, mode ?? 'UPSERT')),
+    trackEvents: (_parent, { records }, ctx) => ingestCall(ctx, 'event', (env) => ingest.trackEvents(env, records)),
+    deleteAccounts: (_parent, { ids, purgeEvents }, ctx) =>
+      ingestCall(ctx, 'account', (env) => ingest.deleteRecords(env, 'ACCOUNT', ids, purgeEvents ?? false)),
+    deleteUsers: (_parent, { ids, purgeEvents }, ctx) => ingestCall(ctx, 'user', (env) => ingest.deleteRecords(env, 'USER', ids, purgeEvents ?? false)),
     createCustomField: async (_parent, { input }, ctx) => {
       requireScope(ctx, 'INGEST');
       const reserved = new Set(DEFAULT_FIELDS[input.object].flatMap((f) => [f.key, f.restId]));
       const problem = fieldKeyProblem(input.key, ctx.config.limits.maxFieldKeyLength, reserved);
       if (problem) return { field: null, userErrors: [{ field: ['input', 'key'], message: problem, code: 'INVALID' }] };
+      if (input.label != null && (!isStorableText(input.label) || input.label.length > 200)) {
+        return { field: null, userErrors: [{ field: ['input', 'label'], message: 'Labels are at most 200 characters of valid text.', code: 'INVALID' }] };
+      }
       const result = await declareField(ctx.db, ctx.workspaceId, input);
       if (!result.ok) return { field: null, userErrors: [{ field: ['input', 'type'], message: result.message, code: result.code }] };
       return { field: result.field, userErrors: [] };

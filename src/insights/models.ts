@@ -1,14 +1,27 @@
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
+import type { MetricAggregate } from '../graphql/generated.ts';
+import type { Interval } from './time.ts';
 
 /** A resolved page of a Relay connection. */
 export interface ConnectionModel<T> {
   edges: Array<{ cursor: string; node: T; orderValue?: number | null }>;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
-  /** Computed only when the field is asked for. */
+  /** Computed only when the field is asked for (batched by a loader for nested connections). */
   totalCount: () => Promise<number>;
 }
 
 export type AccountConnectionModel = ConnectionModel<AccountRow>;
 export type UserConnectionModel = ConnectionModel<UserRow>;
 export type EventConnectionModel = ConnectionModel<EventRow>;
+
+/** A computed series; its catalog `metric` is loaded only when asked for. */
+export interface MetricSeriesModel {
+  /** Catalog key of the metric: [kind, event name or property]. */
+  ref: ['COUNT' | 'VALUE', string];
+  interval: Interval;
+  aggregate: MetricAggregate;
+  timeZone: string;
+  points: Array<{ start: Date; value: number }>;
+  total: number | null;
+}

@@ -293,6 +293,8 @@ describe('catalog', () => {
     expect(inferredConflict.data?.createCustomField.userErrors[0].code).toBe('CONFLICT');
     const reserved = await t.gql(declare, { input: { object: 'ACCOUNT', key: 'seats', type: 'NUMBER' } });
     expect(reserved.data?.createCustomField.userErrors[0].code).toBe('INVALID');
+    const badLabel = await t.gql(declare, { input: { object: 'ACCOUNT', key: 'labelled', type: 'NUMBER', label: 'a\u0000b' } });
+    expect(badLabel.data?.createCustomField.userErrors[0]).toMatchObject({ field: ['input', 'label'], code: 'INVALID' });
 
     const res = await t.gql(UPSERT_ACCOUNTS, {
       records: [

@@ -1,0 +1,276 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
+import type { FieldMap } from '../insights/filters.ts';
+import { hasValue, numberOf, valueExpr } from '../insights/filters.ts';
+import { DEFAULT_FIELDS } from './fields.ts';
+import { type FieldType, humanLabel, type ObjectKind } from './inference.ts';
+import type { DimensionStats, MetricModel, ValueCountModel } from './models.ts';
+
+// The reading side of the catalog. Every function is one statement for any number of keys, so a
+// page listing N dimensions with their statistics costs the same as one dimension.
+
+const TABLES: Record<ObjectKind, SQL> = { ACCOUNT: sql.raw('accounts t'), USER: sql.raw('users t'), EVENT: sql.raw('events t') };
+
+/** Every field of a record as one jsonb object (columns included), for per-key statistics. */
+const DOCUMENTS: Record<ObjectKind, SQL> = {
+  ACCOUNT: sql.raw(`t.dims || jsonb_build_object('id', t.id)`),
+  USER: sql.raw(`t.dims || jsonb_build_object('id', t.id)`),
+  EVENT: sql.raw(
+    `t.properties || jsonb_strip_nulls(jsonb_build_object('name', t.name, 'timestamp', to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'userId', t.user_id, 'accountId', t.account_id, 'eventId', t.event_id))`,
+  ),
+};
+
+export function objectTable(object: ObjectKind): SQL {
+  return TABLES[object];
+}
+
+/** The catalog of one object: the default fields (always present, in their fixed order), then custom fields by key. */
+export async function loadDimensions(q: Queryable, workspaceId: string, object: ObjectKind): Promise<CatalogFieldRow[]> {
+  const stored = await q
+    .select()
+    .from(catalogFields)
+    .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, object)))
+    .orderBy(catalogFields.key);
+  const byKey = new Map(stored.map((row) => [row.key, row]));
+  const defaults = DEFAULT_FIELDS[object].map((field): CatalogFieldRow => {
+    const row = byKey.get(field.key);
+    return {
+      workspaceId,
+      object,
+      key: field.key,
+      label: field.label,
+      type: field.type,
+      declaredType: null,
+      semantic: field.semantic,
+      isDefault: true,
+      firstSeenAt: row?.firstSeenAt ?? null,
+      lastSeenAt: row?.lastSeenAt ?? null,
+    };
+  });
+  const defaultKeys = new Set(defaults.map((d) => d.key));
+  return [...defaults, ...stored.filter((row) => !defaultKeys.has(row.key))];
+}
+
+/** The effective type of a field: the declared one wins. */
+export function fieldType(row: CatalogFieldRow): FieldType | null {
+  return (row.declaredType ?? row.type) as FieldType | null;
+}
+
+export function fieldMap(dimensions: readonly CatalogFieldRow[]): FieldMap {
+  return new Map(dimensions.map((row) => [row.key, { key: row.key, type: fieldType(row) }]));
+}
+
+/** Coverage, distinct values and numeric summary of several fields of one object (one statement). */
+export async function dimensionStats(
+  q: Queryable,
+  workspaceId: string,
+  object: ObjectKind,
+  keys: readonly string[],
+): Promise<Map<string, DimensionStats>> {
+  const keyList = jsonParam(keys);
+  const found = await rows<{ key: string } & DimensionStats>(
+    q,
+    sql`
+      select k.key, (select count(*)::int from ${TABLES[object]} where t.workspace_id = ${workspaceId}) as total,
+        coalesce(s.value_count, 0)::int as "valueCount", coalesce(s.distinct_count, 0)::int as "distinctCount",
+        s.min::float8 as min, s.max::float8 as max, s.avg::float8 as avg, s.sum::float8 as sum
+      from jsonb_array_elements_text(${keyList}) as k(key)
+      left join (
+        select e.key, count(*) as value_count, count(distinct e.value) as distinct_count,
+          min(x.n) as min, max(x.n) as max, avg(x.n) as avg, sum(x.n) as sum
+        from ${TABLES[object]}
+        cross join lateral jsonb_each(${DOCUMENTS[object]}) as e(key, value)
+        cross join lateral (select case when jsonb_typeof(e.value) = 'number' then e.value::float8 end as n) as x
+        where t.workspace_id = ${workspaceId}
+          and e.key in (select jsonb_array_elements_text(${keyList}))
+          and jsonb_typeof(e.value) <> 'null'
+        group by e.key
+      ) as s on s.key = k.key`,
+  );
+  return new Map(found.map(({ key, ...stats }) => [key, stats]));
+}
+
+/** The most frequent values of several fields of one object, ties by value (one statement). */
+export async function topValues(
+  q: Queryable,
+  workspaceId: string,
+  object: ObjectKind,
+  keys: readonly string[],
+  limit: number,
+): Promise<Map<string, ValueCountModel[]>> {
+  const keyList = jsonParam(keys);
+  const found = await rows<{ key: string; value: string; count: number }>(
+    q,
+    sql`
+      select key, value::text as value, count from (
+        select e.key, e.value, count(*)::int as count,
+          row_number() over (partition by e.key order by count(*) desc, e.value) as rank
+        from ${TABLES[object]}
+        cross join lateral jsonb_each(${DOCUMENTS[object]}) as e(key, value)
+        where t.workspace_id = ${workspaceId}
+          and e.key in (select jsonb_array_elements_text(${keyList}))
+          and jsonb_typeof(e.value) in ('string', 'number', 'boolean')
+        group by e.key, e.value
+      ) as ranked
+      where rank <= ${limit}::int
+      order by key, rank`,
+  );
+  const out = new Map<string, ValueCountModel[]>();
+  for (const row of found) {
+    const list = out.get(row.key) ?? [];
+    list.push({ value: JSON.parse(row.value) as ValueCountModel['value'], count: row.count });
+    out.set(row.key, list);
+  }
+  return out;
+}
+
+export interface CategoricalBreakdown {
+  total: number;
+  valued: number;
+  top: ValueCountModel[];
+}
+
+/** Value → record count of one field among the records matching `where` (one statement). */
+export async function categoricalBreakdown(
+  q: Queryable,
+  workspaceId: string,
+  object: ObjectKind,
+  key: string,
+  where: SQL,
+  limit: number,
+): Promise<CategoricalBreakdown> {
+  const value = valueExpr(object, 't', key);
+  const found = await rows<{ total: number; valued: number; value: string | null; count: number | null }>(
+    q,
+    sql`
+      with v as (select ${value} as val from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${where}),
+        g as (select val, count(*)::int as count from v where jsonb_typeof(val) in ('string', 'number', 'boolean') group by val)
+      select (select count(*)::int from v) as total, (select coalesce(sum(count), 0)::int from g) as valued,
+        top.value, top.count
+      from (select 1) as one
+      left join lateral (select val::text as value, count from g order by count desc, val limit ${limit}::int) as top on true`,
+  );
+  const first = found[0];
+  return {
+    total: first?.total ?? 0,
+    valued: first?.valued ?? 0,
+    top: found.filter((r) => r.value !== null).map((r) => ({ value: JSON.parse(r.value as string), count: r.count ?? 0 })),
+  };
+}
+
+export interface Histogram {
+  total: number;
+  valued: number;
+  min: number | null;
+  max: number | null;
+  /** Count per 1-based bucket index (equal width over [min, max]). */
+  counts: Map<number, number>;
+}
+
+/** Equal-width histogram of a numeric field among the records matching `where` (one statement). */
+export async function histogram(
+  q: Queryable,
+  workspaceId: string,
+  object: ObjectKind,
+  key: string,
+  where: SQL,
+  buckets: number,
+): Promise<Histogram> {
+  const value = valueExpr(object, 't', key);
+  const found = await rows<{
+    total: number;
+    valued: number;
+    min: number | null;
+    max: number | null;
+    bucket: number | null;
+    count: number | null;
+  }>(
+    q,
+    sql`
+      with v as (select ${numberOf(value)} as x, ${hasValue(value)} as present from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${where}),
+        s as (select count(*)::int as total, count(x)::int as valued, min(x)::float8 as min, max(x)::float8 as max from v)
+      select s.total, s.valued, s.min, s.max, h.bucket, h.count
+      from s
+      left join lateral (
+        select least(width_bucket(x, s.min, s.max, ${buckets}::int), ${buckets}::int)::int as bucket, count(*)::int as count
+        from v where x is not null and s.max > s.min group by 1
+      ) as h on true`,
+  );
+  const first = found[0];
+  const counts = new Map<number, number>();
+  for (const row of found) if (row.bucket !== null && row.count !== null) counts.set(row.bucket, row.count);
+  return { total: first?.total ?? 0, valued: first?.valued ?? 0, min: first?.min ?? null, max: first?.max ?? null, counts };
+}
+
+const epochMs = (expr: string) => sql.raw(`(extract(epoch from ${expr}) * 1000)::float8`);
+
+/**
+ * Count metrics (one per event name) and value metrics (one per numeric property), with totals and
+ * distinct users/accounts from the rollups. Optionally only some names/properties (one statement).
+ */
+export async function metricCatalog(
+  q: Queryable,
+  workspaceId: string,
+  only?: { events: readonly string[]; properties: readonly string[] },
+): Promise<MetricModel[]> {
+  const events = only ? jsonParam(only.events) : null;
+  const properties = only ? jsonParam(only.properties) : null;
+  const within = (column: string, list: SQL | null) =>
+    list ? sql`and ${sql.raw(column)} in (select jsonb_array_elements_text(${list}))` : sql``;
+  // Distinct users and accounts per metric: two hashed DISTINCTs are several times faster than
+  // count(distinct …), which sorts every group.
+  const distinctCounts = (table: string, key: string, list: SQL | null) => sql`(
+    select key, count(*) filter (where who = 'u') as users, count(*) filter (where who = 'a') as accounts
+    from (
+      select distinct ${sql.raw(key)} as key, 'u' as who, user_id as id from ${sql.raw(table)}
+      where workspace_id = ${workspaceId} ${within(key, list)}
+      union all
+      select distinct ${sql.raw(key)}, 'a', account_id from ${sql.raw(table)}
+      where workspace_id = ${workspaceId} and account_id is not null ${within(key, list)}
+    ) as d
+    group by key)`;
+  const found = await rows<{
+    kind: 'COUNT' | 'VALUE';
+    name: string;
+    total: number;
+    eventCount: number;
+    uniqueUsers: number;
+    uniqueAccounts: number;
+    firstMs: number | null;
+    lastMs: number | null;
+    eventNames: string | null;
+  }>(
+    q,
+    sql`
+      select 'COUNT' as kind, n.name, n.event_count::float8 as total, n.event_count::int as "eventCount",
+        coalesce(u.users, 0)::int as "uniqueUsers", coalesce(u.accounts, 0)::int as "uniqueAccounts",
+        ${epochMs('n.first_at')} as "firstMs", ${epochMs('n.last_at')} as "lastMs", null::text as "eventNames"
+      from event_names n
+      left join ${distinctCounts('metric_daily', 'name', events)} as u on u.key = n.name
+      where n.workspace_id = ${workspaceId} ${within('n.name', events)}
+      union all
+      select 'VALUE', p.property, p.total, p.events, coalesce(u.users, 0)::int, coalesce(u.accounts, 0)::int, p.first_ms, p.last_ms, p.names
+      from (
+        select property, sum(sum)::float8 as total, sum(n)::int as events,
+          ${epochMs('min(day)::timestamp')} as first_ms, ${epochMs('max(last_at)')} as last_ms,
+          array_to_json(array_agg(distinct name))::text as names
+        from property_daily where workspace_id = ${workspaceId} ${within('property', properties)}
+        group by property
+      ) as p
+      left join ${distinctCounts('property_daily', 'property', properties)} as u on u.key = p.property
+      order by 1, 2`,
+  );
+  return found.map((r) => ({
+    kind: r.kind,
+    name: r.name,
+    label: r.kind === 'COUNT' ? r.name : humanLabel(r.name),
+    total: r.total,
+    eventCount: r.eventCount,
+    uniqueUsers: r.uniqueUsers,
+    uniqueAccounts: r.uniqueAccounts,
+    firstSeenAt: r.firstMs === null ? null : new Date(Math.floor(r.firstMs)),
+    lastSeenAt: r.lastMs === null ? null : new Date(Math.floor(r.lastMs)),
+    eventNames: r.eventNames ? (JSON.parse(r.eventNames) as string[]).sort() : [],
+  }));
+}

@@ -1,0 +1,101 @@
+import { type Context, requireScope } from '../context.ts';
+import { badUserInput } from '../errors.ts';
+import type { FieldType as FieldTypeEnum, Resolvers, SemanticType } from '../graphql/generated.ts';
+import { compileFilters, requireField } from '../insights/filters.ts';
+import type { ObjectKind } from './inference.ts';
+import type { BreakdownModel, DimensionModel } from './models.ts';
+import * as catalog from './queries.ts';
+import { fieldType } from './queries.ts';
+
+function boundedInt(value: number | null | undefined, fallback: number, argument: string): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw badUserInput(`\`${argument}\` must be between 1 and 100.`, { argument });
+  return n;
+}
+
+/** Readable number for bucket labels: no float noise such as 0.30000000000000004. */
+const formatNumber = (n: number) => String(Number(n.toPrecision(6)));
+
+const statsOf = (d: DimensionModel, ctx: Context) => ctx.loaders.dimensionStats.load({ group: d.object, id: d.key });
+
+async function breakdown(
+  ctx: Context,
+  args: { object: ObjectKind; key: string; filter?: Parameters<typeof compileFilters>[2]; limit?: number | null; buckets?: number | null },
+): Promise<BreakdownModel> {
+  const limit = boundedInt(args.limit, 10, 'limit');
+  const bucketCount = boundedInt(args.buckets, 10, 'buckets');
+  const dimensions = await ctx.loaders.dimensions.load(args.object);
+  const fields = catalog.fieldMap(dimensions);
+  const field = requireField(fields, args.object, args.key, 'key');
+  const dimension = dimensions.find((d) => d.key === field.key) as DimensionModel;
+  const where = compileFilters(args.object, 't', args.filter, fields);
+
+  if (field.type === 'NUMBER') {
+    const h = await catalog.histogram(ctx.db, ctx.workspaceId, args.object, field.key, where, bucketCount);
+    const base = { dimension, total: h.total, missing: h.total - h.valued, other: 0 };
+    if (h.min === null || h.max === null) return { ...base, buckets: [] };
+    if (h.min === h.max) {
+      return { ...base, buckets: [{ label: formatNumber(h.min), value: null, from: h.min, to: h.max, count: h.valued }] };
+    }
+    const width = (h.max - h.min) / bucketCount;
+    const buckets = Array.from({ length: bucketCount }, (_, i) => {
+      const from = h.min! + i * width;
+      const to = i === bucketCount - 1 ? h.max! : h.min! + (i + 1) * width;
+      return { label: `${formatNumber(from)} – ${formatNumber(to)}`, value: null, from, to, count: h.counts.get(i + 1) ?? 0 };
+    });
+    return { ...base, buckets };
+  }
+
+  const c = await catalog.categoricalBreakdown(ctx.db, ctx.workspaceId, args.object, field.key, where, limit);
+  const shown = c.top.reduce((sum, v) => sum + v.count, 0);
+  return {
+    dimension,
+    total: c.total,
+    missing: c.total - c.valued,
+    other: c.valued - shown,
+    buckets: c.top.map((v) => ({ label: String(v.value), value: v.value, from: null, to: null, count: v.count })),
+  };
+}
+
+export const catalogResolvers: Resolvers = {
+  Query: {
+    dimensions: (_parent, { object }, ctx) => {
+      requireScope(ctx, 'READ');
+      return ctx.loaders.dimensions.load(object);
+    },
+    dimensionBreakdown: (_parent, args, ctx) => {
+      requireScope(ctx, 'READ');
+      return breakdown(ctx, args);
+    },
+    metrics: async (_parent, { kind }, ctx) => {
+      requireScope(ctx, 'READ');
+      const [all, properties] = await Promise.all([catalog.metricCatalog(ctx.db, ctx.workspaceId), ctx.loaders.dimensions.load('EVENT')]);
+      const labels = new Map(properties.map((p) => [p.key, p.label]));
+      return all
+        .filter((m) => !kind || m.kind === kind)
+        .map((m) => (m.kind === 'VALUE' ? { ...m, label: labels.get(m.name) ?? m.label } : m));
+    },
+  },
+  Dimension: {
+    object: (d) => d.object,
+    type: (d) => (fieldType(d) ?? 'STRING') as FieldTypeEnum,
+    declaredType: (d) => d.declaredType as FieldTypeEnum | null,
+    semantic: (d) => d.semantic as SemanticType | null,
+    coverage: async (d, _args, ctx) => {
+      const stats = await statsOf(d, ctx);
+      return stats && stats.total > 0 ? stats.valueCount / stats.total : 0;
+    },
+    valueCount: async (d, _args, ctx) => (await statsOf(d, ctx))?.valueCount ?? 0,
+    distinctCount: async (d, _args, ctx) => (await statsOf(d, ctx))?.distinctCount ?? 0,
+    topValues: async (d, { limit }, ctx) => {
+      if (fieldType(d) === 'NUMBER') return [];
+      const n = boundedInt(limit, 10, 'limit');
+      return ctx.loaders.topValues.load({ group: JSON.stringify([d.object, n]), id: d.key });
+    },
+    numericStats: async (d, _args, ctx) => {
+      if (fieldType(d) !== 'NUMBER') return null;
+      const stats = await statsOf(d, ctx);
+      return stats ? { min: stats.min, max: stats.max, avg: stats.avg, sum: stats.sum } : null;
+    },
+  },
+};

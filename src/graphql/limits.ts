@@ -1,0 +1,181 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  GraphQLError,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  type OperationDefinitionNode,
+  SchemaMetaFieldDef,
+  type SelectionSetNode,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
+  type ValueNode,
+} from 'graphql';
+import type { Config } from '../config.ts';
+
+// Checked after validation and before execution, on the operation that will run (fragments
+// expanded per spread), so a hostile query is refused before it costs a single statement.
+// Cost model: every field costs 1 except plain leaves (scalars/enums without arguments), which
+// cost 0; a field with a `first`/`limit`/`buckets` argument multiplies the cost of its subtree by
+// that value (variables and schema defaults resolved), and any other list multiplies it by
+// `listSizeEstimate` — except `edges`/`nodes` of a connection, already sized by the connection's `first`.
+
+export type QueryLimits = Config['graphqlLimits'];
+
+export interface OperationMeasure {
+  depth: number;
+  aliases: number;
+  cost: number;
+}
+
+export type LimitCode = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'QUERY_TOO_COSTLY';
+
+export const LIMIT_CODES: readonly LimitCode[] = ['QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_COSTLY'];
+
+const SIZE_ARGUMENTS = ['first', 'limit', 'buckets'];
+
+/** Fields visited while measuring; fragments spread many times could otherwise make the walk itself exponential. */
+const WALK_BUDGET = 200_000;
+
+export class LimitExceeded extends Error {
+  constructor(
+    readonly code: LimitCode,
+    readonly limit: number,
+    readonly actual: number,
+  ) {
+    super(code);
+  }
+}
+
+export function limitError(code: LimitCode, limit: number, actual: number): GraphQLError {
+  const messages: Record<LimitCode, string> = {
+    QUERY_TOO_DEEP: `The operation nests fields ${actual} deep; at most ${limit} is allowed.`,
+    TOO_MANY_ALIASES: `The operation uses ${actual} aliases; at most ${limit} are allowed.`,
+    QUERY_TOO_COSTLY: `The operation's estimated cost is ${actual}; at most ${limit} is allowed. Ask for smaller pages (\`first\`) or fewer nested lists.`,
+  };
+  return new GraphQLError(messages[code], { extensions: { code, limit, actual, http: { status: 400 } } });
+}
+
+function sizeArgument(node: FieldNode, field: GraphQLField<unknown, unknown>, variables: Record<string, unknown>): number | undefined {
+  let size: number | undefined;
+  for (const name of SIZE_ARGUMENTS) {
+    const definition = field.args.find((arg) => arg.name === name);
+    if (!definition) continue;
+    const argument = node.arguments?.find((arg) => arg.name.value === name);
+    const value = argument ? literal(argument.value, variables) : definition.defaultValue;
+    if (typeof value === 'number' && Number.isFinite(value)) size = Math.max(size ?? 0, Math.max(0, Math.trunc(value)));
+  }
+  return size;
+}
+
+function literal(value: ValueNode, variables: Record<string, unknown>): unknown {
+  if (value.kind === Kind.VARIABLE) return variables[value.name.value];
+  if (value.kind === Kind.INT || value.kind === Kind.FLOAT) return Number(value.value);
+  return undefined;
+}
+
+function fieldDefinition(parent: GraphQLNamedType, name: string, schema: GraphQLSchema): GraphQLField<unknown, unknown> | undefined {
+  if (name === '__typename') return TypeNameMetaFieldDef;
+  if (parent === schema.getQueryType()) {
+    if (name === '__schema') return SchemaMetaFieldDef;
+    if (name === '__type') return TypeMetaFieldDef;
+  }
+  if (isObjectType(parent) || isInterfaceType(parent)) return parent.getFields()[name];
+  return undefined;
+}
+
+/**
+ * Depth, aliases and estimated cost of one operation. Stops early with `LimitExceeded` as soon as
+ * a limit is crossed, so measuring a hostile document is itself bounded.
+ */
+export function measureOperation(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+): OperationMeasure {
+  const measure: OperationMeasure = { depth: 0, aliases: 0, cost: 0 };
+  let visited = 0;
+  const defaults = Object.fromEntries(
+    (operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d.defaultValue ? literal(d.defaultValue, {}) : undefined]),
+  );
+  const vars = { ...defaults, ...variables };
+
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, depth: number, multiplier: number): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        walk(selection.selectionSet, type ?? parent, depth, multiplier);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments[selection.name.value];
+        const type = fragment && schema.getType(fragment.typeCondition.name.value);
+        if (fragment && type) walk(fragment.selectionSet, type, depth, multiplier);
+        continue;
+      }
+      if (++visited > WALK_BUDGET) throw new LimitExceeded('QUERY_TOO_COSTLY', limits.maxCost, Math.max(measure.cost, limits.maxCost + 1));
+      const fieldDepth = depth + 1;
+      if (fieldDepth > measure.depth) {
+        measure.depth = fieldDepth;
+        if (fieldDepth > limits.maxDepth) throw new LimitExceeded('QUERY_TOO_DEEP', limits.maxDepth, fieldDepth);
+      }
+      if (selection.alias && ++measure.aliases > limits.maxAliases) {
+        throw new LimitExceeded('TOO_MANY_ALIASES', limits.maxAliases, measure.aliases);
+      }
+      const field = fieldDefinition(parent, selection.name.value, schema);
+      if (!field) continue;
+      const named = getNamedType(field.type);
+      const plainLeaf = isLeafType(named) && (selection.arguments?.length ?? 0) === 0 && field.args.length === 0;
+      if (!plainLeaf) {
+        measure.cost += multiplier;
+        if (measure.cost > limits.maxCost) throw new LimitExceeded('QUERY_TOO_COSTLY', limits.maxCost, measure.cost);
+      }
+      if (!selection.selectionSet || !isCompositeType(named)) continue;
+      const size = sizeArgument(selection, field, vars);
+      const sizedByConnection = parent.name.endsWith('Connection') && ['edges', 'nodes'].includes(field.name);
+      const listed = isListType(getNullableType(field.type)) && !sizedByConnection;
+      const childMultiplier = multiplier * (size ?? (listed ? limits.listSizeEstimate : 1));
+      walk(selection.selectionSet, named, fieldDepth, childMultiplier);
+    }
+  };
+
+  const root =
+    operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  if (root) walk(operation.selectionSet, root, 0, 1);
+  return measure;
+}
+
+/** Refuses an operation over a limit with a 400 whose `extensions` name the limit, its value and the actual value. */
+export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const fragments: Record<string, FragmentDefinitionNode> = {};
+          for (const definition of document.definitions) {
+            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+          }
+          try {
+            measureOperation(schema, operation, fragments, request.variables ?? {}, limits);
+          } catch (error) {
+            if (error instanceof LimitExceeded) throw limitError(error.code, error.limit, error.actual);
+            throw error;
+          }
+        },
+      };
+    },
+  };
+}

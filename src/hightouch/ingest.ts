@@ -1,0 +1,74 @@
+import type { Context } from '../context.ts';
+import { isDatabaseUnavailable } from '../errors.ts';
+import type { AppServer } from '../server.ts';
+import { fromGraphQLError, HightouchError, internal, tooManyRecords, unavailable } from './errors.ts';
+import { emptyPayload, INGEST_PAYLOAD_SELECTION, type IngestPayload, toDeleteId, toGraphQLRecord } from './mapping.ts';
+import type { HightouchObject, RestMode } from './objects.ts';
+
+/**
+ * The adapter's only way to write: one GraphQL mutation per call, executed on the same Apollo
+ * server with the caller's context, so validation, per-record results and limits are the API's own.
+ */
+
+export interface Caller {
+  server: AppServer;
+  ctx: Context;
+}
+
+const upsert = (field: string, input: string) =>
+  `mutation Hightouch_${field}($records: [${input}]!, $mode: UpsertMode) { payload: ${field}(records: $records, mode: $mode) { ${INGEST_PAYLOAD_SELECTION} } }`;
+const remove = (field: string) =>
+  `mutation Hightouch_${field}($ids: [ID]!) { payload: ${field}(ids: $ids) { ${INGEST_PAYLOAD_SELECTION} } }`;
+
+const MUTATIONS = {
+  ACCOUNT: { upsert: upsert('upsertAccounts', 'AccountInput'), delete: remove('deleteAccounts') },
+  USER: { upsert: upsert('upsertUsers', 'UserInput'), delete: remove('deleteUsers') },
+  EVENT: {
+    insert: `mutation Hightouch_trackEvents($records: [EventInput]!) { payload: trackEvents(records: $records) { ${INGEST_PAYLOAD_SELECTION} } }`,
+  },
+};
+
+/** Run one operation whose root field is aliased `payload`; thrown GraphQL errors become HightouchErrors. */
+export async function runOperation<T>(caller: Caller, query: string, variables: Record<string, unknown>): Promise<T> {
+  let result: Awaited<ReturnType<AppServer['execute']>>;
+  try {
+    result = await caller.server.execute(caller.ctx, query, variables);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw unavailable();
+    throw error;
+  }
+  const error = result.errors?.[0];
+  if (error) throw fromGraphQLError(error, caller.ctx.log);
+  const payload = (result.data as { payload?: T } | null | undefined)?.payload;
+  if (!payload) {
+    caller.ctx.log.error('hightouch adapter: operation returned no payload');
+    throw internal();
+  }
+  return payload;
+}
+
+export function requireIngestScope(ctx: Context): void {
+  if (!ctx.principal.scopes.includes('INGEST')) {
+    throw new HightouchError(403, 'FORBIDDEN', 'This API key lacks the INGEST scope.', { requiredScope: 'INGEST' });
+  }
+}
+
+/** Write a batch of Hightouch records with one mutation. The caller has checked that `mode` suits `object`. */
+export async function ingest(caller: Caller, object: HightouchObject, mode: RestMode, records: readonly unknown[]): Promise<IngestPayload> {
+  requireIngestScope(caller.ctx);
+  const maximum = caller.ctx.config.limits.maxBatchRecords;
+  if (records.length > maximum) throw tooManyRecords(records.length, maximum);
+  if (records.length === 0) return emptyPayload();
+
+  if (object.kind === 'EVENT') {
+    return runOperation(caller, MUTATIONS.EVENT.insert, { records: records.map((record) => toGraphQLRecord(object, record)) });
+  }
+  const mutations = MUTATIONS[object.kind];
+  if (mode === 'delete') {
+    return runOperation(caller, mutations.delete, { ids: records.map((record) => toDeleteId(object, record)) });
+  }
+  return runOperation(caller, mutations.upsert, {
+    records: records.map((record) => toGraphQLRecord(object, record)),
+    mode: mode === 'update' ? 'UPDATE_ONLY' : 'UPSERT',
+  });
+}

@@ -1,0 +1,213 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppServer } from '../server.ts';
+import { HightouchError, invalidPayload, notFound } from './errors.ts';
+import { listFields } from './fields.ts';
+import { authenticate, callerOf, errorHeaders, principalOf } from './http.ts';
+import { ingest, runOperation } from './ingest.ts';
+import { isPlainObject, toRestResponse } from './mapping.ts';
+import { DECLARABLE_TYPES, findObject, type HightouchObject, OBJECTS, type RestMode, toHightouchType } from './objects.ts';
+import type { DocumentedRoute } from './openapi.ts';
+import { ROUTE_SCHEMAS } from './schemas.ts';
+
+/** The REST destination API: Hightouch's HTTP destinations and hand-written integrations. */
+
+export function sendRestError(reply: FastifyReply, error: HightouchError): FastifyReply {
+  return errorHeaders(reply, error).send({
+    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+  });
+}
+
+type Params = { object?: string; mode?: string };
+
+function objectOf(request: FastifyRequest): HightouchObject {
+  const id = (request.params as Params).object;
+  const object = findObject(id);
+  if (!object) throw notFound(`Unknown object "${id}"; use ${OBJECTS.map((o) => o.id).join(', ')}.`);
+  return object;
+}
+
+function modeOf(request: FastifyRequest, object: HightouchObject): RestMode {
+  const mode = (request.params as Params).mode;
+  const found = object.restModes.find((m) => m === mode);
+  if (!found) throw notFound(`Unknown mode "${mode}" for ${object.id}; use ${object.restModes.join(', ')}.`);
+  return found;
+}
+
+/** The records of a request: `{"records":[…]}`, a bare array, or one record object (a one-row HTTP Request template). */
+export function recordsOf(body: unknown): unknown[] {
+  if (Array.isArray(body)) return body;
+  if (isPlainObject(body)) {
+    if (!Object.hasOwn(body, 'records')) return [body];
+    if (Array.isArray(body.records)) return body.records;
+    throw invalidPayload('`records` must be an array of records.', { path: 'records', received: jsonType(body.records) });
+  }
+  if (body === undefined) throw invalidPayload('The body is empty; send {"records":[…]}.');
+  throw invalidPayload('The body must be {"records":[…]}, an array of records, or one record object.', { received: jsonType(body) });
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+const CREATE_FIELD = `mutation Hightouch_createCustomField($input: CreateCustomFieldInput!) {
+  payload: createCustomField(input: $input) { field { key label type declaredType } userErrors { field message code } }
+}`;
+
+interface CreateFieldPayload {
+  field: { key: string; label: string; type: string; declaredType: string | null } | null;
+  userErrors: Array<{ field: string[] | null; message: string; code: string }>;
+}
+
+function fieldDeclaration(object: HightouchObject, body: unknown) {
+  if (!isPlainObject(body))
+    throw invalidPayload('Send {"id": "<custom field key>", "type": "STRING|NUMBER|BOOLEAN|DATETIME", "label"?: "…"}.');
+  const problems: string[] = [];
+  const id = typeof body.id === 'string' ? body.id : '';
+  if (id.trim() === '') problems.push('`id` must be a non-empty string.');
+  const type = typeof body.type === 'string' ? DECLARABLE_TYPES[body.type.toUpperCase()] : undefined;
+  if (!type) problems.push(`\`type\` must be one of ${Object.keys(DECLARABLE_TYPES).join(', ')}.`);
+  if (body.label !== undefined && body.label !== null && typeof body.label !== 'string') problems.push('`label` must be a string.');
+  if (problems.length > 0 || !type) throw invalidPayload('Invalid field declaration.', { problems });
+  return { object: object.kind, key: id, type, ...(typeof body.label === 'string' ? { label: body.label } : {}) };
+}
+
+const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Wrong method on a known path: 405 with Allow (404 first when the path names an unknown object or mode). */
+export function methodNotAllowed(
+  scope: FastifyInstance,
+  url: string,
+  allowed: readonly string[],
+  check?: (request: FastifyRequest) => void,
+) {
+  scope.route({
+    method: OTHER_METHODS.filter((method) => !allowed.includes(method)),
+    url,
+    handler: async (request, reply) => {
+      check?.(request);
+      reply.header('allow', allowed.join(', '));
+      return sendRestError(
+        reply,
+        new HightouchError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(' or ')}.`),
+      );
+    },
+  });
+}
+
+interface RestRoute extends DocumentedRoute {
+  /** Writes need INGEST; reads work with any valid key. */
+  scope: 'INGEST' | null;
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+function restRoutes(server: AppServer): RestRoute[] {
+  return [
+    {
+      method: 'GET',
+      url: '/validate',
+      schema: ROUTE_SCHEMAS.validate,
+      scope: null,
+      handler: async (request) => {
+        const principal = principalOf(request);
+        return { ok: true, workspace: { id: principal.workspace.id, name: principal.workspace.name }, scopes: principal.scopes };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/objects',
+      schema: ROUTE_SCHEMAS.listObjects,
+      scope: null,
+      handler: async () => ({
+        objects: OBJECTS.map((object) => ({ id: object.id, label: object.label, identifier: object.identifier, modes: object.restModes })),
+      }),
+    },
+    {
+      method: 'GET',
+      url: '/objects/:object/fields',
+      schema: ROUTE_SCHEMAS.listFields,
+      scope: null,
+      handler: async (request) => {
+        const object = objectOf(request);
+        const { ctx } = callerOf(server, request);
+        return { fields: await listFields(ctx.db, ctx.workspaceId, object) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/objects/:object/fields',
+      schema: ROUTE_SCHEMAS.createField,
+      scope: 'INGEST',
+      handler: async (request, reply) => {
+        const object = objectOf(request);
+        const input = fieldDeclaration(object, request.body);
+        const payload = await runOperation<CreateFieldPayload>(callerOf(server, request), CREATE_FIELD, { input });
+        const problem = payload.userErrors[0];
+        if (problem || !payload.field) {
+          const conflict = payload.userErrors.some((e) => e.code === 'CONFLICT');
+          throw new HightouchError(
+            conflict ? 409 : 400,
+            conflict ? 'CONFLICT' : 'INVALID_PAYLOAD',
+            problem?.message ?? 'The field was not created.',
+            {
+              userErrors: payload.userErrors,
+            },
+          );
+        }
+        const { field } = payload;
+        return reply.code(201).send({
+          field: {
+            id: field.key,
+            label: field.label,
+            type: toHightouchType(field.declaredType ?? field.type),
+            identifier: false,
+            required: false,
+            default: false,
+          },
+        });
+      },
+    },
+    {
+      method: 'POST',
+      url: '/objects/:object/:mode',
+      schema: ROUTE_SCHEMAS.ingest,
+      scope: 'INGEST',
+      handler: async (request) => {
+        const object = objectOf(request);
+        const mode = modeOf(request, object);
+        const records = recordsOf(request.body);
+        return toRestResponse(object, await ingest(callerOf(server, request), object, mode, records));
+      },
+    },
+  ];
+}
+
+/** Path checks for the 405 routes: a path naming an unknown object or mode is a 404, not a 405. */
+const PATH_CHECKS: Record<string, (request: FastifyRequest) => void> = {
+  '/objects/:object/fields': (request) => void objectOf(request),
+  '/objects/:object/:mode': (request) => void modeOf(request, objectOf(request)),
+};
+
+/** Register the REST routes (and 405s for the other methods on their paths); returns them for the OpenAPI document. */
+export function registerRestRoutes(scope: FastifyInstance, server: AppServer): DocumentedRoute[] {
+  const hooks = { any: authenticate(server), INGEST: authenticate(server, 'INGEST') };
+  const routes = restRoutes(server);
+  for (const route of routes) {
+    scope.route({
+      method: route.method,
+      url: route.url,
+      schema: route.schema,
+      onRequest: hooks[route.scope ?? 'any'],
+      handler: route.handler,
+    });
+  }
+  for (const url of new Set(routes.map((route) => route.url))) {
+    methodNotAllowed(
+      scope,
+      url,
+      routes.filter((route) => route.url === url).map((route) => route.method),
+      PATH_CHECKS[url],
+    );
+  }
+  return routes.map(({ method, url, schema }) => ({ method, url, schema }));
+}

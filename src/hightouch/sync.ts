@@ -1,0 +1,157 @@
+import { type IngestPayload, isPlainObject, toRestField } from './mapping.ts';
+import { findObject, findSyncMode, type HightouchObject, type ModeInfo, OBJECTS } from './objects.ts';
+
+/**
+ * A Hightouch sync's configuration (object, mode, column → field mappings) as the Embedded
+ * Destination protocol sends it: reading it, checking it for the `validate` step, applying it to
+ * warehouse rows, and reporting rejected rows. Pure functions.
+ */
+
+export interface Mapping {
+  /** Warehouse column. */
+  from: string;
+  /** Our field id (`account_id`, `company_name`, a custom key). */
+  to: string;
+}
+
+export interface SyncConfiguration {
+  object: HightouchObject;
+  mode: ModeInfo;
+  /** The identifier mapping first, then the others, in order. */
+  mappings: Mapping[];
+}
+
+export type ReadResult = { ok: true; config: SyncConfiguration } | { ok: false; problems: string[] };
+
+function readMapping(value: unknown, path: string, problems: string[]): Mapping | undefined {
+  if (!isPlainObject(value) || typeof value.from !== 'string' || typeof value.to !== 'string' || value.to === '') {
+    problems.push(`${path} must be {"from": "<column>", "to": "<field id>"}.`);
+    return undefined;
+  }
+  return { from: value.from, to: value.to };
+}
+
+export function readConfiguration(configuration: unknown): ReadResult {
+  if (!isPlainObject(configuration)) return { ok: false, problems: ['configuration must be an object.'] };
+  const problems: string[] = [];
+  const object = findObject(configuration.object);
+  if (!object)
+    problems.push(`Choose an object: ${OBJECTS.map((o) => o.id).join(', ')} (got ${JSON.stringify(configuration.object ?? null)}).`);
+  const modeId = configuration.mode ?? object?.syncModes[0]?.id;
+  const mode = object ? findSyncMode(object, modeId) : undefined;
+  if (object && !mode) {
+    problems.push(
+      `Mode ${JSON.stringify(modeId)} is not available for ${object.label} syncs; use ${object.syncModes.map((m) => m.id).join(' or ')}.`,
+    );
+  }
+  const mappings: Mapping[] = [];
+  if (configuration.identifierMapping !== undefined && configuration.identifierMapping !== null) {
+    const identifier = readMapping(configuration.identifierMapping, 'identifierMapping', problems);
+    if (identifier) mappings.push(identifier);
+  }
+  const list = configuration.mappings ?? [];
+  if (!Array.isArray(list)) problems.push('mappings must be an array of {"from", "to"}.');
+  else {
+    for (const [index, item] of list.entries()) {
+      const mapping = readMapping(item, `mappings[${index}]`, problems);
+      if (mapping) mappings.push(mapping);
+    }
+  }
+  if (problems.length > 0 || !object || !mode) return { ok: false, problems };
+  return { ok: true, config: { object, mode, mappings } };
+}
+
+const REQUIRED: Record<HightouchObject['id'], Array<{ field: string; label: string; onlyWhen?: ModeInfo['id']; why: string }>> = {
+  account: [
+    { field: 'account_id', label: 'Account ID', why: 'it identifies the account in every sync' },
+    { field: 'company_name', label: 'Company Name', onlyWhen: 'upsert', why: 'accounts cannot be created without it' },
+  ],
+  user: [
+    { field: 'user_id', label: 'User ID', why: 'it identifies the user in every sync' },
+    { field: 'email', label: 'Email', onlyWhen: 'upsert', why: 'users cannot be created without it' },
+  ],
+  event: [
+    { field: 'event_name', label: 'Event Name', why: 'it names the metric the event counts for' },
+    { field: 'timestamp', label: 'Timestamp', why: 'it says when the event happened' },
+    { field: 'user_id', label: 'User ID', why: 'it says who did it' },
+  ],
+};
+
+/** The `validate` step: errors block the sync; warnings are recommendations. */
+export function checkConfiguration(configuration: unknown): { errors: string[]; warnings: string[] } {
+  const read = readConfiguration(configuration);
+  if (!read.ok) return { errors: read.problems, warnings: [] };
+  const { object, mode, mappings } = read.config;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const columnsByField = new Map<string, string[]>();
+  for (const mapping of mappings) {
+    const columns = columnsByField.get(mapping.to) ?? [];
+    if (!columns.includes(mapping.from)) columns.push(mapping.from);
+    columnsByField.set(mapping.to, columns);
+  }
+
+  for (const [field, columns] of columnsByField) {
+    if (columns.length > 1) errors.push(`${field} is mapped more than once (from ${columns.join(', ')}); map each field from one column.`);
+  }
+  for (const required of REQUIRED[object.id]) {
+    if (required.onlyWhen && required.onlyWhen !== mode.id) continue;
+    if (!columnsByField.has(required.field)) {
+      errors.push(`${object.label} syncs must map a column to ${required.field} (${required.label}): ${required.why}.`);
+    }
+  }
+  if (object.id !== 'account' && !columnsByField.has('account_id')) {
+    warnings.push(
+      object.id === 'user'
+        ? 'Map a column to account_id (recommended): users without an account do not count towards any account.'
+        : "Map a column to account_id (recommended): without it, events count for the user's current account, once the user sync has linked one.",
+    );
+  }
+  return { errors, warnings };
+}
+
+/** Warehouse rows as Hightouch records: mapped columns only (absent columns stay absent, nulls stay null). */
+export function rowsToRecords(config: SyncConfiguration, rows: readonly unknown[]): unknown[] {
+  return rows.map((row) =>
+    isPlainObject(row)
+      ? Object.fromEntries(config.mappings.filter((m) => Object.hasOwn(row, m.from)).map((m) => [m.to, row[m.from]]))
+      : null,
+  );
+}
+
+export interface RejectedRow {
+  id: unknown;
+  reason: string;
+}
+
+/**
+ * Rows the mutation did not store, keyed by the row's `idColumn` value as Hightouch expects.
+ * `NOT_FOUND` is a rejection when writing (update mode creates nothing) but not when removing.
+ */
+export function rejectedRows(
+  config: SyncConfiguration,
+  idColumn: string | undefined,
+  rows: readonly unknown[],
+  payload: IngestPayload,
+  notFoundIsRejection: boolean,
+): RejectedRow[] {
+  const columnOf = new Map(config.mappings.map((m) => [m.to, m.from]));
+  const rejected: RejectedRow[] = [];
+  for (const result of payload.results) {
+    if (result.status !== 'REJECTED' && !(notFoundIsRejection && result.status === 'NOT_FOUND')) continue;
+    const row = rows[result.index];
+    const id = idColumn !== undefined && isPlainObject(row) && Object.hasOwn(row, idColumn) ? row[idColumn] : result.id;
+    const reason =
+      result.status === 'NOT_FOUND'
+        ? `NOT_FOUND: no ${config.object.id} with ${config.object.identifier} "${result.id}" exists (${config.mode.id} mode never creates records).`
+        : result.errors
+            .map((error) => {
+              const field = toRestField(config.object, error.field);
+              const column = field === null ? undefined : columnOf.get(field);
+              return `${error.code}${field ? ` on ${field}${column ? ` (column ${column})` : ''}` : ''}: ${error.message}`;
+            })
+            .join('; ') || 'REJECTED';
+    rejected.push({ id: id ?? null, reason });
+  }
+  return rejected;
+}

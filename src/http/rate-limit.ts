@@ -1,0 +1,200 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Kind, type OperationDefinitionNode, parse } from 'graphql';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import type { Principal } from '../keys/models.ts';
+import { HttpError } from './errors.ts';
+
+// Token buckets per API key and kind of work, checked right after authentication and before any
+// GraphQL or adapter code runs. The kind of work is what the request does, not what the key may
+// do: Hightouch routes and ingest mutations spend INGEST tokens, other mutations (key management,
+// custom fields) ADMIN tokens, queries READ tokens. A batched GraphQL request spends one token per
+// operation. Health, readiness, metrics and the IDE page are never limited.
+// Buckets live in this process, or in Redis (REDIS_URL) so that every instance shares them. When
+// Redis does not answer, requests are let through (logged): an outage of the limiter must not
+// become an outage of ingestion.
+
+export type RateScope = 'INGEST' | 'READ' | 'ADMIN';
+export interface BucketRule {
+  perSecond: number;
+  burst: number;
+}
+export interface TakeResult {
+  allowed: boolean;
+  /** Whole seconds until enough tokens are back (0 when allowed). */
+  retryAfterSeconds: number;
+}
+export interface BucketStore {
+  take(key: string, rule: BucketRule, tokens: number): Promise<TakeResult>;
+  close(): Promise<void>;
+}
+
+const INGEST_MUTATIONS = new Set(['upsertAccounts', 'upsertUsers', 'trackEvents', 'deleteAccounts', 'deleteUsers']);
+
+/** The pure bucket arithmetic, shared by the in-memory store and (in Lua) by the Redis one. */
+export function refill(state: { tokens: number; at: number } | undefined, rule: BucketRule, now: number) {
+  if (!state) return { tokens: rule.burst, at: now };
+  return { tokens: Math.min(rule.burst, state.tokens + (Math.max(0, now - state.at) * rule.perSecond) / 1000), at: now };
+}
+
+export function memoryStore(now: () => number = Date.now): BucketStore {
+  const buckets = new Map<string, { tokens: number; at: number; fullAt: number }>();
+  let sweptAt = now();
+  return {
+    async take(key, rule, tokens) {
+      const t = now();
+      // Forget full buckets now and then, so one-off keys do not accumulate forever.
+      if (t - sweptAt > 60_000) {
+        sweptAt = t;
+        for (const [k, b] of buckets) if (b.fullAt <= t) buckets.delete(k);
+      }
+      const state = refill(buckets.get(key), rule, t);
+      const allowed = state.tokens >= tokens;
+      if (allowed) state.tokens -= tokens;
+      buckets.set(key, { ...state, fullAt: t + ((rule.burst - state.tokens) * 1000) / rule.perSecond });
+      return { allowed, retryAfterSeconds: allowed ? 0 : Math.ceil((tokens - state.tokens) / rule.perSecond) };
+    },
+    async close() {
+      buckets.clear();
+    },
+  };
+}
+
+// Atomic read-refill-take-write. The clock is Redis's own (TIME), so instances with skewed clocks
+// still agree. Floats travel as strings: Redis truncates Lua numbers to integers on return.
+const TAKE_SCRIPT = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1])
+local at = tonumber(state[2])
+if tokens == nil or at == nil then
+  tokens = burst
+  at = now
+end
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+local allowed = 0
+local retry = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+else
+  retry = math.ceil((cost - tokens) / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 1000)
+return {allowed, retry}
+`;
+
+type RedisWithTake = Redis & { takeTokens(key: string, rate: number, burst: number, cost: number): Promise<[number, number]> };
+
+export function redisStore(redis: Redis, prefix: string, onError: (error: unknown) => void): BucketStore {
+  const client = redis as RedisWithTake;
+  client.defineCommand('takeTokens', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+  return {
+    async take(key, rule, tokens) {
+      try {
+        const [allowed, retry] = await client.takeTokens(prefix + key, rule.perSecond, rule.burst, tokens);
+        return { allowed: allowed === 1, retryAfterSeconds: Number(retry) };
+      } catch (error) {
+        onError(error);
+        return { allowed: true, retryAfterSeconds: 0 };
+      }
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** Operations of a GraphQL request body (an array when batched), each with its kind of work. */
+export function graphqlScopes(body: unknown, queryString: unknown): RateScope[] {
+  const operations = Array.isArray(body) ? body : [body ?? queryString];
+  return operations.map((operation) => {
+    const { query, operationName } = (operation ?? {}) as { query?: unknown; operationName?: unknown };
+    if (typeof query !== 'string') return 'READ';
+    let definition: OperationDefinitionNode | undefined;
+    try {
+      const document = parse(query, { noLocation: true, maxTokens: 100_000 });
+      const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      definition = typeof operationName === 'string' ? operations.find((d) => d.name?.value === operationName) : operations[0];
+    } catch {
+      return 'READ';
+    }
+    if (definition?.operation !== 'mutation') return 'READ';
+    const fields = definition.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+    return fields.some((name) => INGEST_MUTATIONS.has(name)) ? 'INGEST' : 'ADMIN';
+  });
+}
+
+export interface RateLimitOptions {
+  /** Replaces the store chosen from the config (tests). */
+  store?: BucketStore;
+  /** Skip the request (the IDE page served at GET /graphql). */
+  skip?: (request: FastifyRequest) => boolean;
+}
+
+/**
+ * Authenticate (once: the principal is cached for the GraphQL context and the adapter), then
+ * spend tokens; over the limit throws a 429 HttpError with Retry-After, rendered by the route's
+ * error handler. Hightouch routes are checked on arrival, before their body is read; GraphQL
+ * requests once parsed, since the operations decide the kind of work. Unauthenticated requests
+ * pass through and are refused by their route with 401. A database outage while authenticating
+ * propagates and becomes a 503.
+ */
+export function registerRateLimit(
+  app: FastifyInstance,
+  config: Config,
+  authenticateRequest: (request: FastifyRequest) => Promise<Principal | undefined>,
+  options: RateLimitOptions = {},
+): void {
+  let warnedAt = 0;
+  const onRedisError = (error: unknown) => {
+    if (Date.now() - warnedAt < 60_000) return;
+    warnedAt = Date.now();
+    app.log.warn({ err: error }, 'rate limiter: Redis unavailable, requests are not limited');
+  };
+  let store = options.store;
+  if (!store && config.redisUrl) {
+    // No offline queue: while Redis is unreachable a request fails open at once instead of waiting.
+    const redis = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
+    redis.on('error', onRedisError);
+    store = redisStore(redis, config.rateLimitKeyPrefix, onRedisError);
+    app.addHook('onReady', async () => {
+      await redis.connect().catch(onRedisError);
+    });
+  }
+  const buckets = store ?? memoryStore();
+  app.addHook('onClose', async () => {
+    await buckets.close();
+  });
+
+  const spend = async (request: FastifyRequest, scopes: RateScope[]): Promise<void> => {
+    const principal = await authenticateRequest(request);
+    if (!principal) return;
+    const counts = new Map<RateScope, number>();
+    for (const scope of scopes) counts.set(scope, (counts.get(scope) ?? 0) + 1);
+    for (const [scope, count] of counts) {
+      const rule = config.rateLimits[scope];
+      if (rule.perSecond <= 0) continue;
+      const result = await buckets.take(`${principal.key.id}:${scope}`, rule, Math.min(count, rule.burst));
+      if (!result.allowed) {
+        const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);
+        const message = `Too many ${scope.toLowerCase()} requests for this API key; retry in ${retryAfterSeconds} s.`;
+        throw new HttpError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
+      }
+    }
+  };
+
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'OPTIONS' || !(request.routeOptions?.url ?? '').startsWith('/hightouch/')) return;
+    await spend(request, ['INGEST']);
+  });
+  app.addHook('preHandler', async (request) => {
+    if (request.method === 'OPTIONS' || request.routeOptions?.url !== '/graphql' || options.skip?.(request)) return;
+    await spend(request, graphqlScopes(request.body, request.query));
+  });
+}

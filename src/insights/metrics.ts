@@ -1,0 +1,117 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { badUserInput } from '../errors.ts';
+import type { MetricAggregate, MetricRef } from '../graphql/generated.ts';
+import { addDays, type DayRange, type Interval, isUtc, startOfDay } from './time.ts';
+
+// Metric SQL over the per-day rollups. A metric is a "source" subquery `r` with the rollup's
+// columns (workspace_id, day, user_id, account_id and count | n/sum/min/max/last_at/last_value);
+// callers add the day range and scope and pick an aggregate expression.
+
+export type Aggregate = MetricAggregate;
+
+const COUNT_AGGREGATES: readonly Aggregate[] = ['COUNT', 'UNIQUE_USERS', 'UNIQUE_ACCOUNTS'];
+const VALUE_AGGREGATES: readonly Aggregate[] = ['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'LAST'];
+
+/** A validated metric reference with its aggregate. */
+export interface MetricSpec {
+  kind: 'COUNT' | 'VALUE';
+  /** Event name (count metric, or the event a value metric is restricted to). */
+  event: string | null;
+  /** Property key of a value metric. */
+  property: string | null;
+  aggregate: Aggregate;
+}
+
+export function metricSpec(ref: MetricRef, aggregate: Aggregate | null | undefined, argument = 'metric'): MetricSpec {
+  const event = ref.event?.trim() ? ref.event : null;
+  const property = ref.property?.trim() ? ref.property : null;
+  const agg = aggregate ?? 'COUNT';
+  if (!event && !property) throw badUserInput('A metric needs an `event` (count metric) or a `property` (value metric).', { argument });
+  if (property) {
+    if (!VALUE_AGGREGATES.includes(agg)) {
+      throw badUserInput(`${agg} does not apply to the value metric \`${property}\`; use ${VALUE_AGGREGATES.join(', ')}.`, {
+        argument: 'aggregate',
+      });
+    }
+    return { kind: 'VALUE', event, property, aggregate: agg };
+  }
+  if (!COUNT_AGGREGATES.includes(agg)) {
+    throw badUserInput(`${agg} does not apply to the count metric \`${event}\`; use ${COUNT_AGGREGATES.join(', ')}.`, {
+      argument: 'aggregate',
+    });
+  }
+  return { kind: 'COUNT', event, property: null, aggregate: agg };
+}
+
+/** Aggregates that are 0 when nothing happened; the others (AVG, MIN, MAX, LAST) have no value then. */
+export function zeroWhenEmpty(aggregate: Aggregate): boolean {
+  return aggregate === 'COUNT' || aggregate === 'SUM' || aggregate === 'UNIQUE_USERS' || aggregate === 'UNIQUE_ACCOUNTS';
+}
+
+/** The aggregate over the source rows `r` in a group, as float8. */
+export function aggregateExpr(spec: MetricSpec): SQL {
+  if (spec.kind === 'COUNT') {
+    if (spec.aggregate === 'UNIQUE_USERS') return sql`count(distinct r.user_id)::float8`;
+    if (spec.aggregate === 'UNIQUE_ACCOUNTS') return sql`count(distinct r.account_id)::float8`;
+    return sql`sum(r.count)::float8`;
+  }
+  switch (spec.aggregate) {
+    case 'SUM':
+      return sql`sum(r.sum)::float8`;
+    case 'AVG':
+      return sql`(sum(r.sum) / nullif(sum(r.n), 0))::float8`;
+    case 'MIN':
+      return sql`min(r.min)::float8`;
+    case 'MAX':
+      return sql`max(r.max)::float8`;
+    case 'LAST':
+      return sql`((array_agg(r.last_value order by r.last_at desc, r.day desc, r.user_id desc))[1])::float8`;
+    default:
+      return sql`sum(r.n)::float8`;
+  }
+}
+
+/** Rollup rows of one metric in one workspace, as `r`. */
+export function rollupSource(workspaceId: string, spec: MetricSpec): SQL {
+  if (spec.kind === 'COUNT')
+    return sql`(select * from metric_daily where workspace_id = ${workspaceId} and name = ${spec.event}::text) as r`;
+  const event = spec.event ? sql`and name = ${spec.event}::text` : sql``;
+  return sql`(select * from property_daily where workspace_id = ${workspaceId} and property = ${spec.property}::text ${event}) as r`;
+}
+
+/**
+ * The same columns computed from raw events with days in a non-UTC zone (rollup days are UTC).
+ * Events without an explicit account count for their user's current account, like the rollups.
+ */
+export function zonedEventSource(workspaceId: string, spec: MetricSpec, days: DayRange, timeZone: string): SQL {
+  const start = startOfDay(days.firstDay, timeZone).toISOString();
+  const end = startOfDay(addDays(days.lastDay, 1), timeZone).toISOString();
+  const common = sql`
+    (e.occurred_at at time zone ${timeZone}::text)::date as day, e.user_id, coalesce(e.account_id, u.account_id) as account_id`;
+  const from = sql`
+    from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+    where e.workspace_id = ${workspaceId} and e.occurred_at >= ${start}::timestamptz and e.occurred_at < ${end}::timestamptz`;
+  if (spec.kind === 'COUNT') {
+    return sql`(select ${common}, 1::bigint as count, e.occurred_at as last_at ${from} and e.name = ${spec.event}::text) as r`;
+  }
+  const value = sql`(e.properties -> ${spec.property}::text)`;
+  const event = spec.event ? sql`and e.name = ${spec.event}::text` : sql``;
+  return sql`(select ${common}, 1::bigint as n, ${value}::float8 as sum, ${value}::float8 as min, ${value}::float8 as max,
+    e.occurred_at as last_at, ${value}::float8 as last_value
+    ${from} and jsonb_typeof(${value}) = 'number' ${event}) as r`;
+}
+
+export function metricSource(workspaceId: string, spec: MetricSpec, days: DayRange | null, timeZone: string): SQL {
+  return days && !isUtc(timeZone) ? zonedEventSource(workspaceId, spec, days, timeZone) : rollupSource(workspaceId, spec);
+}
+
+export function dayCondition(days: DayRange | null): SQL {
+  return days ? sql`r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date` : sql`true`;
+}
+
+/** The bucket (a date) a source row falls in. */
+export function bucketExpr(interval: Interval): SQL {
+  if (interval === 'WEEK') return sql`date_trunc('week', r.day::timestamp)::date`;
+  if (interval === 'MONTH') return sql`date_trunc('month', r.day::timestamp)::date`;
+  return sql`r.day`;
+}

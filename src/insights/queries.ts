@@ -1,0 +1,325 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import type { AccountRow, Dimensions, EventRow, UserRow } from '../db/schema.ts';
+import type { CursorValue } from './cursor.ts';
+import { aggregateExpr, bucketExpr, dayCondition, type MetricSpec, metricSource } from './metrics.ts';
+import type { DayRange, Interval } from './time.ts';
+
+// Set-based reads for accounts, users, events and metrics. Every function is ONE statement for
+// any number of parent records; the loaders group requests by their arguments.
+
+export type RecordObject = 'ACCOUNT' | 'USER';
+
+const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
+/**
+ * `column = any(<ids>)`: the array is an init-plan computed once, so the planner uses it as an
+ * index condition (a semi-join on a set-returning function is planned blind and can go quadratic).
+ */
+const anyOf = (column: SQL, ids: readonly string[]) => sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(ids)})))`;
+
+interface RawRecord {
+  id: string;
+  dims: string | Dimensions;
+  account_id?: string | null;
+  first_ms: number;
+  updated_ms: number;
+}
+
+const parseJson = <T>(value: string | T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+function toAccount(workspaceId: string, r: RawRecord): AccountRow {
+  return { workspaceId, id: r.id, dims: parseJson(r.dims), firstReceivedAt: new Date(r.first_ms), updatedAt: new Date(r.updated_ms) };
+}
+
+function toUser(workspaceId: string, r: RawRecord): UserRow {
+  return { ...toAccount(workspaceId, r), accountId: r.account_id ?? null };
+}
+
+const RECORD_COLUMNS = (object: RecordObject) =>
+  sql.raw(
+    `t.id, t.dims::text as dims, ${object === 'USER' ? 't.account_id,' : ''} floor(extract(epoch from t.first_received_at) * 1000)::float8 as first_ms, floor(extract(epoch from t.updated_at) * 1000)::float8 as updated_ms`,
+  );
+const TABLE = (object: RecordObject) => sql.raw(object === 'ACCOUNT' ? 'accounts t' : 'users t');
+/** The rollup column that attributes activity to a record of this object. */
+const ROLLUP_KEY = (object: RecordObject) => sql.raw(object === 'ACCOUNT' ? 'r.account_id' : 'r.user_id');
+
+/** How a page of records is ordered. Ties always break by ID ascending. */
+export type PageOrder =
+  | { kind: 'id'; direction: 'ASC' | 'DESC' }
+  | { kind: 'dimension'; value: SQL; numeric: boolean; direction: 'ASC' | 'DESC' }
+  | { kind: 'metric'; spec: MetricSpec; days: DayRange; zero: boolean; direction: 'ASC' | 'DESC' };
+
+export interface PageRow<T> {
+  row: T;
+  sortValue: CursorValue;
+}
+
+/** One page of accounts or users: filtered, ordered, keyset-paginated after (value, id). */
+export async function pageRecords<T extends AccountRow | UserRow>(
+  q: Queryable,
+  workspaceId: string,
+  object: RecordObject,
+  where: SQL,
+  order: PageOrder,
+  after: { v: CursorValue; id: string } | null,
+  limit: number,
+): Promise<Array<PageRow<T>>> {
+  let metricCte = sql``;
+  let join = sql``;
+  let sortValue = sql`null::text`;
+  let numeric = false;
+  if (order.kind === 'dimension') {
+    sortValue = order.numeric ? order.value : sql`(${order.value} #>> '{}') collate "C"`;
+    numeric = order.numeric;
+  } else if (order.kind === 'metric') {
+    metricCte = sql`with m as materialized (
+      select ${ROLLUP_KEY(object)} as rid, ${aggregateExpr(order.spec)} as v
+      from ${metricSource(workspaceId, order.spec, order.days, 'UTC')}
+      where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
+      group by 1)`;
+    join = sql`left join m on m.rid = t.id`;
+    sortValue = order.zero ? sql`coalesce(m.v, 0)::float8` : sql`m.v`;
+    numeric = true;
+  }
+
+  const dir = sql.raw(order.direction === 'ASC' ? 'asc' : 'desc');
+  let keyset = sql`true`;
+  let orderBy: SQL;
+  if (order.kind === 'id') {
+    orderBy = sql`s.id ${dir}`;
+    if (after) keyset = order.direction === 'ASC' ? sql`s.id > ${after.id}::text` : sql`s.id < ${after.id}::text`;
+  } else {
+    orderBy = sql`s.sort_value ${dir} nulls last, s.id asc`;
+    if (after) {
+      const cmp = sql.raw(order.direction === 'ASC' ? '>' : '<');
+      if (after.v === null) {
+        keyset = sql`(s.sort_value is null and s.id > ${after.id}::text)`;
+      } else {
+        const v = numeric ? sql`${Number(after.v)}::float8` : sql`${String(after.v)}::text collate "C"`;
+        keyset = sql`(s.sort_value ${cmp} ${v} or (s.sort_value = ${v} and s.id > ${after.id}::text) or s.sort_value is null)`;
+      }
+    }
+  }
+
+  const found = await rows<RawRecord & { sort_value: CursorValue }>(
+    q,
+    sql`${metricCte}
+      select * from (
+        select ${RECORD_COLUMNS(object)}, ${sortValue} as sort_value
+        from ${TABLE(object)} ${join}
+        where t.workspace_id = ${workspaceId} and ${where}
+      ) as s
+      where ${keyset}
+      order by ${orderBy}
+      limit ${limit}::int`,
+  );
+  return found.map((r) => ({
+    row: (object === 'ACCOUNT' ? toAccount(workspaceId, r) : toUser(workspaceId, r)) as T,
+    sortValue: r.sort_value,
+  }));
+}
+
+export async function countRecords(q: Queryable, workspaceId: string, object: RecordObject, where: SQL): Promise<number> {
+  const [found] = await rows<{ count: number }>(
+    q,
+    sql`select count(*)::int as count from ${TABLE(object)} where t.workspace_id = ${workspaceId} and ${where}`,
+  );
+  return found?.count ?? 0;
+}
+
+/** The first `limit` users (by ID, after `after`) of each account. */
+export async function usersOfAccounts(
+  q: Queryable,
+  workspaceId: string,
+  accountIds: readonly string[],
+  after: string | null,
+  limit: number,
+): Promise<Map<string, UserRow[]>> {
+  const afterCondition = after === null ? sql`` : sql`and t.id > ${after}::text`;
+  const found = await rows<RawRecord & { parent: string }>(
+    q,
+    sql`
+      select k.parent, x.* from jsonb_array_elements_text(${jsonParam(accountIds)}) as k(parent)
+      cross join lateral (
+        select ${RECORD_COLUMNS('USER')} from users t
+        where t.workspace_id = ${workspaceId} and t.account_id = k.parent ${afterCondition}
+        order by t.id limit ${limit}::int
+      ) as x`,
+  );
+  const out = new Map<string, UserRow[]>();
+  for (const r of found) out.set(r.parent, [...(out.get(r.parent) ?? []), toUser(workspaceId, r)]);
+  return out;
+}
+
+export async function countUsersOfAccounts(q: Queryable, workspaceId: string, accountIds: readonly string[]): Promise<Map<string, number>> {
+  const found = await rows<{ id: string; count: number }>(
+    q,
+    sql`select account_id as id, count(*)::int as count from users
+        where workspace_id = ${workspaceId} and ${anyOf(sql.raw('account_id'), accountIds)} group by account_id`,
+  );
+  return new Map(found.map((r) => [r.id, r.count]));
+}
+
+/** An event with the exact (microsecond) timestamp its cursor needs. */
+export interface EventWithKey {
+  row: EventRow;
+  at: string;
+}
+
+/** Each user's events, most recent first (ties by dedup key), after the (time, key) cursor. */
+export async function eventsOfUsers(
+  q: Queryable,
+  workspaceId: string,
+  userIds: readonly string[],
+  options: { name: string | null; after: { at: string; key: string } | null; limit: number },
+): Promise<Map<string, EventWithKey[]>> {
+  const name = options.name === null ? sql`` : sql`and e.name = ${options.name}::text`;
+  const after = options.after
+    ? sql`and (e.occurred_at < ${options.after.at}::timestamptz or (e.occurred_at = ${options.after.at}::timestamptz and e.dedup_key > ${options.after.key}::text))`
+    : sql``;
+  const found = await rows<{
+    parent: string;
+    dedup_key: string;
+    event_id: string | null;
+    name: string;
+    at: string;
+    occurred_ms: number;
+    user_id: string;
+    account_id: string | null;
+    properties: string | Record<string, unknown>;
+    received_ms: number;
+  }>(
+    q,
+    sql`
+      select k.parent, x.* from jsonb_array_elements_text(${jsonParam(userIds)}) as k(parent)
+      cross join lateral (
+        select e.dedup_key, e.event_id, e.name, e.user_id, e.account_id, e.properties::text as properties,
+          to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+          ${ms('e.occurred_at')} as occurred_ms, ${ms('e.received_at')} as received_ms
+        from events e
+        where e.workspace_id = ${workspaceId} and e.user_id = k.parent ${name} ${after}
+        order by e.occurred_at desc, e.dedup_key asc
+        limit ${options.limit}::int
+      ) as x`,
+  );
+  const out = new Map<string, EventWithKey[]>();
+  for (const r of found) {
+    const row: EventRow = {
+      workspaceId,
+      dedupKey: r.dedup_key,
+      eventId: r.event_id,
+      name: r.name,
+      occurredAt: new Date(r.occurred_ms),
+      userId: r.user_id,
+      accountId: r.account_id,
+      properties: parseJson(r.properties),
+      receivedAt: new Date(r.received_ms),
+    };
+    out.set(r.parent, [...(out.get(r.parent) ?? []), { row, at: r.at }]);
+  }
+  return out;
+}
+
+export async function countEventsOfUsers(
+  q: Queryable,
+  workspaceId: string,
+  userIds: readonly string[],
+  name: string | null,
+): Promise<Map<string, number>> {
+  const byName = name === null ? sql`` : sql`and name = ${name}::text`;
+  const found = await rows<{ id: string; count: number }>(
+    q,
+    sql`select user_id as id, count(*)::int as count from events
+        where workspace_id = ${workspaceId} and ${anyOf(sql.raw('user_id'), userIds)} ${byName} group by user_id`,
+  );
+  return new Map(found.map((r) => [r.id, r.count]));
+}
+
+/** Time of the most recent event attributed to each record (from the rollups). */
+export async function lastActivity(
+  q: Queryable,
+  workspaceId: string,
+  object: RecordObject,
+  ids: readonly string[],
+): Promise<Map<string, Date>> {
+  const key = sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
+  const found = await rows<{ id: string; at: number }>(
+    q,
+    sql`select ${key} as id, ${ms('max(last_at)')} as at from metric_daily
+        where workspace_id = ${workspaceId} and ${anyOf(key, ids)} group by ${key}`,
+  );
+  return new Map(found.map((r) => [r.id, new Date(r.at)]));
+}
+
+/** One metric aggregated per record over a day range (null range = all time). */
+export async function metricPerRecord(
+  q: Queryable,
+  workspaceId: string,
+  object: RecordObject,
+  spec: MetricSpec,
+  days: DayRange | null,
+  ids: readonly string[],
+): Promise<Map<string, number | null>> {
+  const key = ROLLUP_KEY(object);
+  const found = await rows<{ id: string; value: number | null }>(
+    q,
+    sql`select ${key} as id, ${aggregateExpr(spec)} as value
+        from ${metricSource(workspaceId, spec, null, 'UTC')}
+        where ${dayCondition(days)} and ${anyOf(key, ids)}
+        group by ${key}`,
+  );
+  return new Map(found.map((r) => [r.id, r.value]));
+}
+
+/** Which rollup rows a series covers, beyond the metric and the days. */
+export interface SeriesScope {
+  accountIds?: readonly string[];
+  userIds?: readonly string[];
+  /** SQL over accounts `t` (already compiled filters). */
+  accountWhere?: SQL;
+  /** SQL over users `t`. */
+  userWhere?: SQL;
+}
+
+export interface SeriesRow {
+  /** The record the row belongs to (per-record series), else null. */
+  id: string | null;
+  /** Bucket start day, or null on the whole-range total row. */
+  bucket: string | null;
+  value: number | null;
+}
+
+/**
+ * Buckets of one metric plus the whole-range total (GROUPING SETS), optionally one series per
+ * record of `perRecord`.
+ */
+export async function seriesRows(
+  q: Queryable,
+  workspaceId: string,
+  spec: MetricSpec,
+  days: DayRange,
+  interval: Interval,
+  timeZone: string,
+  scope: SeriesScope,
+  perRecord: RecordObject | null,
+): Promise<SeriesRow[]> {
+  const conditions: SQL[] = [dayCondition(days)];
+  if (scope.accountIds) conditions.push(anyOf(sql.raw('r.account_id'), scope.accountIds));
+  if (scope.userIds) conditions.push(anyOf(sql.raw('r.user_id'), scope.userIds));
+  if (scope.accountWhere) {
+    conditions.push(sql`r.account_id in (select t.id from accounts t where t.workspace_id = ${workspaceId} and ${scope.accountWhere})`);
+  }
+  if (scope.userWhere) {
+    conditions.push(sql`r.user_id in (select t.id from users t where t.workspace_id = ${workspaceId} and ${scope.userWhere})`);
+  }
+  const record = perRecord ? ROLLUP_KEY(perRecord) : sql`null::text`;
+  const sets = perRecord ? sql`grouping sets ((${record}, b.bucket), (${record}))` : sql`grouping sets ((b.bucket), ())`;
+  return rows<SeriesRow>(
+    q,
+    sql`select ${record} as id, case when grouping(b.bucket) = 0 then b.bucket::text end as bucket, ${aggregateExpr(spec)} as value
+        from ${metricSource(workspaceId, spec, days, timeZone)}
+        cross join lateral (select ${bucketExpr(interval)} as bucket) as b
+        where ${sql.join(conditions, sql` and `)}
+        group by ${sets}`,
+  );
+}

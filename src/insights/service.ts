@@ -1,0 +1,229 @@
+import type { ObjectKind } from '../catalog/inference.ts';
+import { fieldMap } from '../catalog/queries.ts';
+import type { Context } from '../context.ts';
+import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
+import { badUserInput } from '../errors.ts';
+import type { DimensionFilter, Interval, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
+import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
+import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from './filters.ts';
+import { type MetricSpec, metricSpec, zeroWhenEmpty } from './metrics.ts';
+import type { ConnectionModel, MetricSeriesModel } from './models.ts';
+import * as queries from './queries.ts';
+import {
+  assertTimeZone,
+  type DayRange,
+  type Interval as IntervalName,
+  seriesBuckets,
+  startOfDay,
+  type WindowInput,
+  windowDays,
+} from './time.ts';
+
+export const MAX_PAGE = 500;
+
+/** A page size within 1–500, or BAD_USER_INPUT. */
+export function pageSize(first: number | null | undefined, argument = 'first'): number {
+  const n = first ?? 20;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) throw badUserInput(`\`${argument}\` must be between 1 and ${MAX_PAGE}.`, { argument });
+  return n;
+}
+
+export async function catalogFields(ctx: Context, object: ObjectKind): Promise<FieldMap> {
+  return fieldMap(await ctx.loaders.dimensions.load(object));
+}
+
+function pageOrder(object: queries.RecordObject, orderBy: RecordOrder | null | undefined, fields: FieldMap, now: Date): queries.PageOrder {
+  if (!orderBy) return { kind: 'id', direction: 'ASC' };
+  const direction = orderBy.direction ?? 'DESC';
+  if (orderBy.dimension != null && orderBy.metric != null) {
+    throw badUserInput('Order by a `dimension` or by a `metric`, not both.', { argument: 'orderBy' });
+  }
+  if (orderBy.metric) {
+    const spec = metricSpec(orderBy.metric.metric, orderBy.metric.aggregate, 'orderBy.metric.metric');
+    return { kind: 'metric', spec, days: windowDays(orderBy.metric.window, now), zero: zeroWhenEmpty(spec.aggregate), direction };
+  }
+  if (orderBy.dimension != null) {
+    const field = requireField(fields, object, orderBy.dimension, 'orderBy.dimension');
+    if (field.key === 'id') return { kind: 'id', direction };
+    const value = valueExpr(object, 't', field.key);
+    const numeric = field.type === 'NUMBER';
+    return { kind: 'dimension', value: numeric ? numberOf(value) : value, numeric, direction };
+  }
+  return { kind: 'id', direction };
+}
+
+export interface RecordPageArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: DimensionFilter[] | null;
+  orderBy?: RecordOrder | null;
+}
+
+/** `Query.accounts` / `Query.users`: filter, order, keyset pagination; totalCount on demand. */
+export async function recordConnection<T extends AccountRow | UserRow>(
+  ctx: Context,
+  object: queries.RecordObject,
+  args: RecordPageArgs,
+): Promise<ConnectionModel<T>> {
+  const first = pageSize(args.first);
+  const needsCatalog = (args.filter?.length ?? 0) > 0 || args.orderBy?.dimension != null;
+  const fields = needsCatalog ? await catalogFields(ctx, object) : new Map();
+  const where = compileFilters(object, 't', args.filter, fields);
+  const order = pageOrder(object, args.orderBy, fields, new Date());
+  const ordering = orderingFingerprint([object, args.orderBy ?? null]);
+  const after = args.after ? decodeCursor(args.after, ordering) : null;
+  const found = await queries.pageRecords<T>(ctx.db, ctx.workspaceId, object, where, order, after, first + 1);
+  const page = found.slice(0, first);
+  for (const { row } of page) {
+    if (object === 'ACCOUNT') ctx.loaders.accountById.prime(row.id, row as AccountRow);
+    else ctx.loaders.userById.prime(row.id, row as UserRow);
+  }
+  return {
+    edges: page.map(({ row, sortValue }) => ({
+      cursor: encodeCursor({ o: ordering, v: sortValue, id: row.id }),
+      node: row,
+      orderValue: order.kind === 'metric' ? (sortValue as number | null) : null,
+    })),
+    hasNextPage: found.length > first,
+    hasPreviousPage: after !== null,
+    totalCount: () => queries.countRecords(ctx.db, ctx.workspaceId, object, where),
+  };
+}
+
+const USERS_OF_ACCOUNT = 'users-of-account';
+
+/** `Account.users`: by user ID, batched across every account of the response. */
+export async function usersOfAccount(
+  ctx: Context,
+  accountId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<ConnectionModel<UserRow>> {
+  const first = pageSize(args.first);
+  const after = args.after ? decodeCursor(args.after, USERS_OF_ACCOUNT).id : null;
+  const group = JSON.stringify({ after, limit: first + 1 });
+  const found = await ctx.loaders.usersOfAccount.load({ group, id: accountId });
+  const page = found.slice(0, first);
+  for (const row of page) ctx.loaders.userById.prime(row.id, row);
+  return {
+    edges: page.map((row) => ({ cursor: encodeCursor({ o: USERS_OF_ACCOUNT, v: null, id: row.id }), node: row })),
+    hasNextPage: found.length > first,
+    hasPreviousPage: after !== null,
+    totalCount: () => ctx.loaders.userCountOfAccount.load({ group: '', id: accountId }),
+  };
+}
+
+const EVENTS_OF_USER = 'events-of-user';
+
+/** `User.events`: most recent first, batched across every user of the response. */
+export async function eventsOfUser(
+  ctx: Context,
+  userId: string,
+  args: { first?: number | null; after?: string | null; name?: string | null },
+): Promise<ConnectionModel<EventRow>> {
+  const first = pageSize(args.first);
+  const name = args.name ?? null;
+  const ordering = orderingFingerprint([EVENTS_OF_USER, name]);
+  const cursor = args.after ? decodeCursor(args.after, ordering) : null;
+  if (cursor && typeof cursor.v !== 'string') throw badUserInput('Invalid cursor.', { argument: 'after' });
+  const after = cursor ? { at: cursor.v as string, key: cursor.id } : null;
+  const found = await ctx.loaders.eventsOfUser.load({ group: JSON.stringify({ name, after, limit: first + 1 }), id: userId });
+  const page = found.slice(0, first);
+  return {
+    edges: page.map(({ row, at }) => ({ cursor: encodeCursor({ o: ordering, v: at, id: row.dedupKey }), node: row })),
+    hasNextPage: found.length > first,
+    hasPreviousPage: after !== null,
+    totalCount: () => ctx.loaders.eventCountOfUser.load({ group: JSON.stringify(name), id: userId }),
+  };
+}
+
+/** `Account.metric` / `User.metric`: one aggregate over a window, batched per (metric, window, aggregate). */
+export async function recordMetric(
+  ctx: Context,
+  object: queries.RecordObject,
+  id: string,
+  args: { metric: MetricRef; window?: WindowInput | null; aggregate?: MetricAggregate | null },
+): Promise<number> {
+  const spec = metricSpec(args.metric, args.aggregate);
+  const days = args.window ? windowDays(args.window, new Date()) : null;
+  const value = await ctx.loaders.metricValue.load({ group: JSON.stringify({ object, spec, days }), id });
+  return value ?? 0;
+}
+
+export interface SeriesArgs {
+  metric: MetricRef;
+  from: Date;
+  to: Date;
+  interval?: Interval | null;
+  aggregate?: MetricAggregate | null;
+  timeZone?: string | null;
+}
+
+interface SeriesPlan {
+  spec: MetricSpec;
+  interval: IntervalName;
+  timeZone: string;
+  days: DayRange;
+  buckets: string[];
+}
+
+function planSeries(args: SeriesArgs): SeriesPlan {
+  const spec = metricSpec(args.metric, args.aggregate);
+  const timeZone = args.timeZone ?? 'UTC';
+  assertTimeZone(timeZone);
+  const interval = args.interval ?? 'DAY';
+  const { firstDay, lastDay, buckets } = seriesBuckets(args.from, args.to, interval, timeZone);
+  return { spec, interval, timeZone, days: { firstDay, lastDay }, buckets };
+}
+
+/** Zero-filled points and the whole-range total from the rows of one series. */
+function assemble(plan: SeriesPlan, found: readonly queries.SeriesRow[]): MetricSeriesModel {
+  const byBucket = new Map<string, number | null>();
+  let total: number | null = null;
+  for (const row of found) {
+    if (row.bucket === null) total = row.value;
+    else byBucket.set(row.bucket, row.value);
+  }
+  const zero = zeroWhenEmpty(plan.spec.aggregate);
+  return {
+    ref: plan.spec.kind === 'COUNT' ? ['COUNT', plan.spec.event as string] : ['VALUE', plan.spec.property as string],
+    interval: plan.interval,
+    aggregate: plan.spec.aggregate,
+    timeZone: plan.timeZone,
+    points: plan.buckets.map((bucket) => ({ start: startOfDay(bucket, plan.timeZone), value: byBucket.get(bucket) ?? 0 })),
+    total: total ?? (zero ? 0 : null),
+  };
+}
+
+export interface SeriesScopeArgs {
+  accountId?: string | null;
+  userId?: string | null;
+  accountFilter?: DimensionFilter[] | null;
+  userFilter?: DimensionFilter[] | null;
+}
+
+/** `Query.metricSeries`: the workspace, one account or user, or the accounts/users matching filters. */
+export async function workspaceSeries(
+  ctx: Context,
+  args: SeriesArgs,
+  scopeArgs: SeriesScopeArgs | null | undefined,
+): Promise<MetricSeriesModel> {
+  const plan = planSeries(args);
+  const scope: queries.SeriesScope = {};
+  if (scopeArgs?.accountId != null) scope.accountIds = [scopeArgs.accountId];
+  if (scopeArgs?.userId != null) scope.userIds = [scopeArgs.userId];
+  if (scopeArgs?.accountFilter?.length) {
+    scope.accountWhere = compileFilters('ACCOUNT', 't', scopeArgs.accountFilter, await catalogFields(ctx, 'ACCOUNT'));
+  }
+  if (scopeArgs?.userFilter?.length) {
+    scope.userWhere = compileFilters('USER', 't', scopeArgs.userFilter, await catalogFields(ctx, 'USER'));
+  }
+  const found = await queries.seriesRows(ctx.db, ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null);
+  return assemble(plan, found);
+}
+
+/** `Account.metricSeries` / `User.metricSeries`: batched per (metric, range, interval, aggregate, zone). */
+export async function recordSeries(ctx: Context, object: queries.RecordObject, id: string, args: SeriesArgs): Promise<MetricSeriesModel> {
+  const plan = planSeries(args);
+  const group = JSON.stringify({ object, spec: plan.spec, days: plan.days, interval: plan.interval, timeZone: plan.timeZone });
+  return assemble(plan, await ctx.loaders.metricSeries.load({ group, id }));
+}

@@ -1,0 +1,145 @@
+import { badUserInput } from '../errors.ts';
+
+// Calendar math for series and windows. Days are 'YYYY-MM-DD' strings (they compare lexically and
+// match the rollups' `day` column); instants are Dates. Rollups are per UTC day, so a window or a
+// series covers whole days: every day whose start falls in [from, to).
+
+export type Interval = 'DAY' | 'WEEK' | 'MONTH';
+
+/** Upper bound on points in one series (ten years of days, with room). */
+export const MAX_POINTS = 4000;
+const DAY_MS = 86_400_000;
+
+export function isUtc(timeZone: string): boolean {
+  return /^(utc|etc\/utc|gmt|etc\/gmt|z)$/i.test(timeZone);
+}
+
+/** Throws BAD_USER_INPUT unless the name is an IANA time zone. */
+export function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw badUserInput(`Unknown time zone \`${timeZone}\`: use an IANA name such as \`Europe/Berlin\`.`, { argument: 'timeZone' });
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Wall-clock time of an instant in a zone, as if it were UTC (ms). */
+function wallClock(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
+  return Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+}
+
+/** The calendar day an instant falls on in a zone. */
+export function dayOf(instant: Date, timeZone = 'UTC'): string {
+  const ms = isUtc(timeZone) ? instant.getTime() : wallClock(instant.getTime(), timeZone);
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The instant a calendar day starts in a zone (DST-aware). */
+export function startOfDay(day: string, timeZone = 'UTC'): Date {
+  const wall = Date.parse(`${day}T00:00:00Z`);
+  if (isUtc(timeZone)) return new Date(wall);
+  // Two passes settle the offset even when the day starts next to a DST change.
+  let guess = wall - (wallClock(wall, timeZone) - wall);
+  guess = wall - (wallClock(guess, timeZone) - guess);
+  return new Date(guess);
+}
+
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Start of the bucket containing a day: the day, its ISO week's Monday, or the 1st of its month. */
+export function bucketOf(day: string, interval: Interval): string {
+  if (interval === 'DAY') return day;
+  if (interval === 'MONTH') return `${day.slice(0, 7)}-01`;
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+export function nextBucket(bucket: string, interval: Interval): string {
+  if (interval === 'DAY') return addDays(bucket, 1);
+  if (interval === 'WEEK') return addDays(bucket, 7);
+  const d = new Date(`${bucket}T00:00:00Z`);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+}
+
+/** Days [firstDay, lastDay] (inclusive) that a series or window reads. */
+export interface DayRange {
+  firstDay: string;
+  lastDay: string;
+}
+
+/** A series' days and bucket starts: `from` rounded down to its bucket, up to the last day starting before `to`. */
+export function seriesBuckets(from: Date, to: Date, interval: Interval, timeZone: string): DayRange & { buckets: string[] } {
+  if (!(to.getTime() > from.getTime())) throw badUserInput('`to` must be after `from`.', { argument: 'to' });
+  const firstDay = bucketOf(dayOf(from, timeZone), interval);
+  const lastDay = dayOf(new Date(to.getTime() - 1), timeZone);
+  const buckets: string[] = [];
+  for (let b = firstDay; b <= lastDay; b = nextBucket(b, interval)) {
+    buckets.push(b);
+    if (buckets.length > MAX_POINTS) {
+      throw badUserInput(`A series may have at most ${MAX_POINTS} points; use a larger interval or a shorter range.`, {
+        argument: 'interval',
+      });
+    }
+  }
+  return { firstDay, lastDay, buckets };
+}
+
+export interface WindowInput {
+  from?: Date | null;
+  to?: Date | null;
+  lastDays?: number | null;
+}
+
+/**
+ * Days of a TimeWindow: exactly one of `from` (with optional `to`, default now) or `lastDays`
+ * (N whole UTC days ending today: from the start of the day N-1 days ago to now).
+ */
+export function windowDays(window: WindowInput, now: Date): DayRange {
+  const hasRange = window.from != null || window.to != null;
+  const hasLast = window.lastDays != null;
+  if (hasRange === hasLast) throw badUserInput('A time window needs exactly one of `from`/`to` or `lastDays`.', { argument: 'window' });
+  if (hasLast) {
+    const n = window.lastDays as number;
+    if (!Number.isInteger(n) || n < 1 || n > 3660)
+      throw badUserInput('`lastDays` must be between 1 and 3660.', { argument: 'window.lastDays' });
+    const today = dayOf(now);
+    return { firstDay: addDays(today, -(n - 1)), lastDay: today };
+  }
+  if (window.from == null) throw badUserInput('A time window with `to` needs `from`.', { argument: 'window.from' });
+  const to = window.to ?? now;
+  if (!(to.getTime() > window.from.getTime())) throw badUserInput('`to` must be after `from`.', { argument: 'window.to' });
+  return { firstDay: dayOf(window.from), lastDay: dayOf(new Date(to.getTime() - 1)) };
+}

@@ -1,0 +1,91 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Metrics } from './metrics.ts';
+import './request.ts';
+
+// Probes are polled every few seconds: their lines would drown the useful ones at `info`.
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Fastify `genReqId`: keep a well-formed X-Request-Id from the load balancer, else a new UUID. */
+export function requestId(raw: IncomingMessage): string {
+  const incoming = raw.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * Replaces Fastify's "incoming request" / "request completed" / "route not found" lines with the
+ * single line of the onResponse hook. 5xx errors keep their own error line (with the stack);
+ * a 4xx error's message goes on the request line instead.
+ */
+export class RequestLogController extends LogController {
+  override incomingRequest(): void {}
+  override routeNotFound(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // Without an error the onResponse hook has written (or will write) the line.
+    if (error) reply.log.error({ err: error, path: request.url.split('?', 1)[0] }, 'response failed');
+  }
+  override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    if (reply.statusCode >= 500) {
+      reply.log.error({ err: error }, error?.message);
+      return;
+    }
+    request.logFields ??= {};
+    request.logFields.error = error?.message;
+  }
+}
+
+/**
+ * Request logging (one line per request, replacing Fastify's two), HTTP metrics and GET /metrics.
+ * Hooks are added to the root instance, so call this before declaring routes.
+ */
+export function registerObservability(app: FastifyInstance, options: { metrics: Metrics; config: Config }): void {
+  const { metrics, config } = options;
+  app.decorate('metrics', metrics);
+  app.decorateRequest('logFields', null as never);
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.logFields = {};
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const statusCode = reply.statusCode;
+    metrics.observeRequest(request.method, route, statusCode, reply.elapsedTime / 1000);
+    const level = statusCode >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    // The path only: a GET query string can carry whole GraphQL documents and variables.
+    const path = request.url.split('?', 1)[0];
+    request.log[level](
+      {
+        method: request.method,
+        path,
+        statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        ip: request.ip,
+        ...request.logFields,
+      },
+      `${request.method} ${path} ${statusCode}`,
+    );
+  });
+
+  app.get('/metrics', async (request, reply) => {
+    if (config.metricsToken && !tokenMatches(request.headers.authorization, config.metricsToken)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="metrics"')
+        .send({ error: 'Unauthorized', message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.' });
+    }
+    const body = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(body);
+  });
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
+  // Compare digests: constant time whatever the lengths.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}

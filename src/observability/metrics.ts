@@ -1,0 +1,193 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from '../db/client.ts';
+import { requestOf } from './request.ts';
+
+export type IngestObject = 'account' | 'user' | 'event';
+export type OperationOutcome = 'success' | 'error' | 'rejected';
+
+/** One Prometheus registry per server instance, so several servers can live in one process (tests). */
+export interface Metrics {
+  registry: Registry;
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
+  observeOperation(name: string, type: string, outcome: OperationOutcome, executionSeconds?: number): void;
+  recordIngest(object: IngestObject, counts: Record<string, number>, durationSeconds: number): void;
+  /** Run a database call and record its latency (and whether it failed). */
+  timeDatabase<T>(operation: string, fn: () => Promise<T>): Promise<T>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics;
+  }
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const BATCH_SIZE_BUCKETS = [1, 10, 50, 100, 250, 500, 1000, 2500, 5000];
+// Operation names come from clients: past this many distinct names they are folded into `other`,
+// so a client cannot grow the registry without bound.
+const MAX_OPERATION_NAMES = 200;
+const PING_TIMEOUT_MS = 2_000;
+
+export function createMetrics(database: Database): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route template and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method and route template.',
+    labelNames: ['method', 'route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations by operation name, type and outcome (success, error = errors in the response, rejected = never executed).',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    registers,
+  });
+  const execution = new Histogram({
+    name: 'graphql_execution_duration_seconds',
+    help: 'Time spent executing GraphQL operations (resolvers and their database work), by operation type.',
+    labelNames: ['type'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const ingestRecords = new Counter({
+    name: 'ingest_records_total',
+    help: 'Ingested records by object and per-record status.',
+    labelNames: ['object', 'status'] as const,
+    registers,
+  });
+  const ingestDuration = new Histogram({
+    name: 'ingest_batch_duration_seconds',
+    help: 'Latency of one ingestion call (one batch), by object.',
+    labelNames: ['object'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const ingestSize = new Histogram({
+    name: 'ingest_batch_records',
+    help: 'Records per ingestion call, by object.',
+    labelNames: ['object'] as const,
+    buckets: BATCH_SIZE_BUCKETS,
+    registers,
+  });
+  const dbDuration = new Histogram({
+    name: 'db_operation_duration_seconds',
+    help: 'Latency of timed database calls (readiness and scrape-time pings), by operation and result.',
+    labelNames: ['operation', 'result'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+
+  const timeDatabase: Metrics['timeDatabase'] = async (operation, fn) => {
+    const end = dbDuration.startTimer({ operation });
+    try {
+      const result = await fn();
+      end({ result: 'ok' });
+      return result;
+    } catch (error) {
+      end({ result: 'error' });
+      throw error;
+    }
+  };
+
+  let statementsSeen = 0;
+  new Counter({
+    name: 'db_statements_total',
+    help: 'SQL statements sent to the database by this instance.',
+    registers,
+    collect() {
+      const now = database.stats.statements;
+      this.inc(Math.max(0, now - statementsSeen));
+      statementsSeen = now;
+    },
+  });
+  new Gauge({
+    name: 'db_up',
+    help: 'Whether the database answered a ping at scrape time (1) or not (0).',
+    labelNames: ['driver'] as const,
+    registers,
+    async collect() {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
+      });
+      try {
+        await timeDatabase('ping', () => Promise.race([database.ping(), timeout]));
+        this.set({ driver: database.kind }, 1);
+      } catch {
+        this.set({ driver: database.kind }, 0);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  });
+
+  const operationNames = new Set<string>();
+  const boundedName = (name: string) => {
+    if (operationNames.has(name)) return name;
+    if (operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+    operationNames.add(name);
+    return name;
+  };
+
+  return {
+    registry,
+    observeRequest(method, route, statusCode, seconds) {
+      httpRequests.inc({ method, route, status_code: String(statusCode) });
+      httpDuration.observe({ method, route }, seconds);
+    },
+    observeOperation(name, type, outcome, executionSeconds) {
+      operations.inc({ operation: boundedName(name), type, outcome });
+      if (executionSeconds !== undefined) execution.observe({ type }, executionSeconds);
+    },
+    recordIngest(object, counts, durationSeconds) {
+      let total = 0;
+      for (const [status, n] of Object.entries(counts)) {
+        if (!n) continue;
+        ingestRecords.inc({ object, status: statusLabel(status) }, n);
+        total += n;
+      }
+      ingestDuration.observe({ object }, durationSeconds);
+      ingestSize.observe({ object }, total);
+    },
+    timeDatabase,
+  };
+}
+
+/** `notFound` / `NOT_FOUND` / `not_found` all become `not_found`. */
+function statusLabel(status: string): string {
+  return status
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
+}
+
+/**
+ * Called by the ingestion resolvers after each ingestion call: counts the records in the serving
+ * instance's metrics and adds them to the request's log line.
+ *
+ *   recordIngest(ctx, 'account', { created: 3, updated: 1, rejected: 2 }, seconds)
+ *
+ * A context built without an HTTP request (unit tests, internal jobs) records nothing.
+ */
+export function recordIngest(ctx: object, object: IngestObject, counts: Record<string, number>, durationSeconds: number): void {
+  const request = requestOf(ctx);
+  if (!request) return;
+  request.server.metrics?.recordIngest(object, counts, durationSeconds);
+  const records = request.logFields.records ?? {};
+  const forObject = records[object] ?? {};
+  for (const [status, n] of Object.entries(counts)) {
+    if (n) forObject[statusLabel(status)] = (forObject[statusLabel(status)] ?? 0) + n;
+  }
+  records[object] = forObject;
+  request.logFields.records = records;
+}

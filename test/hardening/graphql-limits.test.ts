@@ -1,0 +1,148 @@
+import { getIntrospectionQuery } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/harness.ts';
+
+// Limits are checked after validation and before execution: a refused operation has no effect
+// (proved with a mutation that would create a key) and names the limit and the actual value.
+
+const LIST_KEYS = '{ apiKeys(includeRevoked: true) { id name } }';
+
+/** `{ accounts(first: 1) { nodes { users(first: 1) { nodes { account { users … } } } } } }`, at least `levels` deep, cheap. */
+function deepQuery(levels: number): string {
+  let body = 'id';
+  let depth = 3; // accounts > nodes > … > id
+  while (depth < levels) {
+    body = `users(first: 1) { nodes { account { ${body} } } }`;
+    depth += 3;
+  }
+  return `{ accounts(first: 1) { nodes { ${body} } } }`;
+}
+
+let t: TestApp;
+let tight: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  tight = await createTestApp({
+    GRAPHQL_MAX_DEPTH: '3',
+    GRAPHQL_MAX_ALIASES: '1',
+    GRAPHQL_MAX_COST: '30',
+    GRAPHQL_MAX_TOKENS: '200',
+    GRAPHQL_INTROSPECTION: 'false',
+    GRAPHQL_MAX_BATCH: '3',
+  });
+});
+afterAll(async () => {
+  await t?.close();
+  await tight?.close();
+});
+
+describe('GraphQL limits (defaults)', () => {
+  it('refuses a query nested deeper than 15 with QUERY_TOO_DEEP, limit and actual depth', async () => {
+    const res = await t.gql(deepQuery(20));
+    expect(res.status).toBe(400);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', limit: 15 });
+    expect(res.errors?.[0]?.extensions?.actual).toBeGreaterThan(15);
+    expect(res.errors?.[0]?.message).toMatch(/at most 15/);
+  });
+
+  it('refuses more than 50 aliases with TOO_MANY_ALIASES, before anything runs', async () => {
+    const before = (await t.gql(LIST_KEYS)).data?.apiKeys.length;
+    const fields = Array.from({ length: 51 }, (_, i) => `k${i}: createApiKey(input: { name: "alias ${i}", scopes: [READ] }) { secret }`);
+    const res = await t.gql(`mutation { ${fields.join(' ')} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_ALIASES', limit: 50, actual: 51 });
+    expect((await t.gql(LIST_KEYS)).data?.apiKeys.length).toBe(before);
+  });
+
+  it('accounts for page sizes in the cost: nested pages of 500 are refused, small ones pass', async () => {
+    const query = 'query($n: Int) { accounts(first: $n) { nodes { id users(first: $n) { nodes { id account { id } } } } } }';
+    const costly = await t.gql(query, { n: 500 });
+    expect(costly.status).toBe(400);
+    expect(costly.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', limit: 50_000 });
+    expect(costly.errors?.[0]?.extensions?.actual).toBeGreaterThan(50_000);
+
+    const literal = await t.gql('{ accounts(first: 500) { edges { node { users(first: 500) { totalCount nodes { id } } } } } }');
+    expect(literal.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+
+    const cheap = await t.gql(query, { n: 5 });
+    expect(cheap.errors?.map((e) => e.extensions?.code) ?? []).not.toContain('QUERY_TOO_COSTLY');
+  });
+
+  it('stays bounded on fragments spread exponentially', async () => {
+    const fragments = ['fragment F0 on Query { viewer { workspace { id } } }'];
+    for (let i = 1; i <= 24; i++) fragments.push(`fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`);
+    const res = await t.gql(`{ ...F24 } ${fragments.join(' ')}`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+  });
+
+  it('lets the full introspection query (GraphiQL) through by default', async () => {
+    const res = await t.gql(getIntrospectionQuery({ inputValueDeprecation: true, descriptions: true, specifiedByUrl: true }));
+    expect(res.status).toBe(200);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.__schema.queryType.name).toBe('Query');
+  });
+
+  it('refuses batched (array) requests with a clean 400 when batching is off', async () => {
+    const response = await t.server.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminKey}` },
+      payload: JSON.stringify([{ query: '{ viewer { scopes } }' }, { query: '{ viewer { scopes } }' }]),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('GraphQL limits (configured through the environment)', () => {
+  it('applies GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_ALIASES and GRAPHQL_MAX_COST', async () => {
+    expect((await tight.gql('{ viewer { workspace { id } } }')).errors).toBeUndefined();
+    const deep = await tight.gql('{ viewer { apiKey { id } } accounts(first: 1) { nodes { users(first: 1) { nodes { id } } } } }');
+    expect(deep.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_DEEP', limit: 3, actual: 4 });
+
+    expect((await tight.gql('{ me: viewer { scopes } }')).errors).toBeUndefined();
+    const aliases = await tight.gql('{ a: viewer { scopes } b: viewer { scopes } }');
+    expect(aliases.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_ALIASES', limit: 1, actual: 2 });
+
+    // accounts (1) + 20 × (edges 1 + node 1) > 30; with first: 10 it is 1 + 10 × 2 = 21.
+    const costly = await tight.gql('{ accounts { edges { node { id } } } }');
+    expect(costly.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', limit: 30 });
+    expect((await tight.gql('{ accounts(first: 10) { edges { node { id } } } }')).errors?.[0]?.extensions?.code).not.toBe(
+      'QUERY_TOO_COSTLY',
+    );
+  });
+
+  it('bounds the document size in tokens (GRAPHQL_MAX_TOKENS)', async () => {
+    const res = await tight.gql(`{ ${Array.from({ length: 60 }, () => 'viewer { scopes }').join(' ')} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(res.errors?.[0]?.message).toMatch(/tokens/);
+  });
+
+  it('refuses introspection when GRAPHQL_INTROSPECTION=false but still answers __typename', async () => {
+    const res = await tight.gql('{ __schema { queryType { name } } }');
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors?.[0]?.message).toMatch(/introspection/i);
+    const typename = await tight.gql('{ __typename }');
+    expect(typename.data).toEqual({ __typename: 'Query' });
+  });
+
+  it('answers batches of up to GRAPHQL_MAX_BATCH operations and refuses larger ones with 413', async () => {
+    const send = (n: number) =>
+      tight.server.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tight.adminKey}` },
+        payload: JSON.stringify(Array.from({ length: n }, () => ({ query: '{ viewer { scopes } }' }))),
+      });
+    const ok = await send(3);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual(Array.from({ length: 3 }, () => ({ data: { viewer: { scopes: ['INGEST', 'READ', 'ADMIN'] } } })));
+    const tooMany = await send(4);
+    expect(tooMany.statusCode).toBe(413);
+    expect(tooMany.json().errors[0].extensions).toEqual({ code: 'BATCH_TOO_LARGE', maximum: 3, received: 4 });
+  });
+});

@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlScopes, memoryStore } from '../../src/http/rate-limit.ts';
+import { buildServer } from '../../src/server.ts';
+import { createTestApp, type TestApp } from '../support/harness.ts';
+
+// Refill rates are tiny (one token per ~17 minutes) so the outcome never depends on timing.
+const SLOW = { RATE_LIMIT_READ_PER_SECOND: '0.001', RATE_LIMIT_INGEST_PER_SECOND: '0.001', RATE_LIMIT_ADMIN_PER_SECOND: '0.001' };
+const VIEWER = '{ viewer { scopes } }';
+const TRACK = 'mutation { trackEvents(records: []) { received } }';
+const CREATE_KEY = 'mutation { createApiKey(input: { name: "x", scopes: [READ] }) { secret } }';
+
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+async function redisAnswers(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+const redisUp = await redisAnswers();
+
+function expectRateLimited(res: { status: number; headers: Record<string, unknown>; errors?: Array<{ extensions?: Record<string, any> }> }) {
+  expect(res.status).toBe(429);
+  expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: Number(res.headers['retry-after']) });
+}
+
+describe('token buckets (pure)', () => {
+  it('refills at the configured rate up to the burst and says when to retry', async () => {
+    let now = 0;
+    const store = memoryStore(() => now);
+    const rule = { perSecond: 2, burst: 3 };
+    const take = async () => (await store.take('k', rule, 1)).allowed;
+    expect([await take(), await take(), await take(), await take()]).toEqual([true, true, true, false]);
+    expect((await store.take('k', rule, 1)).retryAfterSeconds).toBe(1);
+    now += 500; // one token back
+    expect([await take(), await take()]).toEqual([true, false]);
+    now += 60_000; // never more than the burst
+    expect([await take(), await take(), await take(), await take()]).toEqual([true, true, true, false]);
+    expect((await store.take('other', rule, 1)).allowed).toBe(true);
+  });
+
+  it('classifies GraphQL operations by the work they do', () => {
+    expect(graphqlScopes({ query: VIEWER }, undefined)).toEqual(['READ']);
+    expect(graphqlScopes({ query: TRACK }, undefined)).toEqual(['INGEST']);
+    expect(graphqlScopes({ query: CREATE_KEY }, undefined)).toEqual(['ADMIN']);
+    expect(graphqlScopes([{ query: TRACK }, { query: VIEWER }], undefined)).toEqual(['INGEST', 'READ']);
+    expect(graphqlScopes({ query: `query Q ${VIEWER} ${TRACK.replace('mutation', 'mutation M')}`, operationName: 'M' }, undefined)).toEqual([
+      'INGEST',
+    ]);
+    expect(graphqlScopes(undefined, { query: VIEWER })).toEqual(['READ']);
+    expect(graphqlScopes({ query: 'mutation {' }, undefined)).toEqual(['READ']);
+  });
+});
+
+describe('rate limiting in memory', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      ...SLOW,
+      RATE_LIMIT_READ_BURST: '3',
+      RATE_LIMIT_INGEST_BURST: '2',
+      RATE_LIMIT_ADMIN_BURST: '1',
+      GRAPHQL_MAX_BATCH: '5',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('gives each key and kind of work its own bucket; over the limit is 429 + Retry-After + RATE_LIMITED', async () => {
+    const reader = (await t.newWorkspace('reader')).adminKey;
+    for (let i = 0; i < 3; i++) expect((await t.gql(VIEWER, {}, reader)).status).toBe(200);
+    const limited = await t.gql(VIEWER, {}, reader);
+    expectRateLimited(limited);
+    expect(limited.data ?? null).toBeNull();
+    expect(limited.errors?.[0]?.extensions).toMatchObject({ scope: 'READ', burst: 3 });
+
+    // Another key of the same workspace is not affected; GET requests count too.
+    const other = (await t.newWorkspace('other')).adminKey;
+    expect((await t.gql(VIEWER, {}, other)).status).toBe(200);
+    const get = await t.server.app.inject({
+      method: 'GET',
+      url: `/graphql?query=${encodeURIComponent(VIEWER)}`,
+      headers: { authorization: `Bearer ${reader}`, accept: 'application/json' },
+    });
+    expect(get.statusCode).toBe(429);
+    expect(get.json().errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it('spends INGEST tokens on ingest mutations and ADMIN tokens on key management', async () => {
+    const admin = (await t.newWorkspace('limits')).adminKey;
+    for (let i = 0; i < 2; i++) expect((await t.gql(TRACK, {}, admin)).status).not.toBe(429);
+    expectRateLimited(await t.gql(TRACK, {}, admin));
+    expect((await t.gql(CREATE_KEY, {}, admin)).status).toBe(200);
+    const refused = await t.gql(CREATE_KEY, {}, admin);
+    expectRateLimited(refused);
+    expect(refused.errors?.[0]?.extensions?.scope).toBe('ADMIN');
+    // Reads are still allowed for the same key.
+    expect((await t.gql(VIEWER, {}, admin)).status).toBe(200);
+  });
+
+  it('charges one token per operation of a batched request', async () => {
+    const reader = (await t.newWorkspace('batch')).adminKey;
+    const batch = await t.server.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` },
+      payload: JSON.stringify([{ query: VIEWER }, { query: VIEWER }, { query: VIEWER }]),
+    });
+    expect(batch.statusCode).toBe(200);
+    expectRateLimited(await t.gql(VIEWER, {}, reader));
+  });
+
+  it('limits the Hightouch REST and JSON-RPC routes (INGEST bucket) with 429, Retry-After and the adapter error shapes', async () => {
+    const key = (await t.newWorkspace('hightouch')).adminKey;
+    const headers = { authorization: `Bearer ${key}` };
+    for (let i = 0; i < 2; i++) {
+      expect((await t.server.app.inject({ method: 'GET', url: '/hightouch/v1/validate', headers })).statusCode).toBe(200);
+    }
+    const rest = await t.server.app.inject({ method: 'GET', url: '/hightouch/v1/validate', headers });
+    expect(rest.statusCode).toBe(429);
+    expect(Number(rest.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(rest.json().error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/retry in/) });
+
+    const rpc = await t.server.app.inject({
+      method: 'POST',
+      url: '/hightouch/v1/rpc',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'list_objects', params: {} }),
+    });
+    expect(rpc.statusCode).toBe(429);
+    expect(rpc.headers['retry-after']).toBeDefined();
+    expect(rpc.json()).toMatchObject({ jsonrpc: '2.0', error: { data: { code: 'RATE_LIMITED' } } });
+    // GraphQL ingest shares the INGEST bucket with the adapter.
+    expectRateLimited(await t.gql(TRACK, {}, key));
+  });
+
+  it('never limits unauthenticated requests (they get 401), health, readiness, metrics or the IDE page', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect((await t.gql(VIEWER, {}, null)).status).toBe(401);
+      expect((await t.gql(VIEWER, {}, `cor_${'x'.repeat(43)}`)).status).toBe(401);
+      expect((await t.server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await t.server.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      expect((await t.server.app.inject({ method: 'GET', url: '/metrics' })).statusCode).not.toBe(429);
+      const ide = await t.server.app.inject({ method: 'GET', url: '/graphql', headers: { accept: 'text/html', authorization: `Bearer ${t.adminKey}` } });
+      expect(ide.statusCode).toBe(200);
+    }
+  });
+});
+
+describe.runIf(redisUp)('rate limiting in Redis (shared by instances)', () => {
+  let t: TestApp;
+  let second: Awaited<ReturnType<typeof buildServer>>;
+  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  beforeAll(async () => {
+    t = await createTestApp({ ...SLOW, RATE_LIMIT_READ_BURST: '3', REDIS_URL, RATE_LIMIT_KEY_PREFIX: prefix });
+    // A second instance on the same database and the same Redis.
+    second = await buildServer({ config: t.config, database: t.database, logger: false });
+    await second.app.ready();
+  });
+  afterAll(async () => {
+    await second?.app.close();
+    await t?.close();
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('shares one bucket per key across instances and stores it under the configured prefix', async () => {
+    const reader = await t.keyWithScopes(['READ']);
+    const onSecond = () =>
+      second.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` },
+        payload: JSON.stringify({ query: VIEWER }),
+      });
+    expect((await t.gql(VIEWER, {}, reader)).status).toBe(200);
+    expect((await onSecond()).statusCode).toBe(200);
+    expect((await t.gql(VIEWER, {}, reader)).status).toBe(200);
+    const refused = await onSecond();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().errors[0].extensions.code).toBe('RATE_LIMITED');
+    expectRateLimited(await t.gql(VIEWER, {}, reader));
+
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.some((k) => k.endsWith(':READ'))).toBe(true);
+    expect(await redis.pttl(keys[0]!)).toBeGreaterThan(0);
+    await redis.quit();
+  });
+});
+
+describe('rate limiting when Redis is unreachable', () => {
+  it('lets requests through (the limiter must not become an ingestion outage)', async () => {
+    const t = await createTestApp({ ...SLOW, RATE_LIMIT_READ_BURST: '1', REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      for (let i = 0; i < 3; i++) expect((await t.gql(VIEWER)).status).toBe(200);
+      expect(t.logs.join('')).toContain('rate limiter: Redis unavailable');
+    } finally {
+      await t.close();
+    }
+  });
+});
