@@ -49,6 +49,7 @@ export function utf8Length(value: string): number {
 }
 
 /** NUL characters and unpaired UTF-16 surrogates cannot be stored as text (or in jsonb) by PostgreSQL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isStorableText(value: string): boolean {

@@ -214,6 +214,7 @@ describe('fuzzing the GraphQL mutations', () => {
         // Valid records may still carry odd but legal content (unicode names, `constructor` columns).
         const validAccounts = Array.from({ length: validCount }, (_, i) => ({
           id: `${tag}acc-${i}`,
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the test data.
           name: `Valid ${i} ${strange.replace(/[\u0000\ud800-\udfff]/g, '')}`.slice(0, 200),
           seats: i,
           custom: { tier: i, '__proto__ ': 'not a prototype' },
