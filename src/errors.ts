@@ -62,8 +62,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     ].includes(code)
   )
     return true;
-  // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown), 53 (insufficient resources).
-  if (/^(08|57P|53)/.test(code)) return true;
+  // SQLSTATE classes 08 (connection exception), 57P (operator intervention: shutdown), 53 (insufficient
+  // resources) and 57014 (statement timeout: the database is too slow to answer now).
+  if (/^(08|57P|53)/.test(code) || code === '57014') return true;
   if (/PGlite is closed/i.test(e.message ?? '')) return true;
   return e.cause !== undefined && e.cause !== error && isDatabaseUnavailable(e.cause);
 }

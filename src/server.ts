@@ -89,7 +89,9 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerErrorHandler(app, config.limits.maxBodyBytes);
   registerGraphqlBatchLimit(app, config.graphqlLimits.maxBatch);
   registerGracefulClose(app);
-  registerRateLimit(app, config, authenticateRequest, { skip: (request) => request.method === 'GET' && config.graphqlIde && wantsHtml(request) });
+  registerRateLimit(app, config, authenticateRequest, {
+    skip: (request) => request.method === 'GET' && config.graphqlIde && wantsHtml(request),
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

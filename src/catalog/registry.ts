@@ -28,11 +28,20 @@ export async function loadKnownFields(
   const known = new Map<string, KnownField>();
   if (keys.length === 0) return known;
   const found = await q
-    .select({ key: catalogFields.key, type: catalogFields.type, declaredType: catalogFields.declaredType, lastSeenAt: catalogFields.lastSeenAt })
+    .select({
+      key: catalogFields.key,
+      type: catalogFields.type,
+      declaredType: catalogFields.declaredType,
+      lastSeenAt: catalogFields.lastSeenAt,
+    })
     .from(catalogFields)
     .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, object), inArray(catalogFields.key, [...keys])));
   for (const row of found) {
-    known.set(row.key, { type: (row.declaredType ?? row.type) as FieldType | null, declared: row.declaredType !== null, lastSeenAt: row.lastSeenAt });
+    known.set(row.key, {
+      type: (row.declaredType ?? row.type) as FieldType | null,
+      declared: row.declaredType !== null,
+      lastSeenAt: row.lastSeenAt,
+    });
   }
   return known;
 }

@@ -28,6 +28,12 @@ export interface Database {
   migrate(): Promise<void>;
   /** Cheap liveness probe of the database. */
   ping(): Promise<void>;
+  /**
+   * Tell the database layer that `rows` rows were written. PostgreSQL's autovacuum keeps planner
+   * statistics current by itself; embedded PGlite has no autovacuum, so this schedules an ANALYZE
+   * there once enough has changed (like autovacuum's threshold: 1,000 rows + 10% of what exists).
+   */
+  noteWrites(rows: number): void;
   close(): Promise<void>;
 }
 
@@ -90,6 +96,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       async ping() {
         await client`select 1`;
       },
+      noteWrites() {},
       async close() {
         await client.end({ timeout: 5 });
       },
@@ -99,6 +106,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   await client.waitReady;
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  const analyze = { pending: 0, analyzed: 0, running: false };
   return {
     db,
     kind: 'pglite',
@@ -108,6 +116,22 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     },
     async ping() {
       await client.query('select 1');
+    },
+    noteWrites(rows) {
+      analyze.pending += rows;
+      if (analyze.running || client.closed || analyze.pending < 1000 + analyze.analyzed / 10) return;
+      analyze.running = true;
+      const covered = analyze.pending;
+      client
+        .query('analyze')
+        .then(() => {
+          analyze.analyzed += covered;
+          analyze.pending -= covered;
+        })
+        .catch(() => {})
+        .finally(() => {
+          analyze.running = false;
+        });
     },
     async close() {
       if (!client.closed) await client.close();

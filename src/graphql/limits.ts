@@ -152,7 +152,11 @@ export function measureOperation(
   };
 
   const root =
-    operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (root) walk(operation.selectionSet, root, 0, 1);
   return measure;
 }

@@ -111,14 +111,14 @@ export function redisStore(redis: Redis, prefix: string, onError: (error: unknow
 }
 
 /** Operations of a GraphQL request body (an array when batched), each with its kind of work. */
-export function graphqlScopes(body: unknown, queryString: unknown): RateScope[] {
+export function graphqlScopes(body: unknown, queryString: unknown, maxTokens = 100_000): RateScope[] {
   const operations = Array.isArray(body) ? body : [body ?? queryString];
   return operations.map((operation) => {
     const { query, operationName } = (operation ?? {}) as { query?: unknown; operationName?: unknown };
     if (typeof query !== 'string') return 'READ';
     let definition: OperationDefinitionNode | undefined;
     try {
-      const document = parse(query, { noLocation: true, maxTokens: 100_000 });
+      const document = parse(query, { noLocation: true, maxTokens });
       const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
       definition = typeof operationName === 'string' ? operations.find((d) => d.name?.value === operationName) : operations[0];
     } catch {
@@ -160,7 +160,12 @@ export function registerRateLimit(
   let store = options.store;
   if (!store && config.redisUrl) {
     // No offline queue: while Redis is unreachable a request fails open at once instead of waiting.
-    const redis = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
+    const redis = new Redis(config.redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 500,
+    });
     redis.on('error', onRedisError);
     store = redisStore(redis, config.rateLimitKeyPrefix, onRedisError);
     app.addHook('onReady', async () => {
@@ -195,6 +200,6 @@ export function registerRateLimit(
   });
   app.addHook('preHandler', async (request) => {
     if (request.method === 'OPTIONS' || request.routeOptions?.url !== '/graphql' || options.skip?.(request)) return;
-    await spend(request, graphqlScopes(request.body, request.query));
+    await spend(request, graphqlScopes(request.body, request.query, config.graphqlLimits.maxTokens));
   });
 }

@@ -34,6 +34,16 @@ export async function lockExisting(
   return new Map(found.map((row) => [row.id, row.dims]));
 }
 
+/** Which of `ids` exist (no lock: used only to describe rejected records). */
+export async function findExisting(q: Queryable, name: DimensionTable, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const found = await rows<{ id: string }>(
+    q,
+    sql`select t.id from ${table(name)} t where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))`,
+  );
+  return new Set(found.map((row) => row.id));
+}
+
 export interface Patch {
   id: string;
   patch: Record<string, Scalar | null>;

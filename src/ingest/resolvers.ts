@@ -18,6 +18,7 @@ async function ingestCall(ctx: Context, object: IngestObject, run: (env: ingest.
   const started = performance.now();
   const outcome = await run({ db: ctx.db, workspaceId: ctx.workspaceId, limits: ctx.config.limits });
   noteIngest(ctx.db, ctx.principal.key);
+  ctx.database.noteWrites(outcome.created + outcome.updated + outcome.deleted);
   const { created, updated, unchanged, duplicate, deleted, notFound, rejected } = outcome;
   recordIngest(ctx, object, { created, updated, unchanged, duplicate, deleted, notFound, rejected }, (performance.now() - started) / 1000);
   return outcome;
@@ -25,19 +26,25 @@ async function ingestCall(ctx: Context, object: IngestObject, run: (env: ingest.
 
 export const ingestResolvers: Resolvers = {
   Mutation: {
-    upsertAccounts: (_parent, { records, mode }, ctx) => ingestCall(ctx, 'account', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),
-    upsertUsers: (_parent, { records, mode }, ctx) => ingestCall(ctx, 'user', (env) => ingest.upsertRecords(env, 'USER', records, mode ?? 'UPSERT')),
+    upsertAccounts: (_parent, { records, mode }, ctx) =>
+      ingestCall(ctx, 'account', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),
+    upsertUsers: (_parent, { records, mode }, ctx) =>
+      ingestCall(ctx, 'user', (env) => ingest.upsertRecords(env, 'USER', records, mode ?? 'UPSERT')),
     trackEvents: (_parent, { records }, ctx) => ingestCall(ctx, 'event', (env) => ingest.trackEvents(env, records)),
     deleteAccounts: (_parent, { ids, purgeEvents }, ctx) =>
       ingestCall(ctx, 'account', (env) => ingest.deleteRecords(env, 'ACCOUNT', ids, purgeEvents ?? false)),
-    deleteUsers: (_parent, { ids, purgeEvents }, ctx) => ingestCall(ctx, 'user', (env) => ingest.deleteRecords(env, 'USER', ids, purgeEvents ?? false)),
+    deleteUsers: (_parent, { ids, purgeEvents }, ctx) =>
+      ingestCall(ctx, 'user', (env) => ingest.deleteRecords(env, 'USER', ids, purgeEvents ?? false)),
     createCustomField: async (_parent, { input }, ctx) => {
       requireScope(ctx, 'INGEST');
       const reserved = new Set(DEFAULT_FIELDS[input.object].flatMap((f) => [f.key, f.restId]));
       const problem = fieldKeyProblem(input.key, ctx.config.limits.maxFieldKeyLength, reserved);
       if (problem) return { field: null, userErrors: [{ field: ['input', 'key'], message: problem, code: 'INVALID' }] };
       if (input.label != null && (!isStorableText(input.label) || input.label.length > 200)) {
-        return { field: null, userErrors: [{ field: ['input', 'label'], message: 'Labels are at most 200 characters of valid text.', code: 'INVALID' }] };
+        return {
+          field: null,
+          userErrors: [{ field: ['input', 'label'], message: 'Labels are at most 200 characters of valid text.', code: 'INVALID' }],
+        };
       }
       const result = await declareField(ctx.db, ctx.workspaceId, input);
       if (!result.ok) return { field: null, userErrors: [{ field: ['input', 'type'], message: result.message, code: result.code }] };

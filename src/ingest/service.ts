@@ -2,7 +2,7 @@ import { DEFAULT_FIELDS } from '../catalog/fields.ts';
 import type { FieldType, ObjectKind } from '../catalog/inference.ts';
 import { type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
 import type { Config } from '../config.ts';
-import type { Db, Tx } from '../db/client.ts';
+import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
 import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
 import * as sql from './queries.ts';
@@ -89,6 +89,16 @@ async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T
   }
 }
 
+/** A statement outside the write transaction: an unreachable database is still SERVICE_UNAVAILABLE. */
+async function guarded<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
+}
+
 async function knownFields(
   env: IngestEnv,
   object: ObjectKind,
@@ -104,12 +114,7 @@ async function knownFields(
         if (fieldKeyProblem(key, env.limits.maxFieldKeyLength, NO_RESERVED) === undefined) keys.add(key);
     }
   }
-  try {
-    return await loadKnownFields(env.db, env.workspaceId, object, [...keys]);
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
-    throw error;
-  }
+  return guarded(loadKnownFields(env.db, env.workspaceId, object, [...keys]));
 }
 
 function mergeObservations(into: Map<string, FieldType | null>, from: ReadonlyMap<string, FieldType | null>): void {
@@ -156,13 +161,16 @@ export async function upsertRecords(
       results.push({ index, id: checked.id, status: 'REJECTED', errors: checked.errors });
     }
   });
-  if (valid.length === 0) return summarize(results);
-
   const table = TABLE[object];
   const required = REQUIRED_ON_CREATE[object];
+  if (valid.length === 0) {
+    await guarded(reportMissingRequired(env.db, env.workspaceId, table, required, inputs, results, new Map()));
+    return summarize(results);
+  }
   await inTransaction(env.db, async (tx) => {
     const ids = [...new Set(valid.map((r) => r.id))].sort();
     const existing = await sql.lockExisting(tx, table, env.workspaceId, ids);
+    await reportMissingRequired(tx, env.workspaceId, table, required, inputs, results, existing);
     // Apply the records in input order to a view of the rows, to give each its own status.
     const state = new Map<string, Dimensions | null>(ids.map((id) => [id, existing.get(id) ?? null]));
     const patches = new Map<string, Record<string, Scalar | null>>();
@@ -216,6 +224,34 @@ export async function upsertRecords(
     await recordObservations(tx, env.workspaceId, object, observed, known);
   });
   return summarize(results);
+}
+
+/**
+ * A rejected record that would also have been refused for lacking the field required to create it
+ * gets that problem listed too, so one round of fixes is enough. Existence of valid records is
+ * already known; the rejected ones' IDs are looked up in the same way (one statement).
+ */
+async function reportMissingRequired(
+  q: Queryable,
+  workspaceId: string,
+  table: sql.DimensionTable,
+  required: string,
+  inputs: readonly unknown[],
+  results: RecordResult[],
+  known: ReadonlyMap<string, Dimensions>,
+): Promise<void> {
+  const lacking = results.filter((r) => {
+    if (r.status !== 'REJECTED' || r.id === null || r.errors.some((e) => e.field === required)) return false;
+    const value = (inputs[r.index] as Record<string, unknown>)[required];
+    return value === undefined || value === null || value === '';
+  });
+  const unknown = [...new Set(lacking.map((r) => r.id!))].filter((id) => !known.has(id)).sort();
+  if (unknown.length === 0) return;
+  const found = await sql.findExisting(q, table, workspaceId, unknown);
+  for (const result of lacking) {
+    if (known.has(result.id!) || found.has(result.id!)) continue;
+    result.errors.push({ field: required, code: 'REQUIRED', message: 'A value is required to create the record.' });
+  }
 }
 
 export async function deleteRecords(

@@ -44,6 +44,10 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function utf8Length(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
@@ -102,7 +106,7 @@ export function toEmail(value: unknown): Coerced<string> {
   const text = toText(value, 254);
   if (!text.ok)
     return text.problem.code === 'VALUE_TOO_LONG' ? fail('INVALID_EMAIL', 'An e-mail address has at most 254 characters.') : text;
-  return isEmail(text.value) ? ok(text.value) : fail('INVALID_EMAIL', `${describe(value)} is not a valid e-mail address.`);
+  return isEmail(text.value) ? ok(text.value) : fail('INVALID_EMAIL', `${capitalized(describe(value))} is not a valid e-mail address.`);
 }
 
 export function toUrl(value: unknown, maxBytes: number): Coerced<string> {
@@ -124,7 +128,8 @@ export function toInstant(value: unknown): Coerced<Date> {
     ms = Math.abs(n) < EPOCH_MS_THRESHOLD ? n * 1000 : n;
   } else if (typeof value === 'string') {
     const s = value.trim();
-    if (!isIsoDateTime(s)) return fail('INVALID_TIMESTAMP', `${describe(value)} is not an ISO-8601 timestamp or epoch number.`);
+    if (!isIsoDateTime(s))
+      return fail('INVALID_TIMESTAMP', `${capitalized(describe(value))} is not an ISO-8601 timestamp or epoch number.`);
     const hasTime = s.length > 10;
     const hasOffset = /([Zz]|[+-]\d{2}(:?\d{2})?)$/.test(s.slice(10));
     ms = Date.parse(hasTime ? `${s.replace(' ', 'T')}${hasOffset ? '' : 'Z'}` : `${s}T00:00:00Z`);
@@ -133,7 +138,7 @@ export function toInstant(value: unknown): Coerced<Date> {
   }
   const date = new Date(ms);
   if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
-    return fail('INVALID_TIMESTAMP', `${describe(value)} is not a representable point in time.`);
+    return fail('INVALID_TIMESTAMP', `${capitalized(describe(value))} is not a representable point in time.`);
   }
   return ok(date);
 }

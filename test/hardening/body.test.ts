@@ -73,7 +73,11 @@ describe('request bodies', () => {
   });
 
   it('refuses invalid UTF-8 with 400 INVALID_UTF8 instead of storing replacement characters', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"query":"{ viewer { scopes } }","variables":{"x":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"query":"{ viewer { scopes } }","variables":{"x":"'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"}}'),
+    ]);
     const res = await post(bytes);
     expect(res.status).toBe(400);
     expect(res.body.errors[0].extensions.code).toBe('INVALID_UTF8');
@@ -122,7 +126,12 @@ describe('request bodies', () => {
 
 describe('request bodies on the Hightouch routes (same rules, adapter error shapes)', () => {
   const rest = (payload: string | Buffer, url = '/hightouch/v1/objects/event/insert') =>
-    t.server.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminKey}` }, payload });
+    t.server.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminKey}` },
+      payload,
+    });
 
   it('refuses deep JSON and invalid UTF-8 with 400 INVALID_PAYLOAD (REST) and a parse error (JSON-RPC)', async () => {
     const deep = await rest(JSON.stringify({ records: [{ event_name: 'x', user_id: 'u', timestamp: 1_767_225_600, nested: nested(70) }] }));

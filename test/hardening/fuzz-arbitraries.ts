@@ -6,7 +6,6 @@ import fc from 'fast-check';
 /** Runs per property: a few hundred by default, FUZZ_RUNS for the long suite. */
 export const RUNS = Number(process.env.FUZZ_RUNS || 200);
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the test data.
 /** Any UTF-16 code unit, so lone surrogates and NUL are common. */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
 export const anyText = fc.oneof(
@@ -107,7 +106,9 @@ export const shallowValue = fc.oneof({ arbitrary: scalar, weight: 4 }, { arbitra
 export function recordOf(fields: string[], extras = true, value: fc.Arbitrary<unknown> = fieldValue) {
   const known = fc.dictionary(fc.constantFrom(...fields), value, { maxKeys: fields.length });
   return extras
-    ? fc.tuple(known, fc.dictionary(key, value, { maxKeys: 3 }), fc.boolean()).map(([k, extra, withExtra]) => (withExtra ? { ...extra, ...k } : k))
+    ? fc
+        .tuple(known, fc.dictionary(key, value, { maxKeys: 3 }), fc.boolean())
+        .map(([k, extra, withExtra]) => (withExtra ? { ...extra, ...k } : k))
     : known;
 }
 

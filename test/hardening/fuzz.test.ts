@@ -6,7 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
-import { anyJson, anyText, deep, edgeStrings, fieldValue, interleave, key, RUNS, recordOf, recordsOf, shallowValue, toJsonText } from './fuzz-arbitraries.ts';
+import {
+  anyJson,
+  anyText,
+  deep,
+  edgeStrings,
+  fieldValue,
+  interleave,
+  key,
+  RUNS,
+  recordOf,
+  recordsOf,
+  shallowValue,
+  toJsonText,
+} from './fuzz-arbitraries.ts';
 
 // Property-based fuzzing of every write door: the GraphQL ingest mutations, the Hightouch REST
 // routes and the JSON-RPC endpoint, plus raw bodies. Properties: never a 5xx or an internal error,
@@ -19,7 +32,8 @@ const RECORD_STATUSES = enumValues('RecordStatus');
 const RECORD_ERROR_CODES = enumValues('RecordErrorCode');
 const USER_ERROR_CODES = enumValues('UserErrorCode');
 
-const PAYLOAD = 'received created updated unchanged duplicate deleted notFound rejected results { index id status errors { field code message } }';
+const PAYLOAD =
+  'received created updated unchanged duplicate deleted notFound rejected results { index id status errors { field code message } }';
 const MUTATIONS = {
   upsertAccounts: `mutation($records: [AccountInput]!, $mode: UpsertMode) { upsertAccounts(records: $records, mode: $mode) { ${PAYLOAD} } }`,
   upsertUsers: `mutation($records: [UserInput]!, $mode: UpsertMode) { upsertUsers(records: $records, mode: $mode) { ${PAYLOAD} } }`,
@@ -29,7 +43,22 @@ const MUTATIONS = {
   createCustomField: `mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { field { key type } userErrors { field message code } } }`,
 };
 
-const ACCOUNT_FIELDS = ['id', 'name', 'domain', 'industry', 'employeeCount', 'seats', 'plan', 'region', 'country', 'mrr', 'arr', 'createdAt', 'ownerEmail', 'custom'];
+const ACCOUNT_FIELDS = [
+  'id',
+  'name',
+  'domain',
+  'industry',
+  'employeeCount',
+  'seats',
+  'plan',
+  'region',
+  'country',
+  'mrr',
+  'arr',
+  'createdAt',
+  'ownerEmail',
+  'custom',
+];
 const USER_FIELDS = ['id', 'email', 'accountId', 'name', 'firstName', 'lastName', 'title', 'role', 'createdAt', 'lastSeenAt', 'custom'];
 const EVENT_FIELDS = ['name', 'timestamp', 'userId', 'accountId', 'eventId', 'properties'];
 const REST_FIELDS = {
@@ -44,7 +73,12 @@ let run = 0;
 
 beforeAll(async () => {
   // Limits that would refuse fuzz traffic as a whole are lifted: the fuzz targets record handling.
-  t = await createTestApp({ RATE_LIMIT_INGEST_PER_SECOND: '0', RATE_LIMIT_READ_PER_SECOND: '0', RATE_LIMIT_ADMIN_PER_SECOND: '0', LOG_LEVEL: 'warn' });
+  t = await createTestApp({
+    RATE_LIMIT_INGEST_PER_SECOND: '0',
+    RATE_LIMIT_READ_PER_SECOND: '0',
+    RATE_LIMIT_ADMIN_PER_SECOND: '0',
+    LOG_LEVEL: 'warn',
+  });
 });
 afterAll(async () => {
   console.log(`[fuzz] ${payloads} payloads sent (${RUNS} runs per property, ${t?.database.kind})`);
@@ -69,9 +103,12 @@ async function send(url: string, payload: string | Buffer, key: string, headers:
   expect(response.statusCode, text.slice(0, 500)).toBeLessThan(500);
   let body: any;
   if (response.statusCode !== 204) {
-    expect(() => {
-      body = JSON.parse(text);
-    }, text.slice(0, 500)).not.toThrow();
+    expect(
+      () => {
+        body = JSON.parse(text);
+      },
+      text.slice(0, 500),
+    ).not.toThrow();
   }
   return { status: response.statusCode, body, text };
 }
@@ -152,7 +189,7 @@ function checkRpc(res: Sent): void {
   for (const response of responses) {
     expect(response.jsonrpc, res.text.slice(0, 300)).toBe('2.0');
     expect('id' in response).toBe(true);
-    expect(('result' in response) !== ('error' in response), res.text.slice(0, 300)).toBe(true);
+    expect('result' in response !== 'error' in response, res.text.slice(0, 300)).toBe(true);
     if (response.error) {
       expect(Number.isInteger(response.error.code)).toBe(true);
       expect(typeof response.error.message).toBe('string');
@@ -178,13 +215,32 @@ const FUZZ_TIMEOUT = 60_000 + RUNS * 1_500;
 describe('fuzzing the GraphQL mutations', () => {
   it('answers every generated call with a well-formed payload or error, never a 5xx', { timeout: FUZZ_TIMEOUT }, async () => {
     const call = fc.oneof(
-      fc.record({ op: fc.constant('upsertAccounts' as const), variables: fc.record({ records: recordsOf(recordOf(ACCOUNT_FIELDS)), mode: fc.oneof(fc.constantFrom('UPSERT', 'UPDATE_ONLY'), fieldValue) }, { requiredKeys: ['records'] }) }),
+      fc.record({
+        op: fc.constant('upsertAccounts' as const),
+        variables: fc.record(
+          { records: recordsOf(recordOf(ACCOUNT_FIELDS)), mode: fc.oneof(fc.constantFrom('UPSERT', 'UPDATE_ONLY'), fieldValue) },
+          { requiredKeys: ['records'] },
+        ),
+      }),
       fc.record({ op: fc.constant('upsertUsers' as const), variables: fc.record({ records: recordsOf(recordOf(USER_FIELDS)) }) }),
       fc.record({ op: fc.constant('trackEvents' as const), variables: fc.record({ records: recordsOf(recordOf(EVENT_FIELDS)) }) }),
-      fc.record({ op: fc.constantFrom('deleteAccounts' as const, 'deleteUsers' as const), variables: fc.record({ ids: recordsOf(fieldValue), purge: fc.oneof(fc.boolean(), fieldValue) }, { requiredKeys: ['ids'] }) }),
+      fc.record({
+        op: fc.constantFrom('deleteAccounts' as const, 'deleteUsers' as const),
+        variables: fc.record({ ids: recordsOf(fieldValue), purge: fc.oneof(fc.boolean(), fieldValue) }, { requiredKeys: ['ids'] }),
+      }),
       fc.record({
         op: fc.constant('createCustomField' as const),
-        variables: fc.record({ input: fc.oneof(recordOf(['object', 'key', 'type', 'label']), fc.record({ object: fc.constantFrom('ACCOUNT', 'USER', 'EVENT'), key, type: fc.constantFrom('STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'EMAIL', 'URL', 'MIXED'), label: fc.oneof(anyText, edgeStrings) })) }),
+        variables: fc.record({
+          input: fc.oneof(
+            recordOf(['object', 'key', 'type', 'label']),
+            fc.record({
+              object: fc.constantFrom('ACCOUNT', 'USER', 'EVENT'),
+              key,
+              type: fc.constantFrom('STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'EMAIL', 'URL', 'MIXED'),
+              label: fc.oneof(anyText, edgeStrings),
+            }),
+          ),
+        }),
       }),
     );
     await fc.assert(
@@ -227,20 +283,38 @@ describe('fuzzing the GraphQL mutations', () => {
           eventId: `${tag}ev-${i}`,
           properties: { amount: i + 0.5 },
         }));
-        const a = interleave(validAccounts, [...accounts, { id: `${tag}ctor`, name: 'Ctor', custom: { constructor: 'column' } }], positions);
+        const a = interleave(
+          validAccounts,
+          [...accounts, { id: `${tag}ctor`, name: 'Ctor', custom: { constructor: 'column' } }],
+          positions,
+        );
         const e = interleave(validEvents, events, positions);
 
         for (const attempt of [1, 2]) {
-          const upsertRes = await send('/graphql', toJsonText({ query: MUTATIONS.upsertAccounts, variables: { records: a.batch } }, duplicates), ws.adminKey);
-          const trackRes = await send('/graphql', toJsonText({ query: MUTATIONS.trackEvents, variables: { records: e.batch } }, duplicates), ws.adminKey);
+          const upsertRes = await send(
+            '/graphql',
+            toJsonText({ query: MUTATIONS.upsertAccounts, variables: { records: a.batch } }, duplicates),
+            ws.adminKey,
+          );
+          const trackRes = await send(
+            '/graphql',
+            toJsonText({ query: MUTATIONS.trackEvents, variables: { records: e.batch } }, duplicates),
+            ws.adminKey,
+          );
           const upsert = checkGraphql(upsertRes, 'upsertAccounts');
           const track = checkGraphql(trackRes, 'trackEvents');
           expect(upsert, `the valid accounts must be answered per record: ${upsertRes.text.slice(0, 300)}`).toBeDefined();
           expect(track, `the valid events must be answered per record: ${trackRes.text.slice(0, 300)}`).toBeDefined();
           for (const at of a.validAt) expect(upsert.results[at].status).toBe(attempt === 1 ? 'CREATED' : 'UNCHANGED');
           for (const at of e.validAt) expect(track.results[at].status).toBe(attempt === 1 ? 'CREATED' : 'DUPLICATE');
-          expect(await count(sql`select count(*)::int as n from accounts where workspace_id = ${ws.workspaceId} and id like ${`${tag}acc-%`}`)).toBe(validCount);
-          expect(await count(sql`select count(*)::int as n from events where workspace_id = ${ws.workspaceId} and event_id like ${`${tag}ev-%`}`)).toBe(validCount);
+          expect(
+            await count(sql`select count(*)::int as n from accounts where workspace_id = ${ws.workspaceId} and id like ${`${tag}acc-%`}`),
+          ).toBe(validCount);
+          expect(
+            await count(
+              sql`select count(*)::int as n from events where workspace_id = ${ws.workspaceId} and event_id like ${`${tag}ev-%`}`,
+            ),
+          ).toBe(validCount);
           await expectRollupsMatch(ws.workspaceId);
         }
       }),
@@ -252,36 +326,68 @@ describe('fuzzing the GraphQL mutations', () => {
 describe('fuzzing the Hightouch REST routes', () => {
   it('answers every generated request with results or an error envelope, never a 5xx', { timeout: FUZZ_TIMEOUT }, async () => {
     const request = fc.oneof(
-      fc.record({ object: fc.constant('account'), mode: fc.constantFrom('upsert', 'update', 'delete'), records: recordsOf(recordOf(REST_FIELDS.account)) }),
-      fc.record({ object: fc.constant('user'), mode: fc.constantFrom('upsert', 'update', 'delete'), records: recordsOf(recordOf(REST_FIELDS.user)) }),
+      fc.record({
+        object: fc.constant('account'),
+        mode: fc.constantFrom('upsert', 'update', 'delete'),
+        records: recordsOf(recordOf(REST_FIELDS.account)),
+      }),
+      fc.record({
+        object: fc.constant('user'),
+        mode: fc.constantFrom('upsert', 'update', 'delete'),
+        records: recordsOf(recordOf(REST_FIELDS.user)),
+      }),
       fc.record({ object: fc.constant('event'), mode: fc.constant('insert'), records: recordsOf(recordOf(REST_FIELDS.event)) }),
-      fc.record({ object: fc.oneof(fc.constantFrom('account', 'event', 'accounts', '..', '%00'), fc.string({ maxLength: 8 })), mode: fc.oneof(fc.constantFrom('upsert', 'insert', 'fields'), fc.string({ maxLength: 8 })), records: anyJson }),
+      fc.record({
+        object: fc.oneof(fc.constantFrom('account', 'event', 'accounts', '..', '%00'), fc.string({ maxLength: 8 })),
+        mode: fc.oneof(fc.constantFrom('upsert', 'insert', 'fields'), fc.string({ maxLength: 8 })),
+        records: anyJson,
+      }),
     );
     await fc.assert(
-      fc.asyncProperty(request, fc.constantFrom('wrapped', 'bare', 'single'), fc.boolean(), async ({ object, mode, records }, envelope, duplicates) => {
-        const body = envelope === 'wrapped' ? { records } : envelope === 'bare' ? records : Array.isArray(records) ? (records[0] ?? {}) : records;
-        const url = `/hightouch/v1/objects/${encodeURIComponent(object)}/${encodeURIComponent(mode)}`;
-        checkRest(await send(url, toJsonText(body, duplicates), t.adminKey));
-      }),
+      fc.asyncProperty(
+        request,
+        fc.constantFrom('wrapped', 'bare', 'single'),
+        fc.boolean(),
+        async ({ object, mode, records }, envelope, duplicates) => {
+          const body =
+            envelope === 'wrapped' ? { records } : envelope === 'bare' ? records : Array.isArray(records) ? (records[0] ?? {}) : records;
+          const url = `/hightouch/v1/objects/${encodeURIComponent(object)}/${encodeURIComponent(mode)}`;
+          checkRest(await send(url, toJsonText(body, duplicates), t.adminKey));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('stores the valid rows of a mixed REST batch exactly once, also when replayed', { timeout: FUZZ_TIMEOUT }, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(recordOf(REST_FIELDS.event, true, shallowValue), { maxLength: 6 }), fc.array(fc.nat({ max: 8 }), { minLength: 4, maxLength: 4 }), async (noise, positions) => {
-        const tag = `r${++run}-`;
-        const ws = await t.newWorkspace(`rest ${tag}`);
-        const valid = positions.map((_, i) => ({ event_name: 'Signed In', timestamp: 1_767_225_600 + i, user_id: `${tag}u`, event_id: `${tag}e${i}`, amount: i }));
-        const { batch, validAt } = interleave(valid, noise, positions);
-        for (const attempt of [1, 2]) {
-          const res = checkRest(await send('/hightouch/v1/objects/event/insert', JSON.stringify({ records: batch }), ws.adminKey));
-          expect(res, 'a batch with valid rows is answered per row').toBeDefined();
-          for (const at of validAt) expect(res.results[at].status).toBe(attempt === 1 ? 'created' : 'duplicate');
-          expect(await count(sql`select count(*)::int as n from events where workspace_id = ${ws.workspaceId} and event_id like ${`${tag}e%`}`)).toBe(valid.length);
-          await expectRollupsMatch(ws.workspaceId);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(recordOf(REST_FIELDS.event, true, shallowValue), { maxLength: 6 }),
+        fc.array(fc.nat({ max: 8 }), { minLength: 4, maxLength: 4 }),
+        async (noise, positions) => {
+          const tag = `r${++run}-`;
+          const ws = await t.newWorkspace(`rest ${tag}`);
+          const valid = positions.map((_, i) => ({
+            event_name: 'Signed In',
+            timestamp: 1_767_225_600 + i,
+            user_id: `${tag}u`,
+            event_id: `${tag}e${i}`,
+            amount: i,
+          }));
+          const { batch, validAt } = interleave(valid, noise, positions);
+          for (const attempt of [1, 2]) {
+            const res = checkRest(await send('/hightouch/v1/objects/event/insert', JSON.stringify({ records: batch }), ws.adminKey));
+            expect(res, 'a batch with valid rows is answered per row').toBeDefined();
+            for (const at of validAt) expect(res.results[at].status).toBe(attempt === 1 ? 'created' : 'duplicate');
+            expect(
+              await count(
+                sql`select count(*)::int as n from events where workspace_id = ${ws.workspaceId} and event_id like ${`${tag}e%`}`,
+              ),
+            ).toBe(valid.length);
+            await expectRollupsMatch(ws.workspaceId);
+          }
+        },
+      ),
       { numRuns: Math.max(20, Math.round(RUNS / 3)), endOnFailure: true },
     );
   });
@@ -294,12 +400,21 @@ describe('fuzzing the JSON-RPC endpoint', () => {
         object: fc.constantFrom('account', 'user', 'event'),
         mode: fc.constantFrom('upsert', 'update', 'insert'),
         identifierMapping: fc.record({ from: fc.constantFrom('ID', 'X'), to: fc.constantFrom('account_id', 'user_id') }),
-        mappings: fc.array(fc.record({ from: fc.constantFrom('A', 'B', 'C', 'TS', 'ID'), to: fc.constantFrom(...REST_FIELDS.event, ...REST_FIELDS.account) }), { maxLength: 5 }),
+        mappings: fc.array(
+          fc.record({
+            from: fc.constantFrom('A', 'B', 'C', 'TS', 'ID'),
+            to: fc.constantFrom(...REST_FIELDS.event, ...REST_FIELDS.account),
+          }),
+          { maxLength: 5 },
+        ),
       }),
       anyJson,
     );
     const params = fc.oneof(
-      fc.record({ configuration, rows: recordsOf(recordOf(['ID', 'A', 'B', 'C', 'TS', 'X'])), idColumn: fc.oneof(fc.constant('ID'), fieldValue) }, { requiredKeys: [] }),
+      fc.record(
+        { configuration, rows: recordsOf(recordOf(['ID', 'A', 'B', 'C', 'TS', 'X'])), idColumn: fc.oneof(fc.constant('ID'), fieldValue) },
+        { requiredKeys: [] },
+      ),
       fc.record({ object: fc.oneof(fc.constantFrom('account', 'user', 'event'), fieldValue), mode: fieldValue }, { requiredKeys: [] }),
       anyJson,
     );
@@ -308,14 +423,31 @@ describe('fuzzing the JSON-RPC endpoint', () => {
         jsonrpc: fc.oneof({ arbitrary: fc.constant('2.0'), weight: 5 }, { arbitrary: fieldValue, weight: 1 }),
         id: fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), fc.constant(null), anyJson),
         method: fc.oneof(
-          { arbitrary: fc.constantFrom('list_objects', 'list_modes', 'list_fields', 'list_options', 'validate', 'behavior', 'add', 'change', 'remove'), weight: 5 },
+          {
+            arbitrary: fc.constantFrom(
+              'list_objects',
+              'list_modes',
+              'list_fields',
+              'list_options',
+              'validate',
+              'behavior',
+              'add',
+              'change',
+              'remove',
+            ),
+            weight: 5,
+          },
           { arbitrary: fieldValue, weight: 1 },
         ),
         params,
       },
       { requiredKeys: ['method'] },
     );
-    const body = fc.oneof({ arbitrary: call, weight: 6 }, { arbitrary: fc.array(call, { maxLength: 4 }), weight: 2 }, { arbitrary: anyJson, weight: 1 });
+    const body = fc.oneof(
+      { arbitrary: call, weight: 6 },
+      { arbitrary: fc.array(call, { maxLength: 4 }), weight: 2 },
+      { arbitrary: anyJson, weight: 1 },
+    );
     await fc.assert(
       fc.asyncProperty(body, fc.boolean(), async (payload, duplicates) => {
         checkRpc(await send('/hightouch/v1/rpc', toJsonText(payload, duplicates), t.adminKey));
@@ -334,7 +466,15 @@ describe('fuzzing raw bodies', () => {
     deep.map((v) => Buffer.from(JSON.stringify({ records: v }))),
     fc.integer({ min: 60, max: 5000 }).map((n) => Buffer.from(`{"records":${'['.repeat(n)}`)),
   );
-  const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/vnd.api+json', 'text/plain', 'application/octet-stream', 'application/json; charset=latin1', '');
+  const contentType = fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/vnd.api+json',
+    'text/plain',
+    'application/octet-stream',
+    'application/json; charset=latin1',
+    '',
+  );
   const encoding = fc.constantFrom('', 'gzip', 'deflate', 'br', 'compress', 'gzip, gzip');
 
   it('never answers a 5xx or a non-JSON error, whatever the bytes, type and encoding', { timeout: FUZZ_TIMEOUT }, async () => {

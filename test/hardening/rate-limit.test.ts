@@ -26,7 +26,11 @@ async function redisAnswers(): Promise<boolean> {
 }
 const redisUp = await redisAnswers();
 
-function expectRateLimited(res: { status: number; headers: Record<string, unknown>; errors?: Array<{ extensions?: Record<string, any> }> }) {
+function expectRateLimited(res: {
+  status: number;
+  headers: Record<string, unknown>;
+  errors?: Array<{ extensions?: Record<string, any> }>;
+}) {
   expect(res.status).toBe(429);
   expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: Number(res.headers['retry-after']) });
@@ -52,9 +56,9 @@ describe('token buckets (pure)', () => {
     expect(graphqlScopes({ query: TRACK }, undefined)).toEqual(['INGEST']);
     expect(graphqlScopes({ query: CREATE_KEY }, undefined)).toEqual(['ADMIN']);
     expect(graphqlScopes([{ query: TRACK }, { query: VIEWER }], undefined)).toEqual(['INGEST', 'READ']);
-    expect(graphqlScopes({ query: `query Q ${VIEWER} ${TRACK.replace('mutation', 'mutation M')}`, operationName: 'M' }, undefined)).toEqual([
-      'INGEST',
-    ]);
+    expect(graphqlScopes({ query: `query Q ${VIEWER} ${TRACK.replace('mutation', 'mutation M')}`, operationName: 'M' }, undefined)).toEqual(
+      ['INGEST'],
+    );
     expect(graphqlScopes(undefined, { query: VIEWER })).toEqual(['READ']);
     expect(graphqlScopes({ query: 'mutation {' }, undefined)).toEqual(['READ']);
   });
@@ -150,7 +154,11 @@ describe('rate limiting in memory', () => {
       expect((await t.server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       expect((await t.server.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
       expect((await t.server.app.inject({ method: 'GET', url: '/metrics' })).statusCode).not.toBe(429);
-      const ide = await t.server.app.inject({ method: 'GET', url: '/graphql', headers: { accept: 'text/html', authorization: `Bearer ${t.adminKey}` } });
+      const ide = await t.server.app.inject({
+        method: 'GET',
+        url: '/graphql',
+        headers: { accept: 'text/html', authorization: `Bearer ${t.adminKey}` },
+      });
       expect(ide.statusCode).toBe(200);
     }
   });

@@ -39,7 +39,10 @@ async function snapshot(workspaceId: string): Promise<string> {
     );
     parts.push(`${table}:${JSON.stringify(row?.data)}`);
   }
-  const [workspace] = await rows<{ data: unknown }>(t.database.db, sql`select to_jsonb(w) as data from workspaces w where id = ${workspaceId}`);
+  const [workspace] = await rows<{ data: unknown }>(
+    t.database.db,
+    sql`select to_jsonb(w) as data from workspaces w where id = ${workspaceId}`,
+  );
   parts.push(`workspace:${JSON.stringify(workspace?.data)}`);
   return parts.join('\n');
 }
@@ -163,7 +166,9 @@ const QUERY_CASES: Record<string, () => Promise<void>> = {
   },
   dimensions: async () => {
     for (const object of ['ACCOUNT', 'USER', 'EVENT']) {
-      const res = await asB(`{ dimensions(object: ${object}) { key valueCount distinctCount coverage topValues { value count } numericStats { max sum } } }`);
+      const res = await asB(
+        `{ dimensions(object: ${object}) { key valueCount distinctCount coverage topValues { value count } numericStats { max sum } } }`,
+      );
       const dims = res.data?.dimensions as Array<{ key: string; valueCount: number; numericStats: { max: number } | null }>;
       expect(dims.map((d) => d.key)).not.toContain('declared_amount');
       if (object === 'ACCOUNT') {
@@ -208,9 +213,12 @@ const QUERY_CASES: Record<string, () => Promise<void>> = {
       const page = await asB('query($after: String) { accounts(first: 500, after: $after) { nodes { id } } }', { after: cursor });
       for (const id of page.data ? ids(page.data.accounts) : []) expect(id).toBe('b-1');
     }
-    const samePlanOrder = await asB('query($after: String) { accounts(first: 500, after: $after, orderBy: { dimension: "plan", direction: ASC }) { nodes { id } } }', {
-      after: aCursors.byPlan,
-    });
+    const samePlanOrder = await asB(
+      'query($after: String) { accounts(first: 500, after: $after, orderBy: { dimension: "plan", direction: ASC }) { nodes { id } } }',
+      {
+        after: aCursors.byPlan,
+      },
+    );
     expect(samePlanOrder.errors).toBeUndefined();
     for (const id of ids(samePlanOrder.data?.accounts)) expect(id).toBe('b-1');
     const ordered = await asB(
@@ -227,12 +235,17 @@ const QUERY_CASES: Record<string, () => Promise<void>> = {
       const page = await asB('query($after: String) { users(first: 500, after: $after) { nodes { id } } }', { after: cursor });
       for (const id of page.data ? ids(page.data.users) : []) expect(id).toBe('b-user');
     }
-    const events = await asB('query($after: String) { user(id: "b-user") { events(after: $after) { nodes { id name } } } }', { after: aCursors.events });
+    const events = await asB('query($after: String) { user(id: "b-user") { events(after: $after) { nodes { id name } } } }', {
+      after: aCursors.events,
+    });
     for (const event of events.data?.user?.events.nodes ?? []) expect(event.name).toBe('Beta Event');
   },
   account: async () => {
     for (const id of ['acct-1', 'acct-8']) {
-      const res = await asB('query($id: ID!) { account(id: $id) { id name users { totalCount } metric(metric: { event: "Beta Event" }) } }', { id });
+      const res = await asB(
+        'query($id: ID!) { account(id: $id) { id name users { totalCount } metric(metric: { event: "Beta Event" }) } }',
+        { id },
+      );
       expect(res.data?.account).toBeNull();
     }
   },
@@ -271,15 +284,21 @@ const MUTATION_CASES: Record<string, () => Promise<void>> = {
     expect(statuses(update.data?.upsertAccounts)).toEqual(['NOT_FOUND']);
   },
   upsertUsers: async () => {
-    const created = await asB(`mutation { upsertUsers(records: [{ id: "user-4", email: "b4@beta.example", accountId: "acct-3" }]) { ${PAYLOAD} } }`);
+    const created = await asB(
+      `mutation { upsertUsers(records: [{ id: "user-4", email: "b4@beta.example", accountId: "acct-3" }]) { ${PAYLOAD} } }`,
+    );
     expect(statuses(created.data?.upsertUsers)).toEqual(['CREATED']);
     const linked = await asB('{ user(id: "user-4") { accountId account { id } } }');
     expect(linked.data?.user).toEqual({ accountId: 'acct-3', account: null });
-    const update = await asB(`mutation { upsertUsers(records: [{ id: "user-5", email: "x@beta.example" }], mode: UPDATE_ONLY) { ${PAYLOAD} } }`);
+    const update = await asB(
+      `mutation { upsertUsers(records: [{ id: "user-5", email: "x@beta.example" }], mode: UPDATE_ONLY) { ${PAYLOAD} } }`,
+    );
     expect(statuses(update.data?.upsertUsers)).toEqual(['NOT_FOUND']);
   },
   trackEvents: async () => {
-    const res = await asB(`mutation { trackEvents(records: [{ eventId: "evt-1", name: "Beta Event", userId: "user-1", timestamp: "${TS}" }]) { ${PAYLOAD} } }`);
+    const res = await asB(
+      `mutation { trackEvents(records: [{ eventId: "evt-1", name: "Beta Event", userId: "user-1", timestamp: "${TS}" }]) { ${PAYLOAD} } }`,
+    );
     expect(statuses(res.data?.trackEvents)).toEqual(['CREATED']);
   },
   deleteAccounts: async () => {
@@ -291,7 +310,9 @@ const MUTATION_CASES: Record<string, () => Promise<void>> = {
     expect(statuses(res.data?.deleteUsers)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
   },
   createCustomField: async () => {
-    const res = await asB('mutation { createCustomField(input: { object: EVENT, key: "declared_amount", type: STRING }) { field { key declaredType } userErrors { code } } }');
+    const res = await asB(
+      'mutation { createCustomField(input: { object: EVENT, key: "declared_amount", type: STRING }) { field { key declaredType } userErrors { code } } }',
+    );
     expect(res.data?.createCustomField).toEqual({ field: { key: 'declared_amount', declaredType: 'STRING' }, userErrors: [] });
   },
 };
@@ -321,7 +342,9 @@ const REST_CASES: Record<string, () => Promise<void>> = {
     expect(update.body.results.map((r: { status: string }) => r.status)).toEqual(['not_found']);
     const remove = await restAsB('POST', '/objects/user/delete', { records: [{ user_id: 'user-6' }] });
     expect(remove.body.results.map((r: { status: string }) => r.status)).toEqual(['not_found']);
-    const insert = await restAsB('POST', '/objects/event/insert', { records: [{ event_id: 'evt-2', event_name: 'Beta Event', user_id: 'user-2', timestamp: TS }] });
+    const insert = await restAsB('POST', '/objects/event/insert', {
+      records: [{ event_id: 'evt-2', event_name: 'Beta Event', user_id: 'user-2', timestamp: TS }],
+    });
     expect(insert.body.results.map((r: { status: string }) => r.status)).toEqual(['created']);
   },
   'GET /openapi.json': async () => {
@@ -337,7 +360,12 @@ const REST_CASES: Record<string, () => Promise<void>> = {
   },
 };
 
-const accountSync = { object: 'account', mode: 'upsert', identifierMapping: { from: 'ID', to: 'account_id' }, mappings: [{ from: 'NAME', to: 'company_name' }] };
+const accountSync = {
+  object: 'account',
+  mode: 'upsert',
+  identifierMapping: { from: 'ID', to: 'account_id' },
+  mappings: [{ from: 'NAME', to: 'company_name' }],
+};
 const updateSync = { ...accountSync, mode: 'update' };
 
 const RPC_CASES: Record<string, () => Promise<void>> = {

@@ -119,6 +119,17 @@ describe('upsertAccounts', () => {
       ['custom.seats', 'INVALID_FIELD_KEY'],
     ]);
     expect(noName.errors).toEqual([{ field: 'name', code: 'REQUIRED', message: expect.any(String) }]);
+    // A record rejected for another reason also lists the missing required field, when it would be created.
+    const both = await t.gql(UPSERT_ACCOUNTS, {
+      records: [
+        { id: 'nameless', seats: 'many' },
+        { id: 'valid-1', seats: 'many' },
+      ],
+    });
+    expect(both.data?.upsertAccounts.results.map((r: any) => r.errors.map((e: any) => `${e.field}:${e.code}`))).toEqual([
+      ['seats:TYPE_MISMATCH', 'name:REQUIRED'],
+      ['seats:TYPE_MISMATCH'],
+    ]);
     expect(await dims('accounts', 'valid-2')).toEqual({ name: 'Valid Two', 'ARR (USD)': 1200.5 });
     expect(await dims('accounts', 'new-no-name')).toBeUndefined();
   });

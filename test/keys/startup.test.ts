@@ -8,7 +8,13 @@ describe('configuration', () => {
   it('has working defaults with no environment at all', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: undefined, dataDir: './.data', logLevel: 'info' });
-    expect(config.limits).toMatchObject({ maxBatchRecords: 1000, maxBodyBytes: 5 * 1024 * 1024, maxFieldsPerRecord: 256, maxFieldKeyLength: 128, maxValueBytes: 8192 });
+    expect(config.limits).toMatchObject({
+      maxBatchRecords: 1000,
+      maxBodyBytes: 5 * 1024 * 1024,
+      maxFieldsPerRecord: 256,
+      maxFieldKeyLength: 128,
+      maxValueBytes: 8192,
+    });
   });
 
   it.each([
