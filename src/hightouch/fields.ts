@@ -19,13 +19,18 @@ export async function listFields(q: Queryable, workspaceId: string, object: High
     ...defaultFieldDescriptors(object),
     ...custom
       .filter((field) => !reserved.has(field.key))
-      .map((field) => ({
-        id: field.key,
-        label: field.label,
-        type: toHightouchType(field.declaredType ?? field.type),
-        identifier: false,
-        required: false,
-        default: false,
-      })),
+      .map(customFieldDescriptor),
   ];
+}
+
+/** How Hightouch sees a custom field of the catalog. */
+export function customFieldDescriptor(field: { key: string; label: string; type: string | null; declaredType: string | null }): FieldDescriptor {
+  return {
+    id: field.key,
+    label: field.label,
+    type: toHightouchType(field.declaredType ?? field.type),
+    identifier: false,
+    required: false,
+    default: false,
+  };
 }

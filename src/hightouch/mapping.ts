@@ -1,6 +1,7 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
 import type { ObjectKind } from '../catalog/inference.ts';
 import type { HightouchObject } from './objects.ts';
+import type { IngestOutcome } from '../ingest/service.ts';
 
 /**
  * Translation between Hightouch's records (snake_case field ids, flat) and the GraphQL inputs
@@ -73,25 +74,10 @@ export function toRestField(object: HightouchObject, field: string | null | unde
 // Results
 // ---------------------------------------------------------------------------------------------
 
-export type RecordStatus = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'DUPLICATE' | 'DELETED' | 'NOT_FOUND' | 'REJECTED';
+export type { RecordStatus } from '../ingest/service.ts';
 
-/** The `IngestPayload` selected by every ingestion call. */
-export interface IngestPayload {
-  received: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  duplicate: number;
-  deleted: number;
-  notFound: number;
-  rejected: number;
-  results: Array<{
-    index: number;
-    id: string | null;
-    status: RecordStatus;
-    errors: Array<{ field: string | null; code: string; message: string }>;
-  }>;
-}
+/** The `IngestPayload` selected by every ingestion call: the ingest service's outcome, as GraphQL returns it. */
+export type IngestPayload = IngestOutcome;
 
 export const INGEST_PAYLOAD_SELECTION =
   'received created updated unchanged duplicate deleted notFound rejected results { index id status errors { field code message } }';

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppServer } from '../server.ts';
 import { HightouchError, invalidPayload, notFound } from './errors.ts';
-import { listFields } from './fields.ts';
+import { customFieldDescriptor, listFields } from './fields.ts';
 import { authenticate, callerOf, errorHeaders, principalOf } from './http.ts';
 import { ingest, runOperation } from './ingest.ts';
 import { isPlainObject, toRestResponse } from './mapping.ts';
-import { DECLARABLE_TYPES, findObject, type HightouchObject, OBJECTS, type RestMode, toHightouchType } from './objects.ts';
+import { DECLARABLE_TYPES, findObject, type HightouchObject, OBJECTS, type RestMode } from './objects.ts';
 import type { DocumentedRoute } from './openapi.ts';
 import { ROUTE_SCHEMAS } from './schemas.ts';
 
@@ -154,17 +154,7 @@ function restRoutes(server: AppServer): RestRoute[] {
             },
           );
         }
-        const { field } = payload;
-        return reply.code(201).send({
-          field: {
-            id: field.key,
-            label: field.label,
-            type: toHightouchType(field.declaredType ?? field.type),
-            identifier: false,
-            required: false,
-            default: false,
-          },
-        });
+        return reply.code(201).send({ field: customFieldDescriptor(payload.field) });
       },
     },
     {

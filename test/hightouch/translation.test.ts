@@ -161,11 +161,11 @@ describe('sync configurations', () => {
           id: 'u2',
           status: 'REJECTED' as const,
           errors: [
-            { field: 'email', code: 'INVALID_EMAIL', message: 'Not an e-mail.' },
-            { field: 'custom.nps', code: 'TYPE_MISMATCH', message: 'Not a number.' },
+            { field: 'email', code: 'INVALID_EMAIL' as const, message: 'Not an e-mail.' },
+            { field: 'custom.nps', code: 'TYPE_MISMATCH' as const, message: 'Not a number.' },
           ],
         },
-        { index: 2, id: null, status: 'REJECTED' as const, errors: [{ field: null, code: 'INVALID_RECORD', message: 'Not an object.' }] },
+        { index: 2, id: null, status: 'REJECTED' as const, errors: [{ field: null, code: 'INVALID_RECORD' as const, message: 'Not an object.' }] },
         { index: 3, id: 'u4', status: 'NOT_FOUND' as const, errors: [] },
       ],
     };
