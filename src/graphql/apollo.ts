@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
@@ -60,6 +60,9 @@ export function createApollo(options: ApolloOptions): ApolloServer<Context> {
     ...(options.limits ? { parseOptions: { maxTokens: options.limits.maxTokens } } : {}),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are used; the built-in cache-control plugin would still run per resolved field
+      // (about 5% of the CPU of a 1,000-record ingestion call).
+      ApolloServerPluginCacheControlDisabled(),
       databaseUnavailablePlugin,
       ...(options.limits ? [queryLimitsPlugin(options.limits) as ApolloServerPlugin<Context>] : []),
       ...(options.plugins ?? []),
