@@ -1,0 +1,130 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import type { AccountRecord, EventRecord, UserRecord } from './generator.ts';
+import type { PlanSummary } from './explain.ts';
+import type { BenchObject } from './records.ts';
+import type { RssSample } from './result.ts';
+
+/**
+ * The server runs in a child process so that its memory (RSS) and CPU are its own, not the load
+ * generator's. The parent drives it over Node's IPC channel: statement counts and SQL capture
+ * (from the server's own database handle), memory samples, raw-limit batches (run on the
+ * server's database, which for PGlite lives only in that process) and EXPLAIN.
+ */
+
+export interface ServerOptions {
+  databaseUrl?: string;
+  /** PGlite data directory (absent: in memory). */
+  pgliteDir?: string;
+  /** Connections of the raw-limit client (PostgreSQL). */
+  rawConnections: number;
+  rssIntervalMs: number;
+}
+
+export interface Ready {
+  port: number;
+  kind: 'postgres' | 'pglite';
+  databaseVersion: string;
+  /** Admin keys (ADMIN implies INGEST and READ) of the two workspaces. */
+  restKey: string;
+  graphqlKey: string;
+  /** A third workspace for the untimed warm-up (JIT, connection pools, caches). */
+  warmupKey: string;
+  restWorkspaceId: string;
+}
+
+export interface CapturedStatement {
+  sql: string;
+  params: unknown[];
+}
+
+export type Request =
+  | { type: 'stats' }
+  | { type: 'samples'; from: number }
+  | { type: 'capture'; on: boolean }
+  | { type: 'raw'; object: BenchObject; workspaceId: string; batches: Array<Array<AccountRecord | UserRecord | EventRecord>> }
+  | { type: 'explain'; statements: CapturedStatement[] }
+  | { type: 'analyze' }
+  | { type: 'shutdown' };
+
+export interface Responses {
+  stats: { statements: number; cpuMs: number; rssMb: number };
+  samples: RssSample[];
+  capture: CapturedStatement[];
+  raw: { wallMs: number; latencies: number[] };
+  explain: Array<PlanSummary & { sql: string; error: string | null }>;
+  analyze: null;
+  shutdown: null;
+}
+
+type Envelope = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+export class ServerProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private exited = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly ready: Ready,
+  ) {
+    child.on('message', (message: Envelope) => {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new Error(`server process: ${message.error}`));
+    });
+    child.on('exit', (code) => {
+      this.exited = true;
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`server process exited (${code})`));
+      this.pending.clear();
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.ready.port}`;
+  }
+
+  /** Fork `server-process.ts` (under the same tsx loader as this process) and wait until it listens. */
+  static async start(options: ServerOptions, execArgv: string[] = []): Promise<ServerProcess> {
+    const child = fork(new URL('./server-process.ts', import.meta.url).pathname, [], {
+      execArgv: [...process.execArgv, ...execArgv],
+      env: { ...process.env, BENCH_SERVER_OPTIONS: JSON.stringify(options) },
+      // The server's own log lines go to our stderr: stdout carries the report.
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    child.stdout?.pipe(process.stderr);
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      const onMessage = (message: { type?: string; ready?: Ready; error?: string }) => {
+        if (message.type === 'ready' && message.ready) resolve(message.ready);
+        if (message.type === 'failed') reject(new Error(`server process failed to start: ${message.error}`));
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`server process exited during start-up (${code})`)));
+    });
+    child.removeAllListeners('message');
+    return new ServerProcess(child, ready);
+  }
+
+  request<K extends Request['type']>(request: Extract<Request, { type: K }>): Promise<Responses[K]> {
+    if (this.exited) return Promise.reject(new Error('server process has exited'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send({ id, ...request });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exit = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    await this.request({ type: 'shutdown' }).catch(() => {});
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exit;
+    clearTimeout(timer);
+  }
+}

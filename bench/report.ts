@@ -1,0 +1,158 @@
+import type { BenchResult, IngestPathResult } from './result.ts';
+
+/** The run as Markdown tables (stdout, and pasted into docs/benchmarks.md). Pure. */
+
+const PATH_LABEL: Record<IngestPathResult['mode'], string> = {
+  rest: 'Hightouch REST adapter',
+  graphql: 'GraphQL mutation',
+  raw: 'raw statement (limit)',
+};
+
+const OBJECT_LABEL = { account: 'accounts', user: 'users', event: 'events' } as const;
+
+export function formatNumber(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '–';
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function formatMs(n: number | null | undefined): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '–';
+  return n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
+}
+
+/** Escape what would break a table cell. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, align?: readonly ('l' | 'r')[]): string {
+  const sep = header.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((row) => `| ${row.map(cell).join(' | ')} |`).join('\n');
+}
+
+export function renderMarkdown(result: BenchResult): string {
+  const o = result.options;
+  const m = result.machine;
+  const out: string[] = [];
+  out.push(`## ${result.backend === 'postgres' ? 'PostgreSQL' : 'PGlite'} — ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC`);
+  out.push('');
+  out.push(
+    `${m.database} · ${m.cpuModel} × ${m.cores} cores · ${m.memoryGb} GB · Node ${m.node} (NODE_ENV=${m.nodeEnv}) · ${m.os} · load ${m.loadAverage.toFixed(2)} at start`,
+  );
+  out.push('');
+  out.push(
+    `Scale: ${formatNumber(o.accounts)} accounts, ${formatNumber(o.users)} users, ${formatNumber(o.events)} events over ${o.days} days ` +
+      `(preset ${o.preset}, seed ${o.seed}); batches of ${o.batchSize}, ${o.concurrency} concurrent senders per path, ` +
+      `paths interleaved round by round${o.pglite ? `; PGlite data in ${o.pglite === 'dir' ? 'a temp dir' : 'memory'}` : ''}. ` +
+      `Run time ${formatNumber(result.durationSeconds)} s.`,
+  );
+  out.push('');
+
+  out.push('### Ingestion');
+  out.push('');
+  const ingestRows: string[][] = [];
+  for (const object of result.ingest) {
+    for (const path of object.paths) {
+      const ratio = path.mode === 'raw' ? '1.00' : formatNumber(object.ratio[path.mode] ?? null, 2);
+      ingestRows.push([
+        OBJECT_LABEL[object.object],
+        PATH_LABEL[path.mode],
+        formatNumber(path.records),
+        formatNumber(path.recordsPerSecond),
+        formatMs(path.latency.p50),
+        formatMs(path.latency.p99),
+        ratio,
+        path.mode === 'raw' ? '–' : formatNumber(path.records > 0 ? (path.serverCpuMs / path.records) * 1000 : null),
+        path.mode === 'raw' ? '–' : formatNumber(object.peakRssMb),
+        formatNumber(path.rejected),
+      ]);
+    }
+  }
+  out.push(
+    table(
+      [
+        'Object',
+        'Path',
+        'Records',
+        'Records/s',
+        'p50 batch ms',
+        'p99 batch ms',
+        '÷ raw',
+        'Server CPU ms / 1k rec',
+        'Server peak RSS MB',
+        'Rejected',
+      ],
+      ingestRows,
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  const growth = result.rss.eventIngestGrowth;
+  if (growth !== null && !Number.isNaN(growth)) {
+    out.push(`Server RSS during event ingestion: last quarter vs second quarter ${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%.`);
+    out.push('');
+  }
+
+  const final = result.queries.at(-1);
+  if (final) {
+    out.push(`### Queries (${formatNumber(final.events)} events, ${final.historyDays} days of history)`);
+    out.push('');
+    out.push(
+      table(
+        ['Query', 'p50 ms', 'p95 ms', 'Runs', 'Statements', 'DB ms (EXPLAIN ANALYZE)', 'Plan'],
+        final.queries.map((q) => [
+          q.label,
+          q.error ? 'error' : formatMs(q.latency.p50),
+          q.error ? '–' : formatMs(q.latency.p95),
+          formatNumber(q.latency.n),
+          formatNumber(q.statements),
+          formatMs(q.databaseMs),
+          q.error ? q.error : q.plan,
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ),
+    );
+    out.push('');
+    if (result.nestedStatements.length > 0) {
+      out.push(
+        `Nested page statements by page size: ${result.nestedStatements.map((c) => `first: ${c.first} → ${c.statements}`).join(', ')}.`,
+      );
+      out.push('');
+    }
+  }
+
+  if (result.queries.length > 1) {
+    out.push('### Growth (p50 ms as history grows)');
+    out.push('');
+    const stages = result.queries;
+    const ids = stages[0]?.queries.map((q) => q.id) ?? [];
+    out.push(
+      table(
+        ['Query', ...stages.map((s) => `${formatNumber(s.events)} ev / ${s.historyDays} d`), 'Last ÷ first'],
+        ids.map((id) => {
+          const values = stages.map((s) => s.queries.find((q) => q.id === id));
+          const first = values[0]?.latency.p50;
+          const last = values.at(-1)?.latency.p50;
+          return [
+            values[0]?.label ?? id,
+            ...values.map((q) => (q && !q.error ? formatMs(q.latency.p50) : '–')),
+            first && last ? `${formatNumber(last / first, 2)}×` : '–',
+          ];
+        }),
+        ['l', ...stages.map(() => 'r' as const), 'r'],
+      ),
+    );
+    out.push('');
+  }
+
+  out.push('### Targets');
+  out.push('');
+  out.push(
+    table(
+      ['Target', 'Goal', 'Measured', 'Met', 'Note'],
+      result.targets.map((t) => [t.name, t.goal, t.measured, t.met === null ? '–' : t.met ? 'yes' : 'no', t.note]),
+    ),
+  );
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,219 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ArgsError, type BenchOptions, parseArgs, USAGE } from './args.ts';
+import { renderChart } from './chart.ts';
+import { type BenchDatabase, prepareDatabase } from './database.ts';
+import { type EventRecord, generateAccounts, generateEvents, generateUsers, type GeneratorOptions } from './generator.ts';
+import { ingestObject, type IngestRun } from './ingest.ts';
+import { ServerProcess } from './ipc.ts';
+import { describeMachine, packageVersion } from './machine.ts';
+import { Progress } from './progress.ts';
+import { nestedPage, type QueryContext, QUERIES, QueryRunner } from './queries.ts';
+import { renderMarkdown } from './report.ts';
+import type { BenchResult, IngestObjectResult, Phase, QueryStage, RssSample } from './result.ts';
+import { rssGrowth } from './stats.ts';
+import { evaluateTargets } from './targets.ts';
+
+/**
+ * `npm run bench`: ingestion and query speed of the real server (in a child process) against the
+ * database's own limit, side by side in one run. See docs/benchmarks.md.
+ */
+
+const DAY_MS = 86_400_000;
+
+class Phases {
+  readonly list: Phase[] = [];
+  private current: Phase | null = null;
+
+  begin(name: string): void {
+    this.end();
+    this.current = { name, startMs: Date.now(), endMs: Date.now() };
+    this.list.push(this.current);
+  }
+
+  end(): void {
+    if (this.current) this.current.endMs = Date.now();
+    this.current = null;
+  }
+}
+
+/** Highest RSS of the phases named `prefix…`: the periodic samples and the readings taken around each round. */
+function peakRss(samples: readonly RssSample[], phases: readonly Phase[], prefix: string, observed: number): number | null {
+  const inPhase = samples.filter((s) => phases.some((p) => p.name.startsWith(prefix) && s.t >= p.startMs && s.t <= p.endMs));
+  const peak = Math.max(observed, ...inPhase.map((s) => s.rssMb));
+  return peak > 0 ? peak : null;
+}
+
+async function queryStage(
+  runner: QueryRunner,
+  server: ServerProcess,
+  index: number,
+  loaded: number,
+  firstAt: Date,
+  anchor: Date,
+): Promise<QueryStage> {
+  // A load this size would trigger autovacuum's ANALYZE within a minute on PostgreSQL; PGlite
+  // has no autovacuum. Analyzing explicitly makes every stage start from current statistics.
+  await server.request({ type: 'analyze' });
+  runner.note(`queries at ${loaded.toLocaleString('en-US')} events…`);
+  const ctx: QueryContext = { anchor, sampleAccounts: [] };
+  ctx.sampleAccounts = await runner.sampleAccounts(ctx);
+  const queries = [];
+  for (const def of QUERIES) queries.push(await runner.measure(def, ctx, `queries ${index + 1}`, index === 0 ? 10 : undefined));
+  return {
+    index,
+    events: loaded,
+    historyDays: Math.max(0, Math.round((anchor.getTime() - firstAt.getTime()) / DAY_MS)),
+    anchor: anchor.toISOString(),
+    queries,
+  };
+}
+
+async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchResult> {
+  const progress = new Progress();
+  const started = new Date();
+  const profileDir = path.resolve(options.out, 'profiles');
+  if (options.profile) await mkdir(profileDir, { recursive: true });
+  progress.note(`bench: starting the server on ${target.backend}${target.pgliteDir ? ` (${target.pgliteDir})` : ''}…`);
+  const server = await ServerProcess.start(
+    { databaseUrl: target.url, pgliteDir: target.pgliteDir, rawConnections: options.concurrency, rssIntervalMs: 250 },
+    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  try {
+    const database =
+      server.ready.kind === 'pglite'
+        ? `PGlite ${packageVersion('@electric-sql/pglite')} (${server.ready.databaseVersion})`
+        : server.ready.databaseVersion;
+    const machine = describeMachine(database);
+    const generator: GeneratorOptions = { seed: options.seed, scale: options.scale, now: options.now, days: options.days };
+    const ingestRun: IngestRun = { server, options, progress };
+    const runner = new QueryRunner(server, options, progress);
+    const phases = new Phases();
+    const stages: QueryStage[] = [];
+    const ingest: Array<Omit<IngestObjectResult, 'peakRssMb'> & { observedRssMb: number }> = [];
+
+    // Untimed: the first calls of each path pay for JIT compilation, pool connections and cold
+    // caches, which would otherwise land on the accounts (only a few batches at default scale).
+    phases.begin('warm-up');
+    const warm: GeneratorOptions = { ...generator, seed: generator.seed + 1, scale: { accounts: 1000, users: 1000, events: 4000 } };
+    const warmRun: IngestRun = { ...ingestRun, warmup: true };
+    await ingestObject(warmRun, 'account', generateAccounts(warm), warm.scale.accounts);
+    await ingestObject(warmRun, 'user', generateUsers(warm), warm.scale.users);
+    await ingestObject(warmRun, 'event', generateEvents(warm), warm.scale.events);
+
+    phases.begin('accounts');
+    ingest.push(await ingestObject(ingestRun, 'account', generateAccounts(generator), options.scale.accounts));
+    phases.begin('users');
+    ingest.push(await ingestObject(ingestRun, 'user', generateUsers(generator), options.scale.users));
+
+    const total = options.scale.events;
+    const checkpoints = Array.from({ length: options.steps }, (_, k) => Math.ceil((total * (k + 1)) / options.steps));
+    // The generated history starts `days` before `now`; query windows end at the last loaded event.
+    const firstAt = new Date(options.now.getTime() - options.days * DAY_MS);
+    let anchor = options.now;
+    phases.begin('events 1');
+    ingest.push(
+      await ingestObject(ingestRun, 'event', generateEvents(generator), total, async ({ loaded, lastRecord }) => {
+        const last = lastRecord as EventRecord | undefined;
+        if (last) anchor = new Date(String(last.timestamp));
+        if (stages.length < checkpoints.length && loaded >= (checkpoints[stages.length] as number) && loaded < total) {
+          phases.begin(`queries ${stages.length + 1}`);
+          stages.push(await queryStage(runner, server, stages.length, loaded, firstAt, anchor));
+          phases.begin(`events ${stages.length + 1}`);
+          progress.start('events', total, { done: loaded });
+        }
+      }),
+    );
+    phases.begin(`queries ${stages.length + 1}`);
+    stages.push(await queryStage(runner, server, stages.length, total, firstAt, total > 0 ? anchor : options.now));
+    const ctx: QueryContext = { anchor, sampleAccounts: [] };
+    const nestedStatements = [];
+    for (const first of [10, 50]) nestedStatements.push({ first, statements: await runner.statementsOf(nestedPage(ctx, first)) });
+    phases.end();
+
+    const samples = await server.request({ type: 'samples', from: 0 });
+    const eventSamples = samples.filter((s) => phases.list.some((p) => p.name.startsWith('events') && s.t >= p.startMs && s.t <= p.endMs));
+    const growth = rssGrowth(eventSamples.map((s) => s.rssMb));
+    const partial: Omit<BenchResult, 'targets'> = {
+      version: 1,
+      startedAt: started.toISOString(),
+      durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+      backend: server.ready.kind,
+      machine,
+      options: {
+        preset: options.preset,
+        ...options.scale,
+        days: options.days,
+        seed: options.seed,
+        now: options.now.toISOString(),
+        batchSize: options.batchSize,
+        concurrency: options.concurrency,
+        modes: options.modes,
+        steps: options.steps,
+        pglite: server.ready.kind === 'pglite' ? options.pglite : null,
+      },
+      ingest: ingest.map(({ observedRssMb, ...i }) => ({
+        ...i,
+        peakRssMb: peakRss(samples, phases.list, i.object === 'event' ? 'events' : `${i.object}s`, observedRssMb),
+      })),
+      queries: stages,
+      nestedStatements,
+      rss: { samples, phases: phases.list, eventIngestGrowth: Number.isNaN(growth) ? null : growth },
+    };
+    return { ...partial, targets: evaluateTargets(partial) };
+  } finally {
+    progress.finish();
+    await server.stop();
+  }
+}
+
+async function save(result: BenchResult, out: string): Promise<string[]> {
+  await mkdir(out, { recursive: true });
+  const stamp = result.startedAt.replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
+  const json = path.join(out, `${stamp}-${result.backend}.json`);
+  const latest = path.join(out, `latest-${result.backend}.json`);
+  const svg = path.join(out, `latest-${result.backend}.svg`);
+  await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
+  await copyFile(json, latest);
+  await writeFile(svg, renderChart(result));
+  return [json, latest, svg];
+}
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ArgsError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  // A reader that goes away (`| head`) must not kill the run before it drops its database.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+  const target = await prepareDatabase(process.env.DATABASE_URL || undefined, options.pglite);
+  const cleanup = () => target.drop().catch((error: unknown) => process.stderr.write(`bench: cleanup failed: ${String(error)}\n`));
+  process.once('SIGINT', () => {
+    process.stderr.write('\nbench: interrupted, cleaning up…\n');
+    void cleanup().then(() => process.exit(130));
+  });
+  try {
+    const result = await run(options, target);
+    const files = await save(result, options.out);
+    process.stdout.write(`${renderMarkdown(result)}\n`);
+    process.stderr.write(`bench: wrote ${files.join(', ')}\n`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

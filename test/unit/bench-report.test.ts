@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { escapeXml, niceStep, renderChart } from '../../bench/chart.ts';
+import { renderMarkdown, table } from '../../bench/report.ts';
+import type { BenchResult, IngestPathResult, QueryResult } from '../../bench/result.ts';
+import { summarize } from '../../bench/stats.ts';
+import { evaluateTargets } from '../../bench/targets.ts';
+
+const path = (mode: IngestPathResult['mode'], recordsPerSecond: number): IngestPathResult => ({
+  mode,
+  records: 1000,
+  batches: 1,
+  wallMs: 1000,
+  recordsPerSecond,
+  latency: summarize([10, 20]),
+  serverCpuMs: 100,
+  rejected: 0,
+  firstError: null,
+});
+
+const query = (id: string, ms: number): QueryResult => ({
+  id,
+  label: `<${id}> & co`,
+  latency: summarize([ms, ms * 2]),
+  statements: 3,
+  plan: 'Index Scan x',
+  seqScans: [],
+  databaseMs: 1,
+  sql: [],
+  error: null,
+});
+
+function fixture(): BenchResult {
+  const base: Omit<BenchResult, 'targets'> = {
+    version: 1,
+    startedAt: '2026-03-15T10:00:00.000Z',
+    durationSeconds: 100,
+    backend: 'postgres',
+    machine: {
+      cpuModel: 'CPU',
+      cores: 2,
+      memoryGb: 8,
+      os: 'Linux',
+      node: '20',
+      nodeEnv: 'production',
+      database: 'PostgreSQL 15',
+      loadAverage: 0.5,
+    },
+    options: {
+      preset: 'default',
+      accounts: 2000,
+      users: 20000,
+      events: 200000,
+      days: 180,
+      seed: 1,
+      now: '',
+      batchSize: 1000,
+      concurrency: 4,
+      modes: ['rest', 'graphql', 'raw'],
+      steps: 2,
+      pglite: null,
+    },
+    ingest: ['account', 'user', 'event'].map((object) => ({
+      object: object as 'account',
+      paths: [path('rest', 800), path('graphql', 900), path('raw', 1000)],
+      ratio: { rest: 0.8, graphql: 0.9 },
+      peakRssMb: 200,
+    })),
+    queries: [0, 1].map((index) => ({
+      index,
+      events: (index + 1) * 1000,
+      historyDays: 90,
+      anchor: '',
+      queries: ['series', 'top50', 'nested'].map((id) => query(id, 5 * (index + 1))),
+    })),
+    nestedStatements: [
+      { first: 10, statements: 5 },
+      { first: 50, statements: 5 },
+    ],
+    rss: {
+      samples: Array.from({ length: 20 }, (_, i) => ({ t: i * 250, rssMb: 100, heapMb: 50 })),
+      phases: [{ name: 'events 1', startMs: 0, endMs: 5000 }],
+      eventIngestGrowth: 0.01,
+    },
+  };
+  return { ...base, targets: evaluateTargets(base) };
+}
+
+describe('chart', () => {
+  it('is one SVG document with a bar per measurement and escaped text', () => {
+    const svg = renderChart(fixture());
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toMatch(/^<title>npm run bench — PostgreSQL, 2k accounts .*<\/title>$/m);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    // 9 ingestion bars (3 objects × 3 paths) + 6 latency bars (3 queries × 2 sizes), each with a tooltip.
+    expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(15);
+    expect(svg.match(/<path d="M/g)).toHaveLength(2);
+    expect(svg).not.toMatch(/NaN|undefined/);
+    expect(escapeXml('<a & "b">')).toBe('&lt;a &amp; &quot;b&quot;&gt;');
+    expect((svg.match(/<svg/g) ?? []).length).toBe((svg.match(/<\/svg>/g) ?? []).length);
+  });
+
+  it('picks round axis steps', () => {
+    expect(niceStep(100)).toBe(50);
+    expect(niceStep(43_000)).toBe(20_000);
+    expect(niceStep(7)).toBe(2);
+    expect(niceStep(0)).toBe(1);
+  });
+});
+
+describe('markdown', () => {
+  it('renders tables for ingestion, queries, growth and targets', () => {
+    const md = renderMarkdown(fixture());
+    for (const heading of ['### Ingestion', '### Queries', '### Growth', '### Targets']) expect(md).toContain(heading);
+    expect(md).toContain('| events | Hightouch REST adapter | 1,000 | 800 |');
+    expect(md).toContain('first: 10 → 5, first: 50 → 5');
+    expect(table(['a', 'b'], [['x|y', '1']], ['l', 'r'])).toBe('| a | b |\n| --- | ---: |\n| x\\|y | 1 |');
+  });
+
+  it('checks the targets against the run', () => {
+    const targets = fixture().targets;
+    expect(targets.find((t) => t.name.startsWith('Event ingest'))?.met).toBe(true);
+    expect(targets.find((t) => t.name.includes('independent of page size'))?.met).toBe(true);
+    // Latency targets are for --large: not judged on a default-scale run.
+    expect(targets.find((t) => t.name.startsWith('One account'))?.met).toBeNull();
+  });
+});
