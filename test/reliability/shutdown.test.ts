@@ -45,9 +45,16 @@ function responses(socket: net.Socket) {
       for (const wake of waiters.splice(0)) wake();
     }
   });
+  // A closed socket ends the wait: the server may close an idle keep-alive connection while closing.
+  let closed = false;
+  socket.on('close', () => {
+    closed = true;
+    for (const wake of waiters.splice(0)) wake();
+  });
   return {
+    /** The first `count` responses, or fewer if the server closed the connection first. */
     async next(count: number) {
-      while (parsed.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      while (parsed.length < count && !closed) await new Promise<void>((resolve) => waiters.push(resolve));
       return parsed.slice(0, count);
     },
   };
@@ -114,7 +121,9 @@ describe.runIf(BASE_URL)('graceful shutdown under load (SIGTERM)', () => {
     const [first, second] = await read.next(2);
     expect(first!.status).toBe(200);
     expect(JSON.parse(first!.body).data.trackEvents).toEqual({ created: BIG, rejected: 0 });
-    expect(second!.status).toBe(503);
+    // The late request is refused: a 503, or — when the first batch had already been answered and
+    // the connection sat idle — the server closed the connection without reading it.
+    expect(second === undefined || second.status === 503).toBe(true);
     // The REST batch may not have reached the server before SIGTERM (fetch connects on its own
     // schedule): then it is refused whole with 503. Either way it is never half-applied.
     const restResult = await rest;
@@ -132,7 +141,7 @@ describe.runIf(BASE_URL)('graceful shutdown under load (SIGTERM)', () => {
     await watch.end();
     expect(stored).toEqual([{ tag: 'gql', n: BIG }, ...(restStored ? [{ tag: 'rest', n: BIG }] : [])]);
     console.log(
-      `[shutdown] 2 batches of ${BIG} in flight at SIGTERM: GraphQL answered 200 and stored whole, REST ${restResult.status === 200 ? 'answered 200 and stored whole' : 'arrived after SIGTERM and was refused whole (503)'}; request after SIGTERM on an open connection: ${second!.status}; new connection: ${fresh.status === 0 ? `refused (${fresh.error})` : fresh.status}; exit code ${exit.code}`,
+      `[shutdown] 2 batches of ${BIG} in flight at SIGTERM: GraphQL answered 200 and stored whole, REST ${restResult.status === 200 ? 'answered 200 and stored whole' : 'arrived after SIGTERM and was refused whole (503)'}; request after SIGTERM on an open connection: ${second ? second.status : 'connection closed'}; new connection: ${fresh.status === 0 ? `refused (${fresh.error})` : fresh.status}; exit code ${exit.code}`,
     );
   });
 });
