@@ -52,7 +52,8 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     logger: (options.logger ?? defaultLogger(config)) as never,
     bodyLimit: config.limits.maxBodyBytes,
     trustProxy: true,
-    return503OnClosing: true,
+    // Requests arriving while closing are answered by src/http/shutdown.ts (503 with Retry-After).
+    return503OnClosing: false,
     // One line per request, written by the onResponse hook of src/observability/http.ts.
     logController: new RequestLogController(),
     genReqId: requestId,
