@@ -53,15 +53,21 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startServer(options: { databaseUrl: string; port?: number; env?: Record<string, string> }): Promise<ServerProcess> {
+/** Start `src/main.ts`; without `databaseUrl` it runs on the embedded PGlite (set DATA_DIR in `env`). */
+export async function startServer(options: {
+  databaseUrl?: string;
+  port?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/main.ts')], {
-    cwd: root,
+    cwd: options.cwd ?? root,
     env: {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: options.databaseUrl,
+      DATABASE_URL: options.databaseUrl ?? '',
       LOG_LEVEL: 'info',
       REDIS_URL: '',
       ...options.env,
