@@ -20,6 +20,10 @@ export interface Config {
     maxValueBytes: number;
     /** Nesting depth of a JSON request body; deeper bodies are refused before parsing. */
     maxJsonDepth: number;
+    /** Custom fields new to the catalog that one ingestion call may add (records past it are refused). */
+    maxNewFieldsPerCall: number;
+    /** Custom fields the catalog of one workspace may hold, all objects together. */
+    maxCustomFieldsPerWorkspace: number;
   };
   /** Checked before a GraphQL operation executes (src/graphql/limits.ts). */
   graphqlLimits: {
@@ -153,6 +157,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxFieldKeyLength: integer(env, 'MAX_FIELD_KEY_LENGTH', 128, 1, 1024),
       maxValueBytes: integer(env, 'MAX_VALUE_BYTES', 8 * 1024, 16, 1024 * 1024),
       maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 64, 4, 10_000),
+      maxNewFieldsPerCall: integer(env, 'MAX_NEW_FIELDS_PER_CALL', 500, 1, 1_000_000),
+      maxCustomFieldsPerWorkspace: integer(env, 'MAX_CUSTOM_FIELDS_PER_WORKSPACE', 10_000, 1, 10_000_000),
     },
     graphqlLimits: {
       maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),
