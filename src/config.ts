@@ -33,6 +33,8 @@ export interface Config {
     maxCost: number;
     /** Assumed length of a list field that has no `first`/`limit` argument. */
     listSizeEstimate: number;
+    /** Series points one operation may return, all series together (estimated before execution). */
+    maxPoints: number;
     /** Lexical tokens in one document (bounds parse and validation work). */
     maxTokens: number;
     /** Operations in one batched (array) request; 0 = batching refused. */
@@ -165,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 50, 0, 100_000),
       maxCost: integer(env, 'GRAPHQL_MAX_COST', 50_000, 1, 1_000_000_000),
       listSizeEstimate: integer(env, 'GRAPHQL_LIST_SIZE_ESTIMATE', 10, 1, 10_000),
+      maxPoints: integer(env, 'GRAPHQL_MAX_POINTS', 20_000, 1, 100_000_000),
       maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 100_000, 100, 10_000_000),
       maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 0, 0, 1000),
     },
