@@ -6,6 +6,7 @@ import { type Context, createContext } from './context.ts';
 import type { Database } from './db/client.ts';
 import { unauthenticated } from './errors.ts';
 import { createApollo } from './graphql/apollo.ts';
+import { persistedQueryStore } from './graphql/persisted-queries.ts';
 import { registerHightouchRoutes } from './hightouch/routes.ts';
 import { registerErrorHandler, registerGraphqlBatchLimit, registerJsonBodyParser } from './http/body.ts';
 import { registerCors } from './http/cors.ts';
@@ -62,8 +63,10 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerObservability(app, { metrics, config });
   await registerCors(app, config.corsOrigins);
 
+  const persistedQueries = persistedQueryStore();
   const apollo = createApollo({
     introspection: config.introspection,
+    persistedQueries,
     limits: config.graphqlLimits,
     onUnexpectedError: (error) => app.log.error({ err: error }, 'unexpected error in GraphQL operation'),
     plugins: [observabilityPlugin(metrics)],
@@ -92,6 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerGracefulClose(app);
   registerRateLimit(app, config, authenticateRequest, {
     skip: (request) => request.method === 'GET' && config.graphqlIde && wantsHtml(request),
+    persistedQuery: persistedQueries.lookup,
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

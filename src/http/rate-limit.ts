@@ -110,11 +110,40 @@ export function redisStore(redis: Redis, prefix: string, onError: (error: unknow
   };
 }
 
-/** Operations of a GraphQL request body (an array when batched), each with its kind of work. */
-export function graphqlScopes(body: unknown, queryString: unknown, maxTokens = 100_000): RateScope[] {
+/** The APQ hash of an operation (`extensions` is a JSON string in a GET query string). */
+function persistedHash(operation: { extensions?: unknown }): string | undefined {
+  let extensions = operation.extensions;
+  if (typeof extensions === 'string') {
+    try {
+      extensions = JSON.parse(extensions);
+    } catch {
+      return undefined;
+    }
+  }
+  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
+/**
+ * Operations of a GraphQL request body (an array when batched), each with its kind of work. A
+ * hash-only (APQ) operation is classified by the document its hash resolves to (`resolveHash`);
+ * one that resolves to nothing is refused by Apollo without running, and charged as a read.
+ */
+export function graphqlScopes(
+  body: unknown,
+  queryString: unknown,
+  maxTokens = 100_000,
+  resolveHash: (hash: string) => string | undefined = () => undefined,
+): RateScope[] {
   const operations = Array.isArray(body) ? body : [body ?? queryString];
   return operations.map((operation) => {
-    const { query, operationName } = (operation ?? {}) as { query?: unknown; operationName?: unknown };
+    const {
+      query: text,
+      operationName,
+      extensions,
+    } = (operation ?? {}) as { query?: unknown; operationName?: unknown; extensions?: unknown };
+    const hash = text === undefined ? persistedHash({ extensions }) : undefined;
+    const query = hash === undefined ? text : resolveHash(hash);
     if (typeof query !== 'string') return 'READ';
     let definition: OperationDefinitionNode | undefined;
     try {
@@ -135,6 +164,8 @@ export interface RateLimitOptions {
   store?: BucketStore;
   /** Skip the request (the IDE page served at GET /graphql). */
   skip?: (request: FastifyRequest) => boolean;
+  /** The document a workspace registered under an APQ hash, to charge hash-only operations by what they do. */
+  persistedQuery?: (workspaceId: string, hash: string) => string | undefined;
 }
 
 /**
@@ -200,6 +231,8 @@ export function registerRateLimit(
   });
   app.addHook('preHandler', async (request) => {
     if (request.method === 'OPTIONS' || request.routeOptions?.url !== '/graphql' || options.skip?.(request)) return;
-    await spend(request, graphqlScopes(request.body, request.query, config.graphqlLimits.maxTokens));
+    const principal = await authenticateRequest(request);
+    const resolveHash = (hash: string) => (principal ? options.persistedQuery?.(principal.workspace.id, hash) : undefined);
+    await spend(request, graphqlScopes(request.body, request.query, config.graphqlLimits.maxTokens, resolveHash));
   });
 }

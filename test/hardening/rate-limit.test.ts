@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlScopes, memoryStore } from '../../src/http/rate-limit.ts';
@@ -61,6 +61,13 @@ describe('token buckets (pure)', () => {
     );
     expect(graphqlScopes(undefined, { query: VIEWER })).toEqual(['READ']);
     expect(graphqlScopes({ query: 'mutation {' }, undefined)).toEqual(['READ']);
+    // Hash-only (APQ) operations: by the document the hash resolves to; unknown hashes are refused unrun.
+    const known = new Map([['h1', CREATE_KEY]]);
+    const resolve = (hash: string) => known.get(hash);
+    const hashOnly = (hash: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(graphqlScopes(hashOnly('h1'), undefined, 1000, resolve)).toEqual(['ADMIN']);
+    expect(graphqlScopes(hashOnly('h2'), undefined, 1000, resolve)).toEqual(['READ']);
+    expect(graphqlScopes(undefined, { extensions: JSON.stringify(hashOnly('h1').extensions) }, 1000, resolve)).toEqual(['ADMIN']);
   });
 });
 
@@ -109,6 +116,28 @@ describe('rate limiting in memory', () => {
     expect(refused.errors?.[0]?.extensions?.scope).toBe('ADMIN');
     // Reads are still allowed for the same key.
     expect((await t.gql(VIEWER, {}, admin)).status).toBe(200);
+  });
+
+  it('charges a hash-only (APQ) request by the operation its hash resolves to', async () => {
+    const admin = (await t.newWorkspace('apq')).adminKey;
+    const revoke = 'mutation { revokeApiKey(id: "none") { userErrors { message } } }';
+    const persisted = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(revoke).digest('hex') } };
+    const post = (body: Record<string, unknown>) =>
+      t.server.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        payload: JSON.stringify(body),
+      });
+    // Registering spends the only ADMIN token; the same mutation by hash alone is an ADMIN request too.
+    expect((await post({ query: revoke, extensions: persisted })).statusCode).toBe(200);
+    const byHash = await post({ extensions: persisted });
+    expect(byHash.statusCode).toBe(429);
+    expect(byHash.json().errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'ADMIN' });
+    // Reads by hash spend READ tokens.
+    const read = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(VIEWER).digest('hex') } };
+    expect((await post({ query: VIEWER, extensions: read })).statusCode).toBe(200);
+    expect((await post({ extensions: read })).statusCode).toBe(200);
   });
 
   it('charges one token per operation of a batched request', async () => {
