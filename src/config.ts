@@ -42,6 +42,16 @@ export interface Config {
   };
   /** Token buckets per API key and kind of work; `perSecond: 0` = unlimited. */
   rateLimits: Record<'INGEST' | 'READ' | 'ADMIN', { perSecond: number; burst: number }>;
+  /** Token bucket per client address for requests with a missing or wrong key; `perSecond: 0` = unlimited. */
+  unauthenticatedRateLimit: { perSecond: number; burst: number };
+  /** Queries of one workspace running at once in this process, and how long an extra one waits for a slot. */
+  readConcurrency: { perWorkspace: number; queueTimeoutMs: number; maxQueued: number };
+  /**
+   * Which proxies' X-Forwarded-* headers are believed (Fastify `trustProxy`): false (default: the
+   * client is the TCP peer), true (any: only behind a proxy that overwrites them), a number of
+   * hops, or addresses/CIDR ranges of the proxies.
+   */
+  trustProxy: boolean | number | string[];
   /** redis:// URL: rate-limit buckets shared by every instance; unset = in-process buckets. */
   redisUrl: string | undefined;
   /** Prefix of the Redis keys of rate-limit buckets. */
@@ -50,7 +60,7 @@ export interface Config {
   graphqlIde: boolean;
   /** Allow GraphQL introspection. */
   introspection: boolean;
-  /** Bearer token required by GET /metrics; unset = the endpoint is open (keep it off the public network). */
+  /** Bearer token required by GET /metrics; unset = only loopback clients that did not come through a proxy may scrape. */
   metricsToken: string | undefined;
   /** Browser origins allowed to call the API cross-origin; empty = same-origin only; `*` = any. */
   corsOrigins: string[];
@@ -122,6 +132,18 @@ function redisUrl(env: Env): string | undefined {
   return url;
 }
 
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || /^(false|0|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^[1-9]\d{0,2}$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((a) => a.trim());
+  if (addresses.some((a) => !/^[0-9a-f.:]+(\/\d{1,3})?$/i.test(a))) {
+    throw new ConfigError(`TRUST_PROXY must be true, false, a number of hops or proxy addresses (10.0.0.1,10.1.0.0/16), got "${raw}"`);
+  }
+  return addresses;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -176,6 +198,13 @@ export function loadConfig(env: Env = process.env): Config {
       READ: bucket(env, 'READ', 200, 400),
       ADMIN: bucket(env, 'ADMIN', 20, 100),
     },
+    unauthenticatedRateLimit: bucket(env, 'UNAUTHENTICATED', 5, 100),
+    readConcurrency: {
+      perWorkspace: integer(env, 'MAX_CONCURRENT_READS_PER_WORKSPACE', 4, 1, 10_000),
+      queueTimeoutMs: integer(env, 'READ_QUEUE_TIMEOUT_MS', 5_000, 0, 600_000),
+      maxQueued: integer(env, 'READ_QUEUE_MAX_PER_WORKSPACE', 100, 0, 1_000_000),
+    },
+    trustProxy: trustProxy(env),
     redisUrl: redisUrl(env),
     rateLimitKeyPrefix: env.RATE_LIMIT_KEY_PREFIX || 'ratelimit:',
     graphqlIde: flag(env, 'GRAPHQL_IDE', true),

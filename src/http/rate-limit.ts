@@ -172,8 +172,10 @@ export interface RateLimitOptions {
  * Authenticate (once: the principal is cached for the GraphQL context and the adapter), then
  * spend tokens; over the limit throws a 429 HttpError with Retry-After, rendered by the route's
  * error handler. Hightouch routes are checked on arrival, before their body is read; GraphQL
- * requests once parsed, since the operations decide the kind of work. Unauthenticated requests
- * pass through and are refused by their route with 401. A database outage while authenticating
+ * requests once parsed, since the operations decide the kind of work. Requests with a missing or
+ * wrong key are refused by their route with 401 and spend a token of their client address's
+ * bucket (`unauthenticatedRateLimit`); once it is empty, that address gets 429 without its key
+ * being looked up until the bucket allows again. A database outage while authenticating
  * propagates and becomes a 503.
  */
 export function registerRateLimit(
@@ -225,9 +227,44 @@ export function registerRateLimit(
     }
   };
 
+  // Addresses whose failed-authentication bucket is empty, until when: checked before the key
+  // lookup that an unlimited stream of wrong keys would otherwise cost (per process; swept).
+  const blockedUntil = new Map<string, number>();
+  let sweptAt = Date.now();
+  const unauthenticated = (retryAfterSeconds: number) => {
+    const rule = config.unauthenticatedRateLimit;
+    const message = `Too many requests with a missing or wrong API key from this address; retry in ${retryAfterSeconds} s.`;
+    return new HttpError(
+      429,
+      'RATE_LIMITED',
+      message,
+      { scope: 'UNAUTHENTICATED', limitPerSecond: rule.perSecond, burst: rule.burst },
+      retryAfterSeconds,
+    );
+  };
+  const admit = async (request: FastifyRequest): Promise<void> => {
+    const rule = config.unauthenticatedRateLimit;
+    if (rule.perSecond <= 0) return;
+    const now = Date.now();
+    if (now - sweptAt > 60_000) {
+      sweptAt = now;
+      for (const [address, until] of blockedUntil) if (until <= now) blockedUntil.delete(address);
+    }
+    const until = blockedUntil.get(request.ip);
+    if (until !== undefined && until > now) throw unauthenticated(Math.max(1, Math.ceil((until - now) / 1000)));
+    if (await authenticateRequest(request)) return;
+    const result = await buckets.take(`unauthenticated:${request.ip}`, rule, 1);
+    if (result.allowed) return;
+    const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);
+    blockedUntil.set(request.ip, now + retryAfterSeconds * 1000);
+    throw unauthenticated(retryAfterSeconds);
+  };
+
   app.addHook('onRequest', async (request) => {
-    if (request.method === 'OPTIONS' || !(request.routeOptions?.url ?? '').startsWith('/hightouch/')) return;
-    await spend(request, ['INGEST']);
+    const url = request.routeOptions?.url ?? '';
+    if (request.method === 'OPTIONS' || !(url.startsWith('/hightouch/') || url === '/graphql') || options.skip?.(request)) return;
+    await admit(request);
+    if (url.startsWith('/hightouch/')) await spend(request, ['INGEST']);
   });
   app.addHook('preHandler', async (request) => {
     if (request.method === 'OPTIONS' || request.routeOptions?.url !== '/graphql' || options.skip?.(request)) return;

@@ -176,7 +176,7 @@ describe('rate limiting in memory', () => {
     expectRateLimited(await t.gql(TRACK, {}, key));
   });
 
-  it('never limits unauthenticated requests (they get 401), health, readiness, metrics or the IDE page', async () => {
+  it('never limits health, readiness, metrics or the IDE page; requests without a valid key get 401 within their allowance', async () => {
     for (let i = 0; i < 10; i++) {
       expect((await t.gql(VIEWER, {}, null)).status).toBe(401);
       expect((await t.gql(VIEWER, {}, `cor_${'x'.repeat(43)}`)).status).toBe(401);
@@ -190,6 +190,52 @@ describe('rate limiting in memory', () => {
       });
       expect(ide.statusCode).toBe(200);
     }
+  });
+});
+
+describe('requests with a missing or wrong key, per client address', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: '0.001', RATE_LIMIT_UNAUTHENTICATED_BURST: '3' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const call = (remoteAddress: string, key: string | null, url = '/graphql') =>
+    t.server.app.inject({
+      method: 'POST',
+      url,
+      remoteAddress,
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      payload: url === '/graphql' ? JSON.stringify({ query: VIEWER }) : { records: [] },
+    });
+
+  it('answers 401 up to the burst, then 429 without looking the key up, for that address only', async () => {
+    const unknown = `cor_${'Q'.repeat(43)}`;
+    expect((await call('198.51.100.1', unknown)).statusCode).toBe(401);
+    expect((await call('198.51.100.1', null)).statusCode).toBe(401);
+    expect((await call('198.51.100.1', 'not-a-key', '/hightouch/v1/objects/account/upsert')).statusCode).toBe(401);
+    const limited = await call('198.51.100.1', unknown);
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.json().errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'UNAUTHENTICATED', burst: 3 });
+
+    // While the address is over its allowance nothing of its requests reaches the database.
+    const statements = t.database.stats.statements;
+    const rest = await call('198.51.100.1', unknown, '/hightouch/v1/objects/account/upsert');
+    expect(rest.statusCode).toBe(429);
+    expect(rest.json().error.code).toBe('RATE_LIMITED');
+    expect((await call('198.51.100.1', t.adminKey)).statusCode).toBe(429);
+    expect(t.database.stats.statements).toBe(statements);
+
+    // Other addresses, and valid keys from them, are not affected.
+    expect((await call('198.51.100.2', unknown)).statusCode).toBe(401);
+    expect((await call('198.51.100.2', t.adminKey)).statusCode).toBe(200);
+  });
+
+  it('does not count requests with a valid key', async () => {
+    for (let i = 0; i < 6; i++) expect((await call('198.51.100.3', t.adminKey)).statusCode).toBe(200);
+    expect((await call('198.51.100.3', null)).statusCode).toBe(401);
   });
 });
 
