@@ -79,6 +79,22 @@ describe('caps on new custom fields', () => {
     ]);
   });
 
+  it('refuses to declare a new custom field once the workspace is full; known ones can still be declared', async () => {
+    const declare = (key: string) =>
+      t.gql('mutation($i: CreateCustomFieldInput!) { createCustomField(input: $i) { field { key } userErrors { field code message } } }', {
+        i: { object: 'USER', key, type: 'NUMBER' },
+      });
+    const refused = (await declare('brand_new_user_field')).data?.createCustomField;
+    expect(refused.field).toBeNull();
+    expect(refused.userErrors).toEqual([
+      { field: ['input', 'key'], code: 'INVALID', message: expect.stringMatching(/limit of 8 custom fields/) },
+    ]);
+    const known = await t.gql(
+      'mutation { createCustomField(input: { object: ACCOUNT, key: "f2", type: NUMBER }) { field { key } userErrors { code } } }',
+    );
+    expect(known.data?.createCustomField).toEqual({ field: { key: 'f2' }, userErrors: [] });
+  });
+
   it('counts each workspace on its own', async () => {
     const other = await t.newWorkspace('Other');
     const res = await t.gql(UPSERT_ACCOUNTS, { records: [{ id: 'x', name: 'X', custom: { q1: 1, q2: 2 } }] }, other.adminKey);
