@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { Redis } from 'ioredis';
@@ -175,7 +176,7 @@ export interface RateLimitOptions {
  * requests once parsed, since the operations decide the kind of work. Requests with a missing or
  * wrong key are refused by their route with 401 and spend a token of their client address's
  * bucket (`unauthenticatedRateLimit`); once it is empty, that address gets 429 without its key
- * being looked up until the bucket allows again. A database outage while authenticating
+ * being looked up until the bucket allows again — except keys that authenticated recently here. A database outage while authenticating
  * propagates and becomes a 503.
  */
 export function registerRateLimit(
@@ -231,6 +232,14 @@ export function registerRateLimit(
   // lookup that an unlimited stream of wrong keys would otherwise cost (per process; swept).
   const blockedUntil = new Map<string, number>();
   let sweptAt = Date.now();
+  // Digests of Authorization headers that authenticated recently on this instance: they are still
+  // looked up from a blocked address, so one tenant's wrong key cannot lock out the others sharing
+  // its address (every Hightouch sync comes from Hightouch's few egress addresses).
+  const recentlyValid = new Map<string, true>();
+  const credential = (request: FastifyRequest) =>
+    createHash('sha256')
+      .update(request.headers.authorization ?? '')
+      .digest('base64');
   const unauthenticated = (retryAfterSeconds: number) => {
     const rule = config.unauthenticatedRateLimit;
     const message = `Too many requests with a missing or wrong API key from this address; retry in ${retryAfterSeconds} s.`;
@@ -251,8 +260,16 @@ export function registerRateLimit(
       for (const [address, until] of blockedUntil) if (until <= now) blockedUntil.delete(address);
     }
     const until = blockedUntil.get(request.ip);
-    if (until !== undefined && until > now) throw unauthenticated(Math.max(1, Math.ceil((until - now) / 1000)));
-    if (await authenticateRequest(request)) return;
+    const digest = credential(request);
+    if (until !== undefined && until > now && !recentlyValid.has(digest)) {
+      throw unauthenticated(Math.max(1, Math.ceil((until - now) / 1000)));
+    }
+    if (await authenticateRequest(request)) {
+      recentlyValid.delete(digest);
+      recentlyValid.set(digest, true);
+      if (recentlyValid.size > 10_000) recentlyValid.delete(recentlyValid.keys().next().value!);
+      return;
+    }
     const result = await buckets.take(`unauthenticated:${request.ip}`, rule, 1);
     if (result.allowed) return;
     const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);

@@ -225,12 +225,17 @@ describe('requests with a missing or wrong key, per client address', () => {
     const rest = await call('198.51.100.1', unknown, '/hightouch/v1/objects/account/upsert');
     expect(rest.statusCode).toBe(429);
     expect(rest.json().error.code).toBe('RATE_LIMITED');
+    // A valid key this instance has not seen yet is not told apart from a guess.
     expect((await call('198.51.100.1', t.adminKey)).statusCode).toBe(429);
     expect(t.database.stats.statements).toBe(statements);
 
     // Other addresses, and valid keys from them, are not affected.
     expect((await call('198.51.100.2', unknown)).statusCode).toBe(401);
     expect((await call('198.51.100.2', t.adminKey)).statusCode).toBe(200);
+    // Once a key has authenticated, it works from the blocked address too (a shared egress address
+    // such as Hightouch's must not lock out other tenants); guesses from there still do not.
+    expect((await call('198.51.100.1', t.adminKey)).statusCode).toBe(200);
+    expect((await call('198.51.100.1', unknown)).statusCode).toBe(429);
   });
 
   it('does not count requests with a valid key', async () => {
