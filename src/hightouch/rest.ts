@@ -33,6 +33,13 @@ function modeOf(request: FastifyRequest, object: HightouchObject): RestMode {
   return found;
 }
 
+/** `?rejected=report` (default: 200 whatever was refused) or `?rejected=fail` (422 when any record was refused). */
+function rejectedMode(request: FastifyRequest): 'report' | 'fail' {
+  const value = (request.query as Record<string, unknown> | undefined)?.rejected;
+  if (value === undefined || value === 'report' || value === 'fail') return value === 'fail' ? 'fail' : 'report';
+  throw invalidPayload('The `rejected` query parameter must be `report` or `fail`.', { parameter: 'rejected', received: String(value) });
+}
+
 /** The records of a request: `{"records":[…]}`, a bare array, or one record object (a one-row HTTP Request template). */
 export function recordsOf(body: unknown): unknown[] {
   if (Array.isArray(body)) return body;
@@ -162,11 +169,17 @@ function restRoutes(server: AppServer): RestRoute[] {
       url: '/objects/:object/:mode',
       schema: ROUTE_SCHEMAS.ingest,
       scope: 'INGEST',
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const object = objectOf(request);
         const mode = modeOf(request, object);
+        const strict = rejectedMode(request) === 'fail';
         const records = recordsOf(request.body);
-        return toRestResponse(object, await ingest(callerOf(server, request), object, mode, records));
+        const payload = await ingest(callerOf(server, request), object, mode, records);
+        // Strict mode: a batch with a refused record is not a success for the sender, so an HTTP
+        // client that judges by the status (Hightouch's HTTP Request destination) retries or
+        // reports it. The valid records are stored all the same; sending the batch again is safe.
+        const refused = payload.rejected + (mode === 'update' ? payload.notFound : 0);
+        return reply.code(strict && refused > 0 ? 422 : 200).send(toRestResponse(object, payload));
       },
     },
   ];
