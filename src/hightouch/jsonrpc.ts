@@ -196,11 +196,15 @@ export async function handleJsonRpc(body: unknown, options: RpcOptions): Promise
 
   const refusals: HightouchError[] = refusal ? [refusal] : [];
   const responses: Response[] = [];
+  let ran = 0;
   for (const entry of parsed) {
     if (entry.kind === 'answered') {
       if (entry.response) responses.push(entry.response);
       continue;
     }
+    // Between calls, let other requests in: a call whose database work resolves without I/O (the
+    // embedded PGlite) would otherwise chain every call of the batch in one turn of the event loop.
+    if (ran++ > 0) await new Promise((resolve) => setImmediate(resolve));
     const response = refusal ? errorResponse(entry.id, rpcErrorFor(refusal)) : await run(entry, refusals, log);
     if (!entry.notification) responses.push(response);
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { redactSecrets } from '../keys/secrets.ts';
 import type { AppServer } from '../server.ts';
 import { HightouchError, invalidPayload, notFound } from './errors.ts';
 import { customFieldDescriptor, listFields } from './fields.ts';
@@ -22,14 +23,15 @@ type Params = { object?: string; mode?: string };
 function objectOf(request: FastifyRequest): HightouchObject {
   const id = (request.params as Params).object;
   const object = findObject(id);
-  if (!object) throw notFound(`Unknown object "${id}"; use ${OBJECTS.map((o) => o.id).join(', ')}.`);
+  // Path segments are echoed redacted: a key pasted into the wrong place must not come back in a body or a log.
+  if (!object) throw notFound(`Unknown object "${redactSecrets(String(id))}"; use ${OBJECTS.map((o) => o.id).join(', ')}.`);
   return object;
 }
 
 function modeOf(request: FastifyRequest, object: HightouchObject): RestMode {
   const mode = (request.params as Params).mode;
   const found = object.restModes.find((m) => m === mode);
-  if (!found) throw notFound(`Unknown mode "${mode}" for ${object.id}; use ${object.restModes.join(', ')}.`);
+  if (!found) throw notFound(`Unknown mode "${redactSecrets(String(mode))}" for ${object.id}; use ${object.restModes.join(', ')}.`);
   return found;
 }
 
