@@ -3,6 +3,7 @@ import type { ObjectKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { IngestIssueRow, IngestIssueSample } from '../db/schema.ts';
 import type { RecordResult } from './service.ts';
+import { toStorableText } from './values.ts';
 
 /**
  * The rejection log: every record that ingestion refused, whatever the path (REST, JSON-RPC or
@@ -26,7 +27,8 @@ interface IssueDelta {
   samples: IngestIssueSample[];
 }
 
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Cut short, then made storable (input echoed back may hold NUL or a surrogate half, or be split inside a pair). */
+const cut = (text: string, max: number) => toStorableText(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * The refusals of one call, per (field, code): how many records, and the first few of them.

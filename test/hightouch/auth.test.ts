@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/harness.ts';
-import { hightouch, storedAccounts } from './client.ts';
+import { storedAccounts } from './client.ts';
 
 // The three ways a Hightouch set-up can present its key to the JSON-RPC endpoint — the
 // Authorization header, the URL returned by connectHightouch (`…/rpc/<key>`), the api_key option
