@@ -20,6 +20,11 @@ export class HightouchError extends Error {
     super(message);
   }
 
+  /** Whether sending the same request again later can succeed: rate limits, outages and faults can; the rest cannot. */
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
+  }
+
   /** Fastify reads `statusCode` on errors raised while reading a body. */
   get statusCode(): number {
     return this.status;

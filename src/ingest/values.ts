@@ -60,6 +60,11 @@ export function isStorableText(value: string): boolean {
   return !UNSTORABLE.test(value);
 }
 
+/** The text with what PostgreSQL cannot store replaced by U+FFFD (for echoing input back, e.g. in the rejection log). */
+export function toStorableText(value: string): string {
+  return value.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD');
+}
+
 export function toText(value: unknown, maxBytes: number): Coerced<string> {
   let text: string;
   if (typeof value === 'string') {

@@ -5,6 +5,7 @@ import { buildSchema, type GraphQLEnumType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
+import { DESTINATION_METHODS } from '../../src/hightouch/destination.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import {
   anyJson,
@@ -424,17 +425,7 @@ describe('fuzzing the JSON-RPC endpoint', () => {
         id: fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), fc.constant(null), anyJson),
         method: fc.oneof(
           {
-            arbitrary: fc.constantFrom(
-              'list_objects',
-              'list_modes',
-              'list_fields',
-              'list_options',
-              'validate',
-              'behavior',
-              'add',
-              'change',
-              'remove',
-            ),
+            arbitrary: fc.constantFrom(...DESTINATION_METHODS),
             weight: 5,
           },
           { arbitrary: fieldValue, weight: 1 },
