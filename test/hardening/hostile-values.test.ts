@@ -20,6 +20,13 @@ afterAll(async () => {
 });
 
 const ws = () => t.workspaceId;
+/** The data part of migration 0002, run again over rows written the way earlier versions wrote them. */
+async function runHandWrittenMigration() {
+  const migration = readFileSync(`${MIGRATIONS_FOLDER}/0002_exact_sums_event_key_space.sql`, 'utf8');
+  for (const statement of migration.slice(migration.indexOf('-- hand-written:')).split('--> statement-breakpoint')) {
+    await query(t, sql.raw(statement));
+  }
+}
 const codes = (res: GqlResponse) => (res.errors ?? []).map((e) => e.extensions?.code);
 /** A well-formed answer: no internal error, no outage, HTTP 200. */
 function expectAnswered(res: GqlResponse) {
@@ -406,10 +413,7 @@ describe('one timestamp parser, one ID rule, two key spaces (item 11)', () => {
         sql`insert into events (workspace_id, dedup_key, event_id, name, occurred_at, user_id) values (${ws()}, ${key}, ${key}, 'Legacy', '2026-11-01T00:00:00Z', 'legacy-user')`,
       );
     }
-    const migration = readFileSync(`${MIGRATIONS_FOLDER}/0002_exact_sums_event_key_space.sql`, 'utf8');
-    for (const statement of migration.slice(migration.indexOf('-- hand-written:')).split('--> statement-breakpoint')) {
-      await query(t, sql.raw(statement));
-    }
+    await runHandWrittenMigration();
     const replay = await t.gql(TRACK, {
       records: [legacy, `id:${legacy}`, `id:id:${legacy}`].map((eventId) => ({
         name: 'Legacy',
@@ -419,5 +423,36 @@ describe('one timestamp parser, one ID rule, two key spaces (item 11)', () => {
       })),
     });
     expect(replay.data?.trackEvents.results.map((r: { status: string }) => r.status)).toEqual(['DUPLICATE', 'DUPLICATE', 'DUPLICATE']);
+  });
+
+  it('date-times stored raw by earlier versions ("+02") are normalized by the migration; text fields keep theirs', async () => {
+    await t.gql(UPSERT_ACCOUNTS, { records: [{ id: 'legacy-acct', name: 'Legacy', custom: { legacy_note: 'plain text' } }] });
+    const raw = { renewal_at: '2026-03-01T12:00:00+02', legacy_note: '2026-03-01T12:00:00+02', odd_at: '0000-01-01T00:00:00+02' };
+    await query(
+      t,
+      sql`update accounts set dims = dims || ${JSON.stringify(raw)}::jsonb where workspace_id = ${ws()} and id = 'legacy-acct'`,
+    );
+    await query(
+      t,
+      sql`insert into events (workspace_id, dedup_key, name, occurred_at, user_id, properties)
+          values (${ws()}, 'legacy-props', 'Legacy', '2026-11-01T00:00:00Z', 'legacy-user', ${JSON.stringify({ due_at: '2026-03-01t12:00:00,5z' })}::jsonb)`,
+    );
+    await runHandWrittenMigration();
+    const [account] = await query<{ dims: Record<string, unknown> }>(
+      t,
+      sql`select dims from accounts where workspace_id = ${ws()} and id = 'legacy-acct'`,
+    );
+    expect(account?.dims).toMatchObject({
+      renewal_at: '2026-03-01T10:00:00.000Z',
+      legacy_note: '2026-03-01T12:00:00+02',
+      odd_at: '0000-01-01T00:00:00+02',
+    });
+    const [event] = await query<{ due: string }>(
+      t,
+      sql`select properties ->> 'due_at' as due from events where dedup_key = 'legacy-props'`,
+    );
+    expect(event?.due).toBe('2026-03-01T12:00:00.500Z');
+    const later = await t.gql(`{ accounts(filter: [{ key: "renewal_at", gt: "2026-03-01T11:00:00Z" }]) { nodes { id } } }`);
+    expect(later.data?.accounts.nodes.map((n: { id: string }) => n.id)).not.toContain('legacy-acct');
   });
 });
