@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_FIELDS, type DefaultField } from '../catalog/fields.ts';
 import { type FieldType, inferValueType, type ObjectKind } from '../catalog/inference.ts';
+import { normalizeId } from '../text.ts';
 import {
   type Coerced,
   fieldKeyProblem,
@@ -16,7 +17,6 @@ import {
   toNumber,
   toText,
 } from './values.ts';
-import { normalizeId } from '../text.ts';
 
 /**
  * Validation and normalization of one input record, without I/O. Every problem of a record is

@@ -5,10 +5,10 @@ import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
 import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { normalizeId } from '../text.ts';
 import * as sql from './queries.ts';
 import { type EventRecord, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
 import { fieldKeyProblem, type Scalar, toId } from './values.ts';
-import { normalizeId } from '../text.ts';
 
 const NO_RESERVED: ReadonlySet<string> = new Set();
 

@@ -1,15 +1,14 @@
-import type { ObjectKind } from '../catalog/inference.ts';
+import { type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
 import { fieldMap } from '../catalog/queries.ts';
 import type { Context } from '../context.ts';
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
-import { parseIsoDateTime } from '../catalog/inference.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
 import type { DimensionFilter, Interval, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
+import { lookupId } from '../text.ts';
 import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
 import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from './filters.ts';
 import { type MetricSpec, metricSpec, zeroWhenEmpty } from './metrics.ts';
 import type { ConnectionModel, MetricSeriesModel } from './models.ts';
-import { lookupId } from '../text.ts';
 import * as queries from './queries.ts';
 import {
   assertTimeZone,
