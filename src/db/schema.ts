@@ -6,6 +6,7 @@ import {
   doublePrecision,
   index,
   jsonb,
+  numeric,
   pgTable,
   pgView,
   primaryKey,
@@ -87,7 +88,7 @@ export const events = pgTable(
   'events',
   {
     workspaceId: text('workspace_id').notNull(),
-    /** `id:<eventId>` when the caller gave one, else `h:<sha256 of canonical content>`. */
+    /** The caller's eventId (see `eventIdKey`: never shaped like a content key), else `h:<sha256 of canonical content>`. */
     dedupKey: text('dedup_key').notNull(),
     eventId: text('event_id'),
     name: text('name').notNull(),
@@ -140,7 +141,8 @@ export const propertyDaily = pgTable(
     explicitAccountId: text('explicit_account_id').notNull(),
     accountId: text('account_id'),
     n: bigint('n', { mode: 'number' }).notNull(),
-    sum: doublePrecision('sum').notNull(),
+    /** Exact (numeric): sums of doubles near ±1.8e308 must not overflow a write or a read. */
+    sum: numeric('sum').notNull(),
     min: doublePrecision('min').notNull(),
     max: doublePrecision('max').notNull(),
     lastAt: timestamptz('last_at').notNull(),

@@ -34,8 +34,9 @@ export type Scalars = {
   LenientBoolean: { input: unknown; output: unknown; }
   /**
    * Expected: a point in time. Accepted forms: an ISO-8601 string (`2026-03-01T12:00:00Z`,
-   * `2026-03-01T12:00:00+02:00`; a date-time without offset, such as `2026-03-01 12:00:00`, is read as
-   * UTC; a date `2026-03-01` is midnight UTC); or an epoch number, also as a numeric string — magnitude
+   * `2026-03-01T12:00:00+02:00`, also `+0200` and `+02`; a fraction after `.` or `,`; a date-time without
+   * offset, such as `2026-03-01 12:00:00`, is read as UTC; a date `2026-03-01` is midnight UTC); or an
+   * epoch number, also as a numeric string — magnitude
    * rule: an absolute value below 100,000,000,000 is read as seconds, at or above it as milliseconds.
    * Problems are per-record errors (`INVALID_TIMESTAMP`, `TIMESTAMP_OUT_OF_RANGE` for events before
    * 2000-01-01 or more than 24 hours ahead).
@@ -364,7 +365,7 @@ export type Event = {
   accountId?: Maybe<Scalars['ID']['output']>;
   /** The caller's idempotency key, if given. */
   eventId?: Maybe<Scalars['String']['output']>;
-  /** The dedup key: `eventId` when the caller gave one, else a content hash. */
+  /** The dedup key: `eventId` when the caller gave one (prefixed `id:` when it looks like a content hash `h:<64 hex>` or starts with `id:`), else a content hash `h:<64 hex>`. */
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   properties: Scalars['JSONObject']['output'];
@@ -593,14 +594,14 @@ export type MetricSeries = {
 /** Input of `metricSeries`. */
 export type MetricSeriesInput = {
   aggregate?: InputMaybe<MetricAggregate>;
-  /** Inclusive start; rounded down to the interval's boundary. */
+  /** Inclusive start; rounded down to the interval's boundary. Between years 1000 and 9999. */
   from: Scalars['DateTime']['input'];
   interval?: InputMaybe<Interval>;
   metric: MetricRef;
   scope?: InputMaybe<MetricScope>;
   /** IANA time zone for bucket boundaries (default UTC). */
   timeZone?: InputMaybe<Scalars['String']['input']>;
-  /** Exclusive end. */
+  /** Exclusive end. Between years 1000 and 9999. */
   to: Scalars['DateTime']['input'];
 };
 

@@ -77,6 +77,9 @@ export function fromGraphQLError(error: GraphQLFormattedError, log: FastifyBaseL
       return new HightouchError(429, 'RATE_LIMITED', error.message, undefined, retryAfter(extensions, 1));
     case 'SERVICE_UNAVAILABLE':
       return unavailable(retryAfter(extensions, 5));
+    case 'BAD_USER_INPUT':
+      // The input itself cannot be processed (e.g. a value the database rejects): final, not retryable.
+      return invalidPayload(error.message);
     default:
       log.error(
         { graphqlError: { message: error.message, code: extensions?.code, path: error.path } },

@@ -3,7 +3,7 @@ import type { ObjectKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { IngestIssueRow, IngestIssueSample } from '../db/schema.ts';
 import type { RecordResult } from './service.ts';
-import { toStorableText } from './values.ts';
+import { toStorableText } from '../text.ts';
 
 /**
  * The rejection log: every record that ingestion refused, whatever the path (REST, JSON-RPC or

@@ -5,10 +5,11 @@ import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
 import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { normalizeId } from '../text.ts';
 import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
-import { type EventRecord, MAX_ID_LENGTH, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
-import { fieldKeyProblem, type Scalar, toText } from './values.ts';
+import { type EventRecord, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
+import { fieldKeyProblem, type Scalar, toId } from './values.ts';
 
 const NO_RESERVED: ReadonlySet<string> = new Set();
 
@@ -150,7 +151,7 @@ function applyPatch(dims: Dimensions, patch: Record<string, Scalar | null>): Dim
 
 function sameDims(a: Dimensions, b: Dimensions): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => key in b && a[key] === b[key]);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 export async function upsertRecords(
@@ -279,9 +280,9 @@ export async function deleteRecords(
     if (input === null || input === undefined || (typeof input === 'string' && input.trim() === '')) {
       return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', code: 'REQUIRED', message: 'A value is required.' }] };
     }
-    const id = toText(input, MAX_ID_LENGTH);
+    const id = toId(input, 'id');
     if (!id.ok) return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', ...id.problem }] };
-    return { index, id: id.value, status: 'NOT_FOUND', errors: [] };
+    return { index, id: normalizeId(id.value), status: 'NOT_FOUND', errors: [] };
   });
   const ids = [...new Set(results.filter((r) => r.status !== 'REJECTED').map((r) => r.id!))].sort();
   if (ids.length === 0) {
