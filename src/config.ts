@@ -24,6 +24,10 @@ export interface Config {
     maxNewFieldsPerCall: number;
     /** Custom fields the catalog of one workspace may hold, all objects together. */
     maxCustomFieldsPerWorkspace: number;
+    /** Calls in one JSON-RPC batch (Hightouch adapter). */
+    maxRpcBatchCalls: number;
+    /** Rows kept in a workspace's rejection log (`ingestIssues`); the least recently seen go first. */
+    maxIngestIssues: number;
   };
   /** Checked before a GraphQL operation executes (src/graphql/limits.ts). */
   graphqlLimits: {
@@ -183,6 +187,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 64, 4, 10_000),
       maxNewFieldsPerCall: integer(env, 'MAX_NEW_FIELDS_PER_CALL', 500, 1, 1_000_000),
       maxCustomFieldsPerWorkspace: integer(env, 'MAX_CUSTOM_FIELDS_PER_WORKSPACE', 10_000, 1, 10_000_000),
+      maxRpcBatchCalls: integer(env, 'MAX_RPC_BATCH_CALLS', 20, 1, 1000),
+      maxIngestIssues: integer(env, 'MAX_INGEST_ISSUES', 500, 1, 100_000),
     },
     graphqlLimits: {
       maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),
