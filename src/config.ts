@@ -20,6 +20,10 @@ export interface Config {
     maxValueBytes: number;
     /** Nesting depth of a JSON request body; deeper bodies are refused before parsing. */
     maxJsonDepth: number;
+    /** Custom fields new to the catalog that one ingestion call may add (records past it are refused). */
+    maxNewFieldsPerCall: number;
+    /** Custom fields the catalog of one workspace may hold, all objects together. */
+    maxCustomFieldsPerWorkspace: number;
     /** Calls in one JSON-RPC batch (Hightouch adapter). */
     maxRpcBatchCalls: number;
     /** Rows kept in a workspace's rejection log (`ingestIssues`); the least recently seen go first. */
@@ -33,6 +37,8 @@ export interface Config {
     maxCost: number;
     /** Assumed length of a list field that has no `first`/`limit` argument. */
     listSizeEstimate: number;
+    /** Series points one operation may return, all series together (estimated before execution). */
+    maxPoints: number;
     /** Lexical tokens in one document (bounds parse and validation work). */
     maxTokens: number;
     /** Operations in one batched (array) request; 0 = batching refused. */
@@ -40,6 +46,16 @@ export interface Config {
   };
   /** Token buckets per API key and kind of work; `perSecond: 0` = unlimited. */
   rateLimits: Record<'INGEST' | 'READ' | 'ADMIN', { perSecond: number; burst: number }>;
+  /** Token bucket per client address for requests with a missing or wrong key; `perSecond: 0` = unlimited. */
+  unauthenticatedRateLimit: { perSecond: number; burst: number };
+  /** Queries of one workspace running at once in this process, and how long an extra one waits for a slot. */
+  readConcurrency: { perWorkspace: number; queueTimeoutMs: number; maxQueued: number };
+  /**
+   * Which proxies' X-Forwarded-* headers are believed (Fastify `trustProxy`): false (default: the
+   * client is the TCP peer), true (any: only behind a proxy that overwrites them), a number of
+   * hops, or addresses/CIDR ranges of the proxies.
+   */
+  trustProxy: boolean | number | string[];
   /** redis:// URL: rate-limit buckets shared by every instance; unset = in-process buckets. */
   redisUrl: string | undefined;
   /** Prefix of the Redis keys of rate-limit buckets. */
@@ -48,7 +64,7 @@ export interface Config {
   graphqlIde: boolean;
   /** Allow GraphQL introspection. */
   introspection: boolean;
-  /** Bearer token required by GET /metrics; unset = the endpoint is open (keep it off the public network). */
+  /** Bearer token required by GET /metrics; unset = only loopback clients that did not come through a proxy may scrape. */
   metricsToken: string | undefined;
   /** Browser origins allowed to call the API cross-origin; empty = same-origin only; `*` = any. */
   corsOrigins: string[];
@@ -120,6 +136,18 @@ function redisUrl(env: Env): string | undefined {
   return url;
 }
 
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || /^(false|0|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^[1-9]\d{0,2}$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((a) => a.trim());
+  if (addresses.some((a) => !/^[0-9a-f.:]+(\/\d{1,3})?$/i.test(a))) {
+    throw new ConfigError(`TRUST_PROXY must be true, false, a number of hops or proxy addresses (10.0.0.1,10.1.0.0/16), got "${raw}"`);
+  }
+  return addresses;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -157,6 +185,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxFieldKeyLength: integer(env, 'MAX_FIELD_KEY_LENGTH', 128, 1, 1024),
       maxValueBytes: integer(env, 'MAX_VALUE_BYTES', 8 * 1024, 16, 1024 * 1024),
       maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 64, 4, 10_000),
+      maxNewFieldsPerCall: integer(env, 'MAX_NEW_FIELDS_PER_CALL', 500, 1, 1_000_000),
+      maxCustomFieldsPerWorkspace: integer(env, 'MAX_CUSTOM_FIELDS_PER_WORKSPACE', 10_000, 1, 10_000_000),
       maxRpcBatchCalls: integer(env, 'MAX_RPC_BATCH_CALLS', 20, 1, 1000),
       maxIngestIssues: integer(env, 'MAX_INGEST_ISSUES', 500, 1, 100_000),
     },
@@ -165,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 50, 0, 100_000),
       maxCost: integer(env, 'GRAPHQL_MAX_COST', 50_000, 1, 1_000_000_000),
       listSizeEstimate: integer(env, 'GRAPHQL_LIST_SIZE_ESTIMATE', 10, 1, 10_000),
+      maxPoints: integer(env, 'GRAPHQL_MAX_POINTS', 20_000, 1, 100_000_000),
       maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 100_000, 100, 10_000_000),
       maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 0, 0, 1000),
     },
@@ -173,6 +204,13 @@ export function loadConfig(env: Env = process.env): Config {
       READ: bucket(env, 'READ', 200, 400),
       ADMIN: bucket(env, 'ADMIN', 20, 100),
     },
+    unauthenticatedRateLimit: bucket(env, 'UNAUTHENTICATED', 5, 100),
+    readConcurrency: {
+      perWorkspace: integer(env, 'MAX_CONCURRENT_READS_PER_WORKSPACE', 4, 1, 10_000),
+      queueTimeoutMs: integer(env, 'READ_QUEUE_TIMEOUT_MS', 5_000, 0, 600_000),
+      maxQueued: integer(env, 'READ_QUEUE_MAX_PER_WORKSPACE', 100, 0, 1_000_000),
+    },
+    trustProxy: trustProxy(env),
     redisUrl: redisUrl(env),
     rateLimitKeyPrefix: env.RATE_LIMIT_KEY_PREFIX || 'ratelimit:',
     graphqlIde: flag(env, 'GRAPHQL_IDE', true),

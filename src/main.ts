@@ -2,16 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { bootstrap } from './keys/service.ts';
+import { startUp } from './keys/service.ts';
 import { buildServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
-  await database.migrate();
-
-  const first = await bootstrap(database.db);
+  const first = await startUp(database);
   if (first) {
     // Printed once, on the very first start, straight to stdout (never through the logger).
     process.stdout.write(

@@ -6,6 +6,8 @@ import { type Context, createContext } from './context.ts';
 import type { Database } from './db/client.ts';
 import { unauthenticated } from './errors.ts';
 import { createApollo } from './graphql/apollo.ts';
+import { persistedQueryStore } from './graphql/persisted-queries.ts';
+import { readGate, readGatePlugin } from './graphql/read-gate.ts';
 import { registerHightouchRoutes } from './hightouch/routes.ts';
 import { registerErrorHandler, registerGraphqlBatchLimit, registerJsonBodyParser } from './http/body.ts';
 import { registerCors } from './http/cors.ts';
@@ -65,7 +67,9 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   const app = Fastify({
     logger: (options.logger ?? defaultLogger(config)) as never,
     bodyLimit: config.limits.maxBodyBytes,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies the operator names (TRUST_PROXY); by
+    // default any client could otherwise choose the address that is logged and rate-limited.
+    trustProxy: config.trustProxy as boolean, // the union type confuses Fastify's overloads; all forms are accepted
     // Requests arriving while closing are answered by src/http/shutdown.ts (503 with Retry-After).
     return503OnClosing: false,
     // One line per request, written by the onResponse hook of src/observability/http.ts.
@@ -76,11 +80,13 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerObservability(app, { metrics, config });
   await registerCors(app, config.corsOrigins);
 
+  const persistedQueries = persistedQueryStore();
   const apollo = createApollo({
     introspection: config.introspection,
+    persistedQueries,
     limits: config.graphqlLimits,
     onUnexpectedError: (error) => app.log.error({ err: error }, 'unexpected error in GraphQL operation'),
-    plugins: [observabilityPlugin(metrics)],
+    plugins: [observabilityPlugin(metrics), readGatePlugin(readGate(config.readConcurrency))],
   });
   await apollo.start();
 
@@ -113,6 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerGracefulClose(app);
   const rateLimiter = registerRateLimit(app, config, authenticateRequest, {
     skip: (request) => request.method === 'GET' && config.graphqlIde && wantsHtml(request),
+    persistedQuery: persistedQueries.lookup,
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -185,12 +185,62 @@ export function inferType(values: readonly unknown[]): FieldType | null {
 // Keys: tokens and labels
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Units of work spent by name matching (characters scanned and concatenated): lets a test prove
+ * the cost per key grows linearly with its length without timing anything.
+ */
+const work = { count: 0 };
+export function inferenceWork(): number {
+  return work.count;
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+
+/** Character class for splitting: ASCII by code, the rest by Unicode property. */
+/** `word`: letters that are neither upper nor lower case (Lt, Lm, Lo), and digits. */
+type Kind = 'other' | 'upper' | 'lower' | 'word';
+
+function kindOf(c: string): Kind {
+  const code = c.charCodeAt(0);
+  if (code < 128) {
+    if (code >= 65 && code <= 90) return 'upper';
+    if (code >= 97 && code <= 122) return 'lower';
+    return code >= 48 && code <= 57 ? 'word' : 'other';
+  }
+  if (UPPER.test(c)) return 'upper';
+  if (LOWER.test(c)) return 'lower';
+  return LETTER_OR_DIGIT.test(c) ? 'word' : 'other';
+}
+
+/**
+ * Words of a key in one pass over its characters (linear in its length, unlike the regular
+ * expressions this replaces, which backtracked on long upper-case runs). A word ends at any
+ * character that is not a letter or digit, between a lower-case and an upper-case letter
+ * (camelCase -> camel Case; digits stay attached: "B2B", "30d"), and before the last capital of
+ * an upper-case run followed by a lower-case letter (HTTPStatus -> HTTP Status).
+ */
 function splitWords(key: string): string[] {
-  return key
-    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2') // camelCase -> camel Case (digits stay attached: "B2B", "30d")
-    .replace(/(\p{Lu}+)(\p{Lu}\p{Ll})/gu, '$1 $2') // HTTPStatus -> HTTP Status
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0);
+  const chars = [...key];
+  work.count += chars.length;
+  const kinds = chars.map(kindOf);
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < chars.length; i++) {
+    const kind = kinds[i]!;
+    if (kind === 'other') {
+      if (start >= 0) words.push(chars.slice(start, i).join(''));
+      start = -1;
+      continue;
+    }
+    const previous = kinds[i - 1];
+    const boundary = start >= 0 && kind === 'upper' && (previous === 'lower' || (previous === 'upper' && kinds[i + 1] === 'lower'));
+    if (boundary) words.push(chars.slice(start, i).join(''));
+    if (start < 0 || boundary) start = i;
+  }
+  if (start >= 0) words.push(chars.slice(start).join(''));
+  return words;
 }
 
 /** Lower-case words of a key: snake_case, camelCase, kebab-case, dots, spaces and punctuation all split. */
@@ -454,45 +504,123 @@ interface CompiledRule {
   readonly suffixes: ReadonlySet<string>;
   readonly objects: ReadonlySet<ObjectKind> | null;
   readonly unless: ReadonlySet<string>;
+  /** Longest `tail` / `exact` phrase (compacted): longer runs of tokens cannot match, so they are never built. */
+  readonly longestTail: number;
+  readonly longestExact: number;
 }
 
 const compact = (phrase: string): string => keyTokens(phrase).join('');
+const longest = (phrases: ReadonlySet<string>): number => Math.max(0, ...[...phrases].map((p) => p.length));
 
-const COMPILED: readonly CompiledRule[] = RULES.map((rule) => ({
-  semantic: rule.semantic,
-  types: new Set(rule.types),
-  tail: new Set((rule.tail ?? []).map(compact)),
-  exact: new Set((rule.exact ?? []).map(compact)),
-  suffixes: new Set([...COMMON_SUFFIXES, ...(rule.suffixes ?? [])]),
-  objects: rule.objects ? new Set(rule.objects) : null,
-  unless: new Set(rule.unless ?? []),
-}));
+const COMPILED: readonly CompiledRule[] = RULES.map((rule) => {
+  const tail = new Set((rule.tail ?? []).map(compact));
+  const exact = new Set((rule.exact ?? []).map(compact));
+  return {
+    semantic: rule.semantic,
+    types: new Set(rule.types),
+    tail,
+    exact,
+    suffixes: new Set([...COMMON_SUFFIXES, ...(rule.suffixes ?? [])]),
+    objects: rule.objects ? new Set(rule.objects) : null,
+    unless: new Set(rule.unless ?? []),
+    longestTail: longest(tail),
+    longestExact: longest(exact),
+  };
+});
 
-function nameMatches(rule: CompiledRule, tokens: readonly string[]): boolean {
-  // Peel allowed suffix words off the end one at a time, testing the remaining head at each step.
-  for (let end = tokens.length; end > 0; end--) {
-    const head = tokens.slice(0, end);
-    if (rule.exact.has(head.join(''))) return true;
-    for (let start = 0; start < end; start++) {
-      if (rule.tail.has(head.slice(start).join(''))) return true;
+/**
+ * Suffix words peeled off the end of a key at most ("owner_email_address_label" has three). Without
+ * a bound, a key made of allowed suffixes ("k0001IsoIsoIso…", 42 tokens) was peeled to its start
+ * and every contiguous run of its tokens was built for every rule: cubic, ~8 ms per 128 characters.
+ */
+const MAX_SUFFIX_WORDS = 4;
+/** Longest phrase of any rule (compacted): longer runs of tokens cannot match, so they are never built. */
+const LONGEST_PHRASE = Math.max(...COMPILED.map((rule) => Math.max(rule.longestTail, rule.longestExact)));
+
+/** What rules are matched against, built once per key: its tokens and the candidate phrases. */
+interface KeyShape {
+  tokens: readonly string[];
+  tokenSet: ReadonlySet<string>;
+  /** From the last token back, one entry per head the peeling may test (at most MAX_SUFFIX_WORDS + 1). */
+  heads: ReadonlyArray<{
+    /** The last token of this head. */
+    last: string;
+    /** The whole head compacted, when short enough to equal a phrase. */
+    whole: string | undefined;
+    /** Compacted runs of tokens ending the head, shortest first, none longer than LONGEST_PHRASE. */
+    phrases: readonly string[];
+  }>;
+}
+
+function keyShape(tokens: readonly string[]): KeyShape {
+  const heads: Array<KeyShape['heads'][number]> = [];
+  const lengths = [0];
+  for (const token of tokens) lengths.push(lengths[lengths.length - 1]! + token.length);
+  for (let end = tokens.length; end > 0 && heads.length <= MAX_SUFFIX_WORDS; end--) {
+    const phrases: string[] = [];
+    let phrase = '';
+    for (let start = end - 1; start >= 0; start--) {
+      phrase = tokens[start]! + phrase;
+      work.count += phrase.length;
+      if (phrase.length > LONGEST_PHRASE) break;
+      phrases.push(phrase);
     }
-    const last = tokens[end - 1];
-    if (last === undefined || !rule.suffixes.has(last)) return false;
+    const whole = lengths[end]! <= LONGEST_PHRASE ? tokens.slice(0, end).join('') : undefined;
+    heads.push({ last: tokens[end - 1]!, whole, phrases });
+  }
+  return { tokens, tokenSet: new Set(tokens), heads };
+}
+
+/** Peel allowed suffix words off the end one at a time, testing the remaining head at each step. */
+function nameMatches(rule: CompiledRule, shape: KeyShape): boolean {
+  for (const head of shape.heads) {
+    work.count += head.phrases.length + 1;
+    if (head.whole !== undefined && rule.exact.has(head.whole)) return true;
+    for (const phrase of head.phrases) if (rule.tail.has(phrase)) return true;
+    if (!rule.suffixes.has(head.last)) return false;
   }
   return false;
 }
 
 const OWNER_WORD_SET: ReadonlySet<string> = new Set(OWNER_WORDS);
 
-/** Business meaning of a warehouse column from its name (type breaks ties), or null when nothing fits confidently. */
+/** Distinct (key, type, object) answers kept; past it the oldest is forgotten. */
+const SEMANTIC_CACHE_SIZE = 10_000;
+const semanticCache = new Map<string, SemanticType | null>();
+
+/**
+ * Business meaning of a warehouse column from its name (type breaks ties), or null when nothing
+ * fits confidently. Answers are cached (bounded, least recently used first out): the same keys
+ * arrive with every batch of a sync.
+ */
 export function inferSemantic(key: string, type: FieldType | null, object: ObjectKind): SemanticType | null {
+  const cacheKey = `${object}\u0000${type ?? ''}\u0000${key}`;
+  const cached = semanticCache.get(cacheKey);
+  if (cached !== undefined) {
+    semanticCache.delete(cacheKey);
+    semanticCache.set(cacheKey, cached);
+    return cached;
+  }
+  const semantic = matchSemantic(key, type, object);
+  if (semanticCache.size >= SEMANTIC_CACHE_SIZE) semanticCache.delete(semanticCache.keys().next().value!);
+  semanticCache.set(cacheKey, semantic);
+  return semantic;
+}
+
+/** Entries in the cache of `inferSemantic` (tests). */
+export function semanticCacheSize(): number {
+  return semanticCache.size;
+}
+
+function matchSemantic(key: string, type: FieldType | null, object: ObjectKind): SemanticType | null {
   const tokens = keyTokens(key);
   if (tokens.length === 0) return null;
+  const shape = keyShape(tokens);
   for (const rule of COMPILED) {
     if (type !== null && !rule.types.has(type)) continue;
     if (rule.objects && !rule.objects.has(object)) continue;
-    if (tokens.some((t) => rule.unless.has(t))) continue;
-    if (nameMatches(rule, tokens)) return rule.semantic;
+    if (rule.unless.size > 0 && [...rule.unless].some((t) => shape.tokenSet.has(t))) continue;
+    if (nameMatches(rule, shape)) return rule.semantic;
   }
   // Values that are all e-mail addresses are someone's e-mail whatever the column is called
   // ("billing_contact"), unless the name says whose: an owner's or a manager's.

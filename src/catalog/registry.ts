@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
 import { defaultField } from './fields.ts';
@@ -44,6 +44,15 @@ export async function loadKnownFields(
     });
   }
   return known;
+}
+
+/** Custom (non-default) fields in a workspace's catalog, all objects together (one statement). */
+export async function countCustomFields(q: Queryable, workspaceId: string): Promise<number> {
+  const [row] = await q
+    .select({ n: count() })
+    .from(catalogFields)
+    .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.isDefault, false)));
+  return Number(row?.n ?? 0);
 }
 
 /**

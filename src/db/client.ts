@@ -25,8 +25,11 @@ export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
   stats: QueryStats;
-  /** Apply pending migrations (under an advisory lock on PostgreSQL, so instances can start together). */
-  migrate(): Promise<void>;
+  /**
+   * Apply pending migrations (under an advisory lock on PostgreSQL, so instances can start
+   * together), then run `afterwards` still under the lock (first-run set-up that must happen once).
+   */
+  migrate<T = void>(afterwards?: () => Promise<T>): Promise<T | undefined>;
   /** Cheap liveness probe of the database. */
   ping(): Promise<void>;
   /**
@@ -84,11 +87,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       db,
       kind: 'postgres',
       stats,
-      async migrate() {
+      async migrate<T>(afterwards?: () => Promise<T>) {
         const lock = await client.reserve();
         try {
           await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
           await migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_FOLDER });
+          return await afterwards?.();
         } finally {
           await lock`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => {});
           lock.release();
@@ -119,8 +123,10 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     db,
     kind: 'pglite',
     stats,
-    async migrate() {
+    async migrate<T>(afterwards?: () => Promise<T>) {
+      // One process owns an embedded database: nothing to serialise against.
       await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+      return afterwards?.();
     },
     async ping() {
       await client.query('select 1');

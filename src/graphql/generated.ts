@@ -911,6 +911,8 @@ export type RecordError = {
 
 /** Stable machine codes of per-record problems. A rejected record lists every problem it has. */
 export type RecordErrorCode =
+  /** The record would add custom fields past the workspace's limit (`MAX_CUSTOM_FIELDS_PER_WORKSPACE`, 10,000); known fields still work. */
+  | 'FIELD_LIMIT_REACHED'
   /** Not a valid e-mail address. */
   | 'INVALID_EMAIL'
   /** A custom field key is empty, too long, uses forbidden characters or collides with a default field. */
@@ -927,6 +929,8 @@ export type RecordErrorCode =
   | 'TIMESTAMP_OUT_OF_RANGE'
   /** More custom fields than allowed on one record. */
   | 'TOO_MANY_FIELDS'
+  /** The record would add custom fields new to the catalog past the call's allowance (`MAX_NEW_FIELDS_PER_CALL`, 500): send it again in a later call. */
+  | 'TOO_MANY_NEW_FIELDS'
   /** The value's type does not fit the field (e.g. text in a number field, or a declared custom field type). */
   | 'TYPE_MISMATCH'
   /** A string value or ID is longer than allowed. */

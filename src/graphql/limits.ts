@@ -3,6 +3,8 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  getArgumentValues,
+  getVariableValues,
   GraphQLError,
   type GraphQLNamedType,
   type GraphQLSchema,
@@ -19,16 +21,20 @@ import {
   type SelectionSetNode,
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
-  type ValueNode,
 } from 'graphql';
 import type { Config } from '../config.ts';
+import { type Interval, seriesPointsAtMost } from '../insights/time.ts';
 
 // Checked after validation and before execution, on the operation that will run (fragments
 // expanded per spread), so a hostile query is refused before it costs a single statement.
 // Cost model: every field costs 1 except plain leaves (scalars/enums without arguments), which
 // cost 0; a field with a `first`/`limit`/`buckets` argument multiplies the cost of its subtree by
-// that value (variables and schema defaults resolved), and any other list multiplies it by
-// `listSizeEstimate` — except `edges`/`nodes` of a connection, already sized by the connection's `first`.
+// that value, and any other list multiplies it by `listSizeEstimate` — except `edges`/`nodes` of a
+// connection, already sized by the connection's `first`, and the `points` of a series, sized by
+// the buckets between its `from` and `to` at its `interval` (each point costs 1). Arguments are
+// read as execution will see them (graphql-js coercion, variables included), and a size that is
+// null or absent takes its schema default, as the resolvers do. Points of all series together are
+// also capped on their own (`maxPoints`): they are what fills memory.
 
 export type QueryLimits = Config['graphqlLimits'];
 
@@ -36,13 +42,17 @@ export interface OperationMeasure {
   depth: number;
   aliases: number;
   cost: number;
+  /** Series points the response can hold at most. */
+  points: number;
 }
 
-export type LimitCode = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'QUERY_TOO_COSTLY';
+export type LimitCode = 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'QUERY_TOO_COSTLY' | 'TOO_MANY_POINTS';
 
-export const LIMIT_CODES: readonly LimitCode[] = ['QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_COSTLY'];
+export const LIMIT_CODES: readonly LimitCode[] = ['QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_COSTLY', 'TOO_MANY_POINTS'];
 
 const SIZE_ARGUMENTS = ['first', 'limit', 'buckets'];
+/** The type whose `points` list is sized by the series' range and interval. */
+const SERIES_TYPE = 'MetricSeries';
 
 /** Fields visited while measuring; fragments spread many times could otherwise make the walk itself exponential. */
 const WALK_BUDGET = 200_000;
@@ -61,27 +71,41 @@ export function limitError(code: LimitCode, limit: number, actual: number): Grap
   const messages: Record<LimitCode, string> = {
     QUERY_TOO_DEEP: `The operation nests fields ${actual} deep; at most ${limit} is allowed.`,
     TOO_MANY_ALIASES: `The operation uses ${actual} aliases; at most ${limit} are allowed.`,
-    QUERY_TOO_COSTLY: `The operation's estimated cost is ${actual}; at most ${limit} is allowed. Ask for smaller pages (\`first\`) or fewer nested lists.`,
+    QUERY_TOO_COSTLY: `The operation's estimated cost is ${actual}; at most ${limit} is allowed. Ask for smaller pages (\`first\`), shorter series or fewer nested lists.`,
+    TOO_MANY_POINTS: `The operation can return ${actual} series points; at most ${limit} are allowed. Use a larger \`interval\`, a shorter range or smaller pages.`,
   };
   return new GraphQLError(messages[code], { extensions: { code, limit, actual, http: { status: 400 } } });
 }
 
-function sizeArgument(node: FieldNode, field: GraphQLField<unknown, unknown>, variables: Record<string, unknown>): number | undefined {
+type Arguments = Record<string, unknown>;
+
+/** The field's arguments as execution will coerce them; {} when they cannot be (execution then fails anyway). */
+function argumentValues(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Arguments): Arguments {
+  if (field.args.length === 0) return {};
+  try {
+    return getArgumentValues(field, node, variables);
+  } catch {
+    return {};
+  }
+}
+
+/** The largest `first`/`limit`/`buckets`; null or absent takes the schema default, as the resolvers do. */
+function sizeArgument(field: GraphQLField<unknown, unknown>, args: Arguments): number | undefined {
   let size: number | undefined;
   for (const name of SIZE_ARGUMENTS) {
     const definition = field.args.find((arg) => arg.name === name);
     if (!definition) continue;
-    const argument = node.arguments?.find((arg) => arg.name.value === name);
-    const value = argument ? literal(argument.value, variables) : definition.defaultValue;
+    const value = Object.hasOwn(args, name) && args[name] != null ? args[name] : definition.defaultValue;
     if (typeof value === 'number' && Number.isFinite(value)) size = Math.max(size ?? 0, Math.max(0, Math.trunc(value)));
   }
   return size;
 }
 
-function literal(value: ValueNode, variables: Record<string, unknown>): unknown {
-  if (value.kind === Kind.VARIABLE) return variables[value.name.value];
-  if (value.kind === Kind.INT || value.kind === Kind.FLOAT) return Number(value.value);
-  return undefined;
+/** Points of a `MetricSeries` field: from its own arguments or its `input` object. */
+function seriesPoints(args: Arguments): number {
+  const input = (args.input ?? args) as { from?: unknown; to?: unknown; interval?: unknown };
+  if (!(input.from instanceof Date) || !(input.to instanceof Date)) return 0;
+  return seriesPointsAtMost(input.from, input.to, (input.interval ?? 'DAY') as Interval);
 }
 
 function fieldDefinition(parent: GraphQLNamedType, name: string, schema: GraphQLSchema): GraphQLField<unknown, unknown> | undefined {
@@ -105,24 +129,24 @@ export function measureOperation(
   variables: Record<string, unknown>,
   limits: QueryLimits,
 ): OperationMeasure {
-  const measure: OperationMeasure = { depth: 0, aliases: 0, cost: 0 };
+  const measure: OperationMeasure = { depth: 0, aliases: 0, cost: 0, points: 0 };
   let visited = 0;
-  const defaults = Object.fromEntries(
-    (operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d.defaultValue ? literal(d.defaultValue, {}) : undefined]),
-  );
-  const vars = { ...defaults, ...variables };
+  // Variables as execution coerces them: defaults applied, an unset variable absent.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+  const vars = coerced.coerced ?? {};
 
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, depth: number, multiplier: number): void => {
+  /** `pointsPerSeries`: set while inside a `MetricSeries`, for its `points`. */
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, depth: number, multiplier: number, pointsPerSeries = 0): void => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        walk(selection.selectionSet, type ?? parent, depth, multiplier);
+        walk(selection.selectionSet, type ?? parent, depth, multiplier, pointsPerSeries);
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments[selection.name.value];
         const type = fragment && schema.getType(fragment.typeCondition.name.value);
-        if (fragment && type) walk(fragment.selectionSet, type, depth, multiplier);
+        if (fragment && type) walk(fragment.selectionSet, type, depth, multiplier, pointsPerSeries);
         continue;
       }
       if (++visited > WALK_BUDGET) throw new LimitExceeded('QUERY_TOO_COSTLY', limits.maxCost, Math.max(measure.cost, limits.maxCost + 1));
@@ -138,12 +162,23 @@ export function measureOperation(
       if (!field) continue;
       const named = getNamedType(field.type);
       const plainLeaf = isLeafType(named) && (selection.arguments?.length ?? 0) === 0 && field.args.length === 0;
-      if (!plainLeaf) {
+      const seriesPointsField = parent.name === SERIES_TYPE && field.name === 'points';
+      if (seriesPointsField) {
+        const points = multiplier * pointsPerSeries;
+        measure.points += points;
+        if (measure.points > limits.maxPoints) throw new LimitExceeded('TOO_MANY_POINTS', limits.maxPoints, measure.points);
+        measure.cost += points;
+      } else if (!plainLeaf) {
         measure.cost += multiplier;
-        if (measure.cost > limits.maxCost) throw new LimitExceeded('QUERY_TOO_COSTLY', limits.maxCost, measure.cost);
       }
+      if (measure.cost > limits.maxCost) throw new LimitExceeded('QUERY_TOO_COSTLY', limits.maxCost, measure.cost);
       if (!selection.selectionSet || !isCompositeType(named)) continue;
-      const size = sizeArgument(selection, field, vars);
+      const args = argumentValues(field, selection, vars);
+      if (named.name === SERIES_TYPE) {
+        walk(selection.selectionSet, named, fieldDepth, multiplier, seriesPoints(args));
+        continue;
+      }
+      const size = seriesPointsField ? pointsPerSeries : sizeArgument(field, args);
       const sizedByConnection = parent.name.endsWith('Connection') && ['edges', 'nodes'].includes(field.name);
       const listed = isListType(getNullableType(field.type)) && !sizedByConnection;
       const childMultiplier = multiplier * (size ?? (listed ? limits.listSizeEstimate : 1));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { Redis } from 'ioredis';
@@ -110,11 +111,40 @@ export function redisStore(redis: Redis, prefix: string, onError: (error: unknow
   };
 }
 
-/** Operations of a GraphQL request body (an array when batched), each with its kind of work. */
-export function graphqlScopes(body: unknown, queryString: unknown, maxTokens = 100_000): RateScope[] {
+/** The APQ hash of an operation (`extensions` is a JSON string in a GET query string). */
+function persistedHash(operation: { extensions?: unknown }): string | undefined {
+  let extensions = operation.extensions;
+  if (typeof extensions === 'string') {
+    try {
+      extensions = JSON.parse(extensions);
+    } catch {
+      return undefined;
+    }
+  }
+  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
+/**
+ * Operations of a GraphQL request body (an array when batched), each with its kind of work. A
+ * hash-only (APQ) operation is classified by the document its hash resolves to (`resolveHash`);
+ * one that resolves to nothing is refused by Apollo without running, and charged as a read.
+ */
+export function graphqlScopes(
+  body: unknown,
+  queryString: unknown,
+  maxTokens = 100_000,
+  resolveHash: (hash: string) => string | undefined = () => undefined,
+): RateScope[] {
   const operations = Array.isArray(body) ? body : [body ?? queryString];
   return operations.map((operation) => {
-    const { query, operationName } = (operation ?? {}) as { query?: unknown; operationName?: unknown };
+    const {
+      query: text,
+      operationName,
+      extensions,
+    } = (operation ?? {}) as { query?: unknown; operationName?: unknown; extensions?: unknown };
+    const hash = text === undefined ? persistedHash({ extensions }) : undefined;
+    const query = hash === undefined ? text : resolveHash(hash);
     if (typeof query !== 'string') return 'READ';
     let definition: OperationDefinitionNode | undefined;
     try {
@@ -147,14 +177,18 @@ export interface RateLimitOptions {
   store?: BucketStore;
   /** Skip the request (the IDE page served at GET /graphql). */
   skip?: (request: FastifyRequest) => boolean;
+  /** The document a workspace registered under an APQ hash, to charge hash-only operations by what they do. */
+  persistedQuery?: (workspaceId: string, hash: string) => string | undefined;
 }
 
 /**
  * Authenticate (once: the principal is cached for the GraphQL context and the adapter), then
  * spend tokens; over the limit throws a 429 HttpError with Retry-After, rendered by the route's
  * error handler. Hightouch routes are checked on arrival, before their body is read; GraphQL
- * requests once parsed, since the operations decide the kind of work. Unauthenticated requests
- * pass through and are refused by their route with 401. A database outage while authenticating
+ * requests once parsed, since the operations decide the kind of work. Requests with a missing or
+ * wrong key are refused by their route with 401 and spend a token of their client address's
+ * bucket (`unauthenticatedRateLimit`); once it is empty, that address gets 429 without its key
+ * being looked up until the bucket allows again — except keys that authenticated recently here. A database outage while authenticating
  * propagates and becomes a 503.
  */
 export function registerRateLimit(
@@ -208,14 +242,69 @@ export function registerRateLimit(
     for (const [scope, count] of counts) await charge(principal, scope, count);
   };
 
+  // Addresses whose failed-authentication bucket is empty, until when: checked before the key
+  // lookup that an unlimited stream of wrong keys would otherwise cost (per process; swept).
+  const blockedUntil = new Map<string, number>();
+  let sweptAt = Date.now();
+  // Digests of Authorization headers that authenticated recently on this instance: they are still
+  // looked up from a blocked address, so one tenant's wrong key cannot lock out the others sharing
+  // its address (every Hightouch sync comes from Hightouch's few egress addresses).
+  const recentlyValid = new Map<string, true>();
+  const credential = (request: FastifyRequest) =>
+    createHash('sha256')
+      .update(request.headers.authorization ?? '')
+      .digest('base64');
+  const unauthenticated = (retryAfterSeconds: number) => {
+    const rule = config.unauthenticatedRateLimit;
+    const message = `Too many requests with a missing or wrong API key from this address; retry in ${retryAfterSeconds} s.`;
+    return new HttpError(
+      429,
+      'RATE_LIMITED',
+      message,
+      { scope: 'UNAUTHENTICATED', limitPerSecond: rule.perSecond, burst: rule.burst },
+      retryAfterSeconds,
+    );
+  };
+  const admit = async (request: FastifyRequest): Promise<void> => {
+    const rule = config.unauthenticatedRateLimit;
+    if (rule.perSecond <= 0) return;
+    const now = Date.now();
+    if (now - sweptAt > 60_000) {
+      sweptAt = now;
+      for (const [address, until] of blockedUntil) if (until <= now) blockedUntil.delete(address);
+    }
+    const until = blockedUntil.get(request.ip);
+    const digest = credential(request);
+    if (until !== undefined && until > now && !recentlyValid.has(digest)) {
+      throw unauthenticated(Math.max(1, Math.ceil((until - now) / 1000)));
+    }
+    if (await authenticateRequest(request)) {
+      recentlyValid.delete(digest);
+      recentlyValid.set(digest, true);
+      if (recentlyValid.size > 10_000) recentlyValid.delete(recentlyValid.keys().next().value!);
+      return;
+    }
+    const result = await buckets.take(`unauthenticated:${request.ip}`, rule, 1);
+    if (result.allowed) return;
+    const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);
+    blockedUntil.set(request.ip, now + retryAfterSeconds * 1000);
+    throw unauthenticated(retryAfterSeconds);
+  };
+
   app.addHook('onRequest', async (request) => {
-    if (request.method === 'OPTIONS' || !(request.routeOptions?.url ?? '').startsWith('/hightouch/')) return;
+    const url = request.routeOptions?.url ?? '';
+    if (request.method === 'OPTIONS' || !(url.startsWith('/hightouch/') || url === '/graphql') || options.skip?.(request)) return;
+    // The JSON-RPC endpoint authenticates and charges each call itself (its keys may also come in
+    // the URL or the body), so it is left out of the per-address count of refused keys too.
     if (request.routeOptions.config?.rateLimitPerCall) return;
-    await spend(request, ['INGEST']);
+    await admit(request);
+    if (url.startsWith('/hightouch/')) await spend(request, ['INGEST']);
   });
   app.addHook('preHandler', async (request) => {
     if (request.method === 'OPTIONS' || request.routeOptions?.url !== '/graphql' || options.skip?.(request)) return;
-    await spend(request, graphqlScopes(request.body, request.query, config.graphqlLimits.maxTokens));
+    const principal = await authenticateRequest(request);
+    const resolveHash = (hash: string) => (principal ? options.persistedQuery?.(principal.workspace.id, hash) : undefined);
+    await spend(request, graphqlScopes(request.body, request.query, config.graphqlLimits.maxTokens, resolveHash));
   });
   return { charge };
 }

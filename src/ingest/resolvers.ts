@@ -1,5 +1,5 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
-import { declareField } from '../catalog/registry.ts';
+import { countCustomFields, declareField, loadKnownFields } from '../catalog/registry.ts';
 import { type Context, requireScope } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import type { Resolvers } from '../graphql/generated.ts';
@@ -71,6 +71,12 @@ export const ingestResolvers: Resolvers = {
           field: null,
           userErrors: [{ field: ['input', 'label'], message: 'Labels are at most 200 characters of valid text.', code: 'INVALID' }],
         };
+      }
+      const limit = ctx.config.limits.maxCustomFieldsPerWorkspace;
+      const known = await loadKnownFields(ctx.db, ctx.workspaceId, input.object, [input.key]);
+      if (!known.has(input.key) && (await countCustomFields(ctx.db, ctx.workspaceId)) >= limit) {
+        const message = `The workspace has reached its limit of ${limit} custom fields; fields already known still work.`;
+        return { field: null, userErrors: [{ field: ['input', 'key'], message, code: 'INVALID' }] };
       }
       const result = await declareField(ctx.db, ctx.workspaceId, input);
       if (!result.ok) return { field: null, userErrors: [{ field: ['input', 'type'], message: result.message, code: result.code }] };

@@ -1,6 +1,6 @@
-import { DEFAULT_FIELDS } from '../catalog/fields.ts';
+import { DEFAULT_FIELDS, defaultField } from '../catalog/fields.ts';
 import type { FieldType, ObjectKind } from '../catalog/inference.ts';
-import { type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
+import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
@@ -130,6 +130,54 @@ async function knownFields(
   return guarded(loadKnownFields(env.db, env.workspaceId, object, [...keys]));
 }
 
+/**
+ * Custom fields new to the catalog are bounded per call (`maxNewFieldsPerCall`) and per workspace
+ * (`maxCustomFieldsPerWorkspace`): every new key costs inference and a catalog row, forever. Records
+ * are admitted in input order while the fields they introduce fit; a record that would cross a
+ * bound is refused whole (storing it without some of its fields would lose them silently), and
+ * records with known fields only are never refused. Returns the refusals by input index. The
+ * workspace count is read only when the call brings new keys; concurrent calls may overshoot the
+ * workspace bound by at most one call's allowance each.
+ */
+async function admitNewFields(
+  env: IngestEnv,
+  object: ObjectKind,
+  known: ReadonlyMap<string, KnownField>,
+  records: ReadonlyArray<{ index: number; observed: ReadonlyMap<string, FieldType | null> }>,
+  container: 'custom' | 'properties',
+): Promise<Map<number, RecordError>> {
+  const refused = new Map<number, RecordError>();
+  const newKeys = records.map((r) => [...r.observed.keys()].filter((key) => !known.has(key) && defaultField(object, key) === undefined));
+  if (newKeys.every((keys) => keys.length === 0)) return refused;
+  const { maxNewFieldsPerCall, maxCustomFieldsPerWorkspace } = env.limits;
+  const existing = await guarded(countCustomFields(env.db, env.workspaceId));
+  const admitted = new Set<string>();
+  records.forEach((record, i) => {
+    const fresh = newKeys[i]!.filter((key) => !admitted.has(key));
+    if (fresh.length === 0) return;
+    if (existing + admitted.size + fresh.length > maxCustomFieldsPerWorkspace) {
+      refused.set(record.index, {
+        field: `${container}.${fresh[0]}`,
+        code: 'FIELD_LIMIT_REACHED',
+        message:
+          `This record would add ${fresh.length} new custom field(s); the workspace has ${existing + admitted.size} of at most ` +
+          `${maxCustomFieldsPerWorkspace}. Fields already known still work; remove columns from the sync or ask for a higher limit.`,
+      });
+    } else if (admitted.size + fresh.length > maxNewFieldsPerCall) {
+      refused.set(record.index, {
+        field: `${container}.${fresh[0]}`,
+        code: 'TOO_MANY_NEW_FIELDS',
+        message:
+          `This record would add ${fresh.length} new custom field(s) after ${admitted.size} added by earlier records; one call may add at most ` +
+          `${maxNewFieldsPerCall}. Nothing of it was stored: send it again in a later call.`,
+      });
+    } else {
+      for (const key of fresh) admitted.add(key);
+    }
+  });
+  return refused;
+}
+
 function mergeObservations(into: Map<string, FieldType | null>, from: ReadonlyMap<string, FieldType | null>): void {
   for (const [key, type] of from) {
     const before = into.get(key);
@@ -165,15 +213,22 @@ export async function upsertRecords(
   const ctx = { limits: env.limits, known, now: env.now ?? new Date() };
   const results: RecordResult[] = [];
   const valid: Array<{ index: number; id: string; patch: Record<string, Scalar | null>; observed: Map<string, FieldType | null> }> = [];
+  const checkedRecords: typeof valid = [];
   inputs.forEach((input, index) => {
     const checked = validateDimensionRecord(object, input, ctx);
     if (checked.ok) {
-      valid.push({ index, ...checked.record });
+      checkedRecords.push({ index, ...checked.record });
       results.push({ index, id: checked.record.id, status: 'UNCHANGED', errors: [] });
     } else {
       results.push({ index, id: checked.id, status: 'REJECTED', errors: checked.errors });
     }
   });
+  const refused = await admitNewFields(env, object, known, checkedRecords, 'custom');
+  for (const record of checkedRecords) {
+    const error = refused.get(record.index);
+    if (error) results[record.index] = { index: record.index, id: record.id, status: 'REJECTED', errors: [error] };
+    else valid.push(record);
+  }
   const table = TABLE[object];
   const required = REQUIRED_ON_CREATE[object];
   if (valid.length === 0) {
@@ -324,13 +379,25 @@ export async function trackEvents(env: IngestEnv, inputs: readonly unknown[]): P
   const results: RecordResult[] = [];
   const firstByKey = new Map<string, EventRecord>();
   const observed = new Map<string, FieldType | null>();
-  inputs.forEach((input, index) => {
-    const checked = validateEvent(input, ctx);
-    if (!checked.ok) {
-      results.push({ index, id: checked.id, status: 'REJECTED', errors: checked.errors });
+  const checked = inputs.map((input) => validateEvent(input, ctx));
+  const refused = await admitNewFields(
+    env,
+    'EVENT',
+    known,
+    checked.flatMap((c, index) => (c.ok ? [{ index, observed: c.record.observed }] : [])),
+    'properties',
+  );
+  checked.forEach((outcome, index) => {
+    if (!outcome.ok) {
+      results.push({ index, id: outcome.id, status: 'REJECTED', errors: outcome.errors });
       return;
     }
-    const event = checked.record;
+    const event = outcome.record;
+    const error = refused.get(index);
+    if (error) {
+      results.push({ index, id: event.dedupKey, status: 'REJECTED', errors: [error] });
+      return;
+    }
     // A repeat inside the same call is a duplicate of its first occurrence.
     const duplicate = firstByKey.has(event.dedupKey);
     if (!duplicate) firstByKey.set(event.dedupKey, event);

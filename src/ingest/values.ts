@@ -19,7 +19,9 @@ export type RecordErrorCode =
   | 'INVALID_NUMBER'
   | 'VALUE_TOO_LONG'
   | 'TOO_MANY_FIELDS'
-  | 'INVALID_FIELD_KEY';
+  | 'INVALID_FIELD_KEY'
+  | 'TOO_MANY_NEW_FIELDS'
+  | 'FIELD_LIMIT_REACHED';
 
 export interface Problem {
   code: RecordErrorCode;

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db/client.ts';
+import type { Database, Db, Queryable } from '../db/client.ts';
 import type { ApiKeyRow, WorkspaceRow } from '../db/schema.ts';
 import { characterLength, isStorableText } from '../text.ts';
 import { type Principal, type Scope, SCOPES, effectiveScopes } from './models.ts';
@@ -123,11 +123,20 @@ export async function createWorkspace(db: Db, name: string): Promise<{ workspace
 
 /**
  * First run: when the database holds no workspace, create "Default" with an admin key and return
- * the secret (the caller prints it once). Returns undefined on every later start.
+ * the secret (the caller prints it once). Returns undefined on every later start. Call it through
+ * `startUp` when other instances may start at the same time.
  */
 export async function bootstrap(db: Db): Promise<({ workspace: WorkspaceRow } & NewKey) | undefined> {
   if ((await queries.countWorkspaces(db)) > 0) return undefined;
   return createWorkspace(db, 'Default');
+}
+
+/**
+ * Migrate, then bootstrap under the same lock: two instances starting together on an empty
+ * PostgreSQL database would otherwise both count zero workspaces and both create "Default".
+ */
+export async function startUp(database: Database): Promise<({ workspace: WorkspaceRow } & NewKey) | undefined> {
+  return database.migrate(() => bootstrap(database.db));
 }
 
 export function keyStatus(key: ApiKeyRow, now = new Date()): 'ACTIVE' | 'REVOKED' | 'EXPIRED' {

@@ -81,6 +81,8 @@ export function registerObservability(app: FastifyInstance, options: { metrics: 
     );
   });
 
+  // The metrics name every workspace's operations: with METRICS_TOKEN set they need it; without,
+  // only a scraper on this machine gets them (see directLoopback).
   app.get('/metrics', async (request, reply) => {
     if (config.metricsToken && !tokenMatches(request.headers.authorization, config.metricsToken)) {
       return reply
@@ -88,9 +90,28 @@ export function registerObservability(app: FastifyInstance, options: { metrics: 
         .header('www-authenticate', 'Bearer realm="metrics"')
         .send({ error: 'Unauthorized', message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.' });
     }
+    if (!config.metricsToken && !directLoopback(request)) {
+      return reply.code(403).send({
+        error: 'Forbidden',
+        message:
+          'GET /metrics answers clients on this machine only; set METRICS_TOKEN to scrape it from elsewhere with Authorization: Bearer <token>.',
+      });
+    }
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(body);
   });
+}
+
+/**
+ * A client on this machine talking to us directly: the TCP peer is a loopback address (whatever
+ * TRUST_PROXY says) and the request carries no forwarding header, since a reverse proxy on the
+ * same machine would otherwise make every outside client look local.
+ */
+function directLoopback(request: FastifyRequest): boolean {
+  const peer = request.raw.socket?.remoteAddress ?? '';
+  const loopback = peer === '::1' || /^(::ffff:)?127\./.test(peer);
+  const forwarded = ['forwarded', 'x-forwarded-for', 'x-real-ip'].some((h) => request.headers[h] !== undefined);
+  return loopback && !forwarded;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {

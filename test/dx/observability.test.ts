@@ -57,11 +57,12 @@ function lines(logs: string[]): Array<Record<string, any>> {
   return logs.flatMap((chunk) => chunk.split('\n').filter(Boolean)).map((line) => JSON.parse(line));
 }
 
-async function scrape(server: AppServer, token?: string) {
+async function scrape(server: AppServer, token?: string, from: { remoteAddress?: string; headers?: Record<string, string> } = {}) {
   const response = await server.app.inject({
     method: 'GET',
     url: '/metrics',
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...from.headers },
+    ...(from.remoteAddress ? { remoteAddress: from.remoteAddress } : {}),
   });
   return { status: response.statusCode, type: response.headers['content-type'], body: response.body };
 }
@@ -141,13 +142,32 @@ describe('GET /metrics', () => {
     expect(sample(body, 'ingest_records_total', { object: 'account', status: 'created' })).toBeUndefined();
   });
 
-  it('requires METRICS_TOKEN as a bearer token when it is set', async () => {
-    const { server } = await instance({ METRICS_TOKEN: 'scrape-secret-123' });
+  it('requires METRICS_TOKEN as a bearer token when it is set, from any address', async () => {
+    const { server } = await instance({ METRICS_TOKEN: 'scrape-secret-123', HOST: '0.0.0.0' });
     expect((await scrape(server)).status).toBe(401);
     expect((await scrape(server, 'wrong')).status).toBe(401);
     const ok = await scrape(server, 'scrape-secret-123');
     expect(ok.status).toBe(200);
     expect(ok.body).toContain('http_requests_total');
+    expect((await scrape(server, 'scrape-secret-123', { remoteAddress: '203.0.113.9' })).status).toBe(200);
+    expect((await scrape(server, undefined, { remoteAddress: '203.0.113.9' })).status).toBe(401);
+  });
+
+  it('without METRICS_TOKEN answers only clients on this machine that did not come through a proxy', async () => {
+    const { server } = await instance({ HOST: '0.0.0.0' });
+    expect((await scrape(server)).status).toBe(200);
+    expect((await scrape(server, undefined, { remoteAddress: '::1' })).status).toBe(200);
+    const remote = await scrape(server, undefined, { remoteAddress: '203.0.113.9' });
+    expect(remote.status).toBe(403);
+    expect(JSON.parse(remote.body).message).toMatch(/METRICS_TOKEN/);
+    expect(remote.body).not.toContain('graphql_operations_total');
+    // A reverse proxy on this machine: the peer is loopback, the client is not.
+    expect((await scrape(server, undefined, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(403);
+    // Even when the proxy is trusted, a forged loopback X-Forwarded-For does not open it.
+    const trusting = await instance({ TRUST_PROXY: 'true' });
+    expect(
+      (await scrape(trusting.server, undefined, { remoteAddress: '203.0.113.9', headers: { 'x-forwarded-for': '127.0.0.1' } })).status,
+    ).toBe(403);
   });
 });
 
@@ -183,6 +203,28 @@ describe('request logs', () => {
     const line = lines(logs).find((l) => l.reqId === response.headers['x-request-id']);
     expect(line?.records).toEqual({ account: { created: 3, updated: 1, not_found: 2 }, event: { created: 10, duplicate: 5 } });
     expect(line?.source).toBe('test');
+  });
+
+  it('logs the TCP peer as the client address unless TRUST_PROXY names the proxy', async () => {
+    const logged = async (server: AppServer, logs: string[], remoteAddress: string) => {
+      logs.length = 0;
+      const response = await server.app.inject({
+        method: 'GET',
+        url: '/nowhere',
+        remoteAddress,
+        headers: { 'x-forwarded-for': '198.51.100.7' },
+      });
+      return lines(logs).find((l) => l.reqId === response.headers['x-request-id'])?.ip;
+    };
+    const plain = await instance();
+    expect(await logged(plain.server, plain.logs, '10.0.0.2')).toBe('10.0.0.2');
+    const trustAll = await instance({ TRUST_PROXY: 'true' });
+    expect(await logged(trustAll.server, trustAll.logs, '10.0.0.2')).toBe('198.51.100.7');
+    const named = await instance({ TRUST_PROXY: '10.0.0.2,10.1.0.0/16' });
+    expect(await logged(named.server, named.logs, '10.0.0.2')).toBe('198.51.100.7');
+    expect(await logged(named.server, named.logs, '10.1.4.4')).toBe('198.51.100.7');
+    expect(await logged(named.server, named.logs, '10.0.0.3')).toBe('10.0.0.3');
+    expect(() => loadConfig({ TRUST_PROXY: 'the load balancer' })).toThrow(/TRUST_PROXY must be/);
   });
 
   it('keeps a well-formed X-Request-Id from the load balancer and replaces a malformed one', async () => {

@@ -20,8 +20,10 @@ function deepQuery(levels: number): string {
 
 let t: TestApp;
 let tight: TestApp;
+let sized: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
+  sized = await createTestApp({ GRAPHQL_MAX_COST: '30', GRAPHQL_MAX_POINTS: '25' });
   tight = await createTestApp({
     GRAPHQL_MAX_DEPTH: '3',
     GRAPHQL_MAX_ALIASES: '1',
@@ -34,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await tight?.close();
+  await sized?.close();
 });
 
 describe('GraphQL limits (defaults)', () => {
@@ -144,5 +147,70 @@ describe('GraphQL limits (configured through the environment)', () => {
     const tooMany = await send(4);
     expect(tooMany.statusCode).toBe(413);
     expect(tooMany.json().errors[0].extensions).toEqual({ code: 'BATCH_TOO_LARGE', maximum: 3, received: 4 });
+  });
+});
+
+const TEN_YEARS = 'from: "2015-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z", timeZone: "Europe/Berlin"';
+
+describe('GraphQL limits: series sizes and null page sizes', () => {
+  it('refuses the queries of the issue: 500 accounts × ten years of days, and nested users(first: 20)', async () => {
+    const flat = await t.gql(
+      `{ accounts(first: 500) { nodes { metricSeries(metric: { event: "Signed In" }, ${TEN_YEARS}) { points { value } } } } }`,
+    );
+    expect(flat.status).toBe(400);
+    expect(flat.data ?? null).toBeNull();
+    // 3,653 days from 2015 to 2025, plus one for the time zone's shift of the edges.
+    expect(flat.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 20_000, actual: 500 * 3654 });
+    expect(flat.errors?.[0]?.message).toMatch(/at most 20000.*larger `interval`/);
+
+    const nested = await t.gql(
+      `{ accounts(first: 500) { nodes { users(first: 20) { nodes { metricSeries(metric: { event: "Signed In" }, ${TEN_YEARS}) { points { value } } } } } } }`,
+    );
+    expect(nested.status).toBe(400);
+    expect(nested.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_POINTS', actual: 500 * 20 * 3654 });
+  });
+
+  it('prices `first: null` and an unset variable at the schema default (20), as the resolver uses it', async () => {
+    // accounts (1) + 20 edges + 20 nodes = 41 > 30; the old pricing took null as 1 (cost 3).
+    for (const [query, variables] of [
+      ['{ accounts(first: null) { edges { node { id } } } }', {}],
+      ['query($n: Int) { accounts(first: $n) { edges { node { id } } } }', {}],
+      ['query($n: Int) { accounts(first: $n) { edges { node { id } } } }', { n: null }],
+      ['query($n: Int = null) { accounts(first: $n) { edges { node { id } } } }', {}],
+    ] as const) {
+      const res = await sized.gql(query, variables);
+      expect(res.status, query).toBe(400);
+      expect(res.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', limit: 30, actual: 41 });
+    }
+    const small = await sized.gql('query($n: Int) { accounts(first: $n) { edges { node { id } } } }', { n: 5 });
+    expect(small.errors).toBeUndefined();
+  });
+
+  it('prices a series by its buckets between from and to at its interval (literals and variables)', async () => {
+    const series = (interval: string) =>
+      `{ metricSeries(input: { metric: { event: "x" }, from: "2026-01-01T00:00:00Z", to: "2026-01-31T00:00:00Z", interval: ${interval} }) { points { value } } }`;
+    // 30 days: 31 points (one more for the time zone) > GRAPHQL_MAX_POINTS = 25.
+    const daily = await sized.gql(series('DAY'));
+    expect(daily.status).toBe(400);
+    expect(daily.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 31 });
+    const nullInterval = await sized.gql(series('null'));
+    expect(nullInterval.errors?.[0]?.extensions?.code).toBe('TOO_MANY_POINTS');
+    const weekly = await sized.gql(series('WEEK'));
+    expect(weekly.errors).toBeUndefined();
+    expect(weekly.data?.metricSeries.points.length).toBeLessThanOrEqual(6);
+
+    const withVariables = await sized.gql(
+      'query($from: DateTime!, $to: DateTime!, $i: Interval) { metricSeries(input: { metric: { event: "x" }, from: $from, to: $to, interval: $i }) { points { value } } }',
+      { from: '2026-01-01T00:00:00Z', to: '2026-01-31T00:00:00Z' },
+    );
+    expect(withVariables.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 31 });
+  });
+
+  it('adds up the points of every series in the response, multiplied by the enclosing pages', async () => {
+    const query = (first: number) =>
+      `{ accounts(first: ${first}) { nodes { metricSeries(metric: { event: "x" }, from: "2026-01-01T00:00:00Z", to: "2026-01-11T00:00:00Z") { points { value } } } } }`;
+    // 2 × 11 points = 22 ≤ 25, cost 1 + 2 + 2 + 22 = 27 ≤ 30.
+    expect((await sized.gql(query(2))).errors).toBeUndefined();
+    expect((await sized.gql(query(3))).errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 33 });
   });
 });

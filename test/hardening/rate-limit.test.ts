@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlScopes, memoryStore } from '../../src/http/rate-limit.ts';
@@ -61,6 +61,13 @@ describe('token buckets (pure)', () => {
     );
     expect(graphqlScopes(undefined, { query: VIEWER })).toEqual(['READ']);
     expect(graphqlScopes({ query: 'mutation {' }, undefined)).toEqual(['READ']);
+    // Hash-only (APQ) operations: by the document the hash resolves to; unknown hashes are refused unrun.
+    const known = new Map([['h1', CREATE_KEY]]);
+    const resolve = (hash: string) => known.get(hash);
+    const hashOnly = (hash: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(graphqlScopes(hashOnly('h1'), undefined, 1000, resolve)).toEqual(['ADMIN']);
+    expect(graphqlScopes(hashOnly('h2'), undefined, 1000, resolve)).toEqual(['READ']);
+    expect(graphqlScopes(undefined, { extensions: JSON.stringify(hashOnly('h1').extensions) }, 1000, resolve)).toEqual(['ADMIN']);
   });
 });
 
@@ -111,6 +118,28 @@ describe('rate limiting in memory', () => {
     expect((await t.gql(VIEWER, {}, admin)).status).toBe(200);
   });
 
+  it('charges a hash-only (APQ) request by the operation its hash resolves to', async () => {
+    const admin = (await t.newWorkspace('apq')).adminKey;
+    const revoke = 'mutation { revokeApiKey(id: "none") { userErrors { message } } }';
+    const persisted = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(revoke).digest('hex') } };
+    const post = (body: Record<string, unknown>) =>
+      t.server.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        payload: JSON.stringify(body),
+      });
+    // Registering spends the only ADMIN token; the same mutation by hash alone is an ADMIN request too.
+    expect((await post({ query: revoke, extensions: persisted })).statusCode).toBe(200);
+    const byHash = await post({ extensions: persisted });
+    expect(byHash.statusCode).toBe(429);
+    expect(byHash.json().errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'ADMIN' });
+    // Reads by hash spend READ tokens.
+    const read = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(VIEWER).digest('hex') } };
+    expect((await post({ query: VIEWER, extensions: read })).statusCode).toBe(200);
+    expect((await post({ extensions: read })).statusCode).toBe(200);
+  });
+
   it('charges one token per operation of a batched request', async () => {
     const reader = (await t.newWorkspace('batch')).adminKey;
     const batch = await t.server.app.inject({
@@ -148,7 +177,7 @@ describe('rate limiting in memory', () => {
     expectRateLimited(await t.gql(TRACK, {}, key));
   });
 
-  it('never limits unauthenticated requests (they get 401), health, readiness, metrics or the IDE page', async () => {
+  it('never limits health, readiness, metrics or the IDE page; requests without a valid key get 401 within their allowance', async () => {
     for (let i = 0; i < 10; i++) {
       expect((await t.gql(VIEWER, {}, null)).status).toBe(401);
       expect((await t.gql(VIEWER, {}, `cor_${'x'.repeat(43)}`)).status).toBe(401);
@@ -162,6 +191,57 @@ describe('rate limiting in memory', () => {
       });
       expect(ide.statusCode).toBe(200);
     }
+  });
+});
+
+describe('requests with a missing or wrong key, per client address', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: '0.001', RATE_LIMIT_UNAUTHENTICATED_BURST: '3' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const call = (remoteAddress: string, key: string | null, url = '/graphql') =>
+    t.server.app.inject({
+      method: 'POST',
+      url,
+      remoteAddress,
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      payload: url === '/graphql' ? JSON.stringify({ query: VIEWER }) : { records: [] },
+    });
+
+  it('answers 401 up to the burst, then 429 without looking the key up, for that address only', async () => {
+    const unknown = `cor_${'Q'.repeat(43)}`;
+    expect((await call('198.51.100.1', unknown)).statusCode).toBe(401);
+    expect((await call('198.51.100.1', null)).statusCode).toBe(401);
+    expect((await call('198.51.100.1', 'not-a-key', '/hightouch/v1/objects/account/upsert')).statusCode).toBe(401);
+    const limited = await call('198.51.100.1', unknown);
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.json().errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'UNAUTHENTICATED', burst: 3 });
+
+    // While the address is over its allowance nothing of its requests reaches the database.
+    const statements = t.database.stats.statements;
+    const rest = await call('198.51.100.1', unknown, '/hightouch/v1/objects/account/upsert');
+    expect(rest.statusCode).toBe(429);
+    expect(rest.json().error.code).toBe('RATE_LIMITED');
+    // A valid key this instance has not seen yet is not told apart from a guess.
+    expect((await call('198.51.100.1', t.adminKey)).statusCode).toBe(429);
+    expect(t.database.stats.statements).toBe(statements);
+
+    // Other addresses, and valid keys from them, are not affected.
+    expect((await call('198.51.100.2', unknown)).statusCode).toBe(401);
+    expect((await call('198.51.100.2', t.adminKey)).statusCode).toBe(200);
+    // Once a key has authenticated, it works from the blocked address too (a shared egress address
+    // such as Hightouch's must not lock out other tenants); guesses from there still do not.
+    expect((await call('198.51.100.1', t.adminKey)).statusCode).toBe(200);
+    expect((await call('198.51.100.1', unknown)).statusCode).toBe(429);
+  });
+
+  it('does not count requests with a valid key', async () => {
+    for (let i = 0; i < 6; i++) expect((await call('198.51.100.3', t.adminKey)).statusCode).toBe(200);
+    expect((await call('198.51.100.3', null)).statusCode).toBe(401);
   });
 });
 

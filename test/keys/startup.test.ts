@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
-import { bootstrap } from '../../src/keys/service.ts';
+import { bootstrap, startUp } from '../../src/keys/service.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { freshDatabase } from '../reliability/process.ts';
 
 describe('configuration', () => {
   it('has working defaults with no environment at all', () => {
@@ -59,4 +60,26 @@ describe('start-up', () => {
       await database.close();
     }
   });
+
+  it.runIf(process.env.DATABASE_URL)(
+    'creates exactly one Default workspace when two instances start together on an empty PostgreSQL database',
+    async () => {
+      // Several rounds: without the lock both instances usually count zero workspaces and both create one.
+      for (let round = 0; round < 4; round++) {
+        const empty = await freshDatabase();
+        const a = await openDatabase({ url: empty.url, maxConnections: 3 });
+        const b = await openDatabase({ url: empty.url, maxConnections: 3 });
+        try {
+          const firsts = await Promise.all([startUp(a), startUp(b)]);
+          expect(firsts.filter(Boolean)).toHaveLength(1);
+          const names = await a.db.query.workspaces.findMany();
+          expect(names.map((w) => w.name)).toEqual(['Default']);
+        } finally {
+          await a.close();
+          await b.close();
+          await empty.drop();
+        }
+      }
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type FieldType,
   humanLabel,
+  inferenceWork,
   inferSemantic,
   inferType,
   inferValueType,
@@ -10,6 +11,7 @@ import {
   mergeTypes,
   type ObjectKind,
   SEMANTIC_TYPES,
+  semanticCacheSize,
   type SemanticType,
 } from '../../src/catalog/inference.ts';
 
@@ -472,5 +474,64 @@ describe('keyTokens', () => {
 
   it('yields non-empty lower-case tokens for any key', () => {
     fc.assert(fc.property(fc.string(), (key) => keyTokens(key).every((t) => t.length > 0 && t === t.toLowerCase() && !/\s/.test(t))));
+  });
+});
+
+describe('hostile keys: work per key is linear in its length, answers are cached', () => {
+  // The regular expressions the one-pass tokenizer replaced: it must split exactly as they did.
+  const regexTokens = (key: string) =>
+    key
+      .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+      .replace(/(\p{Lu}+)(\p{Lu}\p{Ll})/gu, '$1 $2')
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((word) => word.length > 0)
+      .map((word) => word.toLowerCase());
+
+  it('tokenizes like the former regular expressions', () => {
+    const letters = fc.constantFrom('a', 'B', 'c', 'D', 'é', 'É', 'ǅ', '2', '_', ' ', '-', 'ß', '𝐀', '𝐚', 'ー');
+    fc.assert(
+      fc.property(fc.array(letters, { maxLength: 24 }), (chars) => {
+        const key = chars.join('');
+        expect(keyTokens(key)).toEqual(regexTokens(key));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  /** Work spent inferring the meaning of one key never seen before. */
+  const workFor = (key: string, object: ObjectKind = 'ACCOUNT'): number => {
+    const before = inferenceWork();
+    inferSemantic(key, 'STRING', object);
+    return inferenceWork() - before;
+  };
+
+  it('a key of 1,024 characters costs at most ~8 times one of 128 (every token an allowed suffix)', () => {
+    // "Iso" is an allowed suffix of every rule; the former matcher peeled all 42 tokens and built
+    // every contiguous run of them for every rule (cubic: ~8 ms per 128-character key).
+    const short = `k0001${'Iso'.repeat(41)}`;
+    const long = `k000001${'Iso'.repeat(339)}`;
+    expect([short.length, long.length]).toEqual([128, 1024]);
+    const ratio = workFor(long) / workFor(short);
+    expect(ratio).toBeLessThan(8 * 1.25);
+    // Same shape with other words and separators.
+    for (const [unit, object] of [
+      ['_name', 'USER'],
+      ['Code', 'EVENT'],
+      ['-usd', 'ACCOUNT'],
+    ] as const) {
+      const a = `x${unit.repeat(Math.floor(127 / unit.length))}`;
+      const b = `y${unit.repeat(Math.floor(1023 / unit.length))}`;
+      expect(workFor(b, object) / workFor(a, object)).toBeLessThan(8 * 1.25);
+    }
+  });
+
+  it('answers a key seen before from the cache, and the cache stays bounded', () => {
+    const key = `k0002${'Iso'.repeat(41)}`;
+    expect(workFor(key)).toBeGreaterThan(0);
+    expect(workFor(key)).toBe(0);
+    for (let i = 0; i < 12_000; i++) inferSemantic(`custom_${i}`, 'NUMBER', 'EVENT');
+    expect(semanticCacheSize()).toBeLessThanOrEqual(10_000);
+    // Still correct after eviction.
+    expect(inferSemantic('acct_seat_count', 'NUMBER', 'ACCOUNT')).toBe('SEATS');
   });
 });

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, orderingFingerprint } from '../../src/insights/cursor.ts';
-import { addDays, bucketOf, dayOf, nextBucket, seriesBuckets, startOfDay, windowDays } from '../../src/insights/time.ts';
+import {
+  addDays,
+  bucketOf,
+  canonicalZone,
+  dayOf,
+  nextBucket,
+  seriesBuckets,
+  seriesPointsAtMost,
+  startOfDay,
+  windowDays,
+  zoneCacheSize,
+} from '../../src/insights/time.ts';
 
 const code = (fn: () => unknown) => {
   try {
@@ -106,5 +117,55 @@ describe('cursors', () => {
     for (const bad of ['', 'nope', Buffer.from('{"o":1}').toString('base64url'), Buffer.from('["o",{},"id"]').toString('base64url')]) {
       expect(code(() => decodeCursor(bad, 'o'))).toBe('BAD_USER_INPUT');
     }
+  });
+});
+
+describe('time-zone cache', () => {
+  /** The i-th of 2^n case spellings of a name (bit k of i upper-cases its k-th letter). */
+  const spelling = (name: string, i: number) => {
+    let letter = 0;
+    return [...name.toLowerCase()].map((c) => (/[a-z]/.test(c) && (i >> letter++) & 1 ? c.toUpperCase() : c)).join('');
+  };
+
+  it('keys formatters by the canonical zone: 50 case variants leave one entry', () => {
+    const variants = Array.from({ length: 50 }, (_, i) => spelling('America/Argentina/Buenos_Aires', i * 7919));
+    expect(new Set(variants).size).toBe(50);
+    const before = zoneCacheSize();
+    const days = variants.map((zone) => dayOf(new Date('2026-03-01T02:00:00Z'), zone));
+    expect(zoneCacheSize() - before).toBe(1);
+    expect(new Set(days)).toEqual(new Set(['2026-02-28']));
+    expect(canonicalZone('EUROPE/berlin')).toBe('Europe/Berlin');
+    expect(startOfDay('2026-03-01', variants[3]).toISOString()).toBe('2026-03-01T03:00:00.000Z');
+  });
+
+  it('stays bounded whatever the number of spellings', () => {
+    const zones = Intl.supportedValuesOf('timeZone');
+    for (const zone of zones) for (let i = 0; i < 4; i++) dayOf(new Date(0), spelling(zone, i));
+    expect(zones.length * 4).toBeGreaterThan(1_000);
+    expect(zoneCacheSize()).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe('seriesPointsAtMost (pricing a series before it runs)', () => {
+  it('is never below the real number of points, and at most one above per edge', () => {
+    const instant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true });
+    fc.assert(
+      fc.property(
+        instant,
+        fc.integer({ min: 1, max: 2_000 * 86_400_000 }),
+        fc.constantFrom('DAY', 'WEEK', 'MONTH' as const),
+        fc.constantFrom('UTC', 'Europe/Berlin', 'Pacific/Kiritimati', 'Pacific/Pago_Pago'),
+        (from, span, interval, zone) => {
+          const to = new Date(from.getTime() + span);
+          const real = seriesBuckets(from, to, interval, zone).buckets.length;
+          const estimate = seriesPointsAtMost(from, to, interval);
+          expect(estimate).toBeGreaterThanOrEqual(real);
+          expect(estimate).toBeLessThanOrEqual(real + 2);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(seriesPointsAtMost(new Date('2026-01-02'), new Date('2026-01-01'), 'DAY')).toBe(0);
+    expect(seriesPointsAtMost(new Date('1000-01-01'), new Date('9000-01-01'), 'DAY')).toBe(4001);
   });
 });
