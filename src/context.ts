@@ -2,7 +2,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import { forbidden } from './errors.ts';
-import { createLoaders, type Loaders } from './graphql/loaders.ts';
 import type { Principal, Scope } from './keys/models.ts';
 
 /** Everything a resolver may use. Built fresh for every request by `createContext`. */
@@ -13,8 +12,6 @@ export interface Context {
   principal: Principal;
   /** Shorthand for principal.workspace.id: every query filters by it. */
   workspaceId: string;
-  /** Per-request DataLoaders: batched, cached for this request only. */
-  loaders: Loaders;
   log: FastifyBaseLogger;
 }
 
@@ -33,11 +30,26 @@ export function createContext(deps: AppDeps, principal: Principal): Context {
     config: deps.config,
     principal,
     workspaceId,
-    loaders: createLoaders(db, workspaceId),
     log: deps.log,
   };
 }
 
 export function requireScope(ctx: Context, scope: Scope): void {
   if (!ctx.principal.scopes.includes(scope)) throw forbidden(scope);
+}
+
+/**
+ * Per-request state built on first use and cached for that request only (each domain's DataLoaders:
+ * `catalogLoaders(ctx)`, `insightsLoaders(ctx)`), so the context needs to know no domain.
+ */
+export function perRequest<T>(create: (ctx: Context) => T): (ctx: Context) => T {
+  const built = new WeakMap<Context, T>();
+  return (ctx) => {
+    let value = built.get(ctx);
+    if (value === undefined) {
+      value = create(ctx);
+      built.set(ctx, value);
+    }
+    return value;
+  };
 }

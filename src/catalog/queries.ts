@@ -1,8 +1,8 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
-import type { FieldMap } from '../insights/filters.ts';
-import { hasValue, numberOf, valueExpr } from '../insights/filters.ts';
+import type { FieldMap } from './filters.ts';
+import { hasValue, numberOf, valueExpr } from './filters.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import { type FieldType, humanLabel, type ObjectKind } from './inference.ts';
 import type { DimensionStats, MetricModel, ValueCountModel } from './models.ts';

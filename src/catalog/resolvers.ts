@@ -1,8 +1,9 @@
 import { type Context, requireScope } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import type { FieldType as FieldTypeEnum, Resolvers, SemanticType } from '../graphql/generated.ts';
-import { compileFilters, requireField } from '../insights/filters.ts';
+import { compileFilters, requireField } from './filters.ts';
 import type { ObjectKind } from './inference.ts';
+import { catalogLoaders } from './loaders.ts';
 import type { BreakdownModel, DimensionModel } from './models.ts';
 import * as catalog from './queries.ts';
 import { fieldType } from './queries.ts';
@@ -16,7 +17,7 @@ function boundedInt(value: number | null | undefined, fallback: number, argument
 /** Readable number for bucket labels: no float noise such as 0.30000000000000004. */
 const formatNumber = (n: number) => String(Number(n.toPrecision(6)));
 
-const statsOf = (d: DimensionModel, ctx: Context) => ctx.loaders.dimensionStats.load({ group: d.object, id: d.key });
+const statsOf = (d: DimensionModel, ctx: Context) => catalogLoaders(ctx).dimensionStats.load({ group: d.object, id: d.key });
 
 async function breakdown(
   ctx: Context,
@@ -24,7 +25,7 @@ async function breakdown(
 ): Promise<BreakdownModel> {
   const limit = boundedInt(args.limit, 10, 'limit');
   const bucketCount = boundedInt(args.buckets, 10, 'buckets');
-  const dimensions = await ctx.loaders.dimensions.load(args.object);
+  const dimensions = await catalogLoaders(ctx).dimensions.load(args.object);
   const fields = catalog.fieldMap(dimensions);
   const field = requireField(fields, args.object, args.key, 'key');
   const dimension = dimensions.find((d) => d.key === field.key) as DimensionModel;
@@ -64,7 +65,7 @@ export const catalogResolvers: Resolvers = {
   Query: {
     dimensions: (_parent, { object }, ctx) => {
       requireScope(ctx, 'READ');
-      return ctx.loaders.dimensions.load(object);
+      return catalogLoaders(ctx).dimensions.load(object);
     },
     dimensionBreakdown: (_parent, args, ctx) => {
       requireScope(ctx, 'READ');
@@ -72,7 +73,7 @@ export const catalogResolvers: Resolvers = {
     },
     metrics: async (_parent, { kind }, ctx) => {
       requireScope(ctx, 'READ');
-      const [all, properties] = await Promise.all([catalog.metricCatalog(ctx.db, ctx.workspaceId), ctx.loaders.dimensions.load('EVENT')]);
+      const [all, properties] = await Promise.all([catalog.metricCatalog(ctx.db, ctx.workspaceId), catalogLoaders(ctx).dimensions.load('EVENT')]);
       const labels = new Map(properties.map((p) => [p.key, p.label]));
       return all
         .filter((m) => !kind || m.kind === kind)
@@ -93,7 +94,7 @@ export const catalogResolvers: Resolvers = {
     topValues: async (d, { limit }, ctx) => {
       if (fieldType(d) === 'NUMBER') return [];
       const n = boundedInt(limit, 10, 'limit');
-      return ctx.loaders.topValues.load({ group: JSON.stringify([d.object, n]), id: d.key });
+      return catalogLoaders(ctx).topValues.load({ group: { object: d.object, limit: n }, id: d.key });
     },
     numericStats: async (d, _args, ctx) => {
       if (fieldType(d) !== 'NUMBER') return null;

@@ -1,8 +1,10 @@
 import { parseIsoDateTime } from '../catalog/inference.ts';
+import { catalogLoaders } from '../catalog/loaders.ts';
 import { requireScope } from '../context.ts';
 import type { AccountRow, UserRow } from '../db/schema.ts';
 import type { Resolvers } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
+import { insightsLoaders } from './loaders.ts';
 import type { ConnectionModel } from './models.ts';
 import * as insights from './service.ts';
 
@@ -56,18 +58,18 @@ export const insightsResolvers: Resolvers = {
     },
     account: (_parent, { id }, ctx) => {
       requireScope(ctx, 'READ');
-      return byId(ctx.loaders.accountById, id);
+      return byId(insightsLoaders(ctx).accountById, id);
     },
     user: (_parent, { id }, ctx) => {
       requireScope(ctx, 'READ');
-      return byId(ctx.loaders.userById, id);
+      return byId(insightsLoaders(ctx).userById, id);
     },
   },
   AccountConnection: connection,
   UserConnection: connection,
   EventConnection: connection,
   MetricSeries: {
-    metric: (series, _args, ctx) => ctx.loaders.metricByRef.load(JSON.stringify(series.ref)),
+    metric: (series, _args, ctx) => catalogLoaders(ctx).metricByRef.load({ kind: series.ref[0], name: series.ref[1] }),
   },
   Account: {
     name: (a) => text(a.dims, 'name'),
@@ -87,7 +89,7 @@ export const insightsResolvers: Resolvers = {
     users: (a, args, ctx) => insights.usersOfAccount(ctx, a.id, args),
     metric: (a, args, ctx) => insights.recordMetric(ctx, 'ACCOUNT', a.id, args),
     metricSeries: (a, args, ctx) => insights.recordSeries(ctx, 'ACCOUNT', a.id, args),
-    lastActivityAt: (a, _args, ctx) => ctx.loaders.lastActivity.load({ group: 'ACCOUNT', id: a.id }),
+    lastActivityAt: (a, _args, ctx) => insightsLoaders(ctx).lastActivity.load({ group: 'ACCOUNT', id: a.id }),
   },
   User: {
     email: (u) => text(u.dims, 'email'),
@@ -99,18 +101,18 @@ export const insightsResolvers: Resolvers = {
     accountId: (u) => u.accountId,
     createdAt: (u) => instant(u.dims, 'createdAt'),
     lastSeenAt: (u) => instant(u.dims, 'lastSeenAt'),
-    account: (u, _args, ctx) => (u.accountId ? ctx.loaders.accountById.load(u.accountId) : null),
+    account: (u, _args, ctx) => (u.accountId ? insightsLoaders(ctx).accountById.load(u.accountId) : null),
     dimensions: (u) => u.dims,
     dimension: (u, { key }) => dimension(u, key),
     metric: (u, args, ctx) => insights.recordMetric(ctx, 'USER', u.id, args),
     metricSeries: (u, args, ctx) => insights.recordSeries(ctx, 'USER', u.id, args),
     events: (u, args, ctx) => insights.eventsOfUser(ctx, u.id, args),
-    lastActivityAt: (u, _args, ctx) => ctx.loaders.lastActivity.load({ group: 'USER', id: u.id }),
+    lastActivityAt: (u, _args, ctx) => insightsLoaders(ctx).lastActivity.load({ group: 'USER', id: u.id }),
   },
   Event: {
     id: (e) => e.dedupKey,
     timestamp: (e) => e.occurredAt,
     // Events without an explicit account follow their user's current account.
-    accountId: async (e, _args, ctx) => e.accountId ?? (await ctx.loaders.userById.load(e.userId))?.accountId ?? null,
+    accountId: async (e, _args, ctx) => e.accountId ?? (await insightsLoaders(ctx).userById.load(e.userId))?.accountId ?? null,
   },
 };

@@ -1,4 +1,5 @@
 import { type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
+import { catalogLoaders } from '../catalog/loaders.ts';
 import { fieldMap } from '../catalog/queries.ts';
 import type { Context } from '../context.ts';
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
@@ -6,7 +7,8 @@ import { assertStorable, badUserInput } from '../errors.ts';
 import type { DimensionFilter, Interval, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
 import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
-import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from './filters.ts';
+import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from '../catalog/filters.ts';
+import { insightsLoaders } from './loaders.ts';
 import { type MetricSpec, metricSpec, zeroWhenEmpty } from './metrics.ts';
 import type { ConnectionModel, MetricSeriesModel } from './models.ts';
 import * as queries from './queries.ts';
@@ -30,7 +32,7 @@ export function pageSize(first: number | null | undefined, argument = 'first'): 
 }
 
 export async function catalogFields(ctx: Context, object: ObjectKind): Promise<FieldMap> {
-  return fieldMap(await ctx.loaders.dimensions.load(object));
+  return fieldMap(await catalogLoaders(ctx).dimensions.load(object));
 }
 
 function pageOrder(object: queries.RecordObject, orderBy: RecordOrder | null | undefined, fields: FieldMap, now: Date): queries.PageOrder {
@@ -76,8 +78,8 @@ export async function recordConnection<T extends AccountRow | UserRow>(
   const found = await queries.pageRecords<T>(ctx.db, ctx.workspaceId, object, where, order, after, first + 1);
   const page = found.slice(0, first);
   for (const { row } of page) {
-    if (object === 'ACCOUNT') ctx.loaders.accountById.prime(row.id, row as AccountRow);
-    else ctx.loaders.userById.prime(row.id, row as UserRow);
+    if (object === 'ACCOUNT') insightsLoaders(ctx).accountById.prime(row.id, row as AccountRow);
+    else insightsLoaders(ctx).userById.prime(row.id, row as UserRow);
   }
   return {
     edges: page.map(({ row, sortValue }) => ({
@@ -101,15 +103,15 @@ export async function usersOfAccount(
 ): Promise<ConnectionModel<UserRow>> {
   const first = pageSize(args.first);
   const after = args.after ? decodeCursor(args.after, USERS_OF_ACCOUNT).id : null;
-  const group = JSON.stringify({ after, limit: first + 1 });
-  const found = await ctx.loaders.usersOfAccount.load({ group, id: accountId });
+  const loaders = insightsLoaders(ctx);
+  const found = await loaders.usersOfAccount.load({ group: { after, limit: first + 1 }, id: accountId });
   const page = found.slice(0, first);
-  for (const row of page) ctx.loaders.userById.prime(row.id, row);
+  for (const row of page) loaders.userById.prime(row.id, row);
   return {
     edges: page.map((row) => ({ cursor: encodeCursor({ o: USERS_OF_ACCOUNT, v: null, id: row.id }), node: row })),
     hasNextPage: found.length > first,
     hasPreviousPage: after !== null,
-    totalCount: () => ctx.loaders.userCountOfAccount.load({ group: '', id: accountId }),
+    totalCount: () => loaders.userCountOfAccount.load({ group: null, id: accountId }),
   };
 }
 
@@ -131,13 +133,14 @@ export async function eventsOfUser(
   if (cursor && !(typeof cursor.v === 'string' && EVENT_CURSOR_TIME.test(cursor.v) && parseIsoDateTime(cursor.v) !== null))
     throw badUserInput('Invalid cursor.', { argument: 'after' });
   const after = cursor ? { at: cursor.v as string, key: cursor.id } : null;
-  const found = await ctx.loaders.eventsOfUser.load({ group: JSON.stringify({ name, after, limit: first + 1 }), id: userId });
+  const loaders = insightsLoaders(ctx);
+  const found = await loaders.eventsOfUser.load({ group: { name, after, limit: first + 1 }, id: userId });
   const page = found.slice(0, first);
   return {
     edges: page.map(({ row, at }) => ({ cursor: encodeCursor({ o: ordering, v: at, id: row.dedupKey }), node: row })),
     hasNextPage: found.length > first,
     hasPreviousPage: after !== null,
-    totalCount: () => ctx.loaders.eventCountOfUser.load({ group: JSON.stringify(name), id: userId }),
+    totalCount: () => loaders.eventCountOfUser.load({ group: name, id: userId }),
   };
 }
 
@@ -150,7 +153,7 @@ export async function recordMetric(
 ): Promise<number> {
   const spec = metricSpec(args.metric, args.aggregate);
   const days = args.window ? windowDays(args.window, new Date()) : null;
-  const value = await ctx.loaders.metricValue.load({ group: JSON.stringify({ object, spec, days }), id });
+  const value = await insightsLoaders(ctx).metricValue.load({ group: { object, spec, days }, id });
   return value ?? 0;
 }
 
@@ -237,6 +240,6 @@ export async function workspaceSeries(
 /** `Account.metricSeries` / `User.metricSeries`: batched per (metric, range, interval, aggregate, zone). */
 export async function recordSeries(ctx: Context, object: queries.RecordObject, id: string, args: SeriesArgs): Promise<MetricSeriesModel> {
   const plan = planSeries(args);
-  const group = JSON.stringify({ object, spec: plan.spec, days: plan.days, interval: plan.interval, timeZone: plan.timeZone });
-  return assemble(plan, await ctx.loaders.metricSeries.load({ group, id }));
+  const group = { object, spec: plan.spec, days: plan.days, interval: plan.interval, timeZone: plan.timeZone };
+  return assemble(plan, await insightsLoaders(ctx).metricSeries.load({ group, id }));
 }

@@ -1,10 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { defaultField } from '../catalog/fields.ts';
-import { type FieldType, type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
 import { jsonParam } from '../db/client.ts';
 import { badUserInput } from '../errors.ts';
 import type { DimensionFilter } from '../graphql/generated.ts';
 import { isStorableText, normalizeId } from '../text.ts';
+import { defaultField } from './fields.ts';
+import { type FieldType, type ObjectKind, parseIsoDateTime } from './inference.ts';
 
 /** What a filter needs to know about a field: its key and its catalog type (null = no value seen yet). */
 export interface FilterField {
