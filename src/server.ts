@@ -1,5 +1,5 @@
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import type { ExecutionResult } from 'graphql';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
@@ -9,10 +9,11 @@ import { createApollo } from './graphql/apollo.ts';
 import { persistedQueryStore } from './graphql/persisted-queries.ts';
 import { readGate, readGatePlugin } from './graphql/read-gate.ts';
 import { registerHightouchRoutes } from './hightouch/routes.ts';
+import type { AppServer } from './http/app.ts';
 import { registerErrorHandler, registerGraphqlBatchLimit, registerJsonBodyParser } from './http/body.ts';
 import { registerCors } from './http/cors.ts';
 import { type Ide, registerIde, wantsHtml } from './http/ide.ts';
-import { type RateLimiter, registerRateLimit } from './http/rate-limit.ts';
+import { registerRateLimit } from './http/rate-limit.ts';
 import { registerGracefulClose } from './http/shutdown.ts';
 import type { Principal } from './keys/models.ts';
 import { authenticate, bearerSecret } from './keys/service.ts';
@@ -28,29 +29,6 @@ export interface ServerOptions {
   logger?: unknown;
 }
 
-export interface AppServer {
-  app: FastifyInstance;
-  config: Config;
-  /** Run a GraphQL operation with a caller's context: how the Hightouch adapter reaches the mutations. */
-  execute(ctx: Context, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult>;
-  /** Authenticate a request's key (see `requestSecret`); undefined when missing, invalid, revoked or expired. */
-  authenticateRequest(request: FastifyRequest): Promise<Principal | undefined>;
-  /** The key a request carries: `Authorization: Bearer <key>`, else the `:key` of a route declared with `keyInPath`. */
-  requestSecret(request: FastifyRequest): string | undefined;
-  /** Authenticate a key that arrived some other way (a Hightouch configuration's `api_key`): the same rules. */
-  authenticateKey(secret: string | undefined): Promise<Principal | undefined>;
-  /** Per-key token buckets, for handlers that charge per call (JSON-RPC batches). */
-  rateLimiter: RateLimiter;
-  contextFor(request: FastifyRequest, principal: Principal): Context;
-}
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route's `:key` path parameter carries the API key (for clients that cannot send headers). */
-    keyInPath?: boolean;
-  }
-}
-
 export function defaultLogger(config: Config) {
   return {
     level: config.logLevel,
@@ -61,6 +39,8 @@ export function defaultLogger(config: Config) {
       : {}),
   };
 }
+
+export type { AppServer };
 
 export async function buildServer(options: ServerOptions): Promise<AppServer> {
   const { config, database } = options;

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../errors.ts';
+import type { AppServer } from '../http/app.ts';
 import type { Principal } from '../keys/models.ts';
-import type { AppServer } from '../server.ts';
 import { HightouchError, toHightouchError, tooManyRecords, unavailable } from './errors.ts';
 import { listFields } from './fields.ts';
 import { type Caller, ingest } from './ingest.ts';

@@ -2,9 +2,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../errors.ts';
+import type { AppServer } from '../http/app.ts';
 import { BodyError, decodeUtf8, parseJson as parseJsonText } from '../http/body.ts';
 import type { Principal, Scope } from '../keys/models.ts';
-import type { AppServer } from '../server.ts';
 import { bodyTooLarge, HightouchError, internal, invalidPayload, unavailable } from './errors.ts';
 import type { Caller } from './ingest.ts';
 

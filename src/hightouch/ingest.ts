@@ -1,6 +1,6 @@
 import type { Context } from '../context.ts';
 import { isDatabaseUnavailable } from '../errors.ts';
-import type { AppServer } from '../server.ts';
+import type { AppServer } from '../http/app.ts';
 import { fromGraphQLError, HightouchError, internal, tooManyRecords, unavailable } from './errors.ts';
 import { emptyPayload, INGEST_PAYLOAD_SELECTION, type IngestPayload, toDeleteId, toGraphQLRecord } from './mapping.ts';
 import type { HightouchObject, RestMode } from './objects.ts';

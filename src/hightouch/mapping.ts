@@ -74,7 +74,7 @@ export function toRestField(object: HightouchObject, field: string | null | unde
 // Results
 // ---------------------------------------------------------------------------------------------
 
-export type { RecordStatus } from '../ingest/service.ts';
+export type { RecordStatus } from '../ingest/records.ts';
 
 /** The `IngestPayload` selected by every ingestion call: the ingest service's outcome, as GraphQL returns it. */
 export type IngestPayload = IngestOutcome;

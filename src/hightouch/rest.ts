@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppServer } from '../http/app.ts';
 import { redactSecrets } from '../keys/secrets.ts';
-import type { AppServer } from '../server.ts';
 import { HightouchError, invalidPayload, notFound } from './errors.ts';
 import { customFieldDescriptor, listFields } from './fields.ts';
 import { authenticate, callerOf, errorHeaders, principalOf } from './http.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppServer } from '../http/app.ts';
 import { safePath } from '../observability/http.ts';
-import type { AppServer } from '../server.ts';
 import { destinationMethods } from './destination.ts';
 import { HightouchError, toHightouchError } from './errors.ts';
 import { installBodyHandling } from './http.ts';

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { ObjectKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { IngestIssueRow, IngestIssueSample } from '../db/schema.ts';
-import type { RecordResult } from './service.ts';
 import { toStorableText } from '../text.ts';
+import type { RecordResult } from './records.ts';
 
 /**
  * The rejection log: every record that ingestion refused, whatever the path (REST, JSON-RPC or

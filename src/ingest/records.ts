@@ -48,6 +48,16 @@ export interface RecordError {
   message: string;
 }
 
+export type RecordStatus = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'DUPLICATE' | 'DELETED' | 'NOT_FOUND' | 'REJECTED';
+
+/** The outcome of one record of a batch, at its index in the batch. */
+export interface RecordResult {
+  index: number;
+  id: string | null;
+  status: RecordStatus;
+  errors: RecordError[];
+}
+
 /** Field key → inferred type of the value received (null for an explicit null). */
 export type Observations = Map<string, FieldType | null>;
 

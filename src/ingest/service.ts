@@ -8,7 +8,7 @@ import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../err
 import { normalizeId } from '../text.ts';
 import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
-import { type EventRecord, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
+import { type EventRecord, type RecordError, type RecordResult, type RecordStatus, validateDimensionRecord, validateEvent } from './records.ts';
 import { fieldKeyProblem, type Scalar, toId } from './values.ts';
 
 const NO_RESERVED: ReadonlySet<string> = new Set();
@@ -18,15 +18,6 @@ const NO_RESERVED: ReadonlySet<string> = new Set();
  * one transaction with a constant number of statements, and report one result per input record in
  * input order. Valid records are stored even when others in the call are rejected.
  */
-
-export type RecordStatus = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'DUPLICATE' | 'DELETED' | 'NOT_FOUND' | 'REJECTED';
-
-export interface RecordResult {
-  index: number;
-  id: string | null;
-  status: RecordStatus;
-  errors: RecordError[];
-}
 
 export interface IngestOutcome {
   received: number;

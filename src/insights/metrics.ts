@@ -2,13 +2,20 @@ import { type SQL, sql } from 'drizzle-orm';
 import { toFloat8 } from '../db/client.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
 import type { MetricAggregate, MetricRef } from '../graphql/generated.ts';
+import type { Aggregate } from './models.ts';
 import { addDays, type DayRange, type Interval, isUtc, startOfDay } from './time.ts';
 
 // Metric SQL over the per-day rollups. A metric is a "source" subquery `r` with the rollup's
 // columns (workspace_id, day, user_id, account_id and count | n/sum/min/max/last_at/last_value);
 // callers add the day range and scope and pick an aggregate expression.
 
-export type Aggregate = MetricAggregate;
+export type { Aggregate };
+
+// The domain's aggregates and the schema's enum are the same set: a value added to or removed
+// from either side fails to compile here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type AggregatesMatchSchema = Assert<Same<Aggregate, MetricAggregate>>;
 
 const COUNT_AGGREGATES: readonly Aggregate[] = ['COUNT', 'UNIQUE_USERS', 'UNIQUE_ACCOUNTS'];
 const VALUE_AGGREGATES: readonly Aggregate[] = ['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'LAST'];

@@ -1,6 +1,11 @@
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
-import type { MetricAggregate } from '../graphql/generated.ts';
 import type { Interval } from './time.ts';
+
+/**
+ * How a metric's values combine. The same set as the schema's `MetricAggregate` (metrics.ts checks
+ * both directions at compile time); declared here because the generated types import this module.
+ */
+export type Aggregate = 'AVG' | 'COUNT' | 'LAST' | 'MAX' | 'MIN' | 'SUM' | 'UNIQUE_ACCOUNTS' | 'UNIQUE_USERS';
 
 /** A resolved page of a Relay connection. */
 export interface ConnectionModel<T> {
@@ -20,7 +25,7 @@ export interface MetricSeriesModel {
   /** Catalog key of the metric: [kind, event name or property]. */
   ref: ['COUNT' | 'VALUE', string];
   interval: Interval;
-  aggregate: MetricAggregate;
+  aggregate: Aggregate;
   timeZone: string;
   points: Array<{ start: Date; value: number }>;
   total: number | null;

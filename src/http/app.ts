@@ -1,0 +1,33 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ExecutionResult } from 'graphql';
+import type { Config } from '../config.ts';
+import type { Context } from '../context.ts';
+import type { Principal } from '../keys/models.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+/**
+ * What the server offers the transports mounted on it (the Hightouch adapter): built by
+ * `buildServer`, declared here so that the transports depend on this contract, not on the server.
+ */
+export interface AppServer {
+  app: FastifyInstance;
+  config: Config;
+  /** Run a GraphQL operation with a caller's context: how the Hightouch adapter reaches the mutations. */
+  execute(ctx: Context, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult>;
+  /** Authenticate a request's key (see `requestSecret`); undefined when missing, invalid, revoked or expired. */
+  authenticateRequest(request: FastifyRequest): Promise<Principal | undefined>;
+  /** The key a request carries: `Authorization: Bearer <key>`, else the `:key` of a route declared with `keyInPath`. */
+  requestSecret(request: FastifyRequest): string | undefined;
+  /** Authenticate a key that arrived some other way (a Hightouch configuration's `api_key`): the same rules. */
+  authenticateKey(secret: string | undefined): Promise<Principal | undefined>;
+  /** Per-key token buckets, for handlers that charge per call (JSON-RPC batches). */
+  rateLimiter: RateLimiter;
+  contextFor(request: FastifyRequest, principal: Principal): Context;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route's `:key` path parameter carries the API key (for clients that cannot send headers). */
+    keyInPath?: boolean;
+  }
+}
