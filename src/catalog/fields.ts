@@ -72,11 +72,6 @@ export const DEFAULT_FIELDS: Record<ObjectKind, readonly DefaultField[]> = {
   ],
 };
 
-/** Default fields stored as dimension values (all but the identifier; events have none). */
-export function dimensionFields(object: 'ACCOUNT' | 'USER'): readonly DefaultField[] {
-  return DEFAULT_FIELDS[object].filter((field) => !field.identifier);
-}
-
 export function defaultField(object: ObjectKind, key: string): DefaultField | undefined {
   return DEFAULT_FIELDS[object].find((field) => field.key === key);
 }

@@ -21,10 +21,6 @@ const DOCUMENTS: Record<ObjectKind, SQL> = {
   ),
 };
 
-export function objectTable(object: ObjectKind): SQL {
-  return TABLES[object];
-}
-
 /** The catalog of one object: the default fields (always present, in their fixed order), then custom fields by key. */
 export async function loadDimensions(q: Queryable, workspaceId: string, object: ObjectKind): Promise<CatalogFieldRow[]> {
   const stored = await q

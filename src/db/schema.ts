@@ -239,5 +239,4 @@ export type AccountRow = typeof accounts.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type CatalogFieldRow = typeof catalogFields.$inferSelect;
-export type EventNameRow = typeof eventNames.$inferSelect;
 export type IngestIssueRow = typeof ingestIssues.$inferSelect;

@@ -12,7 +12,7 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     origin: origins.includes('*') ? '*' : [...origins],
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
-    exposedHeaders: ['retry-after', 'x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy'],
+    exposedHeaders: ['retry-after', 'x-request-id'],
     credentials: false,
     maxAge: 600,
   });
