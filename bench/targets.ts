@@ -1,6 +1,6 @@
 import type { BenchResult, QueryResult, Target } from './result.ts';
 
-/** The issue's targets, checked against a run (reported, never asserted). Pure. */
+/** The product's performance targets, checked against a run (reported, never asserted). Pure. */
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 

@@ -249,7 +249,7 @@ export function keyTokens(key: string): string[] {
 }
 
 /**
- * Words that read wrong in Title Case. The brief's list plus AE, FTE, LTV and TZ, which our own
+ * Words that read wrong in Title Case: the usual SaaS acronyms plus AE, FTE, LTV and TZ, which our own
  * semantic rules recognise and which would otherwise render as "Ae Email" or "Ltv".
  */
 const ACRONYMS: ReadonlySet<string> = new Set([

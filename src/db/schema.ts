@@ -88,7 +88,11 @@ export const events = pgTable(
   'events',
   {
     workspaceId: text('workspace_id').notNull(),
-    /** The caller's eventId (see `eventIdKey`: never shaped like a content key), else `h:<sha256 of canonical content>`. */
+    /**
+     * The caller's eventId, prefixed with `id:` when it is shaped like a content key or already starts
+     * with `id:` (`eventIdKey`); without an eventId, `h:<sha256 of canonical content>` (`contentKey`).
+     * The two key spaces are disjoint.
+     */
     dedupKey: text('dedup_key').notNull(),
     eventId: text('event_id'),
     name: text('name').notNull(),

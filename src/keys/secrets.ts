@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const KEY_PREFIX = 'cor_';
-/** 43 base62 characters ≈ 256 bits of entropy (the issue asks for ≥ 190). */
+/** 43 base62 characters ≈ 256 bits of entropy (at least 190 bits are required). */
 const SECRET_LENGTH = 43;
 const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 6;
 

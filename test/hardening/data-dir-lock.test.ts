@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../src/db/lock.ts';
 import { postJson, type ServerProcess, startServer } from '../reliability/process.ts';
 
-// Issue 12, item 10: the embedded database (PGlite) is single-process. A CLI or a second server
+// The embedded database (PGlite) is single-process. A CLI or a second server
 // opening the data directory of a running server used to work on its own copy: the CLI printed a
 // key the server refused, and the workspace was gone after a restart. Now the directory is locked;
 // a second opener refuses with a message saying who holds it and what to do instead, and the lock

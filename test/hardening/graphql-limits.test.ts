@@ -153,7 +153,7 @@ describe('GraphQL limits (configured through the environment)', () => {
 const TEN_YEARS = 'from: "2015-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z", timeZone: "Europe/Berlin"';
 
 describe('GraphQL limits: series sizes and null page sizes', () => {
-  it('refuses the queries of the issue: 500 accounts × ten years of days, and nested users(first: 20)', async () => {
+  it('refuses the over-wide queries: 500 accounts × ten years of days, and nested users(first: 20)', async () => {
     const flat = await t.gql(
       `{ accounts(first: 500) { nodes { metricSeries(metric: { event: "Signed In" }, ${TEN_YEARS}) { points { value } } } } }`,
     );

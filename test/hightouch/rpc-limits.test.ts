@@ -9,7 +9,7 @@ import { BASE_URL, freshDatabase, postJson, type ServerProcess, startServer } fr
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { hightouch, storedAccounts } from './client.ts';
 
-// Issue 12 item 3: a JSON-RPC body may not carry more than MAX_RPC_BATCH_CALLS calls, nor more
+// A JSON-RPC body may not carry more than MAX_RPC_BATCH_CALLS calls, nor more
 // rows over all its add/change/remove calls than MAX_BATCH_RECORDS (the limit REST enforces per
 // request); each call spends a rate-limit token (test/hightouch/auth.test.ts). And a hostile
 // batch cannot stall the process: /healthz keeps answering within 1 s while it runs.

@@ -381,7 +381,7 @@ describe('mergeTypes', () => {
   it.each<[FieldType, FieldType, FieldType]>([
     ['EMAIL', 'STRING', 'STRING'],
     ['URL', 'STRING', 'STRING'],
-    // Not spelled out in the brief: MIXED here would break associativity ((EMAIL+URL)+STRING vs EMAIL+(URL+STRING)).
+    // MIXED here would break associativity ((EMAIL+URL)+STRING vs EMAIL+(URL+STRING)).
     ['EMAIL', 'URL', 'STRING'],
     ['NUMBER', 'STRING', 'MIXED'],
     ['DATETIME', 'STRING', 'MIXED'],

@@ -6,7 +6,7 @@ import { contentKey, eventIdKey } from '../../src/ingest/records.ts';
 import { toId, toInstant } from '../../src/ingest/values.ts';
 import { characterLength, lookupId, normalizeId } from '../../src/text.ts';
 
-// Issue 12, items 7, 8 and 11: the pure rules behind one timestamp parser, one ID rule, two
+// The pure rules behind one timestamp parser, one ID rule, two
 // disjoint dedup key spaces, and the classification of database errors.
 
 describe('parseIsoDateTime: the one timestamp reader', () => {
