@@ -1,11 +1,12 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
+import { DEFAULT_FIELDS } from './fields.ts';
 import type { FieldMap } from './filters.ts';
 import { hasValue, numberOf, valueExpr } from './filters.ts';
-import { DEFAULT_FIELDS } from './fields.ts';
-import { type FieldType, humanLabel, type ObjectKind } from './inference.ts';
+import type { FieldType, ObjectKind } from './inference.ts';
 import type { DimensionStats, MetricModel, ValueCountModel } from './models.ts';
+import { humanLabel } from './tokens.ts';
 
 // The reading side of the catalog. Every function is one statement for any number of keys, so a
 // page listing N dimensions with their statistics costs the same as one dimension.

@@ -2,7 +2,9 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
 import { defaultField } from './fields.ts';
-import { type FieldType, humanLabel, inferSemantic, mergeTypes, type ObjectKind } from './inference.ts';
+import { type FieldType, mergeTypes, type ObjectKind } from './inference.ts';
+import { inferSemantic } from './semantics.ts';
+import { humanLabel } from './tokens.ts';
 
 /**
  * The write side of the dimension catalog: what ingestion learns about fields, once per call

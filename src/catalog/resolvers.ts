@@ -73,7 +73,10 @@ export const catalogResolvers: Resolvers = {
     },
     metrics: async (_parent, { kind }, ctx) => {
       requireScope(ctx, 'READ');
-      const [all, properties] = await Promise.all([catalog.metricCatalog(ctx.db, ctx.workspaceId), catalogLoaders(ctx).dimensions.load('EVENT')]);
+      const [all, properties] = await Promise.all([
+        catalog.metricCatalog(ctx.db, ctx.workspaceId),
+        catalogLoaders(ctx).dimensions.load('EVENT'),
+      ]);
       const labels = new Map(properties.map((p) => [p.key, p.label]));
       return all
         .filter((m) => !kind || m.kind === kind)

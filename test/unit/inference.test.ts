@@ -2,18 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type FieldType,
-  humanLabel,
-  inferenceWork,
-  inferSemantic,
   inferType,
   inferValueType,
-  keyTokens,
   mergeTypes,
   type ObjectKind,
   SEMANTIC_TYPES,
-  semanticCacheSize,
   type SemanticType,
 } from '../../src/catalog/inference.ts';
+import { inferSemantic, semanticCacheSize } from '../../src/catalog/semantics.ts';
+import { humanLabel, inferenceWork, keyTokens } from '../../src/catalog/tokens.ts';
 
 const FIELD_TYPES: readonly FieldType[] = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'EMAIL', 'URL', 'MIXED'];
 
