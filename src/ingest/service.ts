@@ -8,7 +8,8 @@ import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../err
 import { normalizeId } from '../text.ts';
 import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
-import { type EventRecord, type RecordError, type RecordResult, type RecordStatus, validateDimensionRecord, validateEvent } from './records.ts';
+import type { RecordResult, RecordStatus } from './records.ts';
+import { type EventRecord, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
 import { fieldKeyProblem, type Scalar, toId } from './values.ts';
 
 const NO_RESERVED: ReadonlySet<string> = new Set();

@@ -1,3 +1,4 @@
+import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from '../catalog/filters.ts';
 import { type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import { fieldMap } from '../catalog/queries.ts';
@@ -7,7 +8,6 @@ import { assertStorable, badUserInput } from '../errors.ts';
 import type { DimensionFilter, Interval, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
 import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
-import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from '../catalog/filters.ts';
 import { insightsLoaders } from './loaders.ts';
 import { type MetricSpec, metricSpec, zeroWhenEmpty } from './metrics.ts';
 import type { ConnectionModel, MetricSeriesModel } from './models.ts';
