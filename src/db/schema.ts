@@ -17,7 +17,7 @@ import {
 
 // Tenancy rule: every tenant table starts its primary key (and every unique index) with
 // workspace_id, so the schema can be distributed by workspace (Citus) without rewriting keys.
-// test/schema/tenancy.test.ts enforces it against the live database.
+// test/db/tenancy.test.ts enforces it against the live database.
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
