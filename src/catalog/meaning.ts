@@ -104,6 +104,7 @@ export interface FieldChoice {
   usable: boolean;
   valueCount: number;
   overridden: boolean;
+  isDefault: boolean;
 }
 
 export interface Semantics {
@@ -139,6 +140,7 @@ export async function loadSemantics(
         usable: type !== null && (USABLE_TYPES[semantic] ?? []).includes(type),
         valueCount: counts.get(`${object}:${d.key}`) ?? 0,
         overridden: d.semanticOverridden ?? false,
+        isDefault: d.isDefault,
       };
     }),
   );
@@ -147,14 +149,10 @@ export async function loadSemantics(
     (a, b) =>
       Number(b.overridden) - Number(a.overridden) ||
       b.valueCount - a.valueCount ||
-      Number(isDefaultKey(dimensions, b)) - Number(isDefaultKey(dimensions, a)) ||
+      Number(b.isDefault) - Number(a.isDefault) ||
       a.key.localeCompare(b.key),
   );
   return { fields, metrics };
-}
-
-function isDefaultKey(dimensions: Record<RecordObject, readonly DimensionModel[]>, field: FieldChoice): boolean {
-  return dimensions[field.object].some((d) => d.key === field.key && d.isDefault);
 }
 
 /** Fields of an object meaning one of `semantics` (in that order of preference), best first, usable or not. */

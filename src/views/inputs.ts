@@ -64,8 +64,9 @@ export function resolveInput(s: Semantics, spec: InputSpec): ResolvedInput {
   }
   const field = fieldFor(s, spec.object, spec.semantics);
   if (field) return { spec, provided: { kind: 'field', field }, hint: spec.hint };
-  // Something has the meaning but cannot serve it: say exactly what is wrong with it.
-  const near = fieldsMeaning(s, spec.object, spec.semantics)[0];
+  // Something the workspace sent or corrected has the meaning but cannot serve it: say exactly what is
+  // wrong with it. (An empty default field says nothing the generic hint does not.)
+  const near = fieldsMeaning(s, spec.object, spec.semantics).find((f) => !f.isDefault || f.valueCount > 0 || f.overridden);
   const meaning = near ? (SEMANTIC_LABELS[near.semantic] ?? near.semantic) : '';
   const record = near?.object === 'USER' ? 'user' : 'account';
   const hint = !near

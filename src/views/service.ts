@@ -20,17 +20,21 @@ function inputModel(spec: InputSpec, resolved: ReturnType<typeof resolveInput>) 
   };
 }
 
-async function buildView(ctx: Context, template: Template, now: Date): Promise<View> {
+type Pending = { view: View; rows?: (() => Promise<NonNullable<View['preview']>['rows']>) | undefined };
+
+async function buildView(ctx: Context, template: Template, now: Date): Promise<Pending> {
   const semantics = await ctx.loaders.semantics.load('');
   const resolved = template.inputs.map((spec) => resolveInput(semantics, spec));
   const inputs = resolved.map((r) => inputModel(r.spec, r));
   const base = { id: template.id, title: template.title, kind: template.kind, object: template.object, inputs };
   const missing = resolved.filter((r) => r.provided === null);
   if (missing.length > 0) {
-    return { ...base, description: template.description, locked: true, reason: null, unlock: missing.map((r) => r.hint), operation: null, preview: null };
+    return {
+      view: { ...base, description: template.description, locked: true, reason: null, unlock: missing.map((r) => r.hint), operation: null, preview: null },
+    };
   }
   const built = await template.build({ ctx, now, provided: resolved.map((r) => r.provided as NonNullable<typeof r.provided>) });
-  return {
+  const view: View = {
     ...base,
     description: built.description,
     locked: false,
@@ -39,9 +43,17 @@ async function buildView(ctx: Context, template: Template, now: Date): Promise<V
     operation: built.operation,
     preview: built.preview,
   };
+  return { view, rows: built.rows };
 }
 
 export async function listViews(ctx: Context, object: ObjectKind | null | undefined, now = new Date()): Promise<View[]> {
   const templates = TEMPLATES.filter((t) => !object || t.object === object);
-  return Promise.all(templates.map((template) => buildView(ctx, template, now)));
+  const pending = await Promise.all(templates.map((template) => buildView(ctx, template, now)));
+  // Every view's per-record cells are requested in this one tick, so they share loader batches.
+  await Promise.all(
+    pending.map(async ({ view, rows }) => {
+      if (rows && view.preview) view.preview.rows = await rows();
+    }),
+  );
+  return pending.map(({ view }) => view);
 }

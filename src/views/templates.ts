@@ -37,6 +37,11 @@ export interface BuildContext {
 }
 
 export interface Built {
+  /**
+   * Per-record cells still to load: the service calls every view's `rows` in the same tick, so
+   * the measure loaders batch them into one statement per measure group across all views.
+   */
+  rows?: () => Promise<ViewPreview['rows']>;
   description: string;
   /** When the view uses only some of what provides an input (e.g. one sign-in event of several). */
   reason?: string;
@@ -162,18 +167,17 @@ async function accountList(b: BuildContext, spec: AccountListSpec): Promise<Omit
     measureFilter: spec.measureFilter ?? null,
     orderBy: spec.orderBy,
   });
-  const [totalCount, previewRows] = await Promise.all([
-    page.totalCount(),
-    Promise.all(
-      page.edges.map(async ({ node }) => ({
-        id: node.id,
-        cells: await Promise.all(spec.columns.map((c) => c.value(b.ctx, node, b.now))),
-      })),
-    ),
-  ]);
+  const totalCount = await page.totalCount();
   return {
     operation: { operationName: spec.operationName, query, variables },
-    preview: { columns: spec.columns.map(({ key, label, format }) => ({ key, label, format })), rows: previewRows, totalCount },
+    preview: { columns: spec.columns.map(({ key, label, format }) => ({ key, label, format })), rows: [], totalCount },
+    rows: () =>
+      Promise.all(
+        page.edges.map(async ({ node }) => ({
+          id: node.id,
+          cells: await Promise.all(spec.columns.map((c) => c.value(b.ctx, node, b.now))),
+        })),
+      ),
   };
 }
 
