@@ -101,3 +101,21 @@ describe('views page on the demo dataset', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('GraphQL IDE on the demo dataset', () => {
+  it('opens a first-time IDE on the views query once the workspace has data', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const ide = await fresh.newPage();
+    ide.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await ide.goto(`${demo.url}/graphql`);
+    await ide.waitForSelector('.graphiql-container');
+    await ide.fill('#api-key', demo.adminKey);
+    await ide.click('#key-form button[type=submit]');
+    await expect.poll(() => ide.evaluate(() => (globalThis as any).localStorage.getItem('graphiql:query')), { timeout: 20_000 }).toContain('query Views');
+    await ide.click('.graphiql-execute-button');
+    await expect.poll(() => ide.textContent('.graphiql-response'), { timeout: 20_000 }).toContain('most-active-accounts');
+    await ide.screenshot({ path: new URL('graphql-ide-views.png', SCREENSHOTS).pathname });
+    await fresh.close();
+    expect(problems).toEqual([]);
+  });
+});
