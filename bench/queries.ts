@@ -102,6 +102,15 @@ export const QUERIES: readonly QueryDef[] = [
       variables: {},
     }),
   },
+  {
+    // Windows are the server's last 30 days: the generator anchors the history at today.
+    id: 'views',
+    label: 'views: every template with its preview',
+    build: () => ({
+      query: `{ views { id locked reason unlock operation { query variables } preview { columns { key label format } rows { id cells } totalCount } } }`,
+      variables: {},
+    }),
+  },
 ];
 
 /** Statements worth explaining: the request's own reads (not the API-key lookup or bookkeeping writes). */

@@ -226,45 +226,69 @@ const MISSING_INPUT: Partial<Record<Measure, { input: keyof MeasureInputs; hint:
   },
 };
 
-/** One measure as SQL over `t` (a record of `object`), with the join it needs under `alias`. */
+/**
+ * The joins of one page: each distinct subquery (activity of a window, users added in a window)
+ * is joined once under its own alias, however many filters and orderings read it.
+ */
+class JoinSet {
+  private readonly byKey = new Map<string, { alias: string; join: SQL }>();
+
+  /** The alias of the subquery identified by `key`, joined on `rid = t.id` the first time. */
+  alias(key: string, select: () => SQL): SQL {
+    let found = this.byKey.get(key);
+    if (!found) {
+      const alias = `m${this.byKey.size}`;
+      const a = sql.raw(alias);
+      found = { alias, join: sql`left join (${select()}) as ${a} on ${a}.rid = t.id` };
+      this.byKey.set(key, found);
+    }
+    return sql.raw(found.alias);
+  }
+
+  sql(): SQL {
+    return sql.join(
+      [...this.byKey.values()].map((j) => j.join),
+      sql` `,
+    );
+  }
+}
+
+/** One measure as SQL over `t` (a record of `object`), reading the subqueries it needs through `joins`. */
 function measureSql(
   workspaceId: string,
   object: RecordObject,
   measure: Measure,
   window: WindowInput | null | undefined,
   inputs: MeasureInputs,
-  alias: string,
+  joins: JoinSet,
   now: Date,
   argument: string,
-): { join: SQL; value: SQL } {
+): SQL {
   assertMeasureFits(object, measure, argument);
   const missing = MISSING_INPUT[measure];
   if (missing && inputs[missing.input] === null) throw badUserInput(`${measure}: ${missing.hint}`, { argument });
-  const a = sql.raw(alias);
-  const joinOn = (select: SQL) => sql`left join (${select}) as ${a} on ${a}.rid = t.id`;
   if (measure === 'DAYS_UNTIL_RENEWAL') {
     const value = sql`(t.dims -> ${inputs.renewal}::text)`;
-    return {
-      join: sql``,
-      value: sql`(case when jsonb_typeof(${value}) = 'string' and (${value} #>> '{}') ~ '^\\d{4}-\\d{2}-\\d{2}'
-        then (left(${value} #>> '{}', 10)::date - ${dayOf(now)}::date) end)::float8`,
-    };
+    return sql`(case when jsonb_typeof(${value}) = 'string' and (${value} #>> '{}') ~ '^\\d{4}-\\d{2}-\\d{2}'
+        then (left(${value} #>> '{}', 10)::date - ${dayOf(now)}::date) end)::float8`;
   }
   const w = measureWindow(window, now);
   if (measure === 'USERS_ADDED') {
-    return { join: joinOn(usersAddedSelect(workspaceId, inputs.userCreated as string, w.current, null)), value: sql`coalesce(${a}.added, 0)::float8` };
+    const a = joins.alias(`added ${JSON.stringify(w.current)}`, () => usersAddedSelect(workspaceId, inputs.userCreated as string, w.current, null));
+    return sql`coalesce(${a}.added, 0)::float8`;
   }
-  const join = inputs.activity.length > 0 ? joinOn(activitySelect(workspaceId, object, inputs.activity, w, null)) : sql`left join (select null::text as rid, 0::float8 as active, 0::float8 as current, 0::float8 as previous) as ${a} on false`;
+  if (inputs.activity.length === 0) return measure === 'ACTIVE_USERS' || measure === 'ACTIVITY' ? sql`0::float8` : sql`null::float8`;
+  const a = joins.alias(`activity ${JSON.stringify(w)}`, () => activitySelect(workspaceId, object, inputs.activity, w, null));
   switch (measure) {
     case 'ACTIVE_USERS':
-      return { join, value: sql`coalesce(${a}.active, 0)::float8` };
+      return sql`coalesce(${a}.active, 0)::float8`;
     case 'ACTIVITY':
-      return { join, value: sql`coalesce(${a}.current, 0)::float8` };
+      return sql`coalesce(${a}.current, 0)::float8`;
     case 'USAGE_CHANGE':
-      return { join, value: sql`(${a}.current / nullif(${a}.previous, 0))::float8` };
+      return sql`(${a}.current / nullif(${a}.previous, 0))::float8`;
     default: {
       const seats = numberOf(sql`(t.dims -> ${inputs.seats}::text)`);
-      return { join, value: sql`(case when ${seats} > 0 then coalesce(${a}.active, 0)::float8 / ${seats} end)::float8` };
+      return sql`(case when ${seats} > 0 then coalesce(${a}.active, 0)::float8 / ${seats} end)::float8`;
     }
   }
 }
@@ -281,7 +305,7 @@ export async function compileMeasures(
 ): Promise<CompiledMeasures> {
   if (!filters?.length && !order) return { joins: sql``, where: sql`true`, order: null };
   const inputs = measureInputs(await ctx.loaders.semantics.load(''));
-  const joins: SQL[] = [];
+  const joins = new JoinSet();
   const conditions: SQL[] = [];
   (filters ?? []).forEach((filter, index) => {
     const argument = `measureFilter[${index}]`;
@@ -290,8 +314,7 @@ export async function compileMeasures(
       throw badUserInput(`A measure filter must set exactly one of ${COMPARISONS.join(', ')}; it sets ${set.length}.`, { argument });
     }
     const op = set[0] as (typeof COMPARISONS)[number];
-    const { join, value } = measureSql(ctx.workspaceId, object, filter.measure, filter.window, inputs, `mf${index}`, now, argument);
-    joins.push(join);
+    const value = measureSql(ctx.workspaceId, object, filter.measure, filter.window, inputs, joins, now, argument);
     if (op === 'exists') conditions.push(filter.exists ? sql`${value} is not null` : sql`${value} is null`);
     else {
       const bound = filter[op] as number;
@@ -301,9 +324,7 @@ export async function compileMeasures(
   });
   let orderValue: SQL | null = null;
   if (order) {
-    const compiled = measureSql(ctx.workspaceId, object, order.measure, order.window, inputs, 'mo', now, 'orderBy.measure');
-    joins.push(compiled.join);
-    orderValue = compiled.value;
+    orderValue = measureSql(ctx.workspaceId, object, order.measure, order.window, inputs, joins, now, 'orderBy.measure');
   }
-  return { joins: sql.join(joins, sql` `), where: conditions.length ? sql.join(conditions, sql` and `) : sql`true`, order: orderValue };
+  return { joins: joins.sql(), where: conditions.length ? sql.join(conditions, sql` and `) : sql`true`, order: orderValue };
 }
