@@ -10,7 +10,7 @@ import { inferMetricRole, roleFits } from './roles.ts';
 // Dimension and Metric. Overrides live in their own table, so ingestion never undoes them.
 
 /** The effective meaning of a dimension row; rows straight from the catalog table are looked up. */
-async function dimensionMeaning(d: DimensionModel, ctx: Context): Promise<DimensionModel> {
+export async function dimensionMeaning(d: DimensionModel, ctx: Context): Promise<DimensionModel> {
   if (d.semanticOverridden !== undefined) return d;
   return (await ctx.loaders.dimensions.load(d.object)).find((x) => x.key === d.key) ?? { ...d, inferredSemantic: d.semantic, semanticOverridden: false };
 }
@@ -90,4 +90,3 @@ export const meaningResolvers: Resolvers = {
   },
 };
 
-export { dimensionMeaning };

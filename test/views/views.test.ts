@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../insights/dataset.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, type GqlResponse, type TestApp } from '../support/harness.ts';
 import { seedViewsDataset } from './dataset.ts';
 
 // Views on the hand-built workspace of ./dataset.ts: every preview below is computed by hand from
@@ -200,6 +200,28 @@ describe('views on a small workspace with warehouse naming', () => {
         { id: 'globex', daysUntilRenewal: 200 },
       ],
     });
+  });
+
+  it('paginates accounts ordered by a measure without duplicates or gaps (records without a value last)', async () => {
+    const seen: Array<[string, number | null]> = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const res: GqlResponse = await t.gql(
+        'query($after: String) { accounts(first: 2, after: $after, orderBy: { measure: { measure: USAGE_CHANGE } }) { pageInfo { hasNextPage endCursor } edges { orderValue node { id } } } }',
+        { after },
+      );
+      expect(res.errors).toBeUndefined();
+      for (const e of res.data?.accounts.edges) seen.push([e.node.id, e.orderValue]);
+      if (!res.data?.accounts.pageInfo.hasNextPage) break;
+      after = res.data?.accounts.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([
+      ['acme', 2.5],
+      ['initech', 2 / 3],
+      ['globex', 0.5],
+      ['hooli', null],
+      ['umbrella', null],
+    ]);
   });
 
   it('refuses measures that do not apply, and malformed measure filters', async () => {
