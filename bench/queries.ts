@@ -103,6 +103,15 @@ export const QUERIES: readonly QueryDef[] = [
     }),
   },
   {
+    // A derived measure: distinct users with any activity-role event, over the server's last 30 days.
+    id: 'top50-active',
+    label: 'accounts: top 50 by active users (measure)',
+    build: () => ({
+      query: `{ accounts(first: 50, orderBy: { measure: { measure: ACTIVE_USERS } }) { edges { orderValue node { id name seatUtilization usageChange } } } }`,
+      variables: {},
+    }),
+  },
+  {
     // Windows are the server's last 30 days: the generator anchors the history at today.
     id: 'views',
     label: 'views: every template with its preview',

@@ -190,6 +190,18 @@ describe('views on a small workspace with warehouse naming', () => {
     });
     expect(res.data?.user).toEqual({ activity: 3, active: true, usageChange: 1.5, quiet: false });
 
+    // Users: activity of each user, whether or not they belong to an account (u7 has none).
+    const users = await t.gql(`{ users(first: 3, orderBy: { measure: { measure: ACTIVITY } }, measureFilter: [{ measure: ACTIVE_USERS, gt: 0 }]) {
+      totalCount edges { orderValue node { id activity } } } }`);
+    expect(users.data?.users).toEqual({
+      totalCount: 9,
+      edges: [
+        { orderValue: 3, node: { id: 'u1', activity: 3 } },
+        { orderValue: 2, node: { id: 'u6', activity: 2 } },
+        { orderValue: 1, node: { id: 'u2', activity: 1 } },
+      ],
+    });
+
     const renewing = await t.gql(`{ accounts(orderBy: { measure: { measure: DAYS_UNTIL_RENEWAL }, direction: ASC },
       measureFilter: [{ measure: DAYS_UNTIL_RENEWAL, exists: true }]) { totalCount nodes { id daysUntilRenewal } } }`);
     expect(renewing.data?.accounts).toEqual({
