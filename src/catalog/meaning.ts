@@ -110,6 +110,8 @@ export interface FieldChoice {
 export interface Semantics {
   /** Fields with a meaning the measures and views use, best first for each meaning. */
   fields: FieldChoice[];
+  /** Fields whose inferred meaning the workspace corrected away: what it would take back to use them. */
+  corrected: Array<{ object: RecordObject; key: string; inferred: SemanticType }>;
   metrics: MetricMeaning[];
 }
 
@@ -152,7 +154,12 @@ export async function loadSemantics(
       Number(b.isDefault) - Number(a.isDefault) ||
       a.key.localeCompare(b.key),
   );
-  return { fields, metrics };
+  const corrected = (['ACCOUNT', 'USER'] as const).flatMap((object) =>
+    dimensions[object]
+      .filter((d) => d.semanticOverridden && d.inferredSemantic && d.inferredSemantic !== d.semantic)
+      .map((d) => ({ object, key: d.key, inferred: d.inferredSemantic as SemanticType })),
+  );
+  return { fields, corrected, metrics };
 }
 
 /** Fields of an object meaning one of `semantics` (in that order of preference), best first, usable or not. */

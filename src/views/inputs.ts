@@ -55,12 +55,20 @@ const SEMANTIC_PHRASES: Partial<Record<SemanticType, string>> = {
   CREATED_AT: 'when each user signed up',
 };
 
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
 const OBJECT_NAMES: Record<RecordObject, string> = { ACCOUNT: 'accounts', USER: 'users' };
 
 export function resolveInput(s: Semantics, spec: InputSpec): ResolvedInput {
   if (spec.kind === 'events') {
     const events = eventsWithRole(s, spec.roles);
-    return { spec, provided: events.length ? { kind: 'events', events } : null, hint: spec.hint };
+    if (events.length) return { spec, provided: { kind: 'events', events }, hint: spec.hint };
+    // Events inference would have counted, until the workspace gave them another role.
+    const corrected = s.metrics.find((m) => m.kind === 'COUNT' && m.overridden && m.inferredRole && spec.roles.includes(m.inferredRole));
+    const hint = corrected
+      ? `\`${corrected.name}\` would provide it (inferred ${corrected.inferredRole}) but was given ${corrected.role ? `the role ${corrected.role}` : 'no role'}: reset it with \`setMetricRole\` (\`reset: true\`), or ${lowerFirst(spec.hint)}`
+      : spec.hint;
+    return { spec, provided: null, hint };
   }
   const field = fieldFor(s, spec.object, spec.semantics);
   if (field) return { spec, provided: { kind: 'field', field }, hint: spec.hint };
@@ -69,8 +77,11 @@ export function resolveInput(s: Semantics, spec: InputSpec): ResolvedInput {
   const near = fieldsMeaning(s, spec.object, spec.semantics).find((f) => !f.isDefault || f.valueCount > 0 || f.overridden);
   const meaning = near ? (SEMANTIC_LABELS[near.semantic] ?? near.semantic) : '';
   const record = near?.object === 'USER' ? 'user' : 'account';
+  const corrected = s.corrected.find((c) => c.object === spec.object && spec.semantics.includes(c.inferred));
   const hint = !near
-    ? spec.hint
+    ? corrected
+      ? `\`${corrected.key}\` would provide it (inferred ${corrected.inferred}) but was marked otherwise: reset it with \`setDimensionSemantic\` (\`reset: true\`), or ${lowerFirst(spec.hint)}`
+      : spec.hint
     : !near.usable
       ? `\`${near.key}\` means ${meaning} but holds ${near.type ?? 'no'} values, which cannot serve as ${spec.label}. ${spec.hint}`
       : `\`${near.key}\` means ${meaning} but no ${record} has a value yet: send values of it on the ${record === 'user' ? 'User' : 'Account'} sync.`;

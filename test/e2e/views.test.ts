@@ -95,7 +95,7 @@ describe('views page on the demo dataset', () => {
     const locked = page.locator('article.view.locked');
     expect(await locked.count()).toBe(1);
     expect(await locked.getAttribute('data-view-id')).toBe('falling-usage-before-renewal');
-    expect(await locked.locator('li.hint').textContent()).toContain('Renewal date (field id renewal_date)');
+    expect(await locked.locator('li.hint').textContent()).toContain('renewal_date would provide it (inferred RENEWAL_DATE) but was marked otherwise');
     await page.screenshot({ path: new URL('views-locked.png', SCREENSHOTS).pathname, fullPage: true });
     await api('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "renewal_date", reset: true }) { userErrors { code } } }');
     expect(problems).toEqual([]);

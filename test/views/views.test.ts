@@ -291,6 +291,8 @@ describe('locked views and what unlocks them', () => {
     expect(await unlocked()).toEqual(['plan-mix']);
 
     // The workspace says `heartbeat` is a sign-in: activity views unlock.
+    await t.gql('mutation { setMetricRole(input: { metric: { kind: COUNT, name: "heartbeat" }, role: ERROR }) { userErrors { code } } }', {}, c.adminKey);
+    expect(await unlocked()).toEqual(['plan-mix']);
     const role = await t.gql(
       'mutation { setMetricRole(input: { metric: { kind: COUNT, name: "heartbeat" }, role: SIGN_IN }) { metric { name role inferredRole roleOverridden } userErrors { code } } }',
       {},
@@ -339,8 +341,20 @@ describe('locked views and what unlocks them', () => {
     await t.gql('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", semantic: null }) { userErrors { code } } }', {}, c.adminKey);
     await t.gql('mutation { setMetricRole(input: { metric: { kind: COUNT, name: "heartbeat" }, reset: true }) { userErrors { code } } }', {}, c.adminKey);
     expect(await unlocked()).toEqual([]);
+    expect((await views(c.adminKey)).get('plan-mix')?.unlock).toEqual([
+      '`plan` would provide it (inferred PLAN) but was marked otherwise: reset it with `setDimensionSemantic` (`reset: true`), or map a text column to Plan (field id `plan`) on the Account sync, or mark an existing text field on accounts PLAN with `setDimensionSemantic`.',
+    ]);
     await t.gql('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", reset: true }) { userErrors { code } } }', {}, c.adminKey);
     expect(await unlocked()).toEqual(['plan-mix']);
+
+    // An event inference counts as activity, taken away by a correction: the hint names it.
+    await send(t, TRACK, [{ name: 'Signed In', userId: 'gu1', timestamp: data.ago(1) }], c.adminKey);
+    expect(await unlocked()).toEqual(['most-active-accounts', 'plan-mix', 'seat-utilization', 'near-seat-limit', 'weekly-active-users'].sort());
+    await t.gql('mutation { setMetricRole(input: { metric: { kind: COUNT, name: "Signed In" }, role: null }) { userErrors { code } } }', {}, c.adminKey);
+    expect(await unlocked()).toEqual(['plan-mix']);
+    expect((await views(c.adminKey)).get('most-active-accounts')?.unlock[0]).toMatch(
+      /^`Signed In` would provide it \(inferred SIGN_IN\) but was given no role: reset it with `setMetricRole`/,
+    );
   });
 
   it('validates corrections', async () => {
