@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Demo, runDemo } from '../../scripts/demo.ts';
+import { openBrowser } from './browser.ts';
 
 // The views page in a real (headless) browser on the demo dataset (`npm run demo`), with every
 // non-local request refused: charts and tables come from assets this server serves.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = new URL('../../test-output/', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'views-e2e-'));
 const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
@@ -16,28 +16,13 @@ const silent = new Writable({ write: (_chunk, _encoding, callback) => callback()
 let demo: Demo;
 let browser: Browser;
 let page: Page;
-const external: string[] = [];
-const problems: string[] = [];
+let external: string[];
+let problems: string[];
 
 beforeAll(async () => {
   demo = await runDemo({ dataDir: dir, port: 0, host: '127.0.0.1', progress: silent, out: silent, env: { LOG_LEVEL: 'silent' } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  await context.route(
-    (url) => url.origin !== demo.url,
-    (route) => {
-      external.push(route.request().url());
-      return route.abort();
-    },
-  );
-  page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
+  ({ browser, page, external, problems } = await openBrowser(demo.url));
+  await page.setViewportSize({ width: 1400, height: 1000 });
 }, 300_000);
 
 afterAll(async () => {
