@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Asset, asset, sendPage, serveAssets } from './static.ts';
+import { type Asset, asset, htmlPage, once, sendPage, serveAssets } from './static.ts';
 
 /** Browsers navigating to /graphql get the IDE; API clients (Accept: application/json) get GraphQL. */
 export function wantsHtml(request: FastifyRequest): boolean {
@@ -45,23 +45,15 @@ const SOURCES = {
 type AssetName = keyof typeof SOURCES;
 
 // Read once per process (about 1.5 MB), however many servers are built (tests build many).
-let loading: Promise<Record<AssetName, Asset>> | undefined;
-
-function loadAssets(): Promise<Record<AssetName, Asset>> {
-  loading ??= (async () => {
-    const entries = await Promise.all(
-      (Object.keys(SOURCES) as AssetName[]).map(async (name) => {
-        const { path, type } = SOURCES[name];
-        return [name, asset(name.replace(/-css$/, ''), type, await readFile(path()))] as const;
-      }),
-    );
-    return Object.fromEntries(entries) as Record<AssetName, Asset>;
-  })();
-  loading.catch(() => {
-    loading = undefined;
-  });
-  return loading;
-}
+const loadAssets = once(async (): Promise<Record<AssetName, Asset>> => {
+  const entries = await Promise.all(
+    (Object.keys(SOURCES) as AssetName[]).map(async (name) => {
+      const { path, type } = SOURCES[name];
+      return [name, asset(name.replace(/-css$/, ''), type, await readFile(path()))] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<AssetName, Asset>;
+});
 
 /**
  * The API-key field of the IDE and the views page (same ids, so the same bootstrap code drives it):
@@ -84,26 +76,13 @@ export function keyBar(status: string, extra = ''): string {
 function renderPage(assets: Record<AssetName, Asset>): string {
   // Relative URLs: the page lives at …/graphql, so this also works behind a path prefix.
   const href = (name: AssetName) => `graphql/assets/${assets[name].file}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>GraphQL IDE · Correlated ingest API</title>
-<link rel="stylesheet" href="${href('graphiql-css')}">
-<link rel="stylesheet" href="${href('ide-css')}">
-<script defer src="${href('react')}"></script>
-<script defer src="${href('react-dom')}"></script>
-<script defer src="${href('graphiql')}"></script>
-<script defer src="${href('ide')}"></script>
-</head>
-<body>
-${keyBar('Paste an API key to load the schema and run operations.', '<a href="views">Views</a>')}
-<main id="graphiql"><noscript>The GraphQL IDE needs JavaScript. API clients: POST GraphQL to this URL with <code>Authorization: Bearer &lt;key&gt;</code>.</noscript></main>
-</body>
-</html>
-`;
+  return htmlPage({
+    title: 'GraphQL IDE',
+    styles: [href('graphiql-css'), href('ide-css')],
+    scripts: [href('react'), href('react-dom'), href('graphiql'), href('ide')],
+    body: `${keyBar('Paste an API key to load the schema and run operations.', '<a href="views">Views</a>')}
+<main id="graphiql"><noscript>The GraphQL IDE needs JavaScript. API clients: POST GraphQL to this URL with <code>Authorization: Bearer &lt;key&gt;</code>.</noscript></main>`,
+  });
 }
 
 /** Serve the IDE's assets under /graphql/assets and return the page sender for GET /graphql. */

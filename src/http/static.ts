@@ -55,3 +55,35 @@ export function sendPage(reply: FastifyReply, html: string, contentSecurityPolic
     .header('referrer-policy', 'no-referrer')
     .send(html);
 }
+
+/** A page of this server: its stylesheets and deferred scripts (URLs relative to the page), and its body. */
+export function htmlPage(page: { title: string; styles: string[]; scripts: string[]; body: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${page.title} · Correlated ingest API</title>
+${[...page.styles.map((href) => `<link rel="stylesheet" href="${href}">`), ...page.scripts.map((src) => `<script defer src="${src}"></script>`)].join('\n')}
+</head>
+<body>
+${page.body}
+</body>
+</html>
+`;
+}
+
+/** Load something once per process (however many servers are built: tests build many); retried after a failure. */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    if (!loading) {
+      loading = load();
+      loading.catch(() => {
+        loading = undefined;
+      });
+    }
+    return loading;
+  };
+}

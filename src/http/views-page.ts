@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 import { keyBar, ownAsset, wantsHtml } from './ide.ts';
-import { type Asset, asset, sendPage, serveAssets } from './static.ts';
+import { type Asset, asset, htmlPage, once, sendPage, serveAssets } from './static.ts';
 
 // GET /views: the views page for browsers (web/views), served with the GraphQL IDE and switched off
 // with it (GRAPHQL_IDE). Its script is bundled from TypeScript with Chart.js from node_modules on
@@ -30,49 +30,31 @@ interface ViewsAssets {
   styles: Asset;
 }
 
-let loading: Promise<ViewsAssets> | undefined;
-
-function loadAssets(): Promise<ViewsAssets> {
-  loading ??= (async () => {
-    const [bundle, keyBar, styles] = await Promise.all([
-      build({ entryPoints: [APP], bundle: true, minify: true, format: 'iife', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent' }),
-      readFile(ownAsset('ide.css')),
-      readFile(CSS),
-    ]);
-    const code = bundle.outputFiles[0]?.contents;
-    if (!code) throw new Error('the views page bundle is empty');
-    return {
-      script: asset('views', 'text/javascript; charset=utf-8', Buffer.from(code)),
-      keyBar: asset('key-bar', 'text/css; charset=utf-8', keyBar),
-      styles: asset('views', 'text/css; charset=utf-8', styles),
-    };
-  })();
-  loading.catch(() => {
-    loading = undefined;
-  });
-  return loading;
-}
+const loadAssets = once(async (): Promise<ViewsAssets> => {
+  const [bundle, keyBarStyles, styles] = await Promise.all([
+    build({ entryPoints: [APP], bundle: true, minify: true, format: 'iife', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent' }),
+    readFile(ownAsset('ide.css')),
+    readFile(CSS),
+  ]);
+  const code = bundle.outputFiles[0]?.contents;
+  if (!code) throw new Error('the views page bundle is empty');
+  return {
+    script: asset('views', 'text/javascript; charset=utf-8', Buffer.from(code)),
+    keyBar: asset('key-bar', 'text/css; charset=utf-8', keyBarStyles),
+    styles: asset('views', 'text/css; charset=utf-8', styles),
+  };
+});
 
 function renderPage(assets: ViewsAssets): string {
   // Relative URLs: the page lives at …/views, so this also works behind a path prefix.
   const href = (a: Asset) => `views/assets/${a.file}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Views · Correlated ingest API</title>
-<link rel="stylesheet" href="${href(assets.keyBar)}">
-<link rel="stylesheet" href="${href(assets.styles)}">
-<script defer src="${href(assets.script)}"></script>
-</head>
-<body>
-${keyBar('Paste an API key (READ scope) to see the views of its workspace.', '<a href="graphql">GraphQL IDE</a>')}
-<main id="views"><noscript>The views page needs JavaScript. API clients: query <code>views</code> at POST /graphql.</noscript></main>
-</body>
-</html>
-`;
+  return htmlPage({
+    title: 'Views',
+    styles: [href(assets.keyBar), href(assets.styles)],
+    scripts: [href(assets.script)],
+    body: `${keyBar('Paste an API key (READ scope) to see the views of its workspace.', '<a href="graphql">GraphQL IDE</a>')}
+<main id="views"><noscript>The views page needs JavaScript. API clients: query <code>views</code> at POST /graphql.</noscript></main>`,
+  });
 }
 
 /** GET /views (browsers) and its assets under /views/assets. */
