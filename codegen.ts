@@ -22,6 +22,7 @@ const config: CodegenConfig = {
           ApiKey: '../db/schema.ts#ApiKeyRow',
           Viewer: '../keys/models.ts#ViewerModel',
           Integration: '../keys/models.ts#IntegrationModel',
+          IngestIssue: '../db/schema.ts#IngestIssueRow',
           Account: '../db/schema.ts#AccountRow',
           User: '../db/schema.ts#UserRow',
           Event: '../db/schema.ts#EventRow',

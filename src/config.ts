@@ -20,6 +20,10 @@ export interface Config {
     maxValueBytes: number;
     /** Nesting depth of a JSON request body; deeper bodies are refused before parsing. */
     maxJsonDepth: number;
+    /** Calls in one JSON-RPC batch (Hightouch adapter). */
+    maxRpcBatchCalls: number;
+    /** Rows kept in a workspace's rejection log (`ingestIssues`); the least recently seen go first. */
+    maxIngestIssues: number;
   };
   /** Checked before a GraphQL operation executes (src/graphql/limits.ts). */
   graphqlLimits: {
@@ -153,6 +157,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxFieldKeyLength: integer(env, 'MAX_FIELD_KEY_LENGTH', 128, 1, 1024),
       maxValueBytes: integer(env, 'MAX_VALUE_BYTES', 8 * 1024, 16, 1024 * 1024),
       maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 64, 4, 10_000),
+      maxRpcBatchCalls: integer(env, 'MAX_RPC_BATCH_CALLS', 20, 1, 1000),
+      maxIngestIssues: integer(env, 'MAX_INGEST_ISSUES', 500, 1, 100_000),
     },
     graphqlLimits: {
       maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { isStorableText } from './text.ts';
 
 // Thrown errors are for authentication, authorization, limits and system faults only; business
 // failures are data (userErrors, per-record results). `http.status` is honoured by Apollo Server.
@@ -30,6 +31,11 @@ export const forbidden = (scope: string) =>
 
 export const badUserInput = (message: string, details?: Record<string, unknown>) =>
   apiError('BAD_USER_INPUT', message, details ? { details } : {});
+
+/** BAD_USER_INPUT unless a text argument can be stored or compared by the database (no NUL, no lone surrogate). */
+export function assertStorable(value: string, argument: string): void {
+  if (!isStorableText(value)) throw badUserInput(`\`${argument}\` must be valid Unicode text without NUL characters.`, { argument });
+}
 
 export const batchTooLarge = (received: number, maximum: number) =>
   apiError('BATCH_TOO_LARGE', `A call may carry at most ${maximum} records; this one has ${received}.`, {
@@ -63,8 +69,27 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   )
     return true;
   // SQLSTATE classes 08 (connection exception), 57P (operator intervention: shutdown), 53 (insufficient
-  // resources) and 57014 (statement timeout: the database is too slow to answer now).
-  if (/^(08|57P|53)/.test(code) || code === '57014') return true;
+  // resources) and 57014 (statement timeout: the database is too slow to answer now). Not 08P01
+  // (protocol violation, e.g. more than 65,535 bind parameters): that is a fault of the statement,
+  // and retrying it can never succeed, so it must not tell clients to retry.
+  if ((/^(08|57P|53)/.test(code) && code !== '08P01') || code === '57014') return true;
   if (/PGlite is closed/i.test(e.message ?? '')) return true;
   return e.cause !== undefined && e.cause !== error && isDatabaseUnavailable(e.cause);
 }
+
+/**
+ * The SQLSTATE of a database error of class 22 (data exception: a value out of range, an invalid
+ * date, a NUL byte, an unknown time zone…), or undefined. Such an error is caused by a value in the
+ * request; it is reported as BAD_USER_INPUT, never as an internal error. Input is validated before
+ * it reaches the database; this is the safety net for what validation missed.
+ */
+export function dataException(error: unknown): { sqlState: string; message: string } | undefined {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) return { sqlState: e.code, message: String(e.message ?? '') };
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+export const invalidValue = (detail: { sqlState: string; message: string }) =>
+  badUserInput(`A value in this request cannot be processed: ${detail.message}`, { sqlState: detail.sqlState });

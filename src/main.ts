@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
+import { DataDirLockedError } from './db/lock.ts';
 import { bootstrap } from './keys/service.ts';
 import { buildServer } from './server.ts';
 
@@ -47,6 +48,10 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);
     process.exit(2);
+  }
+  if (error instanceof DataDirLockedError) {
+    process.stderr.write(`Cannot start: ${error.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

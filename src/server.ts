@@ -10,7 +10,7 @@ import { registerHightouchRoutes } from './hightouch/routes.ts';
 import { registerErrorHandler, registerGraphqlBatchLimit, registerJsonBodyParser } from './http/body.ts';
 import { registerCors } from './http/cors.ts';
 import { type Ide, registerIde, wantsHtml } from './http/ide.ts';
-import { registerRateLimit } from './http/rate-limit.ts';
+import { type RateLimiter, registerRateLimit } from './http/rate-limit.ts';
 import { registerViewsPage } from './http/views-page.ts';
 import { registerGracefulClose } from './http/shutdown.ts';
 import type { Principal } from './keys/models.ts';
@@ -29,11 +29,25 @@ export interface ServerOptions {
 
 export interface AppServer {
   app: FastifyInstance;
+  config: Config;
   /** Run a GraphQL operation with a caller's context: how the Hightouch adapter reaches the mutations. */
   execute(ctx: Context, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult>;
-  /** Authenticate a request's bearer key; undefined when missing, invalid, revoked or expired. */
+  /** Authenticate a request's key (see `requestSecret`); undefined when missing, invalid, revoked or expired. */
   authenticateRequest(request: FastifyRequest): Promise<Principal | undefined>;
+  /** The key a request carries: `Authorization: Bearer <key>`, else the `:key` of a route declared with `keyInPath`. */
+  requestSecret(request: FastifyRequest): string | undefined;
+  /** Authenticate a key that arrived some other way (a Hightouch configuration's `api_key`): the same rules. */
+  authenticateKey(secret: string | undefined): Promise<Principal | undefined>;
+  /** Per-key token buckets, for handlers that charge per call (JSON-RPC batches). */
+  rateLimiter: RateLimiter;
   contextFor(request: FastifyRequest, principal: Principal): Context;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route's `:key` path parameter carries the API key (for clients that cannot send headers). */
+    keyInPath?: boolean;
+  }
 }
 
 export function defaultLogger(config: Config) {
@@ -79,10 +93,17 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   };
   // Cached per request: the rate limiter, the GraphQL context and the REST adapter all ask.
   const principals = new WeakMap<FastifyRequest, Promise<Principal | undefined>>();
+  const requestSecret = (request: FastifyRequest): string | undefined => {
+    const header = bearerSecret(request.headers.authorization);
+    if (header !== undefined || !request.routeOptions.config?.keyInPath) return header;
+    const key = (request.params as { key?: unknown } | undefined)?.key;
+    return typeof key === 'string' && key !== '' ? key : undefined;
+  };
+  const authenticateKey = (secret: string | undefined) => authenticate(database.db, secret);
   const authenticateRequest = (request: FastifyRequest) => {
     let principal = principals.get(request);
     if (!principal) {
-      principal = authenticate(database.db, bearerSecret(request.headers.authorization));
+      principal = authenticateKey(requestSecret(request));
       principals.set(request, principal);
     }
     return principal;
@@ -91,7 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerErrorHandler(app, config.limits.maxBodyBytes);
   registerGraphqlBatchLimit(app, config.graphqlLimits.maxBatch);
   registerGracefulClose(app);
-  registerRateLimit(app, config, authenticateRequest, {
+  const rateLimiter = registerRateLimit(app, config, authenticateRequest, {
     skip: (request) => request.method === 'GET' && config.graphqlIde && wantsHtml(request),
   });
 
@@ -129,7 +150,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     return response.body.singleResult as ExecutionResult;
   };
 
-  const server: AppServer = { app, execute, authenticateRequest, contextFor };
+  const server: AppServer = { app, config, execute, authenticateRequest, requestSecret, authenticateKey, rateLimiter, contextFor };
   await registerHightouchRoutes(server);
 
   // Fastify's close() stops accepting connections and waits for in-flight requests (the drain);

@@ -58,7 +58,7 @@ const NUMERIC = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
  * because that is how Snowflake, BigQuery and Postgres print timestamps when cast to text.
  * Groups: year, month, day, hour, minute, second, offset hour, offset minute.
  */
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:[Zz]|[+-](\d{2})(?::?(\d{2}))?)?)?$/;
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
 
 /** Pragmatic RFC 5322 subset: what real mailboxes look like, without quoted local parts or IP literals. */
 const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
@@ -116,23 +116,31 @@ function inferStringType(raw: string): FieldType | null {
 }
 
 export function isIsoDateTime(s: string): boolean {
+  return parseIsoDateTime(s) !== null;
+}
+
+/**
+ * The one ISO-8601 reader of the service (catalog typing, stored values, filters, event times):
+ * the instant in epoch ms, or null when the text is not a valid date-time. Accepts a date alone
+ * (midnight UTC), a date-time without offset (UTC), `Z`, and offsets `+02`, `+0200`, `+02:00`;
+ * `T`, `t` or a space between date and time; a fraction after `.` or `,` (read to the millisecond).
+ * JavaScript's `Date.parse` rejects some of these (`+02`, `,5`), so it is never used on input.
+ */
+export function parseIsoDateTime(s: string): number | null {
   const m = ISO_DATETIME.exec(s);
-  if (!m) return false;
+  if (!m) return null;
   const part = (i: number): number => Number(m[i] ?? 0);
-  const month = part(2);
-  const day = part(3);
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(part) as [number, number, number, number, number, number];
+  const [offsetHours, offsetMinutes] = [part(9), part(10)];
   // The shape alone would accept 2023-02-29 or 24:61; those are typos or sentinels, not timestamps.
-  return (
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth(part(1), month) &&
-    part(4) <= 23 &&
-    part(5) <= 59 &&
-    part(6) <= 59 &&
-    part(7) <= 23 &&
-    part(8) <= 59
-  );
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
+  const ms = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
+  const offset = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
+  date.setUTCFullYear(year);
+  return date.getTime() - offset;
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
 import type { CatalogFieldRow } from '../db/schema.ts';
 import type { FieldMap } from '../insights/filters.ts';
 import { hasValue, numberOf, valueExpr } from '../insights/filters.ts';
@@ -124,14 +124,14 @@ export async function dimensionStats(
     sql`
       select k.key, (select count(*)::int from ${TABLES[object]} where t.workspace_id = ${workspaceId}) as total,
         coalesce(s.value_count, 0)::int as "valueCount", coalesce(s.distinct_count, 0)::int as "distinctCount",
-        s.min::float8 as min, s.max::float8 as max, s.avg::float8 as avg, s.sum::float8 as sum
+        ${toFloat8(sql`s.min`)} as min, ${toFloat8(sql`s.max`)} as max, ${toFloat8(sql`s.avg`)} as avg, ${toFloat8(sql`s.sum`)} as sum
       from jsonb_array_elements_text(${keyList}) as k(key)
       left join (
         select e.key, count(*) as value_count, count(distinct e.value) as distinct_count,
           min(x.n) as min, max(x.n) as max, avg(x.n) as avg, sum(x.n) as sum
         from ${TABLES[object]}
         cross join lateral jsonb_each(${DOCUMENTS[object]}) as e(key, value)
-        cross join lateral (select case when jsonb_typeof(e.value) = 'number' then e.value::float8 end as n) as x
+        cross join lateral (select case when jsonb_typeof(e.value) = 'number' then e.value::numeric end as n) as x
         where t.workspace_id = ${workspaceId}
           and e.key in (select jsonb_array_elements_text(${keyList}))
           and jsonb_typeof(e.value) <> 'null'
@@ -195,13 +195,15 @@ export async function categoricalBreakdown(
   sumOf: string | null = null,
 ): Promise<CategoricalBreakdown> {
   const value = valueExpr(object, 't', key);
-  const amount = sumOf === null ? sql`null::float8` : numberOf(valueExpr(object, 't', sumOf));
+  // Summed in numeric (exact, cannot overflow near ±1.8e308) and clamped back to float8.
+  const summed = sumOf === null ? null : valueExpr(object, 't', sumOf);
+  const amount = summed === null ? sql`null::numeric` : sql`(case when jsonb_typeof(${summed}) = 'number' then (${summed})::numeric end)`;
   const rank = sumOf === null ? sql`count desc, val` : sql`sum desc nulls last, count desc, val`;
   const found = await rows<{ total: number; valued: number; value: string | null; count: number | null; sum: number | null }>(
     q,
     sql`
       with v as (select ${value} as val, ${amount} as amount from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${where}),
-        g as (select val, count(*)::int as count, sum(amount)::float8 as sum from v where jsonb_typeof(val) in ('string', 'number', 'boolean') group by val)
+        g as (select val, count(*)::int as count, ${toFloat8(sql`sum(amount)`)} as sum from v where jsonb_typeof(val) in ('string', 'number', 'boolean') group by val)
       select (select count(*)::int from v) as total, (select coalesce(sum(count), 0)::int from g) as valued,
         top.value, top.count, top.sum
       from (select 1) as one
@@ -251,7 +253,10 @@ export async function histogram(
       select s.total, s.valued, s.min, s.max, h.bucket, h.count
       from s
       left join lateral (
-        select least(width_bucket(x, s.min, s.max, ${buckets}::int), ${buckets}::int)::int as bucket, count(*)::int as count
+        -- width_bucket, computed on halves: max - min overflows float8 for bounds near ±1.8e308
+        -- (and PostgreSQL 15's width_bucket then answers nonsense).
+        select least(floor((x / 2 - s.min / 2) / (s.max / 2 - s.min / 2) * ${buckets}::int)::int + 1, ${buckets}::int) as bucket,
+          count(*)::int as count
         from v where x is not null and s.max > s.min group by 1
       ) as h on true`,
   );
@@ -310,7 +315,7 @@ export async function metricCatalog(
       union all
       select 'VALUE', p.property, p.total, p.events, coalesce(u.users, 0)::int, coalesce(u.accounts, 0)::int, p.first_ms, p.last_ms, p.names
       from (
-        select property, sum(sum)::float8 as total, sum(n)::int as events,
+        select property, ${toFloat8(sql`sum(sum)`)} as total, sum(n)::int as events,
           ${epochMs('min(day)::timestamp')} as first_ms, ${epochMs('max(last_at)')} as last_ms,
           array_to_json(array_agg(distinct name))::text as names
         from property_daily where workspace_id = ${workspaceId} ${within('property', properties)}

@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type Queryable, rows, jsonParam } from '../db/client.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
 import { defaultField } from './fields.ts';
 import { type FieldType, humanLabel, inferSemantic, mergeTypes, type ObjectKind } from './inference.ts';
@@ -35,7 +35,7 @@ export async function loadKnownFields(
       lastSeenAt: catalogFields.lastSeenAt,
     })
     .from(catalogFields)
-    .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, object), inArray(catalogFields.key, [...keys])));
+    .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, object), anyOf(catalogFields.key, keys)));
   for (const row of found) {
     known.set(row.key, {
       type: (row.declaredType ?? row.type) as FieldType | null,

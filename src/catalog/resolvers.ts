@@ -45,10 +45,13 @@ export async function breakdown(
     if (h.min === h.max) {
       return { ...base, buckets: [{ label: formatNumber(h.min), value: null, from: h.min, to: h.max, count: h.valued }] };
     }
-    const width = (h.max - h.min) / bucketCount;
+    const [min, max] = [h.min, h.max];
+    const width = (max - min) / bucketCount;
+    // Bounds near ±1.8e308: max - min overflows a double, so step on halves (each term stays finite).
+    const halfWidth = (max / 2 - min / 2) / bucketCount;
+    const edge = (i: number) => (i === bucketCount ? max : Number.isFinite(width) ? min + i * width : (min / 2 + i * halfWidth) * 2);
     const buckets = Array.from({ length: bucketCount }, (_, i) => {
-      const from = h.min! + i * width;
-      const to = i === bucketCount - 1 ? h.max! : h.min! + (i + 1) * width;
+      const [from, to] = [edge(i), edge(i + 1)];
       return { label: `${formatNumber(from)} – ${formatNumber(to)}`, value: null, from, to, count: h.counts.get(i + 1) ?? 0 };
     });
     return { ...base, buckets };

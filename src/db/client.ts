@@ -1,11 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './lock.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -103,8 +104,15 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     };
   }
 
+  // One process per data directory: a second opener refuses (see lock.ts) instead of losing writes.
+  const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   const analyze = { pending: 0, analyzed: 0, running: false };
   return {
@@ -134,7 +142,11 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
         });
     },
     async close() {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
@@ -149,7 +161,28 @@ export async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/**
+ * `column = any(<values>)` with the list as ONE jsonb parameter, however long (an `in (…)` list
+ * takes a bind parameter per value, and more than 65,535 fail the statement). The array is an
+ * init-plan computed once, so the planner uses it as an index condition (a semi-join on a
+ * set-returning function is planned blind and can go quadratic).
+ */
+export function anyOf(column: SQLWrapper, values: readonly string[]): SQL {
+  return sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
+}
+
 /** A whole batch as one jsonb parameter: constant statement text whatever the batch size, far below the 65,535-parameter limit. */
 export function jsonParam(value: unknown): SQL {
   return sql`${JSON.stringify(value)}::jsonb`;
+}
+
+/**
+ * A numeric expression as float8, clamped to the largest finite doubles: sums and averages are
+ * computed in numeric (exact, cannot overflow) and a plain cast would fail beyond ±1.8e308.
+ */
+export function toFloat8(expr: SQL): SQL {
+  // Not least/greatest: they ignore NULL, and an empty aggregate must stay NULL. (PostgreSQL
+  // computes an aggregate written several times once.)
+  return sql`(case when ${expr} > 1.7976931348623157e308 then 1.7976931348623157e308
+    when ${expr} < -1.7976931348623157e308 then -1.7976931348623157e308 else ${expr} end)::float8`;
 }

@@ -6,6 +6,7 @@ import {
   doublePrecision,
   index,
   jsonb,
+  numeric,
   pgTable,
   pgView,
   primaryKey,
@@ -87,7 +88,7 @@ export const events = pgTable(
   'events',
   {
     workspaceId: text('workspace_id').notNull(),
-    /** `id:<eventId>` when the caller gave one, else `h:<sha256 of canonical content>`. */
+    /** The caller's eventId (see `eventIdKey`: never shaped like a content key), else `h:<sha256 of canonical content>`. */
     dedupKey: text('dedup_key').notNull(),
     eventId: text('event_id'),
     name: text('name').notNull(),
@@ -140,7 +141,8 @@ export const propertyDaily = pgTable(
     explicitAccountId: text('explicit_account_id').notNull(),
     accountId: text('account_id'),
     n: bigint('n', { mode: 'number' }).notNull(),
-    sum: doublePrecision('sum').notNull(),
+    /** Exact (numeric): sums of doubles near ±1.8e308 must not overflow a write or a read. */
+    sum: numeric('sum').notNull(),
     min: doublePrecision('min').notNull(),
     max: doublePrecision('max').notNull(),
     lastAt: timestamptz('last_at').notNull(),
@@ -200,6 +202,37 @@ export const catalogFields = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.object, t.key] })],
 );
 
+/** A sample of the rejection log: one rejected record, as far as it may be shown. */
+export interface IngestIssueSample {
+  recordId: string | null;
+  message: string;
+  at: string;
+}
+
+/**
+ * The rejection log: every record refused by ingestion, counted per object, field and error code,
+ * with when it was first and last seen and a few recent samples. Written in the ingest call that
+ * refused the records, bounded per workspace (MAX_INGEST_ISSUES rows, the least recently seen
+ * dropped first). `field` is '' when the problem concerns the whole record.
+ */
+export const ingestIssues = pgTable(
+  'ingest_issues',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER' | 'EVENT'>().notNull(),
+    field: text('field').notNull(),
+    code: text('code').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+    firstSeenAt: timestamptz('first_seen_at').notNull(),
+    lastSeenAt: timestamptz('last_seen_at').notNull(),
+    samples: jsonb('samples').$type<IngestIssueSample[]>().notNull().default([]),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.object, t.field, t.code] }),
+    index('ingest_issues_recent_idx').on(t.workspaceId, t.lastSeenAt),
+  ],
+);
+
 /**
  * A workspace's corrections to inferred meanings: the semantic of a dimension (target ACCOUNT, USER
  * or EVENT) or the role of a metric (target COUNT for an event name, VALUE for a numeric property).
@@ -225,4 +258,5 @@ export type UserRow = typeof users.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type CatalogFieldRow = typeof catalogFields.$inferSelect;
 export type EventNameRow = typeof eventNames.$inferSelect;
+export type IngestIssueRow = typeof ingestIssues.$inferSelect;
 export type MeaningOverrideRow = typeof meaningOverrides.$inferSelect;

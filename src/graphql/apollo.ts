@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context.ts';
-import { isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { dataException, invalidValue, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
 import { LIMIT_CODES, type QueryLimits, queryLimitsPlugin } from './limits.ts';
 import { resolvers } from './resolvers.ts';
 import { typeDefs } from './schema.ts';
@@ -74,6 +74,11 @@ export function createApollo(options: ApolloOptions): ApolloServer<Context> {
       if (isDatabaseUnavailable(original)) {
         const unavailable = serviceUnavailable();
         return { message: unavailable.message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } };
+      }
+      const invalid = dataException(original);
+      if (invalid) {
+        const error = invalidValue(invalid);
+        return { message: error.message, path: formatted.path, extensions: error.extensions };
       }
       options.onUnexpectedError(original);
       return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -20,6 +20,11 @@ export class HightouchError extends Error {
     super(message);
   }
 
+  /** Whether sending the same request again later can succeed: rate limits, outages and faults can; the rest cannot. */
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
+  }
+
   /** Fastify reads `statusCode` on errors raised while reading a body. */
   get statusCode(): number {
     return this.status;
@@ -72,6 +77,9 @@ export function fromGraphQLError(error: GraphQLFormattedError, log: FastifyBaseL
       return new HightouchError(429, 'RATE_LIMITED', error.message, undefined, retryAfter(extensions, 1));
     case 'SERVICE_UNAVAILABLE':
       return unavailable(retryAfter(extensions, 5));
+    case 'BAD_USER_INPUT':
+      // The input itself cannot be processed (e.g. a value the database rejects): final, not retryable.
+      return invalidPayload(error.message);
     default:
       log.error(
         { graphqlError: { message: error.message, code: extensions?.code, path: error.path } },

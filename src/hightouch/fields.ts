@@ -15,16 +15,16 @@ export async function listFields(q: Queryable, workspaceId: string, object: High
     .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, object.kind), eq(catalogFields.isDefault, false)))
     .orderBy(asc(catalogFields.key));
   const reserved = defaultFieldIds(object);
-  return [
-    ...defaultFieldDescriptors(object),
-    ...custom
-      .filter((field) => !reserved.has(field.key))
-      .map(customFieldDescriptor),
-  ];
+  return [...defaultFieldDescriptors(object), ...custom.filter((field) => !reserved.has(field.key)).map(customFieldDescriptor)];
 }
 
 /** How Hightouch sees a custom field of the catalog. */
-export function customFieldDescriptor(field: { key: string; label: string; type: string | null; declaredType: string | null }): FieldDescriptor {
+export function customFieldDescriptor(field: {
+  key: string;
+  label: string;
+  type: string | null;
+  declaredType: string | null;
+}): FieldDescriptor {
   return {
     id: field.key,
     label: field.label,

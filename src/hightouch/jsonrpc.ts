@@ -3,11 +3,15 @@ import { HightouchError } from './errors.ts';
 import { isPlainObject } from './mapping.ts';
 
 /**
- * A small JSON-RPC 2.0 server core (what Hightouch's examples get from jayson): single and batch
- * requests, notifications, the standard error codes. Calls of a batch run one after another, in
- * order. HTTP status is 200 unless a call hit a condition the whole request must answer for
- * (bad key 401, scope 403, too large 413, rate limit 429, database down 503): then Hightouch
- * sees that status and retries or reports the batch as a whole.
+ * A small JSON-RPC 2.0 server core (what Hightouch's example servers get from jayson): single and
+ * batch requests, notifications, the standard error codes. Calls of a batch run one after another,
+ * in order.
+ *
+ * Every answer is HTTP 200, refusals of the whole request included (bad key, scope, too many
+ * records, rate limit, database down), as a jayson server answers: a stock jayson client turns a
+ * non-2xx response into an `Error` whose message is the raw body and drops the error object, while
+ * a 200 gives it `error.code`, `error.message` and `error.data` (our machine code, `retryable` and
+ * `retryAfterSeconds`). test/hightouch/jayson.test.ts holds that decision to a real jayson client.
  */
 
 export const PARSE_ERROR = -32700;
@@ -16,10 +20,8 @@ export const METHOD_NOT_FOUND = -32601;
 export const INVALID_PARAMS = -32602;
 export const INTERNAL_ERROR = -32603;
 
-/** Implementation-defined server errors (-32000 to -32099), by HTTP status. */
+/** Implementation-defined server errors (-32000 to -32099), by HTTP status of the same condition in REST. */
 const SERVER_CODES: Record<number, number> = { 401: -32001, 403: -32003, 413: -32013, 429: -32029, 503: -32053 };
-/** Which status wins when several calls of a batch fail differently. */
-const STATUS_PRIORITY = [401, 503, 429, 403, 413];
 
 export class RpcError extends Error {
   constructor(
@@ -40,23 +42,51 @@ export const invalidParams = (problems: string[]) => new RpcError(INVALID_PARAMS
 export type RpcHandler = (params: Record<string, unknown>) => Promise<unknown>;
 
 type Id = string | number | null;
-interface ErrorObject {
+export interface ErrorObject {
   code: number;
   message: string;
   data?: Record<string, unknown>;
 }
 type Response = { jsonrpc: '2.0'; id: Id; result: unknown } | { jsonrpc: '2.0'; id: Id; error: ErrorObject };
 
+/** A well-formed call of a request, before it runs. */
+export interface RpcCall {
+  method: string;
+  params: Record<string, unknown>;
+}
+
+export interface RpcOptions {
+  methods: ReadonlyMap<string, RpcHandler>;
+  log: FastifyBaseLogger;
+  /** Most calls one batch may carry; a larger batch is refused whole, before anything runs. */
+  maxCalls?: number;
+  /**
+   * Checks the request as a whole once its calls are read and before any runs (record limit, rate
+   * limit). A HightouchError thrown here answers every call with it: nothing runs.
+   */
+  admit?: (calls: readonly RpcCall[]) => Promise<void>;
+}
+
 export interface RpcOutcome {
   /** Undefined when every call was a notification (nothing to send). */
   body: Response | Response[] | undefined;
-  /** Set when the HTTP status must not be 200. */
-  failure?: HightouchError;
+  /** The longest Retry-After among the refusals (for the header), if any. */
+  retryAfterSeconds?: number;
 }
 
+/** An adapter error as a JSON-RPC error object: the reason, our machine code, and whether to retry. */
 export function rpcErrorFor(error: HightouchError): ErrorObject {
   const code = SERVER_CODES[error.status] ?? (error.status === 400 ? INVALID_PARAMS : INTERNAL_ERROR);
-  return { code, message: error.message, data: { code: error.code, ...error.details } };
+  return {
+    code,
+    message: error.message,
+    data: {
+      code: error.code,
+      ...error.details,
+      retryable: error.retryable,
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    },
+  };
 }
 
 export const errorResponse = (id: Id, error: ErrorObject): Response => ({ jsonrpc: '2.0', id, error });
@@ -72,60 +102,130 @@ function namedParams(params: unknown): Record<string, unknown> | undefined {
   return undefined;
 }
 
-export async function handleJsonRpc(body: unknown, methods: ReadonlyMap<string, RpcHandler>, log: FastifyBaseLogger): Promise<RpcOutcome> {
-  const failures: HightouchError[] = [];
+const SHAPE_DEPTH = 4;
+const SHAPE_KEYS = 50;
 
-  const call = async (request: unknown): Promise<Response | undefined> => {
-    if (!isPlainObject(request)) return errorResponse(null, { code: INVALID_REQUEST, message: 'Invalid Request' });
-    const isNotification = !Object.hasOwn(request, 'id');
-    const id = validId(request.id) ? request.id : null;
-    if ((!isNotification && !validId(request.id)) || request.jsonrpc !== '2.0' || typeof request.method !== 'string') {
-      return errorResponse(id, {
+/**
+ * The shape of a params object for the debug log: keys and JSON types, never values. Arrays show
+ * their length and the shape of their first item. Bounded in depth and keys.
+ */
+export function shapeOf(value: unknown, depth = 0): unknown {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) {
+    return value.length === 0 ? [] : { array: value.length, item: depth >= SHAPE_DEPTH ? '…' : shapeOf(value[0], depth + 1) };
+  }
+  if (typeof value === 'object') {
+    if (depth >= SHAPE_DEPTH) return 'object';
+    const keys = Object.keys(value);
+    const shape: Record<string, unknown> = Object.fromEntries(
+      keys.slice(0, SHAPE_KEYS).map((key) => [key, shapeOf((value as Record<string, unknown>)[key], depth + 1)]),
+    );
+    if (keys.length > SHAPE_KEYS) shape['…'] = `${keys.length - SHAPE_KEYS} more keys`;
+    return shape;
+  }
+  return typeof value;
+}
+
+type Parsed =
+  | { kind: 'answered'; response: Response | undefined }
+  | { kind: 'call'; id: Id; notification: boolean; call: RpcCall; handler: RpcHandler };
+
+function parseCall(request: unknown, methods: ReadonlyMap<string, RpcHandler>): Parsed {
+  const answer = (response: Response | undefined): Parsed => ({ kind: 'answered', response });
+  if (!isPlainObject(request)) return answer(errorResponse(null, { code: INVALID_REQUEST, message: 'Invalid Request' }));
+  const notification = !Object.hasOwn(request, 'id');
+  const id = validId(request.id) ? request.id : null;
+  if ((!notification && !validId(request.id)) || request.jsonrpc !== '2.0' || typeof request.method !== 'string') {
+    return answer(
+      errorResponse(id, {
         code: INVALID_REQUEST,
         message: 'Invalid Request',
         data: { problems: ['Expected {"jsonrpc":"2.0","method":…,"params"?:…,"id"?:…}.'] },
-      });
-    }
-    if (request.params !== undefined && typeof request.params !== 'object') {
-      return errorResponse(id, {
+      }),
+    );
+  }
+  if (request.params !== undefined && (typeof request.params !== 'object' || request.params === null)) {
+    return answer(
+      errorResponse(id, {
         code: INVALID_REQUEST,
         message: 'Invalid Request',
         data: { problems: ['params must be an object or an array.'] },
-      });
-    }
-    const reply = (response: Response) => (isNotification ? undefined : response);
-    const method = methods.get(request.method);
-    if (!method) return reply(errorResponse(id, { code: METHOD_NOT_FOUND, message: 'Method not found', data: { method: request.method } }));
-    const params = namedParams(request.params);
-    if (!params) return reply(errorResponse(id, invalidParams(['params must be an object of named parameters.']).toObject()));
-    try {
-      return reply({ jsonrpc: '2.0', id, result: (await method(params)) ?? null });
-    } catch (error) {
-      if (error instanceof RpcError) return reply(errorResponse(id, error.toObject()));
-      if (error instanceof HightouchError) {
-        if (STATUS_PRIORITY.includes(error.status)) failures.push(error);
-        return reply(errorResponse(id, rpcErrorFor(error)));
-      }
-      log.error({ err: error, method: request.method }, 'hightouch rpc: unexpected error');
-      return reply(errorResponse(id, { code: INTERNAL_ERROR, message: 'Internal error' }));
-    }
-  };
-
-  let responses: Response | Response[] | undefined;
-  if (Array.isArray(body)) {
-    if (body.length === 0) {
-      responses = errorResponse(null, { code: INVALID_REQUEST, message: 'Invalid Request', data: { problems: ['An empty batch.'] } });
-    } else {
-      const all: Response[] = [];
-      for (const request of body) {
-        const response = await call(request);
-        if (response) all.push(response);
-      }
-      responses = all.length > 0 ? all : undefined;
-    }
-  } else {
-    responses = await call(body);
+      }),
+    );
   }
-  const failure = STATUS_PRIORITY.map((status) => failures.find((f) => f.status === status)).find(Boolean);
-  return { body: responses, ...(failure ? { failure } : {}) };
+  const reply = (response: Response) => answer(notification ? undefined : response);
+  const handler = methods.get(request.method);
+  if (!handler) return reply(errorResponse(id, { code: METHOD_NOT_FOUND, message: 'Method not found', data: { method: request.method } }));
+  const params = namedParams(request.params);
+  if (!params) return reply(errorResponse(id, invalidParams(['params must be an object of named parameters.']).toObject()));
+  return { kind: 'call', id, notification, call: { method: request.method, params }, handler };
+}
+
+export async function handleJsonRpc(body: unknown, options: RpcOptions): Promise<RpcOutcome> {
+  const { methods, log } = options;
+  const single = !Array.isArray(body);
+  const requests: unknown[] = Array.isArray(body) ? body : [body];
+  if (requests.length === 0) {
+    return { body: errorResponse(null, { code: INVALID_REQUEST, message: 'Invalid Request', data: { problems: ['An empty batch.'] } }) };
+  }
+  const maxCalls = options.maxCalls ?? Number.POSITIVE_INFINITY;
+  if (requests.length > maxCalls) {
+    const refusal = new HightouchError(
+      413,
+      'BATCH_TOO_LARGE',
+      `A batch may carry at most ${maxCalls} calls; this one has ${requests.length}.`,
+      {
+        maximumCalls: maxCalls,
+        receivedCalls: requests.length,
+      },
+    );
+    return { body: errorResponse(null, rpcErrorFor(refusal)) };
+  }
+
+  const parsed = requests.map((request) => parseCall(request, methods));
+  const calls = parsed.flatMap((p) => (p.kind === 'call' ? [p] : []));
+  for (const { call } of calls) log.debug({ rpc: { method: call.method, params: shapeOf(call.params) } }, 'hightouch rpc call');
+
+  let refusal: HightouchError | undefined;
+  try {
+    if (calls.length > 0) await options.admit?.(calls.map((c) => c.call));
+  } catch (error) {
+    if (!(error instanceof HightouchError)) throw error;
+    refusal = error;
+  }
+
+  const refusals: HightouchError[] = refusal ? [refusal] : [];
+  const responses: Response[] = [];
+  let ran = 0;
+  for (const entry of parsed) {
+    if (entry.kind === 'answered') {
+      if (entry.response) responses.push(entry.response);
+      continue;
+    }
+    // Between calls, let other requests in: a call whose database work resolves without I/O (the
+    // embedded PGlite) would otherwise chain every call of the batch in one turn of the event loop.
+    if (ran++ > 0) await new Promise((resolve) => setImmediate(resolve));
+    const response = refusal ? errorResponse(entry.id, rpcErrorFor(refusal)) : await run(entry, refusals, log);
+    if (!entry.notification) responses.push(response);
+  }
+  const retryAfterSeconds = Math.max(0, ...refusals.map((r) => r.retryAfterSeconds ?? 0));
+  return {
+    body: responses.length === 0 ? undefined : single ? responses[0] : responses,
+    ...(retryAfterSeconds > 0 ? { retryAfterSeconds } : {}),
+  };
+}
+
+async function run(entry: Extract<Parsed, { kind: 'call' }>, refusals: HightouchError[], log: FastifyBaseLogger): Promise<Response> {
+  const { id, call, handler } = entry;
+  try {
+    return { jsonrpc: '2.0', id, result: (await handler(call.params)) ?? null };
+  } catch (error) {
+    if (error instanceof RpcError) return errorResponse(id, error.toObject());
+    if (error instanceof HightouchError) {
+      refusals.push(error);
+      return errorResponse(id, rpcErrorFor(error));
+    }
+    log.error({ err: error, method: call.method }, 'hightouch rpc: unexpected error');
+    return errorResponse(id, { code: INTERNAL_ERROR, message: 'Internal error', data: { code: 'INTERNAL', retryable: true } });
+  }
 }

@@ -22,24 +22,22 @@ function withRefs(value: unknown, self?: unknown): unknown {
 const toOpenApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 
 function operation(route: DocumentedRoute) {
-  const { operationId, summary, description, tags, params, body, response } = route.schema;
-  const properties = (params?.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const { operationId, summary, description, tags, params, querystring, body, response } = route.schema;
+  const parameters = (where: 'path' | 'query', schema: RouteSchema['params']) =>
+    Object.entries((schema?.properties ?? {}) as Record<string, Record<string, unknown>>).map(([name, property]) => ({
+      name,
+      in: where,
+      required: where === 'path',
+      ...(typeof property.description === 'string' ? { description: property.description } : {}),
+      schema: withRefs(property),
+    }));
+  const all = [...parameters('path', params), ...parameters('query', querystring)];
   return {
     operationId,
     summary,
     ...(description ? { description } : {}),
     tags,
-    ...(params
-      ? {
-          parameters: Object.entries(properties).map(([name, schema]) => ({
-            name,
-            in: 'path',
-            required: true,
-            ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
-            schema: withRefs(schema),
-          })),
-        }
-      : {}),
+    ...(all.length > 0 ? { parameters: all } : {}),
     ...(body
       ? {
           requestBody: {

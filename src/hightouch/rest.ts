@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { redactSecrets } from '../keys/secrets.ts';
 import type { AppServer } from '../server.ts';
 import { HightouchError, invalidPayload, notFound } from './errors.ts';
 import { customFieldDescriptor, listFields } from './fields.ts';
@@ -22,15 +23,23 @@ type Params = { object?: string; mode?: string };
 function objectOf(request: FastifyRequest): HightouchObject {
   const id = (request.params as Params).object;
   const object = findObject(id);
-  if (!object) throw notFound(`Unknown object "${id}"; use ${OBJECTS.map((o) => o.id).join(', ')}.`);
+  // Path segments are echoed redacted: a key pasted into the wrong place must not come back in a body or a log.
+  if (!object) throw notFound(`Unknown object "${redactSecrets(String(id))}"; use ${OBJECTS.map((o) => o.id).join(', ')}.`);
   return object;
 }
 
 function modeOf(request: FastifyRequest, object: HightouchObject): RestMode {
   const mode = (request.params as Params).mode;
   const found = object.restModes.find((m) => m === mode);
-  if (!found) throw notFound(`Unknown mode "${mode}" for ${object.id}; use ${object.restModes.join(', ')}.`);
+  if (!found) throw notFound(`Unknown mode "${redactSecrets(String(mode))}" for ${object.id}; use ${object.restModes.join(', ')}.`);
   return found;
+}
+
+/** `?rejected=report` (default: 200 whatever was refused) or `?rejected=fail` (422 when any record was refused). */
+function rejectedMode(request: FastifyRequest): 'report' | 'fail' {
+  const value = (request.query as Record<string, unknown> | undefined)?.rejected;
+  if (value === undefined || value === 'report' || value === 'fail') return value === 'fail' ? 'fail' : 'report';
+  throw invalidPayload('The `rejected` query parameter must be `report` or `fail`.', { parameter: 'rejected', received: String(value) });
 }
 
 /** The records of a request: `{"records":[…]}`, a bare array, or one record object (a one-row HTTP Request template). */
@@ -162,11 +171,17 @@ function restRoutes(server: AppServer): RestRoute[] {
       url: '/objects/:object/:mode',
       schema: ROUTE_SCHEMAS.ingest,
       scope: 'INGEST',
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const object = objectOf(request);
         const mode = modeOf(request, object);
+        const strict = rejectedMode(request) === 'fail';
         const records = recordsOf(request.body);
-        return toRestResponse(object, await ingest(callerOf(server, request), object, mode, records));
+        const payload = await ingest(callerOf(server, request), object, mode, records);
+        // Strict mode: a batch with a refused record is not a success for the sender, so an HTTP
+        // client that judges by the status (Hightouch's HTTP Request destination) retries or
+        // reports it. The valid records are stored all the same; sending the batch again is safe.
+        const refused = payload.rejected + (mode === 'update' ? payload.notFound : 0);
+        return reply.code(strict && refused > 0 ? 422 : 200).send(toRestResponse(object, payload));
       },
     },
   ];

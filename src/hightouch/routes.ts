@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { safePath } from '../observability/http.ts';
 import type { AppServer } from '../server.ts';
 import { destinationMethods } from './destination.ts';
 import { HightouchError, toHightouchError } from './errors.ts';
-import { authenticate, callerOf, errorHeaders, installBodyHandling } from './http.ts';
+import { installBodyHandling } from './http.ts';
 import { errorResponse, handleJsonRpc, INVALID_REQUEST, PARSE_ERROR, rpcErrorFor } from './jsonrpc.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { methodNotAllowed, registerRestRoutes, sendRestError } from './rest.ts';
@@ -21,7 +22,7 @@ export async function registerHightouchRoutes(server: AppServer): Promise<void> 
       installBodyHandling(scope, maxBodyBytes);
       scope.setErrorHandler((error, request, reply) => sendRestError(reply, toHightouchError(error, request.log, maxBodyBytes)));
       scope.setNotFoundHandler((request, reply) =>
-        sendRestError(reply, new HightouchError(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+        sendRestError(reply, new HightouchError(404, 'NOT_FOUND', `No route ${request.method} ${safePath(request)}.`)),
       );
 
       const routes = registerRestRoutes(scope, server);
@@ -36,8 +37,9 @@ export async function registerHightouchRoutes(server: AppServer): Promise<void> 
 }
 
 function registerRpc(scope: FastifyInstance, server: AppServer, maxBodyBytes: number): void {
-  // Failures before a call is read (key, body size, media type, JSON syntax) are answered in
-  // JSON-RPC form too, with id null.
+  // Failures before a call is read (body size, JSON syntax, a limit of the HTTP layer) are
+  // answered in JSON-RPC form too, with id null and HTTP 200 (see jsonrpc.ts); only a body that
+  // is not JSON keeps its 415, as a jayson server answers.
   scope.setErrorHandler((error, request, reply) => {
     const failure = toHightouchError(error, request.log, maxBodyBytes);
     if (failure.code === 'INVALID_PAYLOAD') {
@@ -45,20 +47,32 @@ function registerRpc(scope: FastifyInstance, server: AppServer, maxBodyBytes: nu
         .code(200)
         .send(errorResponse(null, { code: PARSE_ERROR, message: 'Parse error', data: { ...failure.details, message: failure.message } }));
     }
-    const body =
-      failure.status === 415 ? { code: INVALID_REQUEST, message: failure.message, data: { code: failure.code } } : rpcErrorFor(failure);
-    return errorHeaders(reply, failure).send(errorResponse(null, body));
+    if (failure.status === 415) {
+      return reply.code(415).send(errorResponse(null, { code: INVALID_REQUEST, message: failure.message, data: { code: failure.code } }));
+    }
+    if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds));
+    return reply.code(200).send(errorResponse(null, rpcErrorFor(failure)));
   });
 
-  scope.post('/rpc', { onRequest: authenticate(server) }, async (request, reply) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.body === undefined) {
       return reply.send(errorResponse(null, { code: PARSE_ERROR, message: 'Parse error', data: { message: 'The body is empty.' } }));
     }
-    const caller = callerOf(server, request);
-    const outcome = await handleJsonRpc(request.body, destinationMethods(caller), request.log);
-    if (outcome.failure) errorHeaders(reply, outcome.failure);
-    if (outcome.body === undefined) return reply.code(outcome.failure ? reply.statusCode : 204).send();
+    const { methods, admit } = destinationMethods(server, request);
+    const outcome = await handleJsonRpc(request.body, {
+      methods,
+      admit,
+      log: request.log,
+      maxCalls: server.config.limits.maxRpcBatchCalls,
+    });
+    if (outcome.retryAfterSeconds !== undefined) reply.header('retry-after', String(outcome.retryAfterSeconds));
+    if (outcome.body === undefined) return reply.code(204).send();
     return reply.send(outcome.body);
-  });
+  };
+  // The key travels in the Authorization header, in the URL (for set-ups that cannot add headers),
+  // or as the api_key option of each call's configuration; the tokens are charged per call.
+  scope.post('/rpc', { config: { rateLimitPerCall: true } }, handler);
+  scope.post('/rpc/:key', { config: { rateLimitPerCall: true, keyInPath: true } }, handler);
   methodNotAllowed(scope, '/rpc', ['POST']);
+  methodNotAllowed(scope, '/rpc/:key', ['POST']);
 }

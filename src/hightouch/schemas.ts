@@ -207,6 +207,7 @@ export interface RouteSchema {
   description?: string;
   tags: string[];
   params?: Schema;
+  querystring?: Schema;
   body?: Schema;
   response: Record<number, ResponseSpec>;
 }
@@ -276,9 +277,22 @@ export const ROUTE_SCHEMAS = {
       required: ['object', 'mode'],
       properties: { object: objectParam, mode: { type: 'string', enum: [...REST_MODES] } },
     },
+    querystring: {
+      type: 'object',
+      properties: {
+        rejected: {
+          type: 'string',
+          enum: ['report', 'fail'],
+          default: 'report',
+          description:
+            '`report`: 200 whatever was refused. `fail` (strict): 422 with the same body when any record was rejected (or, in `update` mode, not found). Valid records are stored either way.',
+        },
+      },
+    },
     body: IngestRequest,
     response: {
       200: json('Per-record results and counts.', IngestResponse),
+      422: json('Strict mode (`?rejected=fail`): at least one record was refused; the same per-record results and counts.', IngestResponse),
       404: error('Unknown object, or a mode the object does not support.'),
       ...bodyErrors,
       ...common,

@@ -19,6 +19,8 @@ export interface SyncConfiguration {
   mode: ModeInfo;
   /** The identifier mapping first, then the others, in order. */
   mappings: Mapping[];
+  /** Where the object and the mode came from, in words (the `validate` step shows it). */
+  resolution: string[];
 }
 
 export type ReadResult = { ok: true; config: SyncConfiguration } | { ok: false; problems: string[] };
@@ -31,34 +33,90 @@ function readMapping(value: unknown, path: string, problems: string[]): Mapping 
   return { from: value.from, to: value.to };
 }
 
-export function readConfiguration(configuration: unknown): ReadResult {
+const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/**
+ * The object of a sync whose configuration does not name one, from what it maps: a column mapped
+ * to `event_name` makes an event sync; otherwise the identifier's field says account or user.
+ */
+function inferObject(identifier: Mapping | undefined, mappings: readonly Mapping[]): { object: HightouchObject; why: string } | string {
+  const eventName = mappings.find((m) => m.to === 'event_name');
+  if (eventName) return { object: findObject('event')!, why: `column ${eventName.from} is mapped to event_name` };
+  for (const object of OBJECTS) {
+    if (object.identifier !== null && identifier?.to === object.identifier) {
+      return { object, why: `the identifier (column ${identifier.from}) is mapped to ${object.identifier}` };
+    }
+  }
+  const hint =
+    'Name it ("object": "account", "user" or "event"), map the identifier to account_id (accounts) or user_id (users), or map a column to event_name (events).';
+  return identifier
+    ? `Cannot tell which object this sync writes: the identifier is mapped to ${JSON.stringify(identifier.to)}. ${hint}`
+    : `Cannot tell which object this sync writes: the configuration names no object and maps no identifier. ${hint}`;
+}
+
+/**
+ * Read a sync's configuration. The object and mode come from `configuration.object` / `.mode`,
+ * else from the call's top-level `object` / `mode` params, else the object is inferred from the
+ * mappings and the mode is the object's first (upsert, or insert for events). Hightouch's public
+ * example servers read neither from `configuration`, so none of them may be required.
+ */
+export function readConfiguration(configuration: unknown, params: Record<string, unknown> = {}): ReadResult {
   if (!isPlainObject(configuration)) return { ok: false, problems: ['configuration must be an object.'] };
   const problems: string[] = [];
-  const object = findObject(configuration.object);
-  if (!object)
-    problems.push(`Choose an object: ${OBJECTS.map((o) => o.id).join(', ')} (got ${JSON.stringify(configuration.object ?? null)}).`);
-  const modeId = configuration.mode ?? object?.syncModes[0]?.id;
-  const mode = object ? findSyncMode(object, modeId) : undefined;
-  if (object && !mode) {
-    problems.push(
-      `Mode ${JSON.stringify(modeId)} is not available for ${object.label} syncs; use ${object.syncModes.map((m) => m.id).join(' or ')}.`,
-    );
-  }
+  const mappingProblems: string[] = [];
   const mappings: Mapping[] = [];
-  if (configuration.identifierMapping !== undefined && configuration.identifierMapping !== null) {
-    const identifier = readMapping(configuration.identifierMapping, 'identifierMapping', problems);
+  let identifier: Mapping | undefined;
+  if (present(configuration.identifierMapping)) {
+    identifier = readMapping(configuration.identifierMapping, 'identifierMapping', mappingProblems);
     if (identifier) mappings.push(identifier);
   }
   const list = configuration.mappings ?? [];
-  if (!Array.isArray(list)) problems.push('mappings must be an array of {"from", "to"}.');
+  if (!Array.isArray(list)) mappingProblems.push('mappings must be an array of {"from", "to"}.');
   else {
     for (const [index, item] of list.entries()) {
-      const mapping = readMapping(item, `mappings[${index}]`, problems);
+      const mapping = readMapping(item, `mappings[${index}]`, mappingProblems);
       if (mapping) mappings.push(mapping);
     }
   }
+
+  const resolution: string[] = [];
+  let object: HightouchObject | undefined;
+  const named = present(configuration.object)
+    ? { value: configuration.object, where: 'configuration.object' }
+    : present(params.object)
+      ? { value: params.object, where: 'the object parameter' }
+      : undefined;
+  if (named) {
+    object = findObject(named.value);
+    if (!object)
+      problems.push(`Choose an object: ${OBJECTS.map((o) => o.id).join(', ')} (${named.where} is ${JSON.stringify(named.value)}).`);
+    else resolution.push(`Object: ${object.id} (from ${named.where}).`);
+  } else {
+    const inferred = inferObject(identifier, mappings);
+    if (typeof inferred === 'string') problems.push(inferred);
+    else {
+      object = inferred.object;
+      resolution.push(`Object: ${object.id} (inferred: ${inferred.why}).`);
+    }
+  }
+
+  let mode: ModeInfo | undefined;
+  if (object) {
+    const modeNamed = present(configuration.mode)
+      ? { value: configuration.mode, where: 'configuration.mode' }
+      : present(params.mode)
+        ? { value: params.mode, where: 'the mode parameter' }
+        : undefined;
+    mode = findSyncMode(object, modeNamed ? modeNamed.value : object.syncModes[0]?.id);
+    if (!mode) {
+      problems.push(
+        `Mode ${JSON.stringify(modeNamed?.value)} is not available for ${object.label} syncs; use ${object.syncModes.map((m) => m.id).join(' or ')}.`,
+      );
+    } else resolution.push(`Mode: ${mode.id} (${modeNamed ? `from ${modeNamed.where}` : `the default for ${object.label} syncs`}).`);
+  }
+  problems.push(...mappingProblems);
   if (problems.length > 0 || !object || !mode) return { ok: false, problems };
-  return { ok: true, config: { object, mode, mappings } };
+  return { ok: true, config: { object, mode, mappings, resolution } };
 }
 
 const REQUIRED: Record<HightouchObject['id'], Array<{ field: string; label: string; onlyWhen?: ModeInfo['id']; why: string }>> = {
@@ -78,10 +136,13 @@ const REQUIRED: Record<HightouchObject['id'], Array<{ field: string; label: stri
 };
 
 /** The `validate` step: errors block the sync; warnings are recommendations. */
-export function checkConfiguration(configuration: unknown): { errors: string[]; warnings: string[] } {
-  const read = readConfiguration(configuration);
-  if (!read.ok) return { errors: read.problems, warnings: [] };
-  const { object, mode, mappings } = read.config;
+export function checkConfiguration(
+  configuration: unknown,
+  params: Record<string, unknown> = {},
+): { errors: string[]; warnings: string[]; notes: string[] } {
+  const read = readConfiguration(configuration, params);
+  if (!read.ok) return { errors: read.problems, warnings: [], notes: [] };
+  const { object, mode, mappings, resolution } = read.config;
   const errors: string[] = [];
   const warnings: string[] = [];
   const columnsByField = new Map<string, string[]>();
@@ -107,7 +168,7 @@ export function checkConfiguration(configuration: unknown): { errors: string[]; 
         : "Map a column to account_id (recommended): without it, events count for the user's current account, once the user sync has linked one.",
     );
   }
-  return { errors, warnings };
+  return { errors, warnings, notes: resolution };
 }
 
 /** Warehouse rows as Hightouch records: mapped columns only (absent columns stay absent, nulls stay null). */

@@ -130,6 +130,18 @@ export function graphqlScopes(body: unknown, queryString: unknown, maxTokens = 1
   });
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The handler charges the tokens itself, one per call of the request (JSON-RPC batches). */
+    rateLimitPerCall?: boolean;
+  }
+}
+
+export interface RateLimiter {
+  /** Spend `count` tokens of `scope` for the principal's key; over the limit throws a 429 HttpError. */
+  charge(principal: Principal, scope: RateScope, count: number): Promise<void>;
+}
+
 export interface RateLimitOptions {
   /** Replaces the store chosen from the config (tests). */
   store?: BucketStore;
@@ -150,7 +162,7 @@ export function registerRateLimit(
   config: Config,
   authenticateRequest: (request: FastifyRequest) => Promise<Principal | undefined>,
   options: RateLimitOptions = {},
-): void {
+): RateLimiter {
   let warnedAt = 0;
   const onRedisError = (error: unknown) => {
     if (Date.now() - warnedAt < 60_000) return;
@@ -177,29 +189,33 @@ export function registerRateLimit(
     await buckets.close();
   });
 
+  const charge = async (principal: Principal, scope: RateScope, count: number): Promise<void> => {
+    const rule = config.rateLimits[scope];
+    if (rule.perSecond <= 0 || count <= 0) return;
+    const result = await buckets.take(`${principal.key.id}:${scope}`, rule, Math.min(count, rule.burst));
+    if (!result.allowed) {
+      const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);
+      const message = `Too many ${scope.toLowerCase()} requests for this API key; retry in ${retryAfterSeconds} s.`;
+      throw new HttpError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
+    }
+  };
+
   const spend = async (request: FastifyRequest, scopes: RateScope[]): Promise<void> => {
     const principal = await authenticateRequest(request);
     if (!principal) return;
     const counts = new Map<RateScope, number>();
     for (const scope of scopes) counts.set(scope, (counts.get(scope) ?? 0) + 1);
-    for (const [scope, count] of counts) {
-      const rule = config.rateLimits[scope];
-      if (rule.perSecond <= 0) continue;
-      const result = await buckets.take(`${principal.key.id}:${scope}`, rule, Math.min(count, rule.burst));
-      if (!result.allowed) {
-        const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);
-        const message = `Too many ${scope.toLowerCase()} requests for this API key; retry in ${retryAfterSeconds} s.`;
-        throw new HttpError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
-      }
-    }
+    for (const [scope, count] of counts) await charge(principal, scope, count);
   };
 
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS' || !(request.routeOptions?.url ?? '').startsWith('/hightouch/')) return;
+    if (request.routeOptions.config?.rateLimitPerCall) return;
     await spend(request, ['INGEST']);
   });
   app.addHook('preHandler', async (request) => {
     if (request.method === 'OPTIONS' || request.routeOptions?.url !== '/graphql' || options.skip?.(request)) return;
     await spend(request, graphqlScopes(request.body, request.query, config.graphqlLimits.maxTokens));
   });
+  return { charge };
 }

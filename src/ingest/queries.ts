@@ -176,14 +176,15 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
         account_id = excluded.account_id
       returning 1
     ), vals as (
+      -- numeric, so that the sums of values near ±1.8e308 cannot overflow (the stored values are finite doubles).
       select a.name, a.day, a.user_id, coalesce(a.account_id, '') as explicit, a.effective_account, a.occurred_at,
-             p.key as property, (p.value #>> '{}')::float8 as v
+             p.key as property, p.value::numeric as v
       from attributed a, jsonb_each(a.properties) as p(key, value)
       where jsonb_typeof(p.value) = 'number'
     ), props as (
       insert into property_daily as p (workspace_id, property, name, day, user_id, explicit_account_id, account_id, n, sum, min, max, last_at, last_value)
-      select ${workspaceId}, property, name, day, user_id, explicit, min(effective_account), count(*), sum(v), min(v), max(v),
-             max(occurred_at), (array_agg(v order by occurred_at desc))[1]
+      select ${workspaceId}, property, name, day, user_id, explicit, min(effective_account), count(*), sum(v), min(v)::float8, max(v)::float8,
+             max(occurred_at), ((array_agg(v order by occurred_at desc))[1])::float8
       from vals
       group by property, name, day, user_id, explicit
       order by property, name, day, user_id, explicit

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_FIELDS, type DefaultField } from '../catalog/fields.ts';
 import { type FieldType, inferValueType, type ObjectKind } from '../catalog/inference.ts';
+import { normalizeId } from '../text.ts';
 import {
   type Coerced,
   fieldKeyProblem,
@@ -11,6 +12,7 @@ import {
   toCustomValue,
   toEmail,
   toEventTime,
+  toId,
   toInstant,
   toNumber,
   toText,
@@ -69,8 +71,6 @@ export interface EventRecord {
 
 export type Validated<T> = { ok: true; record: T } | { ok: false; id: string | null; errors: RecordError[] };
 
-/** IDs and event names: long enough for any warehouse key, short enough to index. */
-export const MAX_ID_LENGTH = 256;
 /** Default number fields that count things: whole numbers ≥ 0. */
 const COUNT_FIELDS = new Set(['employeeCount', 'seats']);
 
@@ -82,25 +82,26 @@ function problemAt(field: string | null, problem: Problem): RecordError {
   return { field, code: problem.code, message: problem.message };
 }
 
+/** An identifier as sent (trimmed), or null with the problem recorded. */
 function identifier(value: unknown, field: string, errors: RecordError[], required: boolean): string | null {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
     if (required) errors.push({ field, code: 'REQUIRED', message: 'A value is required.' });
     return null;
   }
-  const text = toText(value, MAX_ID_LENGTH * 4);
+  const text = toId(value, field);
   if (!text.ok) {
     errors.push(problemAt(field, text.problem));
-    return null;
-  }
-  if (text.value.length > MAX_ID_LENGTH) {
-    errors.push({ field, code: 'VALUE_TOO_LONG', message: `${field} has at most ${MAX_ID_LENGTH} characters.` });
     return null;
   }
   return text.value;
 }
 
 function coerceDefault(field: DefaultField, value: unknown, limits: Limits): Coerced<Scalar> {
-  if (field.key === 'accountId') return toText(value, MAX_ID_LENGTH);
+  if (field.key === 'accountId') {
+    // A reference obeys the rules of the ID it points to.
+    const id = toId(value, field.key);
+    return id.ok ? { ok: true, value: normalizeId(id.value) } : id;
+  }
   switch (field.type) {
     case 'NUMBER':
       return COUNT_FIELDS.has(field.key) ? toCount(value) : toNumber(value);
@@ -173,7 +174,8 @@ export function validateDimensionRecord(object: 'ACCOUNT' | 'USER', input: unkno
     return { ok: false, id: null, errors: [{ field: null, code: 'INVALID_RECORD', message: 'Each record must be an object.' }] };
   }
   const errors: RecordError[] = [];
-  const id = identifier(input.id, 'id', errors, true);
+  const given = identifier(input.id, 'id', errors, true);
+  const id = given === null ? null : normalizeId(given);
   const patch: Record<string, Scalar | null> = {};
   const observed: Observations = new Map();
   let fieldCount = 0;
@@ -244,8 +246,37 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validated
     const value = raw[key];
     if (value !== null && value !== undefined) properties[key] = value;
   }
-  const dedupKey = eventId ?? contentKey(name, userId, timestamp, accountId, properties);
-  return { ok: true, record: { dedupKey, eventId, name, timestamp, userId, accountId, properties, observed } };
+  // The content hash covers the IDs as sent (before NFC), so replays of events stored before IDs
+  // were normalised still hash to their stored key.
+  const dedupKey = eventId === null ? contentKey(name, userId, timestamp, accountId, properties) : eventIdKey(eventId);
+  return {
+    ok: true,
+    record: {
+      dedupKey,
+      eventId,
+      name,
+      timestamp,
+      userId: normalizeId(userId),
+      accountId: accountId === null ? null : normalizeId(accountId),
+      properties,
+      observed,
+    },
+  };
+}
+
+/** The shape of a content key (`contentKey`). */
+const CONTENT_KEY = /^h:[0-9a-f]{64}$/;
+const ESCAPE = 'id:';
+
+/**
+ * The dedup key of an event with a client eventId: the eventId itself, except that an eventId
+ * shaped like a content key (`h:<64 hex>`) or starting with `id:` is prefixed with `id:`. Content
+ * keys and eventId keys can then never be equal (the two key spaces are disjoint), and the keys of
+ * all other eventIds — everything stored before this rule — are unchanged. Migration 0003 re-keys
+ * the stored events the rule prefixes.
+ */
+export function eventIdKey(eventId: string): string {
+  return CONTENT_KEY.test(eventId) || eventId.startsWith(ESCAPE) ? `${ESCAPE}${eventId}` : eventId;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
 import { declareField } from '../catalog/registry.ts';
 import { type Context, requireScope } from '../context.ts';
+import { badUserInput } from '../errors.ts';
 import type { Resolvers } from '../graphql/generated.ts';
 import { noteIngest } from '../keys/service.ts';
 import { recordIngest } from '../observability/metrics.ts';
+import { listIssues } from './issues.ts';
 import * as ingest from './service.ts';
 import { fieldKeyProblem, isStorableText } from './values.ts';
 
@@ -24,7 +26,31 @@ async function ingestCall(ctx: Context, object: IngestObject, run: (env: ingest.
   return outcome;
 }
 
+const MAX_COUNT = 2_147_483_647;
+
+function issuesPage(first: number | null | undefined, fallback: number): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw badUserInput('first must be between 1 and 500.', { argument: 'first' });
+  return size;
+}
+
 export const ingestResolvers: Resolvers = {
+  Query: {
+    ingestIssues: async (_parent, { object, field, code, first }, ctx) => {
+      requireScope(ctx, 'READ');
+      // The log stores a whole-record problem under the field ''.
+      return listIssues(ctx.db, ctx.workspaceId, { object, field, code, first: issuesPage(first, 50) });
+    },
+  },
+  Integration: {
+    issues: async (_integration, { first }, ctx) => listIssues(ctx.db, ctx.workspaceId, { first: issuesPage(first, 5) }),
+  },
+  IngestIssue: {
+    field: (issue) => (issue.field === '' ? null : issue.field),
+    count: (issue) => Math.min(issue.count, MAX_COUNT),
+    samples: (issue) =>
+      issue.samples.map((sample) => ({ recordId: sample.recordId, message: sample.message, seenAt: new Date(sample.at) })),
+  },
   Mutation: {
     upsertAccounts: (_parent, { records, mode }, ctx) =>
       ingestCall(ctx, 'account', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),

@@ -5,9 +5,11 @@ import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
 import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { normalizeId } from '../text.ts';
+import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
-import { type EventRecord, MAX_ID_LENGTH, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
-import { fieldKeyProblem, type Scalar, toText } from './values.ts';
+import { type EventRecord, type RecordError, validateDimensionRecord, validateEvent } from './records.ts';
+import { fieldKeyProblem, type Scalar, toId } from './values.ts';
 
 const NO_RESERVED: ReadonlySet<string> = new Set();
 
@@ -99,6 +101,17 @@ async function guarded<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Keep the call's refused records in the rejection log (src/ingest/issues.ts): in the call's write
+ * transaction when it has one, else in a transaction of its own; nothing when nothing was refused.
+ */
+async function logIssues(env: IngestEnv, object: ObjectKind, results: RecordResult[], notFoundIsRejection: boolean, tx?: Tx) {
+  const issues = collectIssues(results, notFoundIsRejection, env.now ?? new Date());
+  if (issues.length === 0) return;
+  const write = (q: Tx) => writeIssues(q, env.workspaceId, object, issues, env.limits.maxIngestIssues);
+  await (tx ? write(tx) : inTransaction(env.db, write));
+}
+
 async function knownFields(
   env: IngestEnv,
   object: ObjectKind,
@@ -138,7 +151,7 @@ function applyPatch(dims: Dimensions, patch: Record<string, Scalar | null>): Dim
 
 function sameDims(a: Dimensions, b: Dimensions): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => key in b && a[key] === b[key]);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 export async function upsertRecords(
@@ -165,6 +178,7 @@ export async function upsertRecords(
   const required = REQUIRED_ON_CREATE[object];
   if (valid.length === 0) {
     await guarded(reportMissingRequired(env.db, env.workspaceId, table, required, inputs, results, new Map()));
+    await logIssues(env, object, results, mode === 'UPDATE_ONLY');
     return summarize(results);
   }
   await inTransaction(env.db, async (tx) => {
@@ -222,6 +236,7 @@ export async function upsertRecords(
       }
     }
     await recordObservations(tx, env.workspaceId, object, observed, known);
+    await logIssues(env, object, results, mode === 'UPDATE_ONLY', tx);
   });
   return summarize(results);
 }
@@ -265,14 +280,18 @@ export async function deleteRecords(
     if (input === null || input === undefined || (typeof input === 'string' && input.trim() === '')) {
       return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', code: 'REQUIRED', message: 'A value is required.' }] };
     }
-    const id = toText(input, MAX_ID_LENGTH);
+    const id = toId(input, 'id');
     if (!id.ok) return { index, id: null, status: 'REJECTED', errors: [{ field: 'id', ...id.problem }] };
-    return { index, id: id.value, status: 'NOT_FOUND', errors: [] };
+    return { index, id: normalizeId(id.value), status: 'NOT_FOUND', errors: [] };
   });
   const ids = [...new Set(results.filter((r) => r.status !== 'REJECTED').map((r) => r.id!))].sort();
-  if (ids.length === 0) return summarize(results);
+  if (ids.length === 0) {
+    await logIssues(env, object, results, false);
+    return summarize(results);
+  }
 
   await inTransaction(env.db, async (tx) => {
+    await logIssues(env, object, results, false, tx);
     const deleted = await sql.deleteByIds(tx, TABLE[object], env.workspaceId, ids);
     const seen = new Set<string>();
     for (const result of results) {
@@ -318,12 +337,16 @@ export async function trackEvents(env: IngestEnv, inputs: readonly unknown[]): P
     results.push({ index, id: event.dedupKey, status: duplicate ? 'DUPLICATE' : 'CREATED', errors: [] });
     for (const [key, type] of event.observed) if (!EVENT_DEFAULT_KEYS.has(key)) mergeObservations(observed, new Map([[key, type]]));
   });
-  if (firstByKey.size === 0) return summarize(results);
+  if (firstByKey.size === 0) {
+    await logIssues(env, 'EVENT', results, false);
+    return summarize(results);
+  }
 
   const inserted = await inTransaction(env.db, async (tx) => {
     await sql.lockAttribution(tx, env.workspaceId, 'shared');
     const keys = await sql.insertEvents(tx, env.workspaceId, [...firstByKey.values()]);
     await recordObservations(tx, env.workspaceId, 'EVENT', observed, known);
+    await logIssues(env, 'EVENT', results, false, tx);
     return keys;
   });
   for (const result of results) {

@@ -1,4 +1,7 @@
-import { type FieldType, inferValueType, isEmail, isIsoDateTime } from '../catalog/inference.ts';
+import { type FieldType, inferValueType, isEmail, parseIsoDateTime } from '../catalog/inference.ts';
+import { characterLength, isStorableText, MAX_ID_LENGTH } from '../text.ts';
+
+export { isStorableText };
 
 /**
  * Value coercion for ingested records. Warehouses send numbers as strings, timestamps as ISO
@@ -52,14 +55,6 @@ export function utf8Length(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
 
-/** NUL characters and unpaired UTF-16 surrogates cannot be stored as text (or in jsonb) by PostgreSQL. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-export function isStorableText(value: string): boolean {
-  return !UNSTORABLE.test(value);
-}
-
 export function toText(value: unknown, maxBytes: number): Coerced<string> {
   let text: string;
   if (typeof value === 'string') {
@@ -71,6 +66,18 @@ export function toText(value: unknown, maxBytes: number): Coerced<string> {
   if (utf8Length(text) > maxBytes) return fail('VALUE_TOO_LONG', `Longer than ${maxBytes} bytes.`);
   return ok(text);
 }
+
+/**
+ * An identifier (record ID, reference, event name or eventId): storable text, trimmed, at most
+ * MAX_ID_LENGTH characters (code points, not bytes). Record IDs are further normalised by `normalizeId`.
+ */
+export function toId(value: unknown, field: string): Coerced<string> {
+  const text = toText(value, MAX_ID_LENGTH * 4);
+  if (!text.ok) return text.problem.code === 'VALUE_TOO_LONG' ? tooLongId(field) : text;
+  return characterLength(text.value) > MAX_ID_LENGTH ? tooLongId(field) : text;
+}
+
+const tooLongId = (field: string) => fail('VALUE_TOO_LONG', `${field} has at most ${MAX_ID_LENGTH} characters.`);
 
 export function toNumber(value: unknown): Coerced<number> {
   if (typeof value === 'number') {
@@ -127,12 +134,9 @@ export function toInstant(value: unknown): Coerced<Date> {
     if (!Number.isFinite(n)) return fail('INVALID_TIMESTAMP', 'The epoch number is out of range.');
     ms = Math.abs(n) < EPOCH_MS_THRESHOLD ? n * 1000 : n;
   } else if (typeof value === 'string') {
-    const s = value.trim();
-    if (!isIsoDateTime(s))
-      return fail('INVALID_TIMESTAMP', `${capitalized(describe(value))} is not an ISO-8601 timestamp or epoch number.`);
-    const hasTime = s.length > 10;
-    const hasOffset = /([Zz]|[+-]\d{2}(:?\d{2})?)$/.test(s.slice(10));
-    ms = Date.parse(hasTime ? `${s.replace(' ', 'T')}${hasOffset ? '' : 'Z'}` : `${s}T00:00:00Z`);
+    const parsed = parseIsoDateTime(value.trim());
+    if (parsed === null) return fail('INVALID_TIMESTAMP', `${capitalized(describe(value))} is not an ISO-8601 timestamp or epoch number.`);
+    ms = parsed;
   } else {
     return fail('INVALID_TIMESTAMP', `Expected a timestamp, got ${describe(value)}.`);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { badUserInput } from '../errors.ts';
+import { isStorableText } from '../text.ts';
 
 /** A sortable value a cursor can carry. */
 export type CursorValue = string | number | boolean | null;
@@ -30,7 +31,8 @@ export function decodeCursor(cursor: string, ordering: string): { v: CursorValue
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) throw invalidCursor();
   const [o, v, id] = parsed as unknown[];
-  if (typeof o !== 'string' || typeof id !== 'string') throw invalidCursor();
+  if (typeof o !== 'string' || typeof id !== 'string' || !isStorableText(id)) throw invalidCursor();
+  if (typeof v === 'string' && !isStorableText(v)) throw invalidCursor();
   if (!(v === null || ['string', 'number', 'boolean'].includes(typeof v))) throw invalidCursor();
   if (typeof v === 'number' && !Number.isFinite(v)) throw invalidCursor();
   if (o !== ordering)

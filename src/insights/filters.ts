@@ -1,8 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { FieldType, ObjectKind } from '../catalog/inference.ts';
+import { defaultField } from '../catalog/fields.ts';
+import { type FieldType, type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
 import { jsonParam } from '../db/client.ts';
 import { badUserInput } from '../errors.ts';
 import type { DimensionFilter } from '../graphql/generated.ts';
+import { isStorableText, normalizeId } from '../text.ts';
 
 /** What a filter needs to know about a field: its key and its catalog type (null = no value seen yet). */
 export interface FilterField {
@@ -19,7 +21,13 @@ type Operator = (typeof OPERATORS)[number];
 
 // Fields that live in columns rather than in the jsonb document. Everything else is a dims key
 // (accounts, users) or an event property.
-const EVENT_COLUMNS: Record<string, string> = { name: 'name', userId: 'user_id', accountId: 'account_id', eventId: 'event_id' };
+// A Map: the key is user-chosen, and a plain object would answer `valueOf` or `constructor` from its prototype.
+const EVENT_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['name', 'name'],
+  ['userId', 'user_id'],
+  ['accountId', 'account_id'],
+  ['eventId', 'event_id'],
+]);
 
 /** The jsonb document column holding an object's fields. */
 function documentColumn(object: ObjectKind, alias: string): SQL {
@@ -28,14 +36,14 @@ function documentColumn(object: ObjectKind, alias: string): SQL {
 
 /** True when the field is stored in the jsonb document (so containment and GIN indexes apply). */
 function inDocument(object: ObjectKind, key: string): boolean {
-  if (object === 'EVENT') return !(key in EVENT_COLUMNS) && key !== 'timestamp';
+  if (object === 'EVENT') return !EVENT_COLUMNS.has(key) && key !== 'timestamp';
   return key !== 'id';
 }
 
 /** A field's value as jsonb (SQL NULL when absent), for any object. */
 export function valueExpr(object: ObjectKind, alias: string, key: string): SQL {
   if (object === 'EVENT') {
-    const column = EVENT_COLUMNS[key];
+    const column = EVENT_COLUMNS.get(key);
     if (column) return sql.raw(`to_jsonb(${alias}.${column})`);
     if (key === 'timestamp') return sql.raw(`to_jsonb(to_char(${alias}.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`);
   } else if (key === 'id') {
@@ -93,6 +101,10 @@ function compileOne(object: ObjectKind, alias: string, filter: DimensionFilter, 
   }
   const op = set[0] as Operator;
   const raw = (filter as Record<string, unknown>)[op];
+  for (const v of Array.isArray(raw) ? raw : [raw]) {
+    if (typeof v === 'string' && !isStorableText(v))
+      throw badUserInput('Filter values must be valid Unicode text without NUL characters.', { argument: `${argument}.${op}` });
+  }
   const value = valueExpr(object, alias, field.key);
   const at = `${argument}.${op}`;
   const present = hasValue(value);
@@ -104,14 +116,14 @@ function compileOne(object: ObjectKind, alias: string, filter: DimensionFilter, 
     case 'eq':
     case 'neq': {
       if (raw === null) return op === 'eq' ? sql`not ${present}` : present;
-      const equal = equals(object, alias, field, value, coerce(field, raw, at));
+      const equal = equals(object, alias, field, value, coerce(object, field, raw, at));
       // "is not X" includes records without a value: what a person filtering a table expects.
       return op === 'eq' ? equal : sql`(${equal}) is not true`;
     }
     case 'in':
     case 'notIn': {
       if (!Array.isArray(raw)) throw badUserInput(`\`${op}\` takes a list.`, { argument: at });
-      const values = raw.map((v) => coerce(field, v, at));
+      const values = raw.map((v) => coerce(object, field, v, at));
       const member = values.length > 0 ? sql`(${present} and ${jsonParam(values)} @> jsonb_build_array(${value}))` : sql`false`;
       // Like neq, notIn keeps the records without a value.
       return op === 'in' ? member : sql`not ${member}`;
@@ -154,8 +166,14 @@ function equals(object: ObjectKind, alias: string, field: FilterField, value: SQ
   return sql`${value} = ${JSON.stringify(coerced)}::jsonb`;
 }
 
+/** Account and user IDs and the references to them (a user's or an event's `accountId`, an event's `userId`). */
+function isIdField(object: ObjectKind, key: string): boolean {
+  const semantic = defaultField(object, key)?.semantic;
+  return semantic === 'ACCOUNT_ID' || semantic === 'USER_ID';
+}
+
 /** A filter value converted to the field's stored representation, or BAD_USER_INPUT. */
-export function coerce(field: FilterField, raw: unknown, argument: string): Scalar {
+export function coerce(object: ObjectKind, field: FilterField, raw: unknown, argument: string): Scalar {
   switch (field.type) {
     case 'NUMBER':
       return toNumber(field, raw, argument);
@@ -168,7 +186,8 @@ export function coerce(field: FilterField, raw: unknown, argument: string): Scal
     case 'STRING':
     case 'EMAIL':
     case 'URL':
-      if (typeof raw === 'string') return raw;
+      // Record IDs and references are compared in their stored (normalised) form.
+      if (typeof raw === 'string') return isIdField(object, field.key) ? normalizeId(raw) : raw;
       throw mismatch(field, argument.split('.').pop() ?? 'eq', 'a string', argument);
     default:
       if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
@@ -182,10 +201,13 @@ function toNumber(field: FilterField, raw: unknown, argument: string): number {
   return n;
 }
 
+/** The instant as stored (normalised UTC ISO), read by the same parser as stored values and events. */
 function toDateTime(field: FilterField, raw: unknown, argument: string): string {
-  const ms = typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}/.test(raw) ? Date.parse(raw) : Number.NaN;
-  if (!Number.isFinite(ms)) throw mismatch(field, argument.split('.').pop() ?? '', 'an ISO-8601 date-time', argument);
-  return new Date(ms).toISOString();
+  const ms = typeof raw === 'string' ? parseIsoDateTime(raw.trim()) : null;
+  const date = ms === null ? null : new Date(ms);
+  if (date === null || Number.isNaN(date.getTime()))
+    throw mismatch(field, argument.split('.').pop() ?? '', 'an ISO-8601 date-time', argument);
+  return date.toISOString();
 }
 
 function mismatch(field: FilterField, op: string, expected: string, argument: string) {

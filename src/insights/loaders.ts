@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { ObjectKind } from '../catalog/inference.ts';
 import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from '../catalog/models.ts';
 import * as catalog from '../catalog/queries.ts';
-import type { Db } from '../db/client.ts';
+import { anyOf, type Db } from '../db/client.ts';
 import { type AccountRow, accounts, type UserRow, users } from '../db/schema.ts';
 import type { MetricSpec } from './metrics.ts';
 import * as queries from './queries.ts';
@@ -66,7 +66,7 @@ export function createInsightsLoaders(db: Db, workspaceId: string) {
       const found = await db
         .select()
         .from(accounts)
-        .where(and(eq(accounts.workspaceId, workspaceId), inArray(accounts.id, [...ids])));
+        .where(and(eq(accounts.workspaceId, workspaceId), anyOf(accounts.id, ids)));
       const byId = new Map(found.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
@@ -74,7 +74,7 @@ export function createInsightsLoaders(db: Db, workspaceId: string) {
       const found = await db
         .select()
         .from(users)
-        .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, [...ids])));
+        .where(and(eq(users.workspaceId, workspaceId), anyOf(users.id, ids)));
       const byId = new Map(found.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     }),

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { badUserInput } from '../errors.ts';
+import { toFloat8 } from '../db/client.ts';
+import { assertStorable, badUserInput } from '../errors.ts';
 import type { MetricAggregate, MetricRef } from '../graphql/generated.ts';
 import { addDays, type DayRange, type Interval, isUtc, startOfDay } from './time.ts';
 
@@ -26,6 +27,8 @@ export function metricSpec(ref: MetricRef, aggregate: Aggregate | null | undefin
   const event = ref.event?.trim() ? ref.event : null;
   const property = ref.property?.trim() ? ref.property : null;
   const agg = aggregate ?? 'COUNT';
+  if (ref.event != null) assertStorable(ref.event, `${argument}.event`);
+  if (ref.property != null) assertStorable(ref.property, `${argument}.property`);
   if (!event && !property) throw badUserInput('A metric needs an `event` (count metric) or a `property` (value metric).', { argument });
   if (property) {
     if (!VALUE_AGGREGATES.includes(agg)) {
@@ -48,7 +51,7 @@ export function zeroWhenEmpty(aggregate: Aggregate): boolean {
   return aggregate === 'COUNT' || aggregate === 'SUM' || aggregate === 'UNIQUE_USERS' || aggregate === 'UNIQUE_ACCOUNTS';
 }
 
-/** The aggregate over the source rows `r` in a group, as float8. */
+/** The aggregate over the source rows `r` in a group, as float8 (sums in numeric: `r.sum` is numeric). */
 export function aggregateExpr(spec: MetricSpec): SQL {
   if (spec.kind === 'COUNT') {
     if (spec.aggregate === 'UNIQUE_USERS') return sql`count(distinct r.user_id)::float8`;
@@ -57,9 +60,9 @@ export function aggregateExpr(spec: MetricSpec): SQL {
   }
   switch (spec.aggregate) {
     case 'SUM':
-      return sql`sum(r.sum)::float8`;
+      return toFloat8(sql`sum(r.sum)`);
     case 'AVG':
-      return sql`(sum(r.sum) / nullif(sum(r.n), 0))::float8`;
+      return toFloat8(sql`sum(r.sum) / nullif(sum(r.n), 0)`);
     case 'MIN':
       return sql`min(r.min)::float8`;
     case 'MAX':
@@ -96,7 +99,7 @@ export function zonedEventSource(workspaceId: string, spec: MetricSpec, days: Da
   }
   const value = sql`(e.properties -> ${spec.property}::text)`;
   const event = spec.event ? sql`and e.name = ${spec.event}::text` : sql``;
-  return sql`(select ${common}, 1::bigint as n, ${value}::float8 as sum, ${value}::float8 as min, ${value}::float8 as max,
+  return sql`(select ${common}, 1::bigint as n, ${value}::numeric as sum, ${value}::float8 as min, ${value}::float8 as max,
     e.occurred_at as last_at, ${value}::float8 as last_value
     ${from} and jsonb_typeof(${value}) = 'number' ${event}) as r`;
 }

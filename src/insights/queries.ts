@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { AccountRow, Dimensions, EventRow, UserRow } from '../db/schema.ts';
 import type { CursorValue } from './cursor.ts';
 import { aggregateExpr, bucketExpr, dayCondition, type MetricSpec, metricSource } from './metrics.ts';
@@ -11,12 +11,6 @@ import type { DayRange, Interval } from './time.ts';
 export type RecordObject = 'ACCOUNT' | 'USER';
 
 const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
-/**
- * `column = any(<ids>)`: the array is an init-plan computed once, so the planner uses it as an
- * index condition (a semi-join on a set-returning function is planned blind and can go quadratic).
- */
-const anyOf = (column: SQL, ids: readonly string[]) => sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(ids)})))`;
-
 interface RawRecord {
   id: string;
   dims: string | Dimensions;

@@ -1,18 +1,33 @@
+import { parseIsoDateTime } from '../catalog/inference.ts';
 import { requireScope } from '../context.ts';
 import type { AccountRow, UserRow } from '../db/schema.ts';
 import type { Resolvers } from '../graphql/generated.ts';
+import { lookupId } from '../text.ts';
 import type { ConnectionModel } from './models.ts';
 import * as insights from './service.ts';
 
 type Dims = AccountRow['dims'];
-const text = (dims: Dims, key: string) => (typeof dims[key] === 'string' ? (dims[key] as string) : null);
-const number = (dims: Dims, key: string) => (typeof dims[key] === 'number' ? (dims[key] as number) : null);
-const instant = (dims: Dims, key: string) => {
-  const value = dims[key];
-  const date = typeof value === 'string' ? new Date(value) : null;
-  return date && Number.isFinite(date.getTime()) ? date : null;
+/** A dimension value by key. `Object.hasOwn`: a key such as `constructor` or `__proto__` must not reach the prototype. */
+const own = (dims: Dims, key: string) => (Object.hasOwn(dims, key) ? dims[key] : undefined);
+const text = (dims: Dims, key: string) => {
+  const value = own(dims, key);
+  return typeof value === 'string' ? value : null;
 };
-const dimension = (row: AccountRow | UserRow, key: string) => (key === 'id' ? row.id : (row.dims[key] ?? null));
+const number = (dims: Dims, key: string) => {
+  const value = own(dims, key);
+  return typeof value === 'number' ? value : null;
+};
+const instant = (dims: Dims, key: string) => {
+  const value = own(dims, key);
+  const ms = typeof value === 'string' ? parseIsoDateTime(value) : null;
+  return ms === null ? null : new Date(ms);
+};
+const dimension = (row: AccountRow | UserRow, key: string) => (key === 'id' ? row.id : (own(row.dims, key) ?? null));
+/** A record by ID (normalised like on write); an ID no record can have is not looked up. */
+const byId = <T>(loader: { load(id: string): Promise<T | null> }, id: string) => {
+  const normalized = lookupId(id);
+  return normalized === null ? null : loader.load(normalized);
+};
 
 const connection = {
   nodes: <T>(c: ConnectionModel<T>) => c.edges.map((edge) => edge.node),
@@ -41,11 +56,11 @@ export const insightsResolvers: Resolvers = {
     },
     account: (_parent, { id }, ctx) => {
       requireScope(ctx, 'READ');
-      return ctx.loaders.accountById.load(id);
+      return byId(ctx.loaders.accountById, id);
     },
     user: (_parent, { id }, ctx) => {
       requireScope(ctx, 'READ');
-      return ctx.loaders.userById.load(id);
+      return byId(ctx.loaders.userById, id);
     },
   },
   AccountConnection: connection,

@@ -1,10 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { ObjectKind } from '../catalog/inference.ts';
+import { type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
 import { fieldMap } from '../catalog/queries.ts';
 import type { Context } from '../context.ts';
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
-import { badUserInput } from '../errors.ts';
+import { assertStorable, badUserInput } from '../errors.ts';
 import type { DimensionFilter, Interval, MeasureFilter, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
+import { lookupId } from '../text.ts';
 import { compileMeasures } from './measures.ts';
 import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
 import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from './filters.ts';
@@ -125,6 +126,7 @@ export async function usersOfAccount(
 }
 
 const EVENTS_OF_USER = 'events-of-user';
+const EVENT_CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** `User.events`: most recent first, batched across every user of the response. */
 export async function eventsOfUser(
@@ -134,9 +136,12 @@ export async function eventsOfUser(
 ): Promise<ConnectionModel<EventRow>> {
   const first = pageSize(args.first);
   const name = args.name ?? null;
+  if (name !== null) assertStorable(name, 'name');
   const ordering = orderingFingerprint([EVENTS_OF_USER, name]);
   const cursor = args.after ? decodeCursor(args.after, ordering) : null;
-  if (cursor && typeof cursor.v !== 'string') throw badUserInput('Invalid cursor.', { argument: 'after' });
+  // The position is an exact timestamp this API wrote (see `queries.eventsOfUsers`); anything else is forged.
+  if (cursor && !(typeof cursor.v === 'string' && EVENT_CURSOR_TIME.test(cursor.v) && parseIsoDateTime(cursor.v) !== null))
+    throw badUserInput('Invalid cursor.', { argument: 'after' });
   const after = cursor ? { at: cursor.v as string, key: cursor.id } : null;
   const found = await ctx.loaders.eventsOfUser.load({ group: JSON.stringify({ name, after, limit: first + 1 }), id: userId });
   const page = found.slice(0, first);
@@ -173,18 +178,21 @@ export interface SeriesArgs {
 interface SeriesPlan {
   spec: MetricSpec;
   interval: IntervalName;
+  /** Canonical name, used in computations and SQL. */
   timeZone: string;
+  /** The name as the caller gave it, echoed in the answer. */
+  asked: string;
   days: DayRange;
   buckets: string[];
 }
 
 function planSeries(args: SeriesArgs): SeriesPlan {
   const spec = metricSpec(args.metric, args.aggregate);
-  const timeZone = args.timeZone ?? 'UTC';
-  assertTimeZone(timeZone);
+  const asked = args.timeZone ?? 'UTC';
+  const timeZone = assertTimeZone(asked);
   const interval = args.interval ?? 'DAY';
   const { firstDay, lastDay, buckets } = seriesBuckets(args.from, args.to, interval, timeZone);
-  return { spec, interval, timeZone, days: { firstDay, lastDay }, buckets };
+  return { spec, interval, timeZone, asked, days: { firstDay, lastDay }, buckets };
 }
 
 /** Zero-filled points and the whole-range total from the rows of one series. */
@@ -200,7 +208,7 @@ function assemble(plan: SeriesPlan, found: readonly queries.SeriesRow[]): Metric
     ref: plan.spec.kind === 'COUNT' ? ['COUNT', plan.spec.event as string] : ['VALUE', plan.spec.property as string],
     interval: plan.interval,
     aggregate: plan.spec.aggregate,
-    timeZone: plan.timeZone,
+    timeZone: plan.asked,
     points: plan.buckets.map((bucket) => ({ start: startOfDay(bucket, plan.timeZone), value: byBucket.get(bucket) ?? 0 })),
     total: total ?? (zero ? 0 : null),
   };
@@ -221,8 +229,13 @@ export async function workspaceSeries(
 ): Promise<MetricSeriesModel> {
   const plan = planSeries(args);
   const scope: queries.SeriesScope = {};
-  if (scopeArgs?.accountId != null) scope.accountIds = [scopeArgs.accountId];
-  if (scopeArgs?.userId != null) scope.userIds = [scopeArgs.userId];
+  // An ID no record can have (NUL, too long) selects nothing rather than reaching the database.
+  const ids = (id: string) => {
+    const normalized = lookupId(id);
+    return normalized === null ? [] : [normalized];
+  };
+  if (scopeArgs?.accountId != null) scope.accountIds = ids(scopeArgs.accountId);
+  if (scopeArgs?.userId != null) scope.userIds = ids(scopeArgs.userId);
   if (scopeArgs?.accountFilter?.length) {
     scope.accountWhere = compileFilters('ACCOUNT', 't', scopeArgs.accountFilter, await catalogFields(ctx, 'ACCOUNT'));
   }

@@ -14,10 +14,13 @@ export function isUtc(timeZone: string): boolean {
   return /^(utc|etc\/utc|gmt|etc\/gmt|z)$/i.test(timeZone);
 }
 
-/** Throws BAD_USER_INPUT unless the name is an IANA time zone. */
-export function assertTimeZone(timeZone: string): void {
+/**
+ * The canonical IANA name of a zone (`US/Pacific-New` → `America/Los_Angeles`), or BAD_USER_INPUT.
+ * SQL is given the canonical name: PostgreSQL does not know every alias JavaScript accepts.
+ */
+export function assertTimeZone(timeZone: string): string {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
     throw badUserInput(`Unknown time zone \`${timeZone}\`: use an IANA name such as \`Europe/Berlin\`.`, { argument: 'timeZone' });
   }
@@ -100,8 +103,24 @@ export interface DayRange {
   lastDay: string;
 }
 
+/**
+ * Series and windows start and end within these instants, so their days are valid dates for the
+ * database (PostgreSQL has no year 0) and the day after the last one is still a 4-digit year.
+ */
+export const EARLIEST_INSTANT = new Date(Date.UTC(1000, 0, 1));
+export const LATEST_INSTANT = new Date(Date.UTC(9999, 0, 1));
+
+function assertInRange(instant: Date, argument: string): void {
+  if (instant.getTime() >= EARLIEST_INSTANT.getTime() && instant.getTime() <= LATEST_INSTANT.getTime()) return;
+  throw badUserInput(`\`${argument}\` must be between ${EARLIEST_INSTANT.toISOString()} and ${LATEST_INSTANT.toISOString()}.`, {
+    argument,
+  });
+}
+
 /** A series' days and bucket starts: `from` rounded down to its bucket, up to the last day starting before `to`. */
 export function seriesBuckets(from: Date, to: Date, interval: Interval, timeZone: string): DayRange & { buckets: string[] } {
+  assertInRange(from, 'from');
+  assertInRange(to, 'to');
   if (!(to.getTime() > from.getTime())) throw badUserInput('`to` must be after `from`.', { argument: 'to' });
   const firstDay = bucketOf(dayOf(from, timeZone), interval);
   const lastDay = dayOf(new Date(to.getTime() - 1), timeZone);
@@ -140,6 +159,8 @@ export function windowDays(window: WindowInput, now: Date): DayRange {
   }
   if (window.from == null) throw badUserInput('A time window with `to` needs `from`.', { argument: 'window.from' });
   const to = window.to ?? now;
+  assertInRange(window.from, 'window.from');
+  assertInRange(to, 'window.to');
   if (!(to.getTime() > window.from.getTime())) throw badUserInput('`to` must be after `from`.', { argument: 'window.to' });
   return { firstDay: dayOf(window.from), lastDay: dayOf(new Date(to.getTime() - 1)) };
 }

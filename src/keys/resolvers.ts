@@ -50,10 +50,17 @@ export const keysResolvers: Resolvers = {
       requireScope(ctx, 'ADMIN');
       const request = { name: input?.name ?? 'Hightouch', scopes: ['INGEST'] as const, integration: 'HIGHTOUCH' as const };
       const userErrors = keys.validateKeyInput(request);
-      if (userErrors.length > 0) return { apiKey: null, secret: null, restBaseUrl: null, rpcUrl: null, userErrors };
+      if (userErrors.length > 0) return { apiKey: null, secret: null, restBaseUrl: null, rpcUrl: null, rpcUrlWithKey: null, userErrors };
       const { key, secret } = await keys.createKey(ctx.db, ctx.workspaceId, request);
       const restBaseUrl = `${ctx.config.publicUrl}/hightouch/v1`;
-      return { apiKey: key, secret, restBaseUrl, rpcUrl: `${restBaseUrl}/rpc`, userErrors: [] };
+      return {
+        apiKey: key,
+        secret,
+        restBaseUrl,
+        rpcUrl: `${restBaseUrl}/rpc`,
+        rpcUrlWithKey: `${restBaseUrl}/rpc/${secret}`,
+        userErrors: [],
+      };
     },
   },
   Viewer: {

@@ -38,3 +38,11 @@ export function looksLikeSecret(value: string): boolean {
 export function newId(): string {
   return randomUUID();
 }
+
+/**
+ * Text with everything shaped like a secret (`cor_` and the characters of a key after it) replaced,
+ * for paths and messages that may carry one. The display prefix is not a secret but goes too.
+ */
+export function redactSecrets(text: string): string {
+  return text.replace(/cor_[0-9A-Za-z%]*/g, 'cor_[redacted]');
+}

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db/client.ts';
 import type { ApiKeyRow, WorkspaceRow } from '../db/schema.ts';
+import { characterLength, isStorableText } from '../text.ts';
 import { type Principal, type Scope, SCOPES, effectiveScopes } from './models.ts';
 import * as queries from './queries.ts';
 import { displayPrefix, generateSecret, hashSecret, looksLikeSecret, newId } from './secrets.ts';
@@ -62,7 +63,9 @@ export async function authenticate(db: Db, secret: string | undefined, now = new
 export function validateKeyInput(input: CreateKeyInput, now = new Date()): KeyUserError[] {
   const errors: KeyUserError[] = [];
   const name = input.name.trim();
-  if (name.length < 1 || name.length > 100)
+  if (!isStorableText(name))
+    errors.push({ field: ['input', 'name'], message: 'Name must be valid Unicode text without NUL characters.', code: 'INVALID' });
+  else if (characterLength(name) < 1 || characterLength(name) > 100)
     errors.push({ field: ['input', 'name'], message: 'Name must be 1–100 characters.', code: 'INVALID' });
   if (input.scopes.length === 0) errors.push({ field: ['input', 'scopes'], message: 'Give the key at least one scope.', code: 'INVALID' });
   for (const scope of input.scopes) {
@@ -89,8 +92,13 @@ export async function createKey(q: Queryable, workspaceId: string, input: Create
   return { key, secret };
 }
 
+/** The key with this id, or undefined; an id no key can have (NUL, lone surrogate) is not looked up. */
+function findKey(q: Queryable, workspaceId: string, id: string) {
+  return isStorableText(id) ? queries.findKey(q, workspaceId, id) : undefined;
+}
+
 export async function rotateKey(q: Queryable, workspaceId: string, id: string): Promise<NewKey | KeyUserError> {
-  const existing = await queries.findKey(q, workspaceId, id);
+  const existing = await findKey(q, workspaceId, id);
   if (!existing) return { field: ['id'], message: 'No API key with this id in this workspace.', code: 'NOT_FOUND' };
   if (existing.revokedAt) return { field: ['id'], message: 'A revoked key cannot be rotated; create a new one.', code: 'INVALID' };
   const secret = generateSecret();
@@ -99,7 +107,7 @@ export async function rotateKey(q: Queryable, workspaceId: string, id: string): 
 }
 
 export async function revokeKey(q: Queryable, workspaceId: string, id: string): Promise<ApiKeyRow | KeyUserError> {
-  const existing = await queries.findKey(q, workspaceId, id);
+  const existing = await findKey(q, workspaceId, id);
   if (!existing) return { field: ['id'], message: 'No API key with this id in this workspace.', code: 'NOT_FOUND' };
   if (existing.revokedAt) return { field: ['id'], message: 'This key is already revoked.', code: 'ALREADY_DONE' };
   return (await queries.updateKey(q, workspaceId, id, { revokedAt: new Date() }))!;

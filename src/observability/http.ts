@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from '../config.ts';
+import { redactSecrets } from '../keys/secrets.ts';
 import type { Metrics } from './metrics.ts';
 import './request.ts';
 
@@ -16,6 +17,16 @@ export function requestId(raw: IncomingMessage): string {
 }
 
 /**
+ * A request's path as it may be logged or shown: no query string (it can carry whole GraphQL
+ * documents), the route template for routes whose path carries the key, and anything shaped like
+ * a key redacted elsewhere.
+ */
+export function safePath(request: FastifyRequest): string {
+  if (request.routeOptions?.config?.keyInPath && request.routeOptions.url) return request.routeOptions.url;
+  return redactSecrets(request.url.split('?', 1)[0] ?? '');
+}
+
+/**
  * Replaces Fastify's "incoming request" / "request completed" / "route not found" lines with the
  * single line of the onResponse hook. 5xx errors keep their own error line (with the stack);
  * a 4xx error's message goes on the request line instead.
@@ -25,7 +36,7 @@ export class RequestLogController extends LogController {
   override routeNotFound(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     // Without an error the onResponse hook has written (or will write) the line.
-    if (error) reply.log.error({ err: error, path: request.url.split('?', 1)[0] }, 'response failed');
+    if (error) reply.log.error({ err: error, path: safePath(request) }, 'response failed');
   }
   override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {
     if (reply.statusCode >= 500) {
@@ -56,8 +67,7 @@ export function registerObservability(app: FastifyInstance, options: { metrics: 
     const statusCode = reply.statusCode;
     metrics.observeRequest(request.method, route, statusCode, reply.elapsedTime / 1000);
     const level = statusCode >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
-    // The path only: a GET query string can carry whole GraphQL documents and variables.
-    const path = request.url.split('?', 1)[0];
+    const path = safePath(request);
     request.log[level](
       {
         method: request.method,

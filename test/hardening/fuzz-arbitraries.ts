@@ -147,3 +147,40 @@ export function interleave(valid: unknown[], noise: unknown[], positions: number
   const validAt = valid.map((_, i) => tagged.findIndex((entry) => entry.valid === i));
   return { batch: tagged.map((entry) => entry.record), validAt };
 }
+
+/** Names every plain object answers through its prototype: the keys that broke `obj[key]` lookups. */
+export const PROTOTYPE_KEYS = [...Object.getOwnPropertyNames(Object.prototype), 'prototype'];
+
+/** A key a read operation may be asked about: an inherited name, a stored key, or anything. */
+export function readKey(stored: readonly string[]) {
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(...PROTOTYPE_KEYS), weight: 3 },
+    { arbitrary: fc.constantFrom(...stored), weight: 3 },
+    { arbitrary: key, weight: 2 },
+  );
+}
+
+/** One dimension filter on `key`: one operator (sometimes several, or none) with any value. */
+export function filterOn(keys: fc.Arbitrary<string>) {
+  const operator = fc.constantFrom('eq', 'neq', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists');
+  return fc
+    .tuple(keys, fc.array(fc.tuple(operator, fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }))), { minLength: 0, maxLength: 2 }))
+    .map(([k, ops]) => ({ key: k, ...Object.fromEntries(ops) }));
+}
+
+/** An instant for a read argument: ordinary, at the edges of what the calendar or the database can hold, or not one. */
+export const readInstant = fc.oneof(
+  fc.constantFrom('2026-11-01T00:00:00Z', '2026-11-03T00:00:00+02', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '1970-01-01T00:00:00Z'),
+  fc
+    .date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
+  edgeStrings,
+);
+
+/** A cursor: base64url of a JSON triple like the ones the API writes, or of anything. */
+export const cursor = fc
+  .oneof(
+    fc.tuple(fc.string({ maxLength: 12 }), scalar, anyText).map((triple) => JSON.stringify(triple)),
+    anyText,
+  )
+  .map((text) => Buffer.from(text, 'utf8').toString('base64url'));

@@ -5,16 +5,22 @@ import { buildSchema, type GraphQLEnumType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
+import { DESTINATION_METHODS } from '../../src/hightouch/destination.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import {
   anyJson,
   anyText,
+  cursor,
   deep,
   edgeStrings,
   fieldValue,
+  filterOn,
   interleave,
   key,
+  PROTOTYPE_KEYS,
   RUNS,
+  readInstant,
+  readKey,
   recordOf,
   recordsOf,
   shallowValue,
@@ -22,7 +28,8 @@ import {
 } from './fuzz-arbitraries.ts';
 
 // Property-based fuzzing of every write door: the GraphQL ingest mutations, the Hightouch REST
-// routes and the JSON-RPC endpoint, plus raw bodies. Properties: never a 5xx or an internal error,
+// routes and the JSON-RPC endpoint, plus raw bodies, and of the read API (dimensions, breakdowns,
+// filters, orderings, series, lookups, cursors) with keys such as `valueOf` or `__proto__`. Properties: never a 5xx or an internal error,
 // every response is a well-formed result or error, and the valid records of a mixed batch are
 // stored exactly once (checked in the database, and again after a replay).
 
@@ -424,17 +431,7 @@ describe('fuzzing the JSON-RPC endpoint', () => {
         id: fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), fc.constant(null), anyJson),
         method: fc.oneof(
           {
-            arbitrary: fc.constantFrom(
-              'list_objects',
-              'list_modes',
-              'list_fields',
-              'list_options',
-              'validate',
-              'behavior',
-              'add',
-              'change',
-              'remove',
-            ),
+            arbitrary: fc.constantFrom(...DESTINATION_METHODS),
             weight: 5,
           },
           { arbitrary: fieldValue, weight: 1 },
@@ -454,6 +451,136 @@ describe('fuzzing the JSON-RPC endpoint', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('fuzzing the read API', () => {
+  // Stored fields named like Object.prototype members (and huge numbers), so a lookup that reaches
+  // the prototype, a key spliced into SQL or an overflowing aggregate shows up as an internal error.
+  const STORED = ['valueOf', 'toString', 'hasOwnProperty', 'isPrototypeOf', 'plan_tier', 'amount', 'renewal_at'];
+  let reader: { workspaceId: string; adminKey: string };
+  beforeAll(async () => {
+    reader = await t.newWorkspace('fuzz reads');
+    const values = (i: number) => ({
+      valueOf: [1, -1.7e308, 1.7e308, 42][i % 4],
+      toString: ['a', 'b', 'c'][i % 3],
+      hasOwnProperty: i % 2 === 0,
+      isPrototypeOf: `2026-03-0${(i % 9) + 1}T12:00:00+02`,
+      plan_tier: ['free', 'pro'][i % 2],
+      amount: [1.5e308, 5, -1.7e308][i % 3],
+      renewal_at: '2026-03-01T12:00:00+02',
+    });
+    const accounts = Array.from({ length: 6 }, (_, i) => ({ id: `a${i}`, name: `A ${i}`, custom: values(i) }));
+    const users = Array.from({ length: 6 }, (_, i) => ({
+      id: `u${i}`,
+      email: `u${i}@example.com`,
+      accountId: `a${i % 3}`,
+      custom: values(i),
+    }));
+    const events = Array.from({ length: 12 }, (_, i) => ({
+      name: ['valueOf', 'Signed In'][i % 2],
+      // One event per user and day: each rollup row holds one huge value, their sums overflow a double.
+      timestamp: `2026-11-${String(i + 1).padStart(2, '0')}T10:00:00Z`,
+      userId: `u${i % 6}`,
+      properties: values(i),
+    }));
+    for (const [query, records] of [
+      [MUTATIONS.upsertAccounts, accounts],
+      [MUTATIONS.upsertUsers, users],
+      [MUTATIONS.trackEvents, events],
+    ] as const) {
+      const res = await send('/graphql', JSON.stringify({ query, variables: { records } }), reader.adminKey);
+      expect(res.body.errors, res.text.slice(0, 300)).toBeUndefined();
+    }
+  });
+
+  const READS = {
+    dimension: `query($key: String!) { accounts(first: 6) { nodes { id dimensions dimension(key: $key) } } users(first: 6) { nodes { id dimensions dimension(key: $key) } } }`,
+    breakdown: `query($object: ObjectKind!, $key: String!, $filter: [DimensionFilter!], $buckets: Int) { dimensionBreakdown(object: $object, key: $key, filter: $filter, buckets: $buckets) { total missing other buckets { label value from to count } } }`,
+    records: `query($filter: [DimensionFilter!], $order: String, $after: String) { accounts(first: 3, filter: $filter, orderBy: { dimension: $order }, after: $after) { totalCount nodes { id } pageInfo { endCursor } } users(first: 3, filter: $filter, after: $after) { totalCount nodes { id } } }`,
+    catalog: `query($object: ObjectKind!) { dimensions(object: $object) { key type coverage distinctCount topValues { value count } numericStats { min max avg sum } } metrics { name total uniqueUsers } }`,
+    series: `query($input: MetricSeriesInput!) { metricSeries(input: $input) { total points { start value } } }`,
+    lookup: `query($id: ID!, $name: String, $after: String, $event: String, $property: String, $from: DateTime!, $to: DateTime!) { account(id: $id) { id metric(metric: { event: $event, property: $property }, window: { from: $from, to: $to }) } user(id: $id) { id events(name: $name, after: $after) { nodes { id } } } }`,
+  };
+
+  it('answers every generated read with data or a clean error, never an internal error', { timeout: FUZZ_TIMEOUT }, async () => {
+    const keys = readKey(STORED);
+    const object = fc.constantFrom('ACCOUNT', 'USER', 'EVENT');
+    const read = fc.oneof(
+      fc.record({ op: fc.constant('dimension' as const), variables: fc.record({ key: keys }) }),
+      fc.record({
+        op: fc.constant('breakdown' as const),
+        variables: fc.record({
+          object,
+          key: keys,
+          filter: fc.array(filterOn(keys), { maxLength: 2 }),
+          buckets: fc.integer({ min: 1, max: 12 }),
+        }),
+      }),
+      fc.record({
+        op: fc.constant('records' as const),
+        variables: fc.record({ filter: fc.array(filterOn(keys), { maxLength: 2 }), order: keys, after: fc.option(cursor) }),
+      }),
+      fc.record({ op: fc.constant('catalog' as const), variables: fc.record({ object }) }),
+      fc.record({
+        op: fc.constant('series' as const),
+        variables: fc.record({
+          input: fc.record({
+            metric: fc.oneof(fc.record({ event: keys }), fc.record({ property: keys })),
+            from: readInstant,
+            to: readInstant,
+            aggregate: fc.constantFrom('COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'LAST', 'UNIQUE_USERS'),
+            interval: fc.constantFrom('DAY', 'WEEK', 'MONTH'),
+            timeZone: fc.oneof(fc.constantFrom('UTC', 'Europe/Berlin', 'US/Pacific-New', 'europe/BERLIN', 'Etc/GMT+14'), anyText),
+          }),
+        }),
+      }),
+      fc.record({
+        op: fc.constant('lookup' as const),
+        variables: fc.record({
+          id: fc.oneof(fc.constantFrom('a1', 'u1', ' a1 ', 'a\u0000', '€'.repeat(257)), anyText, edgeStrings),
+          name: fc.option(keys),
+          after: fc.option(cursor),
+          event: fc.option(keys),
+          property: fc.option(keys),
+          from: readInstant,
+          to: readInstant,
+        }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(read, async ({ op, variables }) => {
+        const res = await send('/graphql', JSON.stringify({ query: READS[op], variables }), reader.adminKey);
+        expect(res.body.errors !== undefined || res.body.data !== undefined, res.text.slice(0, 300)).toBe(true);
+        for (const error of res.body.errors ?? []) expect(error.extensions?.code, JSON.stringify(error)).not.toBe('INTERNAL_SERVER_ERROR');
+        if (op === 'dimension' && res.body.data) {
+          // The value of a key is the record's own value or null, never something inherited.
+          for (const node of [...res.body.data.accounts.nodes, ...res.body.data.users.nodes]) {
+            const own = Object.hasOwn(node.dimensions, variables.key)
+              ? node.dimensions[variables.key]
+              : variables.key === 'id'
+                ? node.id
+                : null;
+            expect(node.dimension, `dimension(key: ${JSON.stringify(variables.key)})`).toEqual(own);
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('finds every prototype-named stored field through every read', { timeout: FUZZ_TIMEOUT }, async () => {
+    for (const key of PROTOTYPE_KEYS) {
+      const res = await send('/graphql', JSON.stringify({ query: READS.dimension, variables: { key } }), reader.adminKey);
+      expect(res.body.errors, res.text.slice(0, 300)).toBeUndefined();
+      const expected = STORED.includes(key) ? expect.anything() : null;
+      for (const node of res.body.data.accounts.nodes) expect(node.dimension, key).toEqual(expected);
+      for (const object of ['ACCOUNT', 'USER', 'EVENT']) {
+        const breakdown = await send('/graphql', JSON.stringify({ query: READS.breakdown, variables: { object, key } }), reader.adminKey);
+        if (STORED.includes(key)) expect(breakdown.body.errors, breakdown.text.slice(0, 300)).toBeUndefined();
+        else expect(breakdown.body.errors?.[0]?.extensions?.code, breakdown.text.slice(0, 300)).toBe('BAD_USER_INPUT');
+      }
+    }
   });
 });
 

@@ -140,9 +140,10 @@ describe('rate limiting in memory', () => {
       headers: { ...headers, 'content-type': 'application/json' },
       payload: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'list_objects', params: {} }),
     });
-    expect(rpc.statusCode).toBe(429);
+    // JSON-RPC refusals are HTTP 200 with the error object (src/hightouch/jsonrpc.ts), one token per call.
+    expect(rpc.statusCode).toBe(200);
     expect(rpc.headers['retry-after']).toBeDefined();
-    expect(rpc.json()).toMatchObject({ jsonrpc: '2.0', error: { data: { code: 'RATE_LIMITED' } } });
+    expect(rpc.json()).toMatchObject({ jsonrpc: '2.0', id: 1, error: { code: -32029, data: { code: 'RATE_LIMITED', retryable: true } } });
     // GraphQL ingest shares the INGEST bucket with the adapter.
     expectRateLimited(await t.gql(TRACK, {}, key));
   });

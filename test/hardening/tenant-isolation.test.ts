@@ -3,7 +3,7 @@ import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
-import { destinationMethods } from '../../src/hightouch/destination.ts';
+import { DESTINATION_METHODS } from '../../src/hightouch/destination.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
 // The isolation matrix: for EVERY query, mutation, REST route and JSON-RPC method, workspace B's
@@ -26,7 +26,18 @@ let snapshotBefore = '';
 /** Every answer B received. */
 const answers: string[] = [];
 
-const TABLES = ['accounts', 'users', 'events', 'metric_daily', 'property_daily', 'event_names', 'catalog_fields', 'meaning_overrides', 'api_keys'];
+const TABLES = [
+  'accounts',
+  'users',
+  'events',
+  'metric_daily',
+  'property_daily',
+  'event_names',
+  'catalog_fields',
+  'meaning_overrides',
+  'api_keys',
+  'ingest_issues',
+];
 
 /** All of A's rows, as canonical JSON (key usage timestamps excluded: A keeps using its key). */
 async function snapshot(workspaceId: string): Promise<string> {
@@ -91,6 +102,8 @@ beforeAll(async () => {
     seats: 7_777_777,
     custom: { [`${MARK}_tier`]: `${MARK}-t${i}`, health_score: 0.777_777 },
   }));
+  // A refused record: A's rejection log gets a row naming it.
+  accounts.push({ id: `${MARK}-refused`, seats: `${MARK}-lots` } as never);
   const users = Array.from({ length: 8 }, (_, i) => ({
     id: `user-${i + 1}`,
     email: `${MARK}${i}@alpha.example`,
@@ -161,8 +174,15 @@ const QUERY_CASES: Record<string, () => Promise<void>> = {
     for (const key of res.data?.apiKeys ?? []) expect(aKeyIds).not.toContain(key.id);
   },
   integrations: async () => {
-    const res = await asB('{ integrations { connected lastDataReceivedAt keys { id name } } }');
+    const res = await asB(
+      '{ integrations { connected lastDataReceivedAt keys { id name } issues { field code samples { recordId message } } } }',
+    );
     expect(res.data?.integrations[0].connected).toBe(false);
+  },
+  ingestIssues: async () => {
+    const res = await asB('{ ingestIssues(first: 500) { object field code count samples { recordId message } } }');
+    expect(res.errors).toBeUndefined();
+    expect(JSON.stringify(res.data)).not.toContain(MARK);
   },
   dimensions: async () => {
     for (const object of ['ACCOUNT', 'USER', 'EVENT']) {
@@ -443,7 +463,7 @@ describe('tenant isolation matrix (workspace B against workspace A)', () => {
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(Object.keys(REST_CASES).sort()).toEqual([...documented, 'GET /openapi.json', 'POST /rpc'].sort());
-    expect(Object.keys(RPC_CASES).sort()).toEqual([...destinationMethods({} as never).keys()].sort());
+    expect(Object.keys(RPC_CASES).sort()).toEqual([...DESTINATION_METHODS].sort());
   });
 
   for (const [name, run] of Object.entries(QUERY_CASES)) it(`Query.${name}`, run);

@@ -81,13 +81,20 @@ describe('JSON-RPC: setting up a sync', () => {
     const fields = (await result('list_fields', { object: 'account', mode: 'upsert' })).fields;
     expect(fields[0]).toEqual({ id: 'account_id', label: 'Account ID', type: 'STRING', identifier: true });
     expect(fields[1]).toEqual({ id: 'company_name', label: 'Company Name', type: 'STRING' });
-    expect(await result('list_options', { object: 'account' })).toEqual({ options: null });
+    // The form offers the api_key option (for set-ups that cannot send the key otherwise).
+    const options = (await result('list_options', { object: 'account' })).options;
+    expect(Object.keys(options.schema.properties)).toEqual(['api_key']);
+    expect(options.uiSchema).toEqual({ api_key: { 'ui:widget': 'password' } });
   });
 
   it('validates configurations: required mappings are errors, account_id is a recommendation', async () => {
-    expect(await result('validate', { configuration: accountSync })).toEqual({ errors: [], warnings: [] });
-    expect(await result('validate', { configuration: userSync })).toEqual({ errors: [], warnings: [] });
-    expect(await result('validate', { configuration: eventSync })).toEqual({ errors: [], warnings: [] });
+    expect(await result('validate', { configuration: accountSync })).toEqual({
+      errors: [],
+      warnings: [],
+      notes: ['Object: account (from configuration.object).', 'Mode: upsert (from configuration.mode).'],
+    });
+    expect(await result('validate', { configuration: userSync })).toMatchObject({ errors: [], warnings: [] });
+    expect(await result('validate', { configuration: eventSync })).toMatchObject({ errors: [], warnings: [] });
 
     const noName = await result('validate', { configuration: { ...accountSync, mappings: [{ from: 'NUM_SEATS', to: 'seats' }] } });
     expect(noName.errors).toEqual([expect.stringContaining('company_name')]);
@@ -306,10 +313,14 @@ describe('JSON-RPC: protocol', () => {
     }
   });
 
-  it('refuses a bad key with HTTP 401 and a READ-only key with HTTP 403', async () => {
+  it('refuses a bad key (-32001) and a READ-only key (-32003), final, with HTTP 200 as JSON-RPC errors', async () => {
     const bad = await rpc('list_objects', {}, { key: 'nonsense' });
-    expect(bad.status).toBe(401);
-    expect(bad.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32001, data: { code: 'UNAUTHENTICATED' } } });
+    expect(bad.status).toBe(200);
+    expect(bad.body).toMatchObject({
+      jsonrpc: '2.0',
+      id: expect.any(Number),
+      error: { code: -32001, data: { code: 'UNAUTHENTICATED', retryable: false } },
+    });
 
     const readKey = await t.keyWithScopes(['READ']);
     expect((await rpc('list_objects', {}, { key: readKey })).status).toBe(200);
@@ -318,8 +329,8 @@ describe('JSON-RPC: protocol', () => {
       { idColumn: 'ACCT_ID', configuration: accountSync, rows: [{ ACCT_ID: 'ro', COMPANY: 'RO' }] },
       { key: readKey },
     );
-    expect(write.status).toBe(403);
-    expect(write.body.error).toMatchObject({ code: -32003, data: { code: 'FORBIDDEN' } });
+    expect(write.status).toBe(200);
+    expect(write.body.error).toMatchObject({ code: -32003, data: { code: 'FORBIDDEN', retryable: false } });
     expect(Object.keys(await storedAccounts(t, t.workspaceId))).not.toContain('ro');
   });
 });
@@ -335,25 +346,28 @@ describe('JSON-RPC: limits and outages', () => {
     await small?.close();
   });
 
-  it('never asks for more rows than the record limit, and refuses larger batches with 413', async () => {
+  it('never asks for more rows than the record limit, and refuses larger batches (-32013, final)', async () => {
     const behavior = await client.rpc('behavior', { configuration: accountSync });
     expect(behavior.body.result.batchSize).toBe(5);
     const rows6 = Array.from({ length: 6 }, (_, i) => ({ ACCT_ID: `x${i}`, COMPANY: 'X' }));
     const res = await client.rpc('add', { idColumn: 'ACCT_ID', configuration: accountSync, rows: rows6 });
-    expect(res.status).toBe(413);
-    expect(res.body.error).toMatchObject({ code: -32013, data: { code: 'BATCH_TOO_LARGE', maximum: 5, received: 6 } });
+    expect(res.status).toBe(200);
+    expect(res.body.error).toMatchObject({ code: -32013, data: { code: 'BATCH_TOO_LARGE', maximum: 5, received: 6, retryable: false } });
     expect(await storedAccounts(small, small.workspaceId)).toEqual({});
   });
 
-  it('answers 503 with Retry-After when the database is unreachable (REST and JSON-RPC)', async () => {
+  it('answers -32053 (JSON-RPC) or 503 (REST) with Retry-After when the database is unreachable', async () => {
     await small.database.close();
     const add = await client.rpc('add', { idColumn: 'ACCT_ID', configuration: accountSync, rows: [{ ACCT_ID: 'y', COMPANY: 'Y' }] });
-    expect(add.status).toBe(503);
+    expect(add.status).toBe(200);
     expect(add.headers['retry-after']).toBe('5');
-    expect(add.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32053, data: { code: 'SERVICE_UNAVAILABLE' } } });
+    expect(add.body).toMatchObject({
+      jsonrpc: '2.0',
+      error: { code: -32053, data: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 5 } },
+    });
 
     const fields = await client.rpc('list_fields', { object: 'account', mode: 'upsert' });
-    expect(fields.status).toBe(503);
+    expect(fields.body.error).toMatchObject({ code: -32053, data: { retryable: true } });
 
     const rest = await client.post('/objects/account/upsert', { records: [{ account_id: 'y', company_name: 'Y' }] });
     expect(rest.status).toBe(503);

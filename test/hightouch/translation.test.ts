@@ -11,7 +11,7 @@ const account = findObject('account') as HightouchObject;
 const user = findObject('user') as HightouchObject;
 const event = findObject('event') as HightouchObject;
 
-const silentLog = { error: () => {} } as never;
+const silentLog = { error: () => {}, debug: () => {} } as never;
 
 describe('records to GraphQL inputs', () => {
   it('maps default field ids to GraphQL keys and everything else to custom, values untouched', () => {
@@ -165,7 +165,12 @@ describe('sync configurations', () => {
             { field: 'custom.nps', code: 'TYPE_MISMATCH' as const, message: 'Not a number.' },
           ],
         },
-        { index: 2, id: null, status: 'REJECTED' as const, errors: [{ field: null, code: 'INVALID_RECORD' as const, message: 'Not an object.' }] },
+        {
+          index: 2,
+          id: null,
+          status: 'REJECTED' as const,
+          errors: [{ field: null, code: 'INVALID_RECORD' as const, message: 'Not an object.' }],
+        },
         { index: 3, id: 'u4', status: 'NOT_FOUND' as const, errors: [] },
       ],
     };
@@ -221,25 +226,27 @@ describe('JSON-RPC core', () => {
   ]);
 
   it('answers single calls, positional single objects and null results', async () => {
-    expect((await handleJsonRpc({ jsonrpc: '2.0', id: 1, method: 'echo', params: { a: 1 } }, methods, silentLog)).body).toEqual({
+    expect((await handleJsonRpc({ jsonrpc: '2.0', id: 1, method: 'echo', params: { a: 1 } }, { methods, log: silentLog })).body).toEqual({
       jsonrpc: '2.0',
       id: 1,
       result: { a: 1 },
     });
-    expect((await handleJsonRpc({ jsonrpc: '2.0', id: 2, method: 'echo', params: [{ b: 2 }] }, methods, silentLog)).body).toMatchObject({
+    expect(
+      (await handleJsonRpc({ jsonrpc: '2.0', id: 2, method: 'echo', params: [{ b: 2 }] }, { methods, log: silentLog })).body,
+    ).toMatchObject({
       result: { b: 2 },
     });
-    expect((await handleJsonRpc({ jsonrpc: '2.0', id: 3, method: 'nothing' }, methods, silentLog)).body).toEqual({
+    expect((await handleJsonRpc({ jsonrpc: '2.0', id: 3, method: 'nothing' }, { methods, log: silentLog })).body).toEqual({
       jsonrpc: '2.0',
       id: 3,
       result: null,
     });
-    expect((await handleJsonRpc({ jsonrpc: '2.0', id: 4, method: 'toString' }, methods, silentLog)).body).toMatchObject({
+    expect((await handleJsonRpc({ jsonrpc: '2.0', id: 4, method: 'toString' }, { methods, log: silentLog })).body).toMatchObject({
       error: { code: -32601 },
     });
   });
 
-  it('never leaks unexpected errors and escalates the HTTP status by priority', async () => {
+  it('never leaks unexpected errors and says which refusals are retryable, and after how long', async () => {
     const outcome = await handleJsonRpc(
       [
         { jsonrpc: '2.0', id: 1, method: 'fail', params: { kind: 'busy' } },
@@ -247,20 +254,29 @@ describe('JSON-RPC core', () => {
         { jsonrpc: '2.0', id: 3, method: 'fail', params: { kind: 'bug' } },
         { jsonrpc: '2.0', id: 4, method: 'fail', params: { kind: 'params' } },
       ],
-      methods,
-      silentLog,
+      { methods, log: silentLog },
     );
-    expect(outcome.failure?.status).toBe(503);
+    expect(outcome.retryAfterSeconds).toBe(5);
     expect(outcome.body).toEqual([
-      { jsonrpc: '2.0', id: 1, error: { code: -32029, message: 'busy', data: { code: 'RATE_LIMITED' } } },
-      { jsonrpc: '2.0', id: 2, error: { code: -32053, message: 'down', data: { code: 'SERVICE_UNAVAILABLE' } } },
-      { jsonrpc: '2.0', id: 3, error: { code: -32603, message: 'Internal error' } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        error: { code: -32029, message: 'busy', data: { code: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 2 } },
+      },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        error: { code: -32053, message: 'down', data: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 5 } },
+      },
+      { jsonrpc: '2.0', id: 3, error: { code: -32603, message: 'Internal error', data: { code: 'INTERNAL', retryable: true } } },
       { jsonrpc: '2.0', id: 4, error: { code: -32602, message: 'Invalid params' } },
     ]);
   });
 
   it('runs notifications without answering them', async () => {
-    expect((await handleJsonRpc({ jsonrpc: '2.0', method: 'echo' }, methods, silentLog)).body).toBeUndefined();
-    expect((await handleJsonRpc([{ jsonrpc: '2.0', method: 'fail', params: { kind: 'bug' } }], methods, silentLog)).body).toBeUndefined();
+    expect((await handleJsonRpc({ jsonrpc: '2.0', method: 'echo' }, { methods, log: silentLog })).body).toBeUndefined();
+    expect(
+      (await handleJsonRpc([{ jsonrpc: '2.0', method: 'fail', params: { kind: 'bug' } }], { methods, log: silentLog })).body,
+    ).toBeUndefined();
   });
 });

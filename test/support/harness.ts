@@ -43,7 +43,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const server = await buildServer({
     config,
     database,
-    logger: { level: 'info', stream, redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' } },
+    logger: {
+      level: config.logLevel,
+      stream,
+      redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+    },
   });
   await server.app.ready();
   const first = await createWorkspace(database.db, 'A');
