@@ -15,6 +15,7 @@ import { registerCors } from './http/cors.ts';
 import { type Ide, registerIde, wantsHtml } from './http/ide.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
 import { registerGracefulClose } from './http/shutdown.ts';
+import { registerViewsPage } from './http/views-page.ts';
 import type { Principal } from './keys/models.ts';
 import { authenticate, bearerSecret } from './keys/service.ts';
 import { observabilityPlugin } from './observability/graphql.ts';
@@ -120,6 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     },
   });
   const ide: Ide | undefined = config.graphqlIde ? await registerIde(app) : undefined;
+  if (config.graphqlIde) registerViewsPage(app);
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
