@@ -33,26 +33,30 @@ export interface EventPageGroup {
   limit: number;
 }
 
+/** Records by ID, one statement per batch; null for an ID the workspace does not hold. */
+function byId<Row extends { id: string }>(load: (ids: readonly string[]) => Promise<Row[]>) {
+  return new DataLoader<string, Row | null>(async (ids) => {
+    const found = new Map((await load(ids)).map((row) => [row.id, row]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
 const specKey = (spec: MetricSpec) => [spec.kind, spec.event, spec.property, spec.aggregate] as const;
 
 /** Batched, per-request reads of accounts, users, events and metrics of the request's workspace. */
 export const insightsLoaders = perRequest(({ db, workspaceId }: Context) => ({
-  accountById: new DataLoader<string, AccountRow | null>(async (ids) => {
-    const found = await db
+  accountById: byId<AccountRow>((ids) =>
+    db
       .select()
       .from(accounts)
-      .where(and(eq(accounts.workspaceId, workspaceId), anyOf(accounts.id, ids)));
-    const byId = new Map(found.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }),
-  userById: new DataLoader<string, UserRow | null>(async (ids) => {
-    const found = await db
+      .where(and(eq(accounts.workspaceId, workspaceId), anyOf(accounts.id, ids))),
+  ),
+  userById: byId<UserRow>((ids) =>
+    db
       .select()
       .from(users)
-      .where(and(eq(users.workspaceId, workspaceId), anyOf(users.id, ids)));
-    const byId = new Map(found.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }),
+      .where(and(eq(users.workspaceId, workspaceId), anyOf(users.id, ids))),
+  ),
 
   metricValue: groupedLoader<MetricValueGroup, number | null>({
     groupKey: (g) => keyOf(g.object, ...specKey(g.spec), g.days?.firstDay ?? null, g.days?.lastDay ?? null),
