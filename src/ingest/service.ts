@@ -4,7 +4,7 @@ import { countCustomFields, type KnownField, loadKnownFields, recordObservations
 import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
-import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { batchTooLarge, rethrowFault, serviceUnavailable } from '../errors.ts';
 import { normalizeId } from '../text.ts';
 import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
@@ -84,9 +84,11 @@ async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T
       return await db.transaction(work);
     } catch (error) {
       const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-      if (code && RETRYABLE.has(code) && attempt < 3) continue;
-      if ((code && RETRYABLE.has(code)) || isDatabaseUnavailable(error)) throw serviceUnavailable();
-      throw error;
+      if (code && RETRYABLE.has(code)) {
+        if (attempt < 3) continue;
+        throw serviceUnavailable();
+      }
+      rethrowFault(error);
     }
   }
 }
@@ -96,8 +98,7 @@ async function guarded<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
-    throw error;
+    rethrowFault(error);
   }
 }
 
