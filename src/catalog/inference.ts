@@ -8,7 +8,10 @@
  */
 
 export type FieldType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME' | 'EMAIL' | 'URL' | 'MIXED';
+/** The three objects a workspace receives. Transports spell them their own way (`Lowercase<ObjectKind>`). */
 export type ObjectKind = 'ACCOUNT' | 'USER' | 'EVENT';
+/** The objects with an identity (stored as dimension rows: accounts and users). */
+export type RecordKind = Exclude<ObjectKind, 'EVENT'>;
 
 export const SEMANTIC_TYPES = [
   'COMPANY_NAME',

@@ -1,5 +1,5 @@
-import { DEFAULT_FIELDS, defaultField } from '../catalog/fields.ts';
-import type { FieldType, ObjectKind } from '../catalog/inference.ts';
+import { DEFAULT_FIELDS, defaultField, requiredOnCreate } from '../catalog/fields.ts';
+import type { FieldType, ObjectKind, RecordKind } from '../catalog/inference.ts';
 import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
@@ -49,9 +49,7 @@ export interface IngestEnv {
 
 export type UpsertMode = 'UPSERT' | 'UPDATE_ONLY';
 
-const TABLE: Record<'ACCOUNT' | 'USER', sql.DimensionTable> = { ACCOUNT: 'accounts', USER: 'users' };
 /** The field a record must carry to be created (and may never clear). */
-const REQUIRED_ON_CREATE: Record<'ACCOUNT' | 'USER', string> = { ACCOUNT: 'name', USER: 'email' };
 
 export function summarize(results: RecordResult[]): IngestOutcome {
   const count = (status: RecordStatus) => results.filter((r) => r.status === status).length;
@@ -205,7 +203,7 @@ function sameDims(a: Dimensions, b: Dimensions): boolean {
 
 export async function upsertRecords(
   env: IngestEnv,
-  object: 'ACCOUNT' | 'USER',
+  object: RecordKind,
   inputs: readonly unknown[],
   mode: UpsertMode,
 ): Promise<IngestOutcome> {
@@ -230,17 +228,16 @@ export async function upsertRecords(
     if (error) results[record.index] = { index: record.index, id: record.id, status: 'REJECTED', errors: [error] };
     else valid.push(record);
   }
-  const table = TABLE[object];
-  const required = REQUIRED_ON_CREATE[object];
+  const required = requiredOnCreate(object).key;
   if (valid.length === 0) {
-    await guarded(reportMissingRequired(env.db, env.workspaceId, table, required, inputs, results, new Map()));
+    await guarded(reportMissingRequired(env.db, env.workspaceId, object, required, inputs, results, new Map()));
     await logIssues(env, object, results, mode === 'UPDATE_ONLY');
     return summarize(results);
   }
   await inTransaction(env.db, async (tx) => {
     const ids = [...new Set(valid.map((r) => r.id))].sort();
-    const existing = await sql.lockExisting(tx, table, env.workspaceId, ids);
-    await reportMissingRequired(tx, env.workspaceId, table, required, inputs, results, existing);
+    const existing = await sql.lockExisting(tx, object, env.workspaceId, ids);
+    await reportMissingRequired(tx, env.workspaceId, object, required, inputs, results, existing);
     // Apply the records in input order to a view of the rows, to give each its own status.
     const state = new Map<string, Dimensions | null>(ids.map((id) => [id, existing.get(id) ?? null]));
     const patches = new Map<string, Record<string, Scalar | null>>();
@@ -273,8 +270,8 @@ export async function upsertRecords(
     const changed = [...patches].filter(([id]) => !sameDims(existing.get(id) ?? {}, state.get(id) ?? {}) || !existing.has(id));
     const toUpdate = changed.filter(([id]) => existing.has(id)).map(([id, patch]) => ({ id, patch }));
     const toInsert = changed.filter(([id]) => !existing.has(id)).map(([id, patch]) => ({ id, patch }));
-    await sql.mergeExisting(tx, table, env.workspaceId, toUpdate);
-    const inserted = await sql.insertNew(tx, table, env.workspaceId, toInsert);
+    await sql.mergeExisting(tx, object, env.workspaceId, toUpdate);
+    const inserted = await sql.insertNew(tx, object, env.workspaceId, toInsert);
     // Another call created the row between our read and our insert: ours merged into it.
     for (const { id } of toInsert) {
       const result = createdBy.get(id);
@@ -305,7 +302,7 @@ export async function upsertRecords(
 async function reportMissingRequired(
   q: Queryable,
   workspaceId: string,
-  table: sql.DimensionTable,
+  object: RecordKind,
   required: string,
   inputs: readonly unknown[],
   results: RecordResult[],
@@ -318,7 +315,7 @@ async function reportMissingRequired(
   });
   const unknown = [...new Set(lacking.map((r) => r.id!))].filter((id) => !known.has(id)).sort();
   if (unknown.length === 0) return;
-  const found = await sql.findExisting(q, table, workspaceId, unknown);
+  const found = await sql.findExisting(q, object, workspaceId, unknown);
   for (const result of lacking) {
     if (known.has(result.id!) || found.has(result.id!)) continue;
     result.errors.push({ field: required, code: 'REQUIRED', message: 'A value is required to create the record.' });
@@ -327,7 +324,7 @@ async function reportMissingRequired(
 
 export async function deleteRecords(
   env: IngestEnv,
-  object: 'ACCOUNT' | 'USER',
+  object: RecordKind,
   inputs: readonly unknown[],
   purgeEvents: boolean,
 ): Promise<IngestOutcome> {
@@ -348,7 +345,7 @@ export async function deleteRecords(
 
   await inTransaction(env.db, async (tx) => {
     await logIssues(env, object, results, false, tx);
-    const deleted = await sql.deleteByIds(tx, TABLE[object], env.workspaceId, ids);
+    const deleted = await sql.deleteByIds(tx, object, env.workspaceId, ids);
     const seen = new Set<string>();
     for (const result of results) {
       if (result.status === 'REJECTED' || seen.has(result.id!)) continue;
