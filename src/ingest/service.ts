@@ -1,5 +1,5 @@
 import { DEFAULT_FIELDS, defaultField, requiredOnCreate } from '../catalog/fields.ts';
-import type { FieldType, ObjectKind, RecordKind } from '../catalog/inference.ts';
+import { type FieldType, mergeTypes, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
 import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
@@ -178,12 +178,7 @@ async function admitNewFields(
 }
 
 function mergeObservations(into: Map<string, FieldType | null>, from: ReadonlyMap<string, FieldType | null>): void {
-  for (const [key, type] of from) {
-    const before = into.get(key);
-    if (before === undefined || before === null) into.set(key, type);
-    else if (type !== null && type !== before)
-      into.set(key, ['STRING', 'EMAIL', 'URL'].includes(before) && ['STRING', 'EMAIL', 'URL'].includes(type) ? 'STRING' : 'MIXED');
-  }
+  for (const [key, type] of from) into.set(key, mergeTypes(into.get(key) ?? null, type));
 }
 
 /** JavaScript mirror of the SQL merge (`jsonb_strip_nulls(dims || patch)`), used only to report statuses. */
