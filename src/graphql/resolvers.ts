@@ -1,8 +1,11 @@
 import type { Resolvers } from './generated.ts';
+import { meaningResolvers } from '../catalog/meaning-resolvers.ts';
 import { catalogResolvers } from '../catalog/resolvers.ts';
 import { ingestResolvers } from '../ingest/resolvers.ts';
+import { measureResolvers } from '../insights/measure-resolvers.ts';
 import { insightsResolvers } from '../insights/resolvers.ts';
 import { keysResolvers } from '../keys/resolvers.ts';
+import { viewsResolvers } from '../views/resolvers.ts';
 import { scalarResolvers } from './scalars.ts';
 
 type ResolverMap = Record<string, Record<string, unknown>>;
@@ -25,5 +28,5 @@ function merge(...maps: Resolvers[]): Resolvers {
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  ...merge(keysResolvers, ingestResolvers, insightsResolvers, catalogResolvers),
+  ...merge(keysResolvers, ingestResolvers, insightsResolvers, catalogResolvers, meaningResolvers, measureResolvers, viewsResolvers),
 };
