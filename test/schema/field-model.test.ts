@@ -28,8 +28,11 @@ const INPUT: Record<FieldType, string> = {
   DATETIME: 'LenientDateTime',
   MIXED: 'JSON',
 };
-/** Output fields that are not default fields: record metadata, relations, metrics, custom values. */
-const NOT_DEFAULT_FIELDS = new Set(['lastActivityAt', 'firstReceivedAt', 'updatedAt', 'receivedAt']);
+/**
+ * Scalar output fields without arguments that are not default fields: record metadata and derived
+ * measures (src/insights/measures.ts). Relations, metrics and custom values are not scalars or take arguments.
+ */
+const NOT_DEFAULT_FIELDS = new Set(['lastActivityAt', 'firstReceivedAt', 'updatedAt', 'receivedAt', 'daysUntilRenewal']);
 const SCALARS = new Set(['String', 'ID', 'Float', 'Int', 'Boolean', 'DateTime', 'EmailAddress', 'URL']);
 
 describe('the field model and schema.graphql', () => {
