@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
 import type { Principal } from '../keys/models.ts';
-import { HttpError } from './errors.ts';
 
 // Token buckets per API key and kind of work, checked right after authentication and before any
 // GraphQL or adapter code runs. The kind of work is what the request does, not what the key may
@@ -168,7 +168,7 @@ declare module 'fastify' {
 }
 
 export interface RateLimiter {
-  /** Spend `count` tokens of `scope` for the principal's key; over the limit throws a 429 HttpError. */
+  /** Spend `count` tokens of `scope` for the principal's key; over the limit throws a 429 AppError. */
   charge(principal: Principal, scope: RateScope, count: number): Promise<void>;
 }
 
@@ -183,7 +183,7 @@ export interface RateLimitOptions {
 
 /**
  * Authenticate (once: the principal is cached for the GraphQL context and the adapter), then
- * spend tokens; over the limit throws a 429 HttpError with Retry-After, rendered by the route's
+ * spend tokens; over the limit throws a 429 AppError with Retry-After, rendered by the route's
  * error handler. Hightouch routes are checked on arrival, before their body is read; GraphQL
  * requests once parsed, since the operations decide the kind of work. Requests with a missing or
  * wrong key are refused by their route with 401 and spend a token of their client address's
@@ -230,7 +230,7 @@ export function registerRateLimit(
     if (!result.allowed) {
       const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);
       const message = `Too many ${scope.toLowerCase()} requests for this API key; retry in ${retryAfterSeconds} s.`;
-      throw new HttpError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
+      throw new AppError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
     }
   };
 
@@ -257,7 +257,7 @@ export function registerRateLimit(
   const unauthenticated = (retryAfterSeconds: number) => {
     const rule = config.unauthenticatedRateLimit;
     const message = `Too many requests with a missing or wrong API key from this address; retry in ${retryAfterSeconds} s.`;
-    return new HttpError(
+    return new AppError(
       429,
       'RATE_LIMITED',
       message,

@@ -1,4 +1,5 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
+import type { ObjectKind } from '../catalog/inference.ts';
 import { countCustomFields, declareField, loadKnownFields } from '../catalog/registry.ts';
 import { type Context, requireScope } from '../context.ts';
 import { badUserInput } from '../errors.ts';
@@ -9,20 +10,18 @@ import { listIssues } from './issues.ts';
 import * as ingest from './service.ts';
 import { fieldKeyProblem, isStorableText } from './values.ts';
 
-type IngestObject = 'account' | 'user' | 'event';
-
 /**
  * Run one ingestion call for the caller's workspace, then note the arrival on the key (throttled)
  * and count the records in the metrics and the request's log line.
  */
-async function ingestCall(ctx: Context, object: IngestObject, run: (env: ingest.IngestEnv) => Promise<ingest.IngestOutcome>) {
+async function ingestCall(ctx: Context, object: ObjectKind, run: (env: ingest.IngestEnv) => Promise<ingest.IngestOutcome>) {
   requireScope(ctx, 'INGEST');
   const started = performance.now();
   const outcome = await run({ db: ctx.db, workspaceId: ctx.workspaceId, limits: ctx.config.limits });
   noteIngest(ctx.db, ctx.principal.key);
   ctx.database.noteWrites(outcome.created + outcome.updated + outcome.deleted);
   const { created, updated, unchanged, duplicate, deleted, notFound, rejected } = outcome;
-  recordIngest(ctx, object, { created, updated, unchanged, duplicate, deleted, notFound, rejected }, (performance.now() - started) / 1000);
+  recordIngest(ctx, object.toLowerCase() as Lowercase<ObjectKind>, { created, updated, unchanged, duplicate, deleted, notFound, rejected }, (performance.now() - started) / 1000);
   return outcome;
 }
 
@@ -53,14 +52,14 @@ export const ingestResolvers: Resolvers = {
   },
   Mutation: {
     upsertAccounts: (_parent, { records, mode }, ctx) =>
-      ingestCall(ctx, 'account', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),
+      ingestCall(ctx, 'ACCOUNT', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),
     upsertUsers: (_parent, { records, mode }, ctx) =>
-      ingestCall(ctx, 'user', (env) => ingest.upsertRecords(env, 'USER', records, mode ?? 'UPSERT')),
-    trackEvents: (_parent, { records }, ctx) => ingestCall(ctx, 'event', (env) => ingest.trackEvents(env, records)),
+      ingestCall(ctx, 'USER', (env) => ingest.upsertRecords(env, 'USER', records, mode ?? 'UPSERT')),
+    trackEvents: (_parent, { records }, ctx) => ingestCall(ctx, 'EVENT', (env) => ingest.trackEvents(env, records)),
     deleteAccounts: (_parent, { ids, purgeEvents }, ctx) =>
-      ingestCall(ctx, 'account', (env) => ingest.deleteRecords(env, 'ACCOUNT', ids, purgeEvents ?? false)),
+      ingestCall(ctx, 'ACCOUNT', (env) => ingest.deleteRecords(env, 'ACCOUNT', ids, purgeEvents ?? false)),
     deleteUsers: (_parent, { ids, purgeEvents }, ctx) =>
-      ingestCall(ctx, 'user', (env) => ingest.deleteRecords(env, 'USER', ids, purgeEvents ?? false)),
+      ingestCall(ctx, 'USER', (env) => ingest.deleteRecords(env, 'USER', ids, purgeEvents ?? false)),
     createCustomField: async (_parent, { input }, ctx) => {
       requireScope(ctx, 'INGEST');
       const reserved = new Set(DEFAULT_FIELDS[input.object].flatMap((f) => [f.key, f.restId]));

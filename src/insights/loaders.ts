@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { and, eq } from 'drizzle-orm';
-import type { ObjectKind } from '../catalog/inference.ts';
+import type { ObjectKind, RecordKind } from '../catalog/inference.ts';
 import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from '../catalog/models.ts';
 import * as catalog from '../catalog/queries.ts';
 import { anyOf, type Db } from '../db/client.ts';
@@ -34,13 +34,13 @@ export function groupedLoader<V>(load: (group: string, ids: string[]) => Promise
 }
 
 export interface MetricValueGroup {
-  object: queries.RecordObject;
+  object: RecordKind;
   spec: MetricSpec;
   days: DayRange | null;
 }
 
 export interface SeriesGroup {
-  object: queries.RecordObject;
+  object: RecordKind;
   spec: MetricSpec;
   days: DayRange;
   interval: Interval;
@@ -120,7 +120,7 @@ export function createInsightsLoaders(db: Db, workspaceId: string) {
     }, []),
     /** Group = `ACCOUNT` or `USER`. */
     lastActivity: groupedLoader<Date | null>(
-      async (object, ids) => queries.lastActivity(db, workspaceId, object as queries.RecordObject, ids),
+      async (object, ids) => queries.lastActivity(db, workspaceId, object as RecordKind, ids),
       null,
     ),
 

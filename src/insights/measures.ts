@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { type SQL, sql } from 'drizzle-orm';
+import type { RecordKind } from '../catalog/inference.ts';
 import type { DimensionModel } from '../catalog/models.ts';
 import { activityEvents, fieldFor, loadMetricMeanings, loadSemantics, type MetricMeaning, type Semantics } from '../catalog/meaning.ts';
 import type { Context } from '../context.ts';
@@ -16,7 +17,6 @@ import { addDays, type DayRange, dayOf, startOfDay, type WindowInput, windowDays
 // its inputs: per record through batched loaders (fields on Account/User, view previews), and as
 // SQL joined into a page of records (ordering and filters). Both read the per-day rollups.
 
-export type RecordObject = 'ACCOUNT' | 'USER';
 export type { Measure };
 
 export const DEFAULT_WINDOW: WindowInput = { lastDays: 30 };
@@ -58,11 +58,11 @@ export function measureInputs(s: Semantics): MeasureInputs {
 // SQL shared by both ways
 // ---------------------------------------------------------------------------------------------
 
-const ROLLUP_KEY = (object: RecordObject) => sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
+const ROLLUP_KEY = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
 const inList = (column: SQL, values: readonly string[]) => sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
 
 /** Per record: distinct active users and activity events in the window, activity in the previous window. */
-function activitySelect(workspaceId: string, object: RecordObject, names: readonly string[], w: MeasureWindow, ids: readonly string[] | null): SQL {
+function activitySelect(workspaceId: string, object: RecordKind, names: readonly string[], w: MeasureWindow, ids: readonly string[] | null): SQL {
   const key = ROLLUP_KEY(object);
   const inCurrent = sql`day >= ${w.current.firstDay}::date and day <= ${w.current.lastDay}::date`;
   return sql`
@@ -122,7 +122,7 @@ export function daysUntil(value: unknown, today: string): number | null {
 }
 
 interface StatsGroup {
-  object: RecordObject;
+  object: RecordKind;
   window: MeasureWindow;
 }
 
@@ -165,7 +165,7 @@ export type MeasureLoaders = ReturnType<typeof createMeasureLoaders>;
 /** One measure of one record, through the batched loaders (null = no value). */
 export async function recordMeasure(
   ctx: Context,
-  object: RecordObject,
+  object: RecordKind,
   row: AccountRow | UserRow,
   measure: Measure,
   window: WindowInput | null | undefined,
@@ -193,7 +193,7 @@ export async function recordMeasure(
   }
 }
 
-function assertMeasureFits(object: RecordObject, measure: Measure, argument: string): void {
+function assertMeasureFits(object: RecordKind, measure: Measure, argument: string): void {
   if (object === 'USER' && ACCOUNT_ONLY.includes(measure)) {
     throw badUserInput(`${measure} is a measure of accounts, not users.`, { argument });
   }
@@ -256,7 +256,7 @@ class JoinSet {
 /** One measure as SQL over `t` (a record of `object`), reading the subqueries it needs through `joins`. */
 function measureSql(
   workspaceId: string,
-  object: RecordObject,
+  object: RecordKind,
   measure: Measure,
   window: WindowInput | null | undefined,
   inputs: MeasureInputs,
@@ -298,7 +298,7 @@ const COMPARISONS = ['gt', 'gte', 'lt', 'lte', 'exists'] as const;
 /** Measure filters and ordering of a page of accounts or users, as SQL. */
 export async function compileMeasures(
   ctx: Context,
-  object: RecordObject,
+  object: RecordKind,
   filters: readonly MeasureFilter[] | null | undefined,
   order: MeasureOrder | null | undefined,
   now: Date,

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
+import { type ObjectKind, parseIsoDateTime, type RecordKind } from '../catalog/inference.ts';
 import { fieldMap } from '../catalog/queries.ts';
 import type { Context } from '../context.ts';
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
@@ -36,7 +36,7 @@ export async function catalogFields(ctx: Context, object: ObjectKind): Promise<F
 }
 
 function pageOrder(
-  object: queries.RecordObject,
+  object: RecordKind,
   orderBy: RecordOrder | null | undefined,
   fields: FieldMap,
   now: Date,
@@ -73,7 +73,7 @@ export interface RecordPageArgs {
 /** `Query.accounts` / `Query.users`: filter, order, keyset pagination; totalCount on demand. */
 export async function recordConnection<T extends AccountRow | UserRow>(
   ctx: Context,
-  object: queries.RecordObject,
+  object: RecordKind,
   args: RecordPageArgs,
 ): Promise<ConnectionModel<T>> {
   const first = pageSize(args.first);
@@ -156,7 +156,7 @@ export async function eventsOfUser(
 /** `Account.metric` / `User.metric`: one aggregate over a window, batched per (metric, window, aggregate). */
 export async function recordMetric(
   ctx: Context,
-  object: queries.RecordObject,
+  object: RecordKind,
   id: string,
   args: { metric: MetricRef; window?: WindowInput | null; aggregate?: MetricAggregate | null },
 ): Promise<number> {
@@ -247,7 +247,7 @@ export async function workspaceSeries(
 }
 
 /** `Account.metricSeries` / `User.metricSeries`: batched per (metric, range, interval, aggregate, zone). */
-export async function recordSeries(ctx: Context, object: queries.RecordObject, id: string, args: SeriesArgs): Promise<MetricSeriesModel> {
+export async function recordSeries(ctx: Context, object: RecordKind, id: string, args: SeriesArgs): Promise<MetricSeriesModel> {
   const plan = planSeries(args);
   const group = JSON.stringify({ object, spec: plan.spec, days: plan.days, interval: plan.interval, timeZone: plan.timeZone });
   return assemble(plan, await ctx.loaders.metricSeries.load({ group, id }));

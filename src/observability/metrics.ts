@@ -1,8 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ObjectKind } from '../catalog/inference.ts';
 import type { Database } from '../db/client.ts';
 import { requestOf } from './request.ts';
 
-export type IngestObject = 'account' | 'user' | 'event';
+/** Metric labels spell an object in lower case. */
+type IngestObject = Lowercase<ObjectKind>;
 export type OperationOutcome = 'success' | 'error' | 'rejected';
 
 /** One Prometheus registry per server instance, so several servers can live in one process (tests). */
