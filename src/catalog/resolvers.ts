@@ -79,7 +79,11 @@ export const catalogResolvers: Resolvers = {
         .map((m) => (m.kind === 'VALUE' ? { ...m, label: labels.get(m.name) ?? m.label } : m));
     },
   },
+  Metric: {
+    id: (m) => `${m.kind}:${m.name}`,
+  },
   Dimension: {
+    id: (d) => `${d.object}:${d.key}`,
     object: (d) => d.object,
     type: (d) => (fieldType(d) ?? 'STRING') as FieldTypeEnum,
     declaredType: (d) => d.declaredType as FieldTypeEnum | null,

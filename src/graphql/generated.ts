@@ -19,19 +19,12 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, ISO-8601 with offset on output (always UTC, `Z`), e.g. `2026-01-31T09:30:00.000Z`. */
   DateTime: { input: Date; output: Date; }
-  /** An e-mail address. */
-  EmailAddress: { input: string; output: string; }
   /** A dimension value: a string, number, boolean, ISO-8601 date-time string, or null. Used by filters. */
   FieldValue: { input: unknown; output: unknown; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
   /** A JSON object. */
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
-  /**
-   * Expected: a boolean (`true`/`false`, or the strings `"true"`/`"false"`). Anything else is a
-   * per-record `TYPE_MISMATCH`.
-   */
-  LenientBoolean: { input: unknown; output: unknown; }
   /**
    * Expected: a point in time. Accepted forms: an ISO-8601 string (`2026-03-01T12:00:00Z`,
    * `2026-03-01T12:00:00+02:00`, also `+0200` and `+02`; a fraction after `.` or `,`; a date-time without
@@ -57,7 +50,9 @@ export type Scalars = {
 /** A customer account: its dimensions and its activity. */
 export type Account = {
   __typename?: 'Account';
+  /** Annual recurring revenue. */
   arr?: Maybe<Scalars['Float']['output']>;
+  /** Country. */
   country?: Maybe<Scalars['String']['output']>;
   /** When the customer became a customer (from the warehouse). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
@@ -65,12 +60,15 @@ export type Account = {
   dimension?: Maybe<Scalars['FieldValue']['output']>;
   /** Every dimension value (default fields by their GraphQL names, custom fields by their keys). */
   dimensions: Scalars['JSONObject']['output'];
+  /** Company domain. */
   domain?: Maybe<Scalars['String']['output']>;
+  /** Number of employees. */
   employeeCount?: Maybe<Scalars['Float']['output']>;
   /** When this record was first received. */
   firstReceivedAt: Scalars['DateTime']['output'];
   /** Account ID. */
   id: Scalars['ID']['output'];
+  /** Industry. */
   industry?: Maybe<Scalars['String']['output']>;
   /** Time of the most recent event attributed to the account. */
   lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
@@ -78,11 +76,17 @@ export type Account = {
   metric: Scalars['Float']['output'];
   /** One metric over time for this account. */
   metricSeries: MetricSeries;
+  /** Monthly recurring revenue. */
   mrr?: Maybe<Scalars['Float']['output']>;
+  /** Company name. */
   name?: Maybe<Scalars['String']['output']>;
+  /** E-mail of the account owner / CSM. */
   ownerEmail?: Maybe<Scalars['String']['output']>;
+  /** Pricing plan. */
   plan?: Maybe<Scalars['String']['output']>;
+  /** Sales region. */
   region?: Maybe<Scalars['String']['output']>;
+  /** Seats. */
   seats?: Maybe<Scalars['Float']['output']>;
   /** When this record last changed. */
   updatedAt: Scalars['DateTime']['output'];
@@ -125,8 +129,11 @@ export type AccountUsersArgs = {
 /** A page of accounts. */
 export type AccountConnection = {
   __typename?: 'AccountConnection';
+  /** The accounts of this page with their cursors. */
   edges: Array<AccountEdge>;
+  /** The accounts of this page (same order as `edges`). */
   nodes: Array<Account>;
+  /** Paging state. */
   pageInfo: PageInfo;
   /** Accounts matching the filters (all pages). */
   totalCount: Scalars['Int']['output'];
@@ -135,7 +142,9 @@ export type AccountConnection = {
 /** An account and its cursor. */
 export type AccountEdge = {
   __typename?: 'AccountEdge';
+  /** Opaque cursor; pass as `after` to continue after this account. */
   cursor: Scalars['String']['output'];
+  /** The account. */
   node: Account;
   /** The metric value the page is ordered by, when ordered by a metric. */
   orderValue?: Maybe<Scalars['Float']['output']>;
@@ -149,6 +158,7 @@ export type AccountEdge = {
 export type AccountInput = {
   /** Annual recurring revenue (number). */
   arr?: InputMaybe<Scalars['LenientNumber']['input']>;
+  /** Country name or code. */
   country?: InputMaybe<Scalars['LenientString']['input']>;
   /** When the customer became a customer (the warehouse's value, not ours). */
   createdAt?: InputMaybe<Scalars['LenientDateTime']['input']>;
@@ -164,6 +174,7 @@ export type AccountInput = {
   employeeCount?: InputMaybe<Scalars['LenientNumber']['input']>;
   /** Account ID: the same ID in every sync and source (string, 1–256 characters). Required. */
   id?: InputMaybe<Scalars['LenientString']['input']>;
+  /** Industry, e.g. `Software`. */
   industry?: InputMaybe<Scalars['LenientString']['input']>;
   /** Monthly recurring revenue (number). */
   mrr?: InputMaybe<Scalars['LenientNumber']['input']>;
@@ -182,9 +193,11 @@ export type AccountInput = {
 /** An API key. Only a SHA-256 hash of the secret is stored; the secret itself is shown once at creation or rotation. */
 export type ApiKey = {
   __typename?: 'ApiKey';
+  /** When the key was created. */
   createdAt: Scalars['DateTime']['output'];
   /** After this instant the key is refused. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable key ID (not the secret), used by `rotateApiKey` and `revokeApiKey`. */
   id: Scalars['ID']['output'];
   /** The integration this key was created for, if any. */
   integration?: Maybe<IntegrationKind>;
@@ -194,20 +207,27 @@ export type ApiKey = {
   name: Scalars['String']['output'];
   /** The first characters of the secret (e.g. `cor_AbC1`), enough to recognise it, useless to attack it. */
   prefix: Scalars['String']['output'];
+  /** When the key was revoked, if it was. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The scopes granted at creation. */
   scopes: Array<Scope>;
+  /** Active, revoked or expired, as of now. */
   status: ApiKeyStatus;
 };
 
 /** Lifecycle state of a key. */
 export type ApiKeyStatus =
+  /** The key authenticates requests. */
   | 'ACTIVE'
+  /** Past its `expiresAt`; refused. */
   | 'EXPIRED'
+  /** Revoked with `revokeApiKey`; refused. */
   | 'REVOKED';
 
 /** One bar of a breakdown. */
 export type BreakdownBucket = {
   __typename?: 'BreakdownBucket';
+  /** Records in this bar. */
   count: Scalars['Int']['output'];
   /** Lower bound, inclusive (histograms). */
   from?: Maybe<Scalars['Float']['output']>;
@@ -228,6 +248,7 @@ export type ConnectHightouchInput = {
 /** Result of `connectHightouch`: everything the customer pastes into Hightouch. */
 export type ConnectHightouchPayload = {
   __typename?: 'ConnectHightouchPayload';
+  /** The created INGEST key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
   /** Base URL of the REST destination API (`…/hightouch/v1`). */
   restBaseUrl?: Maybe<Scalars['String']['output']>;
@@ -241,6 +262,7 @@ export type ConnectHightouchPayload = {
   rpcUrlWithKey?: Maybe<Scalars['String']['output']>;
   /** The key's secret, shown this once. */
   secret?: Maybe<Scalars['String']['output']>;
+  /** Why no key was created; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -248,6 +270,7 @@ export type ConnectHightouchPayload = {
 export type CreateApiKeyInput = {
   /** Optional expiry; must be in the future. */
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Label the key with an integration (it then shows on that integration's card). */
   integration?: InputMaybe<IntegrationKind>;
   /** Human name (1–100 characters). */
   name: Scalars['String']['input'];
@@ -258,9 +281,11 @@ export type CreateApiKeyInput = {
 /** Result of `createApiKey`. */
 export type CreateApiKeyPayload = {
   __typename?: 'CreateApiKeyPayload';
+  /** The created key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
   /** The full secret, shown this once. Store it now: it cannot be read again. */
   secret?: Maybe<Scalars['String']['output']>;
+  /** Why the key was not created; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -270,6 +295,7 @@ export type CreateCustomFieldInput = {
   key: Scalars['String']['input'];
   /** Display label (default: derived from the key). */
   label?: InputMaybe<Scalars['String']['input']>;
+  /** The object the field belongs to (`EVENT`: an event property). */
   object: ObjectKind;
   /** The enforced type. */
   type: FieldType;
@@ -278,7 +304,9 @@ export type CreateCustomFieldInput = {
 /** Result of `createCustomField`. */
 export type CreateCustomFieldPayload = {
   __typename?: 'CreateCustomFieldPayload';
+  /** The declared field, or null when `userErrors` is not empty. */
   field?: Maybe<Dimension>;
+  /** Why the field was not declared; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -291,16 +319,21 @@ export type Dimension = {
   declaredType?: Maybe<FieldType>;
   /** Number of distinct values. */
   distinctCount: Scalars['Int']['output'];
+  /** When a value for this field first arrived; null for a field declared or default but never received. */
   firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable, opaque ID of this field in the workspace (the same object and key always give the same ID), for normalised client caches. */
+  id: Scalars['ID']['output'];
   /** True for the typed default fields, false for custom fields. */
   isDefault: Scalars['Boolean']['output'];
   /** Key as used in filters and `dimensions` objects (`seats`, `lifecycle_stage`). */
   key: Scalars['String']['output'];
   /** Human label. */
   label: Scalars['String']['output'];
+  /** When a value for this field last arrived. */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Min, max and average (NUMBER fields only). */
   numericStats?: Maybe<NumericStats>;
+  /** The object this field belongs to. */
   object: ObjectKind;
   /** Inferred business meaning, if any. */
   semantic?: Maybe<SemanticType>;
@@ -323,6 +356,7 @@ export type DimensionBreakdown = {
   __typename?: 'DimensionBreakdown';
   /** Top values (categorical) or histogram buckets (numeric), largest first for values, ascending for buckets. */
   buckets: Array<BreakdownBucket>;
+  /** The dimension broken down. */
   dimension: Dimension;
   /** Records without a value. */
   missing: Scalars['Int']['output'];
@@ -344,13 +378,17 @@ export type DimensionFilter = {
   eq?: InputMaybe<Scalars['FieldValue']['input']>;
   /** True: has a non-null value; false: has none. */
   exists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Greater than the value. */
   gt?: InputMaybe<Scalars['FieldValue']['input']>;
+  /** Greater than or equal to the value. */
   gte?: InputMaybe<Scalars['FieldValue']['input']>;
   /** Equal to one of the values. */
   in?: InputMaybe<Array<Scalars['FieldValue']['input']>>;
   /** Dimension key: a default field (`plan`, `seats`) or a custom field key. */
   key: Scalars['String']['input'];
+  /** Less than the value. */
   lt?: InputMaybe<Scalars['FieldValue']['input']>;
+  /** Less than or equal to the value. */
   lte?: InputMaybe<Scalars['FieldValue']['input']>;
   /** Not equal to the value; records without a value match too (`null`: has a value). */
   neq?: InputMaybe<Scalars['FieldValue']['input']>;
@@ -367,27 +405,37 @@ export type Event = {
   eventId?: Maybe<Scalars['String']['output']>;
   /** The dedup key: `eventId` when the caller gave one (prefixed `id:` when it looks like a content hash `h:<64 hex>` or starts with `id:`), else a content hash `h:<64 hex>`. */
   id: Scalars['ID']['output'];
+  /** Event name. */
   name: Scalars['String']['output'];
+  /** The event's extra columns. */
   properties: Scalars['JSONObject']['output'];
   /** When we stored it. */
   receivedAt: Scalars['DateTime']['output'];
+  /** When it happened. */
   timestamp: Scalars['DateTime']['output'];
+  /** User ID of the actor. */
   userId: Scalars['ID']['output'];
 };
 
 /** A page of events. */
 export type EventConnection = {
   __typename?: 'EventConnection';
+  /** The events of this page with their cursors. */
   edges: Array<EventEdge>;
+  /** The events of this page (same order as `edges`). */
   nodes: Array<Event>;
+  /** Paging state. */
   pageInfo: PageInfo;
+  /** Events matching (all pages). */
   totalCount: Scalars['Int']['output'];
 };
 
 /** An event and its cursor. */
 export type EventEdge = {
   __typename?: 'EventEdge';
+  /** Opaque cursor; pass as `after` to continue after this event. */
   cursor: Scalars['String']['output'];
+  /** The event. */
   node: Event;
 };
 
@@ -409,13 +457,19 @@ export type EventInput = {
 
 /** The inferred (or declared) type of a field. */
 export type FieldType =
+  /** True or false. */
   | 'BOOLEAN'
+  /** An instant (ISO-8601 date-time). */
   | 'DATETIME'
+  /** An e-mail address. */
   | 'EMAIL'
   /** Values of different types were received. */
   | 'MIXED'
+  /** A number. */
   | 'NUMBER'
+  /** Text. */
   | 'STRING'
+  /** A web address. */
   | 'URL';
 
 /**
@@ -430,8 +484,11 @@ export type IngestIssue = {
   count: Scalars['Int']['output'];
   /** The field at fault, in the GraphQL input vocabulary; null when the problem concerns the whole record. */
   field?: Maybe<Scalars['String']['output']>;
+  /** First refusal for this reason. */
   firstSeenAt: Scalars['DateTime']['output'];
+  /** Most recent refusal for this reason. */
   lastSeenAt: Scalars['DateTime']['output'];
+  /** The object of the refused records. */
   object: ObjectKind;
   /** Up to five of the most recently refused records: their ID and the message they got. */
   samples: Array<IngestIssueSample>;
@@ -451,15 +508,23 @@ export type IngestIssueSample = {
 /** Result of an ingestion call: counts and one result per input record. */
 export type IngestPayload = {
   __typename?: 'IngestPayload';
+  /** Records created (`CREATED`). */
   created: Scalars['Int']['output'];
+  /** Records deleted (`DELETED`). */
   deleted: Scalars['Int']['output'];
+  /** Events already stored (`DUPLICATE`). */
   duplicate: Scalars['Int']['output'];
+  /** Unknown IDs (`NOT_FOUND`). */
   notFound: Scalars['Int']['output'];
+  /** Records in the call. */
   received: Scalars['Int']['output'];
+  /** Records refused (`REJECTED`). */
   rejected: Scalars['Int']['output'];
   /** One entry per input record, in input order. */
   results: Array<RecordResult>;
+  /** Records that already held these values (`UNCHANGED`). */
   unchanged: Scalars['Int']['output'];
+  /** Records changed (`UPDATED`). */
   updated: Scalars['Int']['output'];
 };
 
@@ -477,6 +542,7 @@ export type Integration = {
   issues: Array<IngestIssue>;
   /** Keys labelled with this integration (active ones first). */
   keys: Array<ApiKey>;
+  /** Which integration this card is. */
   kind: IntegrationKind;
   /** When data last arrived through a key of this integration. */
   lastDataReceivedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -492,11 +558,14 @@ export type IntegrationIssuesArgs = {
 
 /** Integrations a key can be labelled with. */
 export type IntegrationKind =
+  /** Hightouch reverse ETL (REST destination and Embedded Destination JSON-RPC). */
   | 'HIGHTOUCH';
 
 /** Bucket size of a series. */
 export type Interval =
+  /** Calendar days in the series' time zone. */
   | 'DAY'
+  /** Calendar months in the series' time zone. */
   | 'MONTH'
   /** ISO weeks, starting Monday. */
   | 'WEEK';
@@ -508,9 +577,15 @@ export type Metric = {
   eventCount: Scalars['Int']['output'];
   /** VALUE metrics: the event names that carry this property. */
   eventNames: Array<Scalars['String']['output']>;
+  /** Time of the earliest event that carried it. */
   firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable, opaque ID of this metric in the workspace (the same kind and name always give the same ID), for normalised client caches. */
+  id: Scalars['ID']['output'];
+  /** Count metric (an event name) or value metric (a numeric property). */
   kind: MetricKind;
+  /** Human label. */
   label: Scalars['String']['output'];
+  /** Time of the latest event that carried it. */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Event name (COUNT) or property key (VALUE). */
   name: Scalars['String']['output'];
@@ -527,13 +602,21 @@ export type Metric = {
  * Value metrics: SUM, AVG, MIN, MAX, LAST (and COUNT = events carrying the property).
  */
 export type MetricAggregate =
+  /** Average of the property; null without data. */
   | 'AVG'
+  /** Number of events (value metrics: events carrying the property). 0 without data. */
   | 'COUNT'
+  /** Value of the property on the latest event; null without data. */
   | 'LAST'
+  /** Largest value of the property; null without data. */
   | 'MAX'
+  /** Smallest value of the property; null without data. */
   | 'MIN'
+  /** Sum of the property. 0 without data. */
   | 'SUM'
+  /** Distinct accounts with such an event. 0 without data. */
   | 'UNIQUE_ACCOUNTS'
+  /** Distinct users with such an event. 0 without data. */
   | 'UNIQUE_USERS';
 
 /** Kinds of metric. */
@@ -545,8 +628,11 @@ export type MetricKind =
 
 /** Order by a metric's aggregate over a window. */
 export type MetricOrder = {
+  /** How to aggregate it over the window. */
   aggregate?: InputMaybe<MetricAggregate>;
+  /** Which metric. */
   metric: MetricRef;
+  /** The time window aggregated. */
   window: TimeWindow;
 };
 
@@ -555,6 +641,7 @@ export type MetricPoint = {
   __typename?: 'MetricPoint';
   /** Start of the bucket. */
   start: Scalars['DateTime']['output'];
+  /** The aggregate over the bucket. */
   value: Scalars['Float']['output'];
 };
 
@@ -581,11 +668,15 @@ export type MetricScope = {
 /** A metric over time. */
 export type MetricSeries = {
   __typename?: 'MetricSeries';
+  /** The aggregate of every point. */
   aggregate: MetricAggregate;
+  /** Bucket size. */
   interval: Interval;
+  /** The metric, or null when no event ever carried it. */
   metric?: Maybe<Metric>;
   /** One point per bucket, zero-filled, ascending. */
   points: Array<MetricPoint>;
+  /** The time zone of the bucket boundaries. */
   timeZone: Scalars['String']['output'];
   /** The aggregate over the whole range. */
   total?: Maybe<Scalars['Float']['output']>;
@@ -593,11 +684,15 @@ export type MetricSeries = {
 
 /** Input of `metricSeries`. */
 export type MetricSeriesInput = {
+  /** How to aggregate a bucket; must fit the metric's kind. */
   aggregate?: InputMaybe<MetricAggregate>;
   /** Inclusive start; rounded down to the interval's boundary. Between years 1000 and 9999. */
   from: Scalars['DateTime']['input'];
+  /** Bucket size. */
   interval?: InputMaybe<Interval>;
+  /** Which metric. */
   metric: MetricRef;
+  /** Whose activity (default: the whole workspace). */
   scope?: InputMaybe<MetricScope>;
   /** IANA time zone for bucket boundaries (default UTC). */
   timeZone?: InputMaybe<Scalars['String']['input']>;
@@ -765,22 +860,30 @@ export type MutationUpsertUsersArgs = {
 /** Summary of a numeric field. */
 export type NumericStats = {
   __typename?: 'NumericStats';
+  /** Average value; null without values. */
   avg?: Maybe<Scalars['Float']['output']>;
+  /** Largest value; null without values. */
   max?: Maybe<Scalars['Float']['output']>;
+  /** Smallest value; null without values. */
   min?: Maybe<Scalars['Float']['output']>;
+  /** Sum of the values; null without values. */
   sum?: Maybe<Scalars['Float']['output']>;
 };
 
 /** The objects that carry fields. */
 export type ObjectKind =
+  /** Accounts (companies). */
   | 'ACCOUNT'
   /** Event properties. */
   | 'EVENT'
+  /** Users of the customer's product. */
   | 'USER';
 
 /** Sort direction. */
 export type OrderDirection =
+  /** Smallest first. */
   | 'ASC'
+  /** Largest first. */
   | 'DESC';
 
 /** Relay page information. */
@@ -788,7 +891,9 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   /** Cursor of the last edge, null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more edges follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when edges precede this page. */
   hasPreviousPage: Scalars['Boolean']['output'];
   /** Cursor of the first edge, null on an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
@@ -903,9 +1008,11 @@ export type QueryUsersArgs = {
 /** One problem of one record. */
 export type RecordError = {
   __typename?: 'RecordError';
+  /** Stable machine code of the problem. */
   code: RecordErrorCode;
   /** The field at fault, in the input's naming (`seats`, `custom.plan_tier`, `properties.amount`), or null for the whole record. */
   field?: Maybe<Scalars['String']['output']>;
+  /** Human-readable explanation. */
   message: Scalars['String']['output'];
 };
 
@@ -940,6 +1047,7 @@ export type RecordErrorCode =
 export type RecordOrder = {
   /** Dimension key to order by (records without a value last). */
   dimension?: InputMaybe<Scalars['String']['input']>;
+  /** Sort direction (default descending). */
   direction?: InputMaybe<OrderDirection>;
   /** Metric to order by. */
   metric?: InputMaybe<MetricOrder>;
@@ -954,6 +1062,7 @@ export type RecordResult = {
   id?: Maybe<Scalars['ID']['output']>;
   /** Position in the input list (0-based). */
   index: Scalars['Int']['output'];
+  /** What happened to the record. */
   status: RecordStatus;
 };
 
@@ -977,16 +1086,20 @@ export type RecordStatus =
 /** Result of `revokeApiKey`. */
 export type RevokeApiKeyPayload = {
   __typename?: 'RevokeApiKeyPayload';
+  /** The revoked key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
+  /** Why the key was not revoked (`NOT_FOUND`, `ALREADY_DONE`); empty on success. */
   userErrors: Array<UserError>;
 };
 
 /** Result of `rotateApiKey`. */
 export type RotateApiKeyPayload = {
   __typename?: 'RotateApiKeyPayload';
+  /** The rotated key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
   /** The new secret, shown this once. The previous secret no longer works. */
   secret?: Maybe<Scalars['String']['output']>;
+  /** Why the key was not rotated (`NOT_FOUND`, `ALREADY_DONE`); empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -1001,37 +1114,69 @@ export type Scope =
 
 /** The business meaning of a field, inferred from its name and values. */
 export type SemanticType =
+  /** A reference to an account ID. */
   | 'ACCOUNT_ID'
+  /** Annual recurring revenue. */
   | 'ARR'
+  /** A city. */
   | 'CITY'
+  /** The name of a company. */
   | 'COMPANY_NAME'
+  /** A country. */
   | 'COUNTRY'
+  /** When the record was created in the source. */
   | 'CREATED_AT'
+  /** An internet domain, e.g. `acme.com`. */
   | 'DOMAIN'
+  /** An e-mail address. */
   | 'EMAIL'
+  /** Number of employees. */
   | 'EMPLOYEE_COUNT'
+  /** A person's given name. */
   | 'FIRST_NAME'
+  /** A person's full name. */
   | 'FULL_NAME'
+  /** A customer health score. */
   | 'HEALTH_SCORE'
+  /** An industry. */
   | 'INDUSTRY'
+  /** A job title. */
   | 'JOB_TITLE'
+  /** A person's family name. */
   | 'LAST_NAME'
+  /** Last activity time. */
   | 'LAST_SEEN_AT'
+  /** A lifecycle or funnel stage. */
   | 'LIFECYCLE_STAGE'
+  /** Monthly recurring revenue. */
   | 'MRR'
+  /** The account owner or CSM. */
   | 'OWNER'
+  /** A phone number. */
   | 'PHONE'
+  /** A pricing plan or tier. */
   | 'PLAN'
+  /** A sales region, e.g. `EMEA`. */
   | 'REGION'
+  /** A contract renewal date. */
   | 'RENEWAL_DATE'
+  /** Another revenue amount. */
   | 'REVENUE'
+  /** A role in the product. */
   | 'ROLE'
+  /** Purchased or used seats. */
   | 'SEATS'
+  /** A state or province. */
   | 'STATE'
+  /** A time zone. */
   | 'TIMEZONE'
+  /** End of a trial. */
   | 'TRIAL_ENDS_AT'
+  /** When the record last changed in the source. */
   | 'UPDATED_AT'
+  /** A reference to a user ID. */
   | 'USER_ID'
+  /** A website URL. */
   | 'WEBSITE';
 
 /** A time range: either `from`/`to` or `lastDays` (the last N whole UTC days up to now). */
@@ -1058,29 +1203,39 @@ export type User = {
   account?: Maybe<Account>;
   /** Account ID the user belongs to (the account may not have arrived yet). */
   accountId?: Maybe<Scalars['ID']['output']>;
+  /** When the user signed up (from the warehouse). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** One dimension value, or null. */
   dimension?: Maybe<Scalars['FieldValue']['output']>;
   /** Every dimension value. */
   dimensions: Scalars['JSONObject']['output'];
+  /** E-mail address. */
   email?: Maybe<Scalars['String']['output']>;
   /** The user's events, most recent first. */
   events: EventConnection;
+  /** Given name. */
   firstName?: Maybe<Scalars['String']['output']>;
+  /** When this record was first received. */
   firstReceivedAt: Scalars['DateTime']['output'];
   /** User ID. */
   id: Scalars['ID']['output'];
   /** Time of the user's most recent event. */
   lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Family name. */
   lastName?: Maybe<Scalars['String']['output']>;
+  /** When the user was last active in the product (from the warehouse). */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** One metric aggregated over a window (default: all time). */
   metric: Scalars['Float']['output'];
   /** One metric over time for this user. */
   metricSeries: MetricSeries;
+  /** Full name. */
   name?: Maybe<Scalars['String']['output']>;
+  /** Role in the product. */
   role?: Maybe<Scalars['String']['output']>;
+  /** Job title. */
   title?: Maybe<Scalars['String']['output']>;
+  /** When this record last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -1120,16 +1275,22 @@ export type UserMetricSeriesArgs = {
 /** A page of users. */
 export type UserConnection = {
   __typename?: 'UserConnection';
+  /** The users of this page with their cursors. */
   edges: Array<UserEdge>;
+  /** The users of this page (same order as `edges`). */
   nodes: Array<User>;
+  /** Paging state. */
   pageInfo: PageInfo;
+  /** Users matching the filters (all pages). */
   totalCount: Scalars['Int']['output'];
 };
 
 /** A user and its cursor. */
 export type UserEdge = {
   __typename?: 'UserEdge';
+  /** Opaque cursor; pass as `after` to continue after this user. */
   cursor: Scalars['String']['output'];
+  /** The user. */
   node: User;
   /** The metric value the page is ordered by, when ordered by a metric. */
   orderValue?: Maybe<Scalars['Float']['output']>;
@@ -1167,9 +1328,11 @@ export type UserInput = {
   custom?: InputMaybe<Scalars['JSON']['input']>;
   /** E-mail address. Required when creating. */
   email?: InputMaybe<Scalars['LenientString']['input']>;
+  /** Given name. */
   firstName?: InputMaybe<Scalars['LenientString']['input']>;
   /** User ID: the same ID in every sync and source. Required. */
   id?: InputMaybe<Scalars['LenientString']['input']>;
+  /** Family name. */
   lastName?: InputMaybe<Scalars['LenientString']['input']>;
   /** When the user was last active in the product. */
   lastSeenAt?: InputMaybe<Scalars['LenientDateTime']['input']>;
@@ -1184,7 +1347,9 @@ export type UserInput = {
 /** A value and how many records hold it. */
 export type ValueCount = {
   __typename?: 'ValueCount';
+  /** Records holding it. */
   count: Scalars['Int']['output'];
+  /** The value (null: records without a value). */
   value?: Maybe<Scalars['FieldValue']['output']>;
 };
 
@@ -1202,7 +1367,9 @@ export type Viewer = {
 /** A tenant: one customer's data. Nothing crosses workspaces. */
 export type Workspace = {
   __typename?: 'Workspace';
+  /** When the workspace was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Stable workspace ID. */
   id: Scalars['ID']['output'];
   /** Display name. */
   name: Scalars['String']['output'];
@@ -1300,7 +1467,6 @@ export type ResolversTypes = ResolversObject<{
   Dimension: ResolverTypeWrapper<DimensionModel>;
   DimensionBreakdown: ResolverTypeWrapper<Omit<DimensionBreakdown, 'dimension'> & { dimension: ResolversTypes['Dimension'] }>;
   DimensionFilter: DimensionFilter;
-  EmailAddress: ResolverTypeWrapper<Scalars['EmailAddress']['output']>;
   Event: ResolverTypeWrapper<EventRow>;
   EventConnection: ResolverTypeWrapper<EventConnectionModel>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
@@ -1318,7 +1484,6 @@ export type ResolversTypes = ResolversObject<{
   Interval: Interval;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
-  LenientBoolean: ResolverTypeWrapper<Scalars['LenientBoolean']['output']>;
   LenientDateTime: ResolverTypeWrapper<Scalars['LenientDateTime']['output']>;
   LenientNumber: ResolverTypeWrapper<Scalars['LenientNumber']['output']>;
   LenientString: ResolverTypeWrapper<Scalars['LenientString']['output']>;
@@ -1379,7 +1544,6 @@ export type ResolversParentTypes = ResolversObject<{
   Dimension: DimensionModel;
   DimensionBreakdown: Omit<DimensionBreakdown, 'dimension'> & { dimension: ResolversParentTypes['Dimension'] };
   DimensionFilter: DimensionFilter;
-  EmailAddress: Scalars['EmailAddress']['output'];
   Event: EventRow;
   EventConnection: EventConnectionModel;
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
@@ -1394,7 +1558,6 @@ export type ResolversParentTypes = ResolversObject<{
   Integration: IntegrationModel;
   JSON: Scalars['JSON']['output'];
   JSONObject: Scalars['JSONObject']['output'];
-  LenientBoolean: Scalars['LenientBoolean']['output'];
   LenientDateTime: Scalars['LenientDateTime']['output'];
   LenientNumber: Scalars['LenientNumber']['output'];
   LenientString: Scalars['LenientString']['output'];
@@ -1513,6 +1676,7 @@ export type DimensionResolvers<ContextType = Context, ParentType extends Resolve
   declaredType?: Resolver<Maybe<ResolversTypes['FieldType']>, ParentType, ContextType>;
   distinctCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1532,10 +1696,6 @@ export type DimensionBreakdownResolvers<ContextType = Context, ParentType extend
   other?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
-
-export interface EmailAddressScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['EmailAddress'], any> {
-  name: 'EmailAddress';
-}
 
 export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
   accountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -1610,10 +1770,6 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
   name: 'JSONObject';
 }
 
-export interface LenientBooleanScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['LenientBoolean'], any> {
-  name: 'LenientBoolean';
-}
-
 export interface LenientDateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['LenientDateTime'], any> {
   name: 'LenientDateTime';
 }
@@ -1630,6 +1786,7 @@ export type MetricResolvers<ContextType = Context, ParentType extends ResolversP
   eventCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   eventNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['MetricKind'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1789,7 +1946,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Dimension?: DimensionResolvers<ContextType>;
   DimensionBreakdown?: DimensionBreakdownResolvers<ContextType>;
-  EmailAddress?: GraphQLScalarType;
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
@@ -1800,7 +1956,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Integration?: IntegrationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;
-  LenientBoolean?: GraphQLScalarType;
   LenientDateTime?: GraphQLScalarType;
   LenientNumber?: GraphQLScalarType;
   LenientString?: GraphQLScalarType;
