@@ -1,4 +1,4 @@
-import { type Context, requireScope } from '../context.ts';
+import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import type { FieldType as FieldTypeEnum, Resolvers, SemanticType } from '../graphql/generated.ts';
 import { compileFilters, requireField } from '../insights/filters.ts';
@@ -63,15 +63,12 @@ async function breakdown(
 export const catalogResolvers: Resolvers = {
   Query: {
     dimensions: (_parent, { object }, ctx) => {
-      requireScope(ctx, 'READ');
       return ctx.loaders.dimensions.load(object);
     },
     dimensionBreakdown: (_parent, args, ctx) => {
-      requireScope(ctx, 'READ');
       return breakdown(ctx, args);
     },
     metrics: async (_parent, { kind }, ctx) => {
-      requireScope(ctx, 'READ');
       const [all, properties] = await Promise.all([catalog.metricCatalog(ctx.db, ctx.workspaceId), ctx.loaders.dimensions.load('EVENT')]);
       const labels = new Map(properties.map((p) => [p.key, p.label]));
       return all

@@ -72,14 +72,14 @@ export type Account = {
   industry?: Maybe<Scalars['String']['output']>;
   /** Time of the most recent event attributed to the account. */
   lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
-  /** One metric aggregated over a window (default: all time), including events attributed through the account's users. */
-  metric: Scalars['Float']['output'];
+  /** One metric aggregated over a window (default: all time), including events attributed through the account's users. Null when there is no data and the aggregate is `AVG`, `MIN`, `MAX` or `LAST` (`COUNT`, `UNIQUE_*` and `SUM` are 0). */
+  metric?: Maybe<Scalars['Float']['output']>;
   /** One metric over time for this account. */
   metricSeries: MetricSeries;
   /** Monthly recurring revenue. */
   mrr?: Maybe<Scalars['Float']['output']>;
-  /** Company name. */
-  name?: Maybe<Scalars['String']['output']>;
+  /** Company name. Required when an account is created and never cleared, so always present. */
+  name: Scalars['String']['output'];
   /** E-mail of the account owner / CSM. */
   ownerEmail?: Maybe<Scalars['String']['output']>;
   /** Pricing plan. */
@@ -263,7 +263,7 @@ export type ConnectHightouchPayload = {
   /** The key's secret, shown this once. */
   secret?: Maybe<Scalars['String']['output']>;
   /** Why no key was created; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<MutationError>;
 };
 
 /** Input of `createApiKey`. */
@@ -286,7 +286,7 @@ export type CreateApiKeyPayload = {
   /** The full secret, shown this once. Store it now: it cannot be read again. */
   secret?: Maybe<Scalars['String']['output']>;
   /** Why the key was not created; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<MutationError>;
 };
 
 /** Input of `createCustomField`. */
@@ -307,7 +307,7 @@ export type CreateCustomFieldPayload = {
   /** The declared field, or null when `userErrors` is not empty. */
   field?: Maybe<Dimension>;
   /** Why the field was not declared; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<MutationError>;
 };
 
 /** A field of accounts, users or event properties, with what we know about its values. */
@@ -641,8 +641,8 @@ export type MetricPoint = {
   __typename?: 'MetricPoint';
   /** Start of the bucket. */
   start: Scalars['DateTime']['output'];
-  /** The aggregate over the bucket. */
-  value: Scalars['Float']['output'];
+  /** The aggregate over the bucket; null when the bucket has no data and the aggregate is `AVG`, `MIN`, `MAX` or `LAST` (`COUNT`, `UNIQUE_*` and `SUM` are 0 then). */
+  value?: Maybe<Scalars['Float']['output']>;
 };
 
 /** Which metric: an event name for a count metric, or a property (optionally of one event) for a value metric. */
@@ -674,11 +674,11 @@ export type MetricSeries = {
   interval: Interval;
   /** The metric, or null when no event ever carried it. */
   metric?: Maybe<Metric>;
-  /** One point per bucket, zero-filled, ascending. */
+  /** One point per bucket, ascending; buckets without data are 0 (`COUNT`, `UNIQUE_*`, `SUM`) or null (`AVG`, `MIN`, `MAX`, `LAST`). */
   points: Array<MetricPoint>;
   /** The time zone of the bucket boundaries. */
   timeZone: Scalars['String']['output'];
-  /** The aggregate over the whole range. */
+  /** The aggregate over the whole range; null without data for `AVG`, `MIN`, `MAX` and `LAST`. */
   total?: Maybe<Scalars['Float']['output']>;
 };
 
@@ -808,7 +808,7 @@ export type MutationDeleteUsersArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationRevokeApiKeyArgs = {
-  id: Scalars['ID']['input'];
+  input: RevokeApiKeyInput;
 };
 
 
@@ -819,7 +819,7 @@ export type MutationRevokeApiKeyArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationRotateApiKeyArgs = {
-  id: Scalars['ID']['input'];
+  input: RotateApiKeyInput;
 };
 
 
@@ -855,6 +855,22 @@ export type MutationUpsertAccountsArgs = {
 export type MutationUpsertUsersArgs = {
   mode?: InputMaybe<UpsertMode>;
   records: Array<InputMaybe<UserInput>>;
+};
+
+/** A business failure of a key or field management mutation, returned as data. */
+export type MutationError = UserError & {
+  __typename?: 'MutationError';
+  /** Stable machine code. */
+  code: UserErrorCode;
+  /**
+   * The same as `path`.
+   * @deprecated Use `path` (shared with `RecordError` through the `UserError` interface).
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Path to the input field at fault from the mutation's arguments, e.g. `["input", "name"]`. */
+  path?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 /** Summary of a numeric field. */
@@ -920,7 +936,7 @@ export type Query = {
   ingestIssues: Array<IngestIssue>;
   /** The integration cards shown on the Integrations page, with their connection state. Requires ADMIN. */
   integrations: Array<Integration>;
-  /** One metric over time, zero-filled. Requires READ. */
+  /** One metric over time, one point per bucket. Requires READ. */
   metricSeries: MetricSeries;
   /** The metric catalog: one count metric per event name and one value metric per numeric event property. Requires READ. */
   metrics: Array<Metric>;
@@ -1005,15 +1021,29 @@ export type QueryUsersArgs = {
   orderBy?: InputMaybe<RecordOrder>;
 };
 
+/**
+ * Token buckets of an API key's rate limit (`RATE_LIMIT_<CLASS>_PER_SECOND` and `_BURST`). An
+ * operation selecting fields of several classes spends one token of the first of INGEST, ADMIN, READ.
+ */
+export type RateClass =
+  /** Configuration writes: key management, integrations, custom field declarations. */
+  | 'ADMIN'
+  /** Writing accounts, users and events (GraphQL mutations and the Hightouch adapter). */
+  | 'INGEST'
+  /** Reading: every query. */
+  | 'READ';
+
 /** One problem of one record. */
-export type RecordError = {
+export type RecordError = UserError & {
   __typename?: 'RecordError';
   /** Stable machine code of the problem. */
   code: RecordErrorCode;
-  /** The field at fault, in the input's naming (`seats`, `custom.plan_tier`, `properties.amount`), or null for the whole record. */
+  /** The field at fault as one name in the input's naming (`seats`, `custom.plan_tier`, `properties.amount`), or null for the whole record; the name used by the rejection log (`IngestIssue.field`) and the Hightouch adapter. */
   field?: Maybe<Scalars['String']['output']>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
+  /** Path to the field at fault within the record (`["seats"]`, `["custom", "plan_tier"]`, `["properties", "amount"]`), or null for the whole record. */
+  path?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 /** Stable machine codes of per-record problems. A rejected record lists every problem it has. */
@@ -1083,13 +1113,25 @@ export type RecordStatus =
   /** An existing record changed. */
   | 'UPDATED';
 
+/** Input of `revokeApiKey`. */
+export type RevokeApiKeyInput = {
+  /** ID of the key to revoke (`ApiKey.id`). */
+  id: Scalars['ID']['input'];
+};
+
 /** Result of `revokeApiKey`. */
 export type RevokeApiKeyPayload = {
   __typename?: 'RevokeApiKeyPayload';
   /** The revoked key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
   /** Why the key was not revoked (`NOT_FOUND`, `ALREADY_DONE`); empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<MutationError>;
+};
+
+/** Input of `rotateApiKey`. */
+export type RotateApiKeyInput = {
+  /** ID of the key to rotate (`ApiKey.id`). */
+  id: Scalars['ID']['input'];
 };
 
 /** Result of `rotateApiKey`. */
@@ -1100,7 +1142,7 @@ export type RotateApiKeyPayload = {
   /** The new secret, shown this once. The previous secret no longer works. */
   secret?: Maybe<Scalars['String']['output']>;
   /** Why the key was not rotated (`NOT_FOUND`, `ALREADY_DONE`); empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<MutationError>;
 };
 
 /** What a key may do. `ADMIN` implies `INGEST` and `READ`. */
@@ -1209,8 +1251,8 @@ export type User = {
   dimension?: Maybe<Scalars['FieldValue']['output']>;
   /** Every dimension value. */
   dimensions: Scalars['JSONObject']['output'];
-  /** E-mail address. */
-  email?: Maybe<Scalars['String']['output']>;
+  /** E-mail address. Required when a user is created and never cleared, so always present. */
+  email: Scalars['String']['output'];
   /** The user's events, most recent first. */
   events: EventConnection;
   /** Given name. */
@@ -1225,8 +1267,8 @@ export type User = {
   lastName?: Maybe<Scalars['String']['output']>;
   /** When the user was last active in the product (from the warehouse). */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
-  /** One metric aggregated over a window (default: all time). */
-  metric: Scalars['Float']['output'];
+  /** One metric aggregated over a window (default: all time). Null when there is no data and the aggregate is `AVG`, `MIN`, `MAX` or `LAST` (`COUNT`, `UNIQUE_*` and `SUM` are 0). */
+  metric?: Maybe<Scalars['Float']['output']>;
   /** One metric over time for this user. */
   metricSeries: MetricSeries;
   /** Full name. */
@@ -1296,18 +1338,21 @@ export type UserEdge = {
   orderValue?: Maybe<Scalars['Float']['output']>;
 };
 
-/** A business failure of a mutation, returned as data. */
+/**
+ * A business failure returned as data, never as a GraphQL error: a mutation's `userErrors`
+ * (`MutationError`) or a problem of one ingested record (`RecordError`, in `RecordResult.errors`).
+ * `path` locates the input at fault as a list of names: from the mutation's arguments for a
+ * `MutationError` (`["input", "name"]`), from the record for a `RecordError` (`["custom", "plan_tier"]`;
+ * `RecordResult.index` says which record).
+ */
 export type UserError = {
-  __typename?: 'UserError';
-  /** Stable machine code. */
-  code: UserErrorCode;
-  /** Path to the input field at fault, e.g. `["input", "name"]`. */
-  field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
+  /** Path to the input at fault; null when the whole input or record is at fault. */
+  path?: Maybe<Array<Scalars['String']['output']>>;
 };
 
-/** Stable codes of `UserError`. */
+/** Stable codes of `MutationError`. */
 export type UserErrorCode =
   /** The object is already in the requested state (e.g. revoking a revoked key). */
   | 'ALREADY_DONE'
@@ -1446,6 +1491,13 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  UserError:
+    | ( MutationError )
+    | ( RecordError )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -1497,17 +1549,21 @@ export type ResolversTypes = ResolversObject<{
   MetricSeries: ResolverTypeWrapper<MetricSeriesModel>;
   MetricSeriesInput: MetricSeriesInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MutationError: ResolverTypeWrapper<MutationError>;
   NumericStats: ResolverTypeWrapper<NumericStats>;
   ObjectKind: ObjectKind;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateClass: RateClass;
   RecordError: ResolverTypeWrapper<RecordError>;
   RecordErrorCode: RecordErrorCode;
   RecordOrder: RecordOrder;
   RecordResult: ResolverTypeWrapper<RecordResult>;
   RecordStatus: RecordStatus;
+  RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: ResolverTypeWrapper<Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
+  RotateApiKeyInput: RotateApiKeyInput;
   RotateApiKeyPayload: ResolverTypeWrapper<Omit<RotateApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
   Scope: Scope;
   SemanticType: SemanticType;
@@ -1517,7 +1573,7 @@ export type ResolversTypes = ResolversObject<{
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<UserConnectionModel>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   UserErrorCode: UserErrorCode;
   UserInput: UserInput;
   ValueCount: ResolverTypeWrapper<ValueCount>;
@@ -1569,25 +1625,35 @@ export type ResolversParentTypes = ResolversObject<{
   MetricSeries: MetricSeriesModel;
   MetricSeriesInput: MetricSeriesInput;
   Mutation: Record<PropertyKey, never>;
+  MutationError: MutationError;
   NumericStats: NumericStats;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RecordError: RecordError;
   RecordOrder: RecordOrder;
   RecordResult: RecordResult;
+  RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
+  RotateApiKeyInput: RotateApiKeyInput;
   RotateApiKeyPayload: Omit<RotateApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
   String: Scalars['String']['output'];
   TimeWindow: TimeWindow;
   User: UserRow;
   UserConnection: UserConnectionModel;
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   UserInput: UserInput;
   ValueCount: ValueCount;
   Viewer: ViewerModel;
   Workspace: WorkspaceRow;
 }>;
+
+export type AuthDirectiveArgs = {
+  rateClass: RateClass;
+  scope?: Maybe<Scope>;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
   arr?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1601,10 +1667,10 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  metric?: Resolver<ResolversTypes['Float'], ParentType, ContextType, RequireFields<AccountMetricArgs, 'aggregate' | 'metric'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<AccountMetricArgs, 'aggregate' | 'metric'>>;
   metricSeries?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType, RequireFields<AccountMetricSeriesArgs, 'aggregate' | 'from' | 'interval' | 'metric' | 'timeZone' | 'to'>>;
   mrr?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   plan?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1653,18 +1719,18 @@ export type ConnectHightouchPayloadResolvers<ContextType = Context, ParentType e
   rpcUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rpcUrlWithKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type CreateApiKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateApiKeyPayload'] = ResolversParentTypes['CreateApiKeyPayload']> = ResolversObject<{
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type CreateCustomFieldPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCustomFieldPayload'] = ResolversParentTypes['CreateCustomFieldPayload']> = ResolversObject<{
   field?: Resolver<Maybe<ResolversTypes['Dimension']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1798,7 +1864,7 @@ export type MetricResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type MetricPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricPoint'] = ResolversParentTypes['MetricPoint']> = ResolversObject<{
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type MetricSeriesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricSeries'] = ResolversParentTypes['MetricSeries']> = ResolversObject<{
@@ -1816,11 +1882,19 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createCustomField?: Resolver<ResolversTypes['CreateCustomFieldPayload'], ParentType, ContextType, RequireFields<MutationCreateCustomFieldArgs, 'input'>>;
   deleteAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteAccountsArgs, 'ids' | 'purgeEvents'>>;
   deleteUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteUsersArgs, 'ids' | 'purgeEvents'>>;
-  revokeApiKey?: Resolver<ResolversTypes['RevokeApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
-  rotateApiKey?: Resolver<ResolversTypes['RotateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRotateApiKeyArgs, 'id'>>;
+  revokeApiKey?: Resolver<ResolversTypes['RevokeApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
+  rotateApiKey?: Resolver<ResolversTypes['RotateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRotateApiKeyArgs, 'input'>>;
   trackEvents?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'records'>>;
   upsertAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertAccountsArgs, 'mode' | 'records'>>;
   upsertUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertUsersArgs, 'mode' | 'records'>>;
+}>;
+
+export type MutationErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MutationError'] = ResolversParentTypes['MutationError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type NumericStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NumericStats'] = ResolversParentTypes['NumericStats']> = ResolversObject<{
@@ -1856,6 +1930,8 @@ export type RecordErrorResolvers<ContextType = Context, ParentType extends Resol
   code?: Resolver<ResolversTypes['RecordErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RecordResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RecordResult'] = ResolversParentTypes['RecordResult']> = ResolversObject<{
@@ -1867,13 +1943,13 @@ export type RecordResultResolvers<ContextType = Context, ParentType extends Reso
 
 export type RevokeApiKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokeApiKeyPayload'] = ResolversParentTypes['RevokeApiKeyPayload']> = ResolversObject<{
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type RotateApiKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RotateApiKeyPayload'] = ResolversParentTypes['RotateApiKeyPayload']> = ResolversObject<{
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
@@ -1882,7 +1958,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dimension?: Resolver<Maybe<ResolversTypes['FieldValue']>, ParentType, ContextType, RequireFields<UserDimensionArgs, 'key'>>;
   dimensions?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
-  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserEventsArgs, 'first'>>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstReceivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1890,7 +1966,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  metric?: Resolver<ResolversTypes['Float'], ParentType, ContextType, RequireFields<UserMetricArgs, 'aggregate' | 'metric'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<UserMetricArgs, 'aggregate' | 'metric'>>;
   metricSeries?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType, RequireFields<UserMetricSeriesArgs, 'aggregate' | 'from' | 'interval' | 'metric' | 'timeZone' | 'to'>>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1912,9 +1988,7 @@ export type UserEdgeResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'MutationError' | 'RecordError', ParentType, ContextType>;
 }>;
 
 export type ValueCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ValueCount'] = ResolversParentTypes['ValueCount']> = ResolversObject<{
@@ -1963,6 +2037,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   MetricPoint?: MetricPointResolvers<ContextType>;
   MetricSeries?: MetricSeriesResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  MutationError?: MutationErrorResolvers<ContextType>;
   NumericStats?: NumericStatsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -1979,3 +2054,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Workspace?: WorkspaceResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
+}>;

