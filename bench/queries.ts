@@ -102,6 +102,24 @@ export const QUERIES: readonly QueryDef[] = [
       variables: {},
     }),
   },
+  {
+    // A derived measure: distinct users with any activity-role event, over the server's last 30 days.
+    id: 'top50-active',
+    label: 'accounts: top 50 by active users (measure)',
+    build: () => ({
+      query: `{ accounts(first: 50, orderBy: { measure: { measure: ACTIVE_USERS } }) { edges { orderValue node { id name seatUtilization usageChange } } } }`,
+      variables: {},
+    }),
+  },
+  {
+    // Windows are the server's last 30 days: the generator anchors the history at today.
+    id: 'views',
+    label: 'views: every template with its preview',
+    build: () => ({
+      query: `{ views { id locked reason unlock operation { query variables } preview { columns { key label format } rows { id cells } totalCount } } }`,
+      variables: {},
+    }),
+  },
 ];
 
 /** Statements worth explaining: the request's own reads (not the API-key lookup or bookkeeping writes). */

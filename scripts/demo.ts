@@ -182,6 +182,10 @@ async function post(url: string, key: string, body: unknown): Promise<{ summary?
 export function exampleQueries(now: Date): Array<[string, string]> {
   const weeksAgo = new Date(now.getTime() - 12 * 7 * 86_400_000).toISOString().slice(0, 10);
   return [
+    [
+      'The ready-made views, populated from what the fields and events mean (also at /views, as charts)',
+      '{ views { id title locked reason preview { columns { label } rows { cells } totalCount } } }',
+    ],
     ['The account dimensions, with coverage', '{ dimensions(object: ACCOUNT) { key label type semantic coverage distinctCount } }'],
     [
       'The 10 most active accounts of the last 30 days',
@@ -201,9 +205,10 @@ function banner(demo: Demo, now: Date): string {
     '',
     'Demo ready.',
     '',
+    `  Views        ${demo.url}/views     (charts and tables, no configuration: open it in a browser)`,
     `  GraphQL IDE  ${demo.url}/graphql   (open it in a browser)`,
     `  API key      ${demo.adminKey}`,
-    '               (paste it into the IDE\'s "API key" field; it is an ADMIN key of the demo workspace only)',
+    '               (paste it into the "API key" field of either page; it is an ADMIN key of the demo workspace only)',
     '',
     'Queries to paste into the IDE:',
     '',

@@ -13,6 +13,7 @@ import { registerErrorHandler, registerGraphqlBatchLimit, registerJsonBodyParser
 import { registerCors } from './http/cors.ts';
 import { type Ide, registerIde, wantsHtml } from './http/ide.ts';
 import { type RateLimiter, registerRateLimit } from './http/rate-limit.ts';
+import { registerViewsPage } from './http/views-page.ts';
 import { registerGracefulClose } from './http/shutdown.ts';
 import type { Principal } from './keys/models.ts';
 import { authenticate, bearerSecret } from './keys/service.ts';
@@ -140,6 +141,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     },
   });
   const ide: Ide | undefined = config.graphqlIde ? await registerIde(app) : undefined;
+  if (config.graphqlIde) registerViewsPage(app);
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',

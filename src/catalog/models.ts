@@ -1,7 +1,14 @@
 import type { CatalogFieldRow } from '../db/schema.ts';
 
-/** A catalog field; value statistics are loaded lazily (and batched) by the Dimension resolvers. */
-export type DimensionModel = CatalogFieldRow;
+/**
+ * A catalog field with its effective meaning: `semantic` is the workspace's override when there is
+ * one, else the inferred meaning. Value statistics are loaded lazily (and batched) by the resolvers.
+ */
+export interface DimensionModel extends CatalogFieldRow {
+  /** Absent on rows straight from the catalog table (e.g. `createCustomField`): resolved through the loader then. */
+  inferredSemantic?: string | null;
+  semanticOverridden?: boolean;
+}
 
 /** A metric of the catalog, as the catalog queries return it. */
 export interface MetricModel {
@@ -33,6 +40,8 @@ export interface DimensionStats {
 export interface ValueCountModel {
   value: string | number | boolean;
   count: number;
+  /** Total of a summed dimension over those records (breakdowns with `sumOf`). */
+  sum?: number | null;
 }
 
 /** A resolved `dimensionBreakdown`. */
@@ -41,5 +50,5 @@ export interface BreakdownModel {
   total: number;
   missing: number;
   other: number;
-  buckets: Array<{ label: string; value: unknown; from: number | null; to: number | null; count: number }>;
+  buckets: Array<{ label: string; value: unknown; from: number | null; to: number | null; count: number; sum?: number | null }>;
 }

@@ -1,11 +1,11 @@
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
-import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
+import type { CatalogFieldRow } from '../db/schema.ts';
 import type { FieldMap } from '../insights/filters.ts';
 import { hasValue, numberOf, valueExpr } from '../insights/filters.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import { type FieldType, humanLabel, type ObjectKind } from './inference.ts';
-import type { DimensionStats, MetricModel, ValueCountModel } from './models.ts';
+import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from './models.ts';
 
 // The reading side of the catalog. Every function is one statement for any number of keys, so a
 // page listing N dimensions with their statistics costs the same as one dimension.
@@ -25,31 +25,81 @@ export function objectTable(object: ObjectKind): SQL {
   return TABLES[object];
 }
 
-/** The catalog of one object: the default fields (always present, in their fixed order), then custom fields by key. */
-export async function loadDimensions(q: Queryable, workspaceId: string, object: ObjectKind): Promise<CatalogFieldRow[]> {
-  const stored = await q
-    .select()
-    .from(catalogFields)
-    .where(and(eq(catalogFields.workspaceId, workspaceId), eq(catalogFields.object, object)))
-    .orderBy(catalogFields.key);
-  const byKey = new Map(stored.map((row) => [row.key, row]));
-  const defaults = DEFAULT_FIELDS[object].map((field): CatalogFieldRow => {
-    const row = byKey.get(field.key);
-    return {
-      workspaceId,
-      object,
-      key: field.key,
-      label: field.label,
-      type: field.type,
-      declaredType: null,
-      semantic: field.semantic,
-      isDefault: true,
-      firstSeenAt: row?.firstSeenAt ?? null,
-      lastSeenAt: row?.lastSeenAt ?? null,
-    };
+/**
+ * The catalog of one object: the default fields (always present, in their fixed order), then custom
+ * fields by key, each with its effective meaning (the workspace's override, else the inferred one).
+ * One statement: the catalog rows and the overrides are joined in SQL.
+ */
+export async function loadDimensions(q: Queryable, workspaceId: string, object: ObjectKind): Promise<DimensionModel[]> {
+  const found = await rows<{
+    key: string;
+    stored: boolean;
+    label: string | null;
+    type: string | null;
+    declared_type: string | null;
+    semantic: string | null;
+    is_default: boolean | null;
+    first_ms: number | null;
+    last_ms: number | null;
+    overridden: boolean;
+    meaning: string | null;
+  }>(
+    q,
+    sql`
+      select coalesce(c.key, o.key) as key, c.key is not null as stored, c.label, c.type, c.declared_type, c.semantic, c.is_default,
+        ${epochMs('c.first_seen_at')} as first_ms, ${epochMs('c.last_seen_at')} as last_ms,
+        o.key is not null as overridden, o.meaning
+      from (select * from catalog_fields where workspace_id = ${workspaceId} and object = ${object}) as c
+      full join (select key, meaning from meaning_overrides where workspace_id = ${workspaceId} and target = ${object}) as o on o.key = c.key
+      order by 1`,
+  );
+  const instant = (ms: number | null) => (ms === null ? null : new Date(Math.floor(ms)));
+  const byKey = new Map(found.map((row) => [row.key, row]));
+  const withMeaning = (row: CatalogFieldRow, r: (typeof found)[number] | undefined): DimensionModel => ({
+    ...row,
+    inferredSemantic: row.semantic,
+    semantic: r?.overridden ? r.meaning : row.semantic,
+    semanticOverridden: r?.overridden ?? false,
+  });
+  const defaults = DEFAULT_FIELDS[object].map((field) => {
+    const r = byKey.get(field.key);
+    return withMeaning(
+      {
+        workspaceId,
+        object,
+        key: field.key,
+        label: field.label,
+        type: field.type,
+        declaredType: null,
+        semantic: field.semantic,
+        isDefault: true,
+        firstSeenAt: instant(r?.first_ms ?? null),
+        lastSeenAt: instant(r?.last_ms ?? null),
+      },
+      r,
+    );
   });
   const defaultKeys = new Set(defaults.map((d) => d.key));
-  return [...defaults, ...stored.filter((row) => !defaultKeys.has(row.key))];
+  const custom = found
+    .filter((r) => r.stored && !defaultKeys.has(r.key))
+    .map((r) =>
+      withMeaning(
+        {
+          workspaceId,
+          object,
+          key: r.key,
+          label: r.label ?? r.key,
+          type: r.type,
+          declaredType: r.declared_type,
+          semantic: r.semantic,
+          isDefault: r.is_default ?? false,
+          firstSeenAt: instant(r.first_ms),
+          lastSeenAt: instant(r.last_ms),
+        },
+        r,
+      ),
+    );
+  return [...defaults, ...custom];
 }
 
 /** The effective type of a field: the declared one wins. */
@@ -131,7 +181,10 @@ export interface CategoricalBreakdown {
   top: ValueCountModel[];
 }
 
-/** Value → record count of one field among the records matching `where` (one statement). */
+/**
+ * Value → record count of one field among the records matching `where` (one statement); with
+ * `sumOf`, also the total of that numeric field per value, and the values are ranked by it.
+ */
 export async function categoricalBreakdown(
   q: Queryable,
   workspaceId: string,
@@ -139,23 +192,30 @@ export async function categoricalBreakdown(
   key: string,
   where: SQL,
   limit: number,
+  sumOf: string | null = null,
 ): Promise<CategoricalBreakdown> {
   const value = valueExpr(object, 't', key);
-  const found = await rows<{ total: number; valued: number; value: string | null; count: number | null }>(
+  // Summed in numeric (exact, cannot overflow near ±1.8e308) and clamped back to float8.
+  const summed = sumOf === null ? null : valueExpr(object, 't', sumOf);
+  const amount = summed === null ? sql`null::numeric` : sql`(case when jsonb_typeof(${summed}) = 'number' then (${summed})::numeric end)`;
+  const rank = sumOf === null ? sql`count desc, val` : sql`sum desc nulls last, count desc, val`;
+  const found = await rows<{ total: number; valued: number; value: string | null; count: number | null; sum: number | null }>(
     q,
     sql`
-      with v as (select ${value} as val from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${where}),
-        g as (select val, count(*)::int as count from v where jsonb_typeof(val) in ('string', 'number', 'boolean') group by val)
+      with v as (select ${value} as val, ${amount} as amount from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${where}),
+        g as (select val, count(*)::int as count, ${toFloat8(sql`sum(amount)`)} as sum from v where jsonb_typeof(val) in ('string', 'number', 'boolean') group by val)
       select (select count(*)::int from v) as total, (select coalesce(sum(count), 0)::int from g) as valued,
-        top.value, top.count
+        top.value, top.count, top.sum
       from (select 1) as one
-      left join lateral (select val::text as value, count from g order by count desc, val limit ${limit}::int) as top on true`,
+      left join lateral (select val::text as value, count, sum from g order by ${rank} limit ${limit}::int) as top on true`,
   );
   const first = found[0];
   return {
     total: first?.total ?? 0,
     valued: first?.valued ?? 0,
-    top: found.filter((r) => r.value !== null).map((r) => ({ value: JSON.parse(r.value as string), count: r.count ?? 0 })),
+    top: found
+      .filter((r) => r.value !== null)
+      .map((r) => ({ value: JSON.parse(r.value as string), count: r.count ?? 0, ...(sumOf === null ? {} : { sum: r.sum }) })),
   };
 }
 

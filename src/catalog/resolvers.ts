@@ -3,6 +3,7 @@ import { badUserInput } from '../errors.ts';
 import type { FieldType as FieldTypeEnum, Resolvers, SemanticType } from '../graphql/generated.ts';
 import { compileFilters, requireField } from '../insights/filters.ts';
 import type { ObjectKind } from './inference.ts';
+import { dimensionMeaning } from './meaning-resolvers.ts';
 import type { BreakdownModel, DimensionModel } from './models.ts';
 import * as catalog from './queries.ts';
 import { fieldType } from './queries.ts';
@@ -18,9 +19,16 @@ const formatNumber = (n: number) => String(Number(n.toPrecision(6)));
 
 const statsOf = (d: DimensionModel, ctx: Context) => ctx.loaders.dimensionStats.load({ group: d.object, id: d.key });
 
-async function breakdown(
+export async function breakdown(
   ctx: Context,
-  args: { object: ObjectKind; key: string; filter?: Parameters<typeof compileFilters>[2]; limit?: number | null; buckets?: number | null },
+  args: {
+    object: ObjectKind;
+    key: string;
+    filter?: Parameters<typeof compileFilters>[2];
+    limit?: number | null;
+    buckets?: number | null;
+    sumOf?: string | null;
+  },
 ): Promise<BreakdownModel> {
   const limit = boundedInt(args.limit, 10, 'limit');
   const bucketCount = boundedInt(args.buckets, 10, 'buckets');
@@ -49,14 +57,20 @@ async function breakdown(
     return { ...base, buckets };
   }
 
-  const c = await catalog.categoricalBreakdown(ctx.db, ctx.workspaceId, args.object, field.key, where, limit);
+  let sumOf: string | null = null;
+  if (args.sumOf != null) {
+    const summed = requireField(fields, args.object, args.sumOf, 'sumOf');
+    if (summed.type !== 'NUMBER') throw badUserInput(`\`sumOf\` needs a NUMBER dimension; \`${summed.key}\` is ${summed.type ?? 'without values yet'}.`, { argument: 'sumOf' });
+    sumOf = summed.key;
+  }
+  const c = await catalog.categoricalBreakdown(ctx.db, ctx.workspaceId, args.object, field.key, where, limit, sumOf);
   const shown = c.top.reduce((sum, v) => sum + v.count, 0);
   return {
     dimension,
     total: c.total,
     missing: c.total - c.valued,
     other: c.valued - shown,
-    buckets: c.top.map((v) => ({ label: String(v.value), value: v.value, from: null, to: null, count: v.count })),
+    buckets: c.top.map((v) => ({ label: String(v.value), value: v.value, from: null, to: null, count: v.count, sum: v.sum ?? null })),
   };
 }
 
@@ -84,7 +98,7 @@ export const catalogResolvers: Resolvers = {
     object: (d) => d.object,
     type: (d) => (fieldType(d) ?? 'STRING') as FieldTypeEnum,
     declaredType: (d) => d.declaredType as FieldTypeEnum | null,
-    semantic: (d) => d.semantic as SemanticType | null,
+    semantic: async (d, _args, ctx) => (await dimensionMeaning(d, ctx)).semantic as SemanticType | null,
     coverage: async (d, _args, ctx) => {
       const stats = await statsOf(d, ctx);
       return stats && stats.total > 0 ? stats.valueCount / stats.total : 0;

@@ -233,6 +233,24 @@ export const ingestIssues = pgTable(
   ],
 );
 
+/**
+ * A workspace's corrections to inferred meanings: the semantic of a dimension (target ACCOUNT, USER
+ * or EVENT) or the role of a metric (target COUNT for an event name, VALUE for a numeric property).
+ * Kept apart from the catalog, which ingestion rewrites, so a correction survives re-ingestion.
+ * `meaning` null = "this has no meaning" (inference ignored); no row = inference applies.
+ */
+export const meaningOverrides = pgTable(
+  'meaning_overrides',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    target: text('target').$type<'ACCOUNT' | 'USER' | 'EVENT' | 'COUNT' | 'VALUE'>().notNull(),
+    key: text('key').notNull(),
+    meaning: text('meaning'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.target, t.key] })],
+);
+
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;
@@ -241,3 +259,4 @@ export type EventRow = typeof events.$inferSelect;
 export type CatalogFieldRow = typeof catalogFields.$inferSelect;
 export type EventNameRow = typeof eventNames.$inferSelect;
 export type IngestIssueRow = typeof ingestIssues.$inferSelect;
+export type MeaningOverrideRow = typeof meaningOverrides.$inferSelect;

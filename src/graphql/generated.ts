@@ -50,12 +50,18 @@ export type Scalars = {
 /** A customer account: its dimensions and its activity. */
 export type Account = {
   __typename?: 'Account';
+  /** Distinct users with an activity event in the window (`Measure.ACTIVE_USERS`; default: last 30 days). */
+  activeUsers: Scalars['Int']['output'];
+  /** Activity events in the window (`Measure.ACTIVITY`). */
+  activity: Scalars['Int']['output'];
   /** Annual recurring revenue. */
   arr?: Maybe<Scalars['Float']['output']>;
   /** Country. */
   country?: Maybe<Scalars['String']['output']>;
   /** When the customer became a customer (from the warehouse). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Days from today (UTC) to the renewal date (`Measure.DAYS_UNTIL_RENEWAL`); null without one. */
+  daysUntilRenewal?: Maybe<Scalars['Int']['output']>;
   /** One dimension value, or null. */
   dimension?: Maybe<Scalars['FieldValue']['output']>;
   /** Every dimension value (default fields by their GraphQL names, custom fields by their keys). */
@@ -86,12 +92,30 @@ export type Account = {
   plan?: Maybe<Scalars['String']['output']>;
   /** Sales region. */
   region?: Maybe<Scalars['String']['output']>;
+  /** Active users ÷ seats (`Measure.SEAT_UTILIZATION`); null without a seat count. */
+  seatUtilization?: Maybe<Scalars['Float']['output']>;
   /** Seats. */
   seats?: Maybe<Scalars['Float']['output']>;
   /** When this record last changed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** Activity in the window ÷ activity in the previous window (`Measure.USAGE_CHANGE`); null when the previous window had none. */
+  usageChange?: Maybe<Scalars['Float']['output']>;
   /** Users linked to this account. */
   users: UserConnection;
+  /** Users whose sign-up date falls in the window (`Measure.USERS_ADDED`). */
+  usersAdded: Scalars['Int']['output'];
+};
+
+
+/** A customer account: its dimensions and its activity. */
+export type AccountActiveUsersArgs = {
+  window?: InputMaybe<TimeWindow>;
+};
+
+
+/** A customer account: its dimensions and its activity. */
+export type AccountActivityArgs = {
+  window?: InputMaybe<TimeWindow>;
 };
 
 
@@ -121,9 +145,27 @@ export type AccountMetricSeriesArgs = {
 
 
 /** A customer account: its dimensions and its activity. */
+export type AccountSeatUtilizationArgs = {
+  window?: InputMaybe<TimeWindow>;
+};
+
+
+/** A customer account: its dimensions and its activity. */
+export type AccountUsageChangeArgs = {
+  window?: InputMaybe<TimeWindow>;
+};
+
+
+/** A customer account: its dimensions and its activity. */
 export type AccountUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer account: its dimensions and its activity. */
+export type AccountUsersAddedArgs = {
+  window?: InputMaybe<TimeWindow>;
 };
 
 /** A page of accounts. */
@@ -233,6 +275,8 @@ export type BreakdownBucket = {
   from?: Maybe<Scalars['Float']['output']>;
   /** Display label (`EMEA`, `10 – 20`). */
   label: Scalars['String']['output'];
+  /** Total of the `sumOf` dimension over the bucket's records (null without `sumOf`). */
+  sum?: Maybe<Scalars['Float']['output']>;
   /** Upper bound, exclusive except for the last bucket (histograms). */
   to?: Maybe<Scalars['Float']['output']>;
   /** The value (categorical). */
@@ -323,6 +367,8 @@ export type Dimension = {
   firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable, opaque ID of this field in the workspace (the same object and key always give the same ID), for normalised client caches. */
   id: Scalars['ID']['output'];
+  /** The meaning inferred from the field's name and values (what `semantic` is without a correction). */
+  inferredSemantic?: Maybe<SemanticType>;
   /** True for the typed default fields, false for custom fields. */
   isDefault: Scalars['Boolean']['output'];
   /** Key as used in filters and `dimensions` objects (`seats`, `lifecycle_stage`). */
@@ -335,8 +381,10 @@ export type Dimension = {
   numericStats?: Maybe<NumericStats>;
   /** The object this field belongs to. */
   object: ObjectKind;
-  /** Inferred business meaning, if any. */
+  /** Business meaning, if any: the workspace's correction (`setDimensionSemantic`) when there is one, else the inferred one. */
   semantic?: Maybe<SemanticType>;
+  /** True when `semantic` comes from the workspace's correction rather than inference. */
+  semanticOverridden: Scalars['Boolean']['output'];
   /** Most frequent values with their record counts (categorical fields; empty for numbers). */
   topValues: Array<ValueCount>;
   /** Inferred type, or the declared type when one was declared. */
@@ -570,6 +618,51 @@ export type Interval =
   /** ISO weeks, starting Monday. */
   | 'WEEK';
 
+/**
+ * Measures derived from what fields and events mean (see `MetricRole`): exact, from the per-day
+ * rollups. *Activity* = events whose role is `SIGN_IN`, `PAGE_VIEW` or `FEATURE_USE`. The window is
+ * `{ lastDays: 30 }` unless given; the previous window is the one of the same length just before it.
+ */
+export type Measure =
+  /** Distinct users with at least one activity event in the window (accounts; on users: 1 or 0). */
+  | 'ACTIVE_USERS'
+  /** Activity events in the window. */
+  | 'ACTIVITY'
+  /** Accounts: whole UTC days from today to the renewal date (the date field meaning `RENEWAL_DATE`); negative once past; no value without a date. Ignores the window. */
+  | 'DAYS_UNTIL_RENEWAL'
+  /** Accounts: active users ÷ seats (the number field meaning `SEATS`); no value without seats. */
+  | 'SEAT_UTILIZATION'
+  /** Activity events in the window ÷ activity events in the previous window (1 = flat, 0.5 = halved, 2 = doubled); no value when the previous window had none. */
+  | 'USAGE_CHANGE'
+  /** Accounts: users whose sign-up date (the user date field meaning `CREATED_AT`) falls in the window. */
+  | 'USERS_ADDED';
+
+/** A filter on a derived measure. Set exactly one operator; records without a value never match a comparison. */
+export type MeasureFilter = {
+  /** True: has a value; false: has none. */
+  exists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Greater than the value. */
+  gt?: InputMaybe<Scalars['Float']['input']>;
+  /** Greater than or equal to the value. */
+  gte?: InputMaybe<Scalars['Float']['input']>;
+  /** Less than the value. */
+  lt?: InputMaybe<Scalars['Float']['input']>;
+  /** Less than or equal to the value. */
+  lte?: InputMaybe<Scalars['Float']['input']>;
+  /** Which measure. */
+  measure: Measure;
+  /** Default `{ lastDays: 30 }`. */
+  window?: InputMaybe<TimeWindow>;
+};
+
+/** Order by a derived measure. */
+export type MeasureOrder = {
+  /** Which measure. */
+  measure: Measure;
+  /** Default `{ lastDays: 30 }`. */
+  window?: InputMaybe<TimeWindow>;
+};
+
 /** A metric of the catalog. */
 export type Metric = {
   __typename?: 'Metric';
@@ -581,6 +674,8 @@ export type Metric = {
   firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable, opaque ID of this metric in the workspace (the same kind and name always give the same ID), for normalised client caches. */
   id: Scalars['ID']['output'];
+  /** The role inferred from the event name or property key. */
+  inferredRole?: Maybe<MetricRole>;
   /** Count metric (an event name) or value metric (a numeric property). */
   kind: MetricKind;
   /** Human label. */
@@ -589,6 +684,10 @@ export type Metric = {
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Event name (COUNT) or property key (VALUE). */
   name: Scalars['String']['output'];
+  /** What the metric means: the workspace's correction (`setMetricRole`) when there is one, else the inferred role. */
+  role?: Maybe<MetricRole>;
+  /** True when `role` comes from the workspace's correction rather than inference. */
+  roleOverridden: Scalars['Boolean']['output'];
   /** COUNT: number of events. VALUE: sum of the property. */
   total: Scalars['Float']['output'];
   /** Distinct accounts with at least one such event. */
@@ -618,6 +717,14 @@ export type MetricAggregate =
   | 'UNIQUE_ACCOUNTS'
   /** Distinct users with such an event. 0 without data. */
   | 'UNIQUE_USERS';
+
+/** Which metric of the catalog. */
+export type MetricKey = {
+  /** Count metric (an event name) or value metric (a numeric property). */
+  kind: MetricKind;
+  /** Event name (COUNT) or property key (VALUE). */
+  name: Scalars['String']['input'];
+};
 
 /** Kinds of metric. */
 export type MetricKind =
@@ -652,6 +759,33 @@ export type MetricRef = {
   /** Numeric property key: the value metric (across all events, or only `event`'s). */
   property?: InputMaybe<Scalars['String']['input']>;
 };
+
+/**
+ * What a metric means to a product-led-sales team. Count metrics (event names) take the first seven;
+ * value metrics (numeric properties) the last three. `SIGN_IN`, `PAGE_VIEW` and `FEATURE_USE` events
+ * are *activity*: they make a user active and count as usage.
+ */
+export type MetricRole =
+  /** Downgrade or cancellation (`Plan Downgraded`, `Subscription Cancelled`). */
+  | 'CONTRACTION'
+  /** A duration (`duration_ms`, `seconds`, `time_spent`). */
+  | 'DURATION'
+  /** An error or failure (`Error Occurred`, `Payment Failed`). */
+  | 'ERROR'
+  /** Purchase, upgrade or expansion (`Upgraded Plan`, `Order Completed`, `Seats Added`). */
+  | 'EXPANSION'
+  /** Use of a product feature (`Created Report`, `Ran Query`, `export_completed`). */
+  | 'FEATURE_USE'
+  /** Invitation sent or user added (`invite_sent`, `Invited User`, `Signed Up`). */
+  | 'INVITE'
+  /** Page or screen view (`Page Viewed`, `$pageview`, `screen_view`). */
+  | 'PAGE_VIEW'
+  /** A quantity (`quantity`, `rows`, `num_items`). */
+  | 'QUANTITY'
+  /** A revenue amount (`amount`, `price_cents`, `order_total`). */
+  | 'REVENUE'
+  /** Sign-in, log-in, session start or app open (`Signed In`, `user_login`, `session_started`). */
+  | 'SIGN_IN';
 
 /** Whose activity a series covers. Empty: the whole workspace. */
 export type MetricScope = {
@@ -725,6 +859,16 @@ export type Mutation = {
   revokeApiKey: RevokeApiKeyPayload;
   /** Replace a key's secret: the old secret stops working immediately; the new one is returned once. */
   rotateApiKey: RotateApiKeyPayload;
+  /**
+   * Correct the business meaning of a dimension (e.g. "`acct_size` holds seats"), or return it to
+   * inference. The correction wins over inference and survives re-ingestion. Requires ADMIN.
+   */
+  setDimensionSemantic: SetDimensionSemanticPayload;
+  /**
+   * Correct the role of a metric (e.g. "`heartbeat` is sign-in activity"), or return it to inference.
+   * The correction wins over inference and survives re-ingestion. Requires ADMIN.
+   */
+  setMetricRole: SetMetricRolePayload;
   /**
    * Record events. Exactly-once: the dedup key is `eventId` when given, else a hash of
    * (name, userId, timestamp, accountId, properties); a replay is `DUPLICATE` and never counted twice.
@@ -820,6 +964,28 @@ export type MutationRevokeApiKeyArgs = {
  */
 export type MutationRotateApiKeyArgs = {
   input: RotateApiKeyInput;
+};
+
+
+/**
+ * Write operations. Key management needs `ADMIN`; ingestion needs `INGEST`. Business failures are
+ * returned as data (`userErrors`, per-record `results`); thrown errors with `extensions.code` are
+ * reserved for authentication (`UNAUTHENTICATED`), authorization (`FORBIDDEN`), limits
+ * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
+ */
+export type MutationSetDimensionSemanticArgs = {
+  input: SetDimensionSemanticInput;
+};
+
+
+/**
+ * Write operations. Key management needs `ADMIN`; ingestion needs `INGEST`. Business failures are
+ * returned as data (`userErrors`, per-record `results`); thrown errors with `extensions.code` are
+ * reserved for authentication (`UNAUTHENTICATED`), authorization (`FORBIDDEN`), limits
+ * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
+ */
+export type MutationSetMetricRoleArgs = {
+  input: SetMetricRoleInput;
 };
 
 
@@ -946,6 +1112,13 @@ export type Query = {
   users: UserConnection;
   /** The workspace and the API key making this request. */
   viewer: Viewer;
+  /**
+   * Ready-made views of this workspace's data, built from what its fields and events mean (no
+   * configuration): rankings, breakdowns, series and segments, each with the operation that produces
+   * it and a computed preview. Views whose inputs are missing come back `locked`, saying what would
+   * unlock them. Requires READ.
+   */
+  views: Array<View>;
 };
 
 
@@ -960,6 +1133,7 @@ export type QueryAccountsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<Array<DimensionFilter>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  measureFilter?: InputMaybe<Array<MeasureFilter>>;
   orderBy?: InputMaybe<RecordOrder>;
 };
 
@@ -977,6 +1151,7 @@ export type QueryDimensionBreakdownArgs = {
   key: Scalars['String']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
   object: ObjectKind;
+  sumOf?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1018,7 +1193,14 @@ export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<Array<DimensionFilter>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  measureFilter?: InputMaybe<Array<MeasureFilter>>;
   orderBy?: InputMaybe<RecordOrder>;
+};
+
+
+/** Read operations. `viewer` works with any key; key management needs `ADMIN`; insights need `READ`. */
+export type QueryViewsArgs = {
+  object?: InputMaybe<ObjectKind>;
 };
 
 /**
@@ -1073,12 +1255,14 @@ export type RecordErrorCode =
   /** A string value or ID is longer than allowed. */
   | 'VALUE_TOO_LONG';
 
-/** Ordering of accounts or users: by a dimension or by a metric over a window. Ties break by ID. */
+/** Ordering of accounts or users: by a dimension, a metric or a derived measure over a window. Ties break by ID. */
 export type RecordOrder = {
   /** Dimension key to order by (records without a value last). */
   dimension?: InputMaybe<Scalars['String']['input']>;
   /** Sort direction (default descending). */
   direction?: InputMaybe<OrderDirection>;
+  /** Derived measure to order by (records without a value last). */
+  measure?: InputMaybe<MeasureOrder>;
   /** Metric to order by. */
   metric?: InputMaybe<MetricOrder>;
 };
@@ -1221,6 +1405,46 @@ export type SemanticType =
   /** A website URL. */
   | 'WEBSITE';
 
+/** Input of `setDimensionSemantic`. */
+export type SetDimensionSemanticInput = {
+  /** Dimension key, as listed by `dimensions(object:)`. */
+  key: Scalars['String']['input'];
+  /** The object the dimension belongs to. */
+  object: ObjectKind;
+  /** True: remove the correction, so the inferred meaning applies again (`semantic` must then be omitted). */
+  reset?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The meaning the field has from now on; `null` = it has none (inference is ignored). */
+  semantic?: InputMaybe<SemanticType>;
+};
+
+/** Result of `setDimensionSemantic`. */
+export type SetDimensionSemanticPayload = {
+  __typename?: 'SetDimensionSemanticPayload';
+  /** The dimension with its effective meaning. */
+  dimension?: Maybe<Dimension>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<MutationError>;
+};
+
+/** Input of `setMetricRole`. */
+export type SetMetricRoleInput = {
+  /** Which metric. */
+  metric: MetricKey;
+  /** True: remove the correction, so the inferred role applies again (`role` must then be omitted). */
+  reset?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The role the metric has from now on; `null` = it has none (inference is ignored). Must fit the metric's kind. */
+  role?: InputMaybe<MetricRole>;
+};
+
+/** Result of `setMetricRole`. */
+export type SetMetricRolePayload = {
+  __typename?: 'SetMetricRolePayload';
+  /** The metric with its effective role. */
+  metric?: Maybe<Metric>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<MutationError>;
+};
+
 /** A time range: either `from`/`to` or `lastDays` (the last N whole UTC days up to now). */
 export type TimeWindow = {
   /** Inclusive start. */
@@ -1245,6 +1469,10 @@ export type User = {
   account?: Maybe<Account>;
   /** Account ID the user belongs to (the account may not have arrived yet). */
   accountId?: Maybe<Scalars['ID']['output']>;
+  /** True when the user had an activity event in the window. */
+  active: Scalars['Boolean']['output'];
+  /** Activity events in the window (`Measure.ACTIVITY`; default: last 30 days). */
+  activity: Scalars['Int']['output'];
   /** When the user signed up (from the warehouse). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** One dimension value, or null. */
@@ -1279,6 +1507,20 @@ export type User = {
   title?: Maybe<Scalars['String']['output']>;
   /** When this record last changed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** Activity in the window ÷ activity in the previous window; null when the previous window had none. */
+  usageChange?: Maybe<Scalars['Float']['output']>;
+};
+
+
+/** A user of the customer's product. */
+export type UserActiveArgs = {
+  window?: InputMaybe<TimeWindow>;
+};
+
+
+/** A user of the customer's product. */
+export type UserActivityArgs = {
+  window?: InputMaybe<TimeWindow>;
 };
 
 
@@ -1312,6 +1554,12 @@ export type UserMetricSeriesArgs = {
   metric: MetricRef;
   timeZone?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
+};
+
+
+/** A user of the customer's product. */
+export type UserUsageChangeArgs = {
+  window?: InputMaybe<TimeWindow>;
 };
 
 /** A page of users. */
@@ -1396,6 +1644,124 @@ export type ValueCount = {
   count: Scalars['Int']['output'];
   /** The value (null: records without a value). */
   value?: Maybe<Scalars['FieldValue']['output']>;
+};
+
+/** How to display a value of a view column. */
+export type ValueFormat =
+  /** A ratio of this window to the previous one shown as a change (0.6 = −40%). */
+  | 'CHANGE'
+  /** A money amount, in the workspace's currency. */
+  | 'CURRENCY'
+  /** An ISO-8601 date-time. */
+  | 'DATE'
+  /** A number of days. */
+  | 'DAYS'
+  /** A number with decimals. */
+  | 'DECIMAL'
+  /** A whole number. */
+  | 'INTEGER'
+  /** A ratio shown as a percentage (0.85 = 85%). */
+  | 'PERCENT'
+  /** Text as it is. */
+  | 'TEXT';
+
+/** A ready-made view: what it shows, why it is possible, how to run it, and its first rows. */
+export type View = {
+  __typename?: 'View';
+  /** One sentence: what the view shows, with its window. */
+  description: Scalars['String']['output'];
+  /** Stable identifier, e.g. `most-active-accounts`. */
+  id: Scalars['ID']['output'];
+  /** What the view needs, each with what provides it in this workspace or how to provide it. */
+  inputs: Array<ViewInput>;
+  /** Ranking, breakdown, series or segment. */
+  kind: ViewKind;
+  /** True when an input is missing: no operation and no preview then; `unlock` says what to do. */
+  locked: Scalars['Boolean']['output'];
+  /** What the view is about: `ACCOUNT`, `USER` or `EVENT`. */
+  object: ObjectKind;
+  /** The GraphQL operation that produces the view, runnable as-is (null when locked). */
+  operation?: Maybe<ViewOperation>;
+  /** The first rows, computed now (null when locked). */
+  preview?: Maybe<ViewPreview>;
+  /** Which fields and metrics, by their own names, made the view possible (null when locked). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Display title. */
+  title: Scalars['String']['output'];
+  /** What would unlock the view, one sentence per missing input (empty when unlocked). */
+  unlock: Array<Scalars['String']['output']>;
+};
+
+/** A column of a preview. */
+export type ViewColumn = {
+  __typename?: 'ViewColumn';
+  /** How to display its values. */
+  format: ValueFormat;
+  /** Column key, stable across runs. */
+  key: Scalars['String']['output'];
+  /** Column header. */
+  label: Scalars['String']['output'];
+};
+
+/** One thing a view needs: a dimension with a meaning, or events with a role. */
+export type ViewInput = {
+  __typename?: 'ViewInput';
+  /** How to provide it when missing: the mapping or correction that would. */
+  hint: Scalars['String']['output'];
+  /** What is needed, in words (e.g. `Seats (a number field on accounts)`). */
+  label: Scalars['String']['output'];
+  /** For dimension inputs: the object and meanings that satisfy it. */
+  object?: Maybe<ObjectKind>;
+  /** The fields or metrics of this workspace that provide it, by their own names (empty when missing). */
+  providedBy: Array<Scalars['String']['output']>;
+  /** For metric inputs: the roles that satisfy it. */
+  roles: Array<MetricRole>;
+  /** True when something provides it. */
+  satisfied: Scalars['Boolean']['output'];
+  /** For dimension inputs: the meanings that satisfy it (empty for metric inputs). */
+  semantics: Array<SemanticType>;
+};
+
+/** The shape of a view. */
+export type ViewKind =
+  /** Records or events split by the values of a dimension or by metric. */
+  | 'BREAKDOWN'
+  /** Records ordered by a measure (top N). */
+  | 'RANKING'
+  /** The records matching a condition. */
+  | 'SEGMENT'
+  /** A metric over time. */
+  | 'SERIES';
+
+/** A GraphQL operation and its variables. */
+export type ViewOperation = {
+  __typename?: 'ViewOperation';
+  /** The operation's name in `query`. */
+  operationName: Scalars['String']['output'];
+  /** The GraphQL document. */
+  query: Scalars['String']['output'];
+  /** The variables to send with it. */
+  variables: Scalars['JSONObject']['output'];
+};
+
+/** The first rows of a view. */
+export type ViewPreview = {
+  __typename?: 'ViewPreview';
+  /** The columns, in display order. */
+  columns: Array<ViewColumn>;
+  /** At most 10 rows (every point of a series). */
+  rows: Array<ViewRow>;
+  /** Rows of the whole view (e.g. accounts in the segment), when it is a list of records. */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One row of a preview: one cell per column. */
+export type ViewRow = {
+  __typename?: 'ViewRow';
+  /** The values, in column order. */
+  cells: Array<Maybe<Scalars['FieldValue']['output']>>;
+  /** The account or user of the row, when the row is a record. */
+  id?: Maybe<Scalars['ID']['output']>;
 };
 
 /** Who is calling: the key's workspace and the key itself. */
@@ -1539,12 +1905,17 @@ export type ResolversTypes = ResolversObject<{
   LenientDateTime: ResolverTypeWrapper<Scalars['LenientDateTime']['output']>;
   LenientNumber: ResolverTypeWrapper<Scalars['LenientNumber']['output']>;
   LenientString: ResolverTypeWrapper<Scalars['LenientString']['output']>;
+  Measure: Measure;
+  MeasureFilter: MeasureFilter;
+  MeasureOrder: MeasureOrder;
   Metric: ResolverTypeWrapper<MetricModel>;
   MetricAggregate: MetricAggregate;
+  MetricKey: MetricKey;
   MetricKind: MetricKind;
   MetricOrder: MetricOrder;
   MetricPoint: ResolverTypeWrapper<MetricPoint>;
   MetricRef: MetricRef;
+  MetricRole: MetricRole;
   MetricScope: MetricScope;
   MetricSeries: ResolverTypeWrapper<MetricSeriesModel>;
   MetricSeriesInput: MetricSeriesInput;
@@ -1567,6 +1938,10 @@ export type ResolversTypes = ResolversObject<{
   RotateApiKeyPayload: ResolverTypeWrapper<Omit<RotateApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
   Scope: Scope;
   SemanticType: SemanticType;
+  SetDimensionSemanticInput: SetDimensionSemanticInput;
+  SetDimensionSemanticPayload: ResolverTypeWrapper<Omit<SetDimensionSemanticPayload, 'dimension'> & { dimension?: Maybe<ResolversTypes['Dimension']> }>;
+  SetMetricRoleInput: SetMetricRoleInput;
+  SetMetricRolePayload: ResolverTypeWrapper<Omit<SetMetricRolePayload, 'metric'> & { metric?: Maybe<ResolversTypes['Metric']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TimeWindow: TimeWindow;
   UpsertMode: UpsertMode;
@@ -1577,6 +1952,14 @@ export type ResolversTypes = ResolversObject<{
   UserErrorCode: UserErrorCode;
   UserInput: UserInput;
   ValueCount: ResolverTypeWrapper<ValueCount>;
+  ValueFormat: ValueFormat;
+  View: ResolverTypeWrapper<View>;
+  ViewColumn: ResolverTypeWrapper<ViewColumn>;
+  ViewInput: ResolverTypeWrapper<ViewInput>;
+  ViewKind: ViewKind;
+  ViewOperation: ResolverTypeWrapper<ViewOperation>;
+  ViewPreview: ResolverTypeWrapper<ViewPreview>;
+  ViewRow: ResolverTypeWrapper<ViewRow>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
   Workspace: ResolverTypeWrapper<WorkspaceRow>;
 }>;
@@ -1617,7 +2000,10 @@ export type ResolversParentTypes = ResolversObject<{
   LenientDateTime: Scalars['LenientDateTime']['output'];
   LenientNumber: Scalars['LenientNumber']['output'];
   LenientString: Scalars['LenientString']['output'];
+  MeasureFilter: MeasureFilter;
+  MeasureOrder: MeasureOrder;
   Metric: MetricModel;
+  MetricKey: MetricKey;
   MetricOrder: MetricOrder;
   MetricPoint: MetricPoint;
   MetricRef: MetricRef;
@@ -1636,6 +2022,10 @@ export type ResolversParentTypes = ResolversObject<{
   RevokeApiKeyPayload: Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
   RotateApiKeyInput: RotateApiKeyInput;
   RotateApiKeyPayload: Omit<RotateApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
+  SetDimensionSemanticInput: SetDimensionSemanticInput;
+  SetDimensionSemanticPayload: Omit<SetDimensionSemanticPayload, 'dimension'> & { dimension?: Maybe<ResolversParentTypes['Dimension']> };
+  SetMetricRoleInput: SetMetricRoleInput;
+  SetMetricRolePayload: Omit<SetMetricRolePayload, 'metric'> & { metric?: Maybe<ResolversParentTypes['Metric']> };
   String: Scalars['String']['output'];
   TimeWindow: TimeWindow;
   User: UserRow;
@@ -1644,6 +2034,12 @@ export type ResolversParentTypes = ResolversObject<{
   UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   UserInput: UserInput;
   ValueCount: ValueCount;
+  View: View;
+  ViewColumn: ViewColumn;
+  ViewInput: ViewInput;
+  ViewOperation: ViewOperation;
+  ViewPreview: ViewPreview;
+  ViewRow: ViewRow;
   Viewer: ViewerModel;
   Workspace: WorkspaceRow;
 }>;
@@ -1656,9 +2052,12 @@ export type AuthDirectiveArgs = {
 export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
+  activeUsers?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<AccountActiveUsersArgs>>;
+  activity?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<AccountActivityArgs>>;
   arr?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  daysUntilRenewal?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   dimension?: Resolver<Maybe<ResolversTypes['FieldValue']>, ParentType, ContextType, RequireFields<AccountDimensionArgs, 'key'>>;
   dimensions?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1674,9 +2073,12 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   ownerEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   plan?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seatUtilization?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, Partial<AccountSeatUtilizationArgs>>;
   seats?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  usageChange?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, Partial<AccountUsageChangeArgs>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<AccountUsersArgs, 'first'>>;
+  usersAdded?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<AccountUsersAddedArgs>>;
 }>;
 
 export type AccountConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountConnection'] = ResolversParentTypes['AccountConnection']> = ResolversObject<{
@@ -1709,6 +2111,7 @@ export type BreakdownBucketResolvers<ContextType = Context, ParentType extends R
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sum?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['FieldValue']>, ParentType, ContextType>;
 }>;
@@ -1743,6 +2146,7 @@ export type DimensionResolvers<ContextType = Context, ParentType extends Resolve
   distinctCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inferredSemantic?: Resolver<Maybe<ResolversTypes['SemanticType']>, ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1750,6 +2154,7 @@ export type DimensionResolvers<ContextType = Context, ParentType extends Resolve
   numericStats?: Resolver<Maybe<ResolversTypes['NumericStats']>, ParentType, ContextType>;
   object?: Resolver<ResolversTypes['ObjectKind'], ParentType, ContextType>;
   semantic?: Resolver<Maybe<ResolversTypes['SemanticType']>, ParentType, ContextType>;
+  semanticOverridden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   topValues?: Resolver<Array<ResolversTypes['ValueCount']>, ParentType, ContextType, RequireFields<DimensionTopValuesArgs, 'limit'>>;
   type?: Resolver<ResolversTypes['FieldType'], ParentType, ContextType>;
   valueCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1853,10 +2258,13 @@ export type MetricResolvers<ContextType = Context, ParentType extends ResolversP
   eventNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inferredRole?: Resolver<Maybe<ResolversTypes['MetricRole']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['MetricKind'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['MetricRole']>, ParentType, ContextType>;
+  roleOverridden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   uniqueAccounts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   uniqueUsers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1884,6 +2292,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteUsersArgs, 'ids' | 'purgeEvents'>>;
   revokeApiKey?: Resolver<ResolversTypes['RevokeApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   rotateApiKey?: Resolver<ResolversTypes['RotateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRotateApiKeyArgs, 'input'>>;
+  setDimensionSemantic?: Resolver<ResolversTypes['SetDimensionSemanticPayload'], ParentType, ContextType, RequireFields<MutationSetDimensionSemanticArgs, 'input'>>;
+  setMetricRole?: Resolver<ResolversTypes['SetMetricRolePayload'], ParentType, ContextType, RequireFields<MutationSetMetricRoleArgs, 'input'>>;
   trackEvents?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'records'>>;
   upsertAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertAccountsArgs, 'mode' | 'records'>>;
   upsertUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertUsersArgs, 'mode' | 'records'>>;
@@ -1924,6 +2334,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+  views?: Resolver<Array<ResolversTypes['View']>, ParentType, ContextType, Partial<QueryViewsArgs>>;
 }>;
 
 export type RecordErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RecordError'] = ResolversParentTypes['RecordError']> = ResolversObject<{
@@ -1952,9 +2363,21 @@ export type RotateApiKeyPayloadResolvers<ContextType = Context, ParentType exten
   userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
+export type SetDimensionSemanticPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetDimensionSemanticPayload'] = ResolversParentTypes['SetDimensionSemanticPayload']> = ResolversObject<{
+  dimension?: Resolver<Maybe<ResolversTypes['Dimension']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+}>;
+
+export type SetMetricRolePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetMetricRolePayload'] = ResolversParentTypes['SetMetricRolePayload']> = ResolversObject<{
+  metric?: Resolver<Maybe<ResolversTypes['Metric']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   accountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<UserActiveArgs>>;
+  activity?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<UserActivityArgs>>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dimension?: Resolver<Maybe<ResolversTypes['FieldValue']>, ParentType, ContextType, RequireFields<UserDimensionArgs, 'key'>>;
   dimensions?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
@@ -1972,6 +2395,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  usageChange?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, Partial<UserUsageChangeArgs>>;
 }>;
 
 export type UserConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection']> = ResolversObject<{
@@ -1994,6 +2418,53 @@ export type UserErrorResolvers<ContextType = Context, ParentType extends Resolve
 export type ValueCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ValueCount'] = ResolversParentTypes['ValueCount']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['FieldValue']>, ParentType, ContextType>;
+}>;
+
+export type ViewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['View'] = ResolversParentTypes['View']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inputs?: Resolver<Array<ResolversTypes['ViewInput']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ViewKind'], ParentType, ContextType>;
+  locked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  object?: Resolver<ResolversTypes['ObjectKind'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['ViewOperation']>, ParentType, ContextType>;
+  preview?: Resolver<Maybe<ResolversTypes['ViewPreview']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unlock?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ViewColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ViewColumn'] = ResolversParentTypes['ViewColumn']> = ResolversObject<{
+  format?: Resolver<ResolversTypes['ValueFormat'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ViewInputResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ViewInput'] = ResolversParentTypes['ViewInput']> = ResolversObject<{
+  hint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  object?: Resolver<Maybe<ResolversTypes['ObjectKind']>, ParentType, ContextType>;
+  providedBy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['MetricRole']>, ParentType, ContextType>;
+  satisfied?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  semantics?: Resolver<Array<ResolversTypes['SemanticType']>, ParentType, ContextType>;
+}>;
+
+export type ViewOperationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ViewOperation'] = ResolversParentTypes['ViewOperation']> = ResolversObject<{
+  operationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variables?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+}>;
+
+export type ViewPreviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ViewPreview'] = ResolversParentTypes['ViewPreview']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['ViewColumn']>, ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['ViewRow']>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type ViewRowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ViewRow'] = ResolversParentTypes['ViewRow']> = ResolversObject<{
+  cells?: Resolver<Array<Maybe<ResolversTypes['FieldValue']>>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type ViewerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
@@ -2045,11 +2516,19 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RecordResult?: RecordResultResolvers<ContextType>;
   RevokeApiKeyPayload?: RevokeApiKeyPayloadResolvers<ContextType>;
   RotateApiKeyPayload?: RotateApiKeyPayloadResolvers<ContextType>;
+  SetDimensionSemanticPayload?: SetDimensionSemanticPayloadResolvers<ContextType>;
+  SetMetricRolePayload?: SetMetricRolePayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   ValueCount?: ValueCountResolvers<ContextType>;
+  View?: ViewResolvers<ContextType>;
+  ViewColumn?: ViewColumnResolvers<ContextType>;
+  ViewInput?: ViewInputResolvers<ContextType>;
+  ViewOperation?: ViewOperationResolvers<ContextType>;
+  ViewPreview?: ViewPreviewResolvers<ContextType>;
+  ViewRow?: ViewRowResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   Workspace?: WorkspaceResolvers<ContextType>;
 }>;

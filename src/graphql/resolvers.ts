@@ -1,8 +1,11 @@
 import type { Resolvers } from './generated.ts';
+import { meaningResolvers } from '../catalog/meaning-resolvers.ts';
 import { catalogResolvers } from '../catalog/resolvers.ts';
 import { ingestResolvers } from '../ingest/resolvers.ts';
+import { measureResolvers } from '../insights/measure-resolvers.ts';
 import { insightsResolvers } from '../insights/resolvers.ts';
 import { keysResolvers } from '../keys/resolvers.ts';
+import { viewsResolvers } from '../views/resolvers.ts';
 import { scalarResolvers } from './scalars.ts';
 import { withAuth } from './auth.ts';
 
@@ -47,5 +50,16 @@ const userErrorResolvers: Resolvers = {
 /** Scopes are checked here, once, from each root field's `@auth` in schema.graphql (see auth.ts). */
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  ...withAuth(merge(keysResolvers, ingestResolvers, insightsResolvers, catalogResolvers, userErrorResolvers)),
+  ...withAuth(
+    merge(
+      keysResolvers,
+      ingestResolvers,
+      insightsResolvers,
+      catalogResolvers,
+      meaningResolvers,
+      measureResolvers,
+      viewsResolvers,
+      userErrorResolvers,
+    ),
+  ),
 };

@@ -1,27 +1,14 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-
-const gzip = promisify(gzipCallback);
+import { type Asset, asset, htmlPage, once, sendPage, serveAssets } from './static.ts';
 
 /** Browsers navigating to /graphql get the IDE; API clients (Accept: application/json) get GraphQL. */
 export function wantsHtml(request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? '';
   return accept.includes('text/html') && !(request.query as Record<string, unknown> | undefined)?.query;
-}
-
-interface Asset {
-  /** Content-addressed file name (`graphiql.1a2b3c4d5e.js`), so it can be cached forever. */
-  file: string;
-  type: string;
-  body: Buffer;
-  gzipped?: Promise<Buffer>;
-  etag: string;
 }
 
 export interface Ide {
@@ -45,7 +32,7 @@ const CONTENT_SECURITY_POLICY = [
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
-const ownAsset = (file: string) => fileURLToPath(new URL(`./assets/${file}`, import.meta.url));
+export const ownAsset = (file: string) => fileURLToPath(new URL(`./assets/${file}`, import.meta.url));
 
 const SOURCES = {
   react: { path: () => join(packageDir('react'), 'umd/react.production.min.js'), type: 'text/javascript; charset=utf-8' },
@@ -58,95 +45,50 @@ const SOURCES = {
 type AssetName = keyof typeof SOURCES;
 
 // Read once per process (about 1.5 MB), however many servers are built (tests build many).
-let loading: Promise<Record<AssetName, Asset>> | undefined;
+const loadAssets = once(async (): Promise<Record<AssetName, Asset>> => {
+  const entries = await Promise.all(
+    (Object.keys(SOURCES) as AssetName[]).map(async (name) => {
+      const { path, type } = SOURCES[name];
+      return [name, asset(name.replace(/-css$/, ''), type, await readFile(path()))] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<AssetName, Asset>;
+});
 
-function loadAssets(): Promise<Record<AssetName, Asset>> {
-  loading ??= (async () => {
-    const entries = await Promise.all(
-      (Object.keys(SOURCES) as AssetName[]).map(async (name) => {
-        const { path, type } = SOURCES[name];
-        const body = await readFile(path());
-        const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-        const extension = type.startsWith('text/css') ? 'css' : 'js';
-        const asset: Asset = { file: `${name.replace(/-css$/, '')}.${hash}.${extension}`, type, body, etag: `"${hash}"` };
-        return [name, asset] as const;
-      }),
-    );
-    return Object.fromEntries(entries) as Record<AssetName, Asset>;
-  })();
-  loading.catch(() => {
-    loading = undefined;
-  });
-  return loading;
-}
-
-function renderPage(assets: Record<AssetName, Asset>): string {
-  // Relative URLs: the page lives at …/graphql, so this also works behind a path prefix.
-  const href = (name: AssetName) => `graphql/assets/${assets[name].file}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>GraphQL IDE · Correlated ingest API</title>
-<link rel="stylesheet" href="${href('graphiql-css')}">
-<link rel="stylesheet" href="${href('ide-css')}">
-<script defer src="${href('react')}"></script>
-<script defer src="${href('react-dom')}"></script>
-<script defer src="${href('graphiql')}"></script>
-<script defer src="${href('ide')}"></script>
-</head>
-<body>
-<header class="key-bar">
+/**
+ * The API-key field of the IDE and the views page (same ids, so the same bootstrap code drives it):
+ * `status` is the hint before a key is entered, `extra` HTML after it (a link to the other page).
+ */
+export function keyBar(status: string, extra = ''): string {
+  return `<header class="key-bar">
   <form id="key-form" autocomplete="off">
     <label for="api-key">API key</label>
     <input id="api-key" name="api-key" type="password" placeholder="cor_…" spellcheck="false" autocomplete="off">
     <label class="remember"><input id="remember" type="checkbox"> Remember on this device</label>
     <button type="submit">Use key</button>
     <button type="button" id="forget">Forget</button>
-    <span id="key-status" role="status" aria-live="polite">Paste an API key to load the schema and run operations.</span>
+    <span id="key-status" role="status" aria-live="polite">${status}</span>
+    ${extra}
   </form>
-</header>
-<main id="graphiql"><noscript>The GraphQL IDE needs JavaScript. API clients: POST GraphQL to this URL with <code>Authorization: Bearer &lt;key&gt;</code>.</noscript></main>
-</body>
-</html>
-`;
+</header>`;
+}
+
+function renderPage(assets: Record<AssetName, Asset>): string {
+  // Relative URLs: the page lives at …/graphql, so this also works behind a path prefix.
+  const href = (name: AssetName) => `graphql/assets/${assets[name].file}`;
+  return htmlPage({
+    title: 'GraphQL IDE',
+    styles: [href('graphiql-css'), href('ide-css')],
+    scripts: [href('react'), href('react-dom'), href('graphiql'), href('ide')],
+    body: `${keyBar('Paste an API key to load the schema and run operations.', '<a href="views">Views</a>')}
+<main id="graphiql"><noscript>The GraphQL IDE needs JavaScript. API clients: POST GraphQL to this URL with <code>Authorization: Bearer &lt;key&gt;</code>.</noscript></main>`,
+  });
 }
 
 /** Serve the IDE's assets under /graphql/assets and return the page sender for GET /graphql. */
 export async function registerIde(app: FastifyInstance): Promise<Ide> {
   const assets = await loadAssets();
-  const byFile = new Map(Object.values(assets).map((asset) => [asset.file, asset]));
   const page = renderPage(assets);
-
-  app.get('/graphql/assets/:file', async (request, reply) => {
-    const asset = byFile.get((request.params as { file: string }).file);
-    if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-    reply
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('etag', asset.etag)
-      .header('vary', 'accept-encoding')
-      .header('x-content-type-options', 'nosniff')
-      .type(asset.type);
-    if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
-    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
-      asset.gzipped ??= gzip(asset.body);
-      return reply.header('content-encoding', 'gzip').send(await asset.gzipped);
-    }
-    return reply.send(asset.body);
-  });
-
-  return {
-    sendPage: (reply) =>
-      reply
-        .type('text/html; charset=utf-8')
-        .header('content-security-policy', CONTENT_SECURITY_POLICY)
-        .header('cache-control', 'no-cache')
-        .header('vary', 'accept')
-        .header('x-content-type-options', 'nosniff')
-        .header('x-frame-options', 'DENY')
-        .header('referrer-policy', 'no-referrer')
-        .send(page),
-  };
+  serveAssets(app, '/graphql/assets', async () => Object.values(assets));
+  return { sendPage: (reply) => sendPage(reply, page, CONTENT_SECURITY_POLICY) };
 }

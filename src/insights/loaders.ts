@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import { and, eq } from 'drizzle-orm';
 import type { ObjectKind } from '../catalog/inference.ts';
-import type { DimensionStats, MetricModel, ValueCountModel } from '../catalog/models.ts';
+import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from '../catalog/models.ts';
 import * as catalog from '../catalog/queries.ts';
 import { anyOf, type Db } from '../db/client.ts';
-import { type AccountRow, accounts, type CatalogFieldRow, type UserRow, users } from '../db/schema.ts';
+import { type AccountRow, accounts, type UserRow, users } from '../db/schema.ts';
 import type { MetricSpec } from './metrics.ts';
 import * as queries from './queries.ts';
 import type { DayRange, Interval } from './time.ts';
@@ -20,7 +20,7 @@ interface Keyed {
  * statement per distinct group, whatever the number of records, so nested fields cost a constant
  * number of statements per request.
  */
-function groupedLoader<V>(load: (group: string, ids: string[]) => Promise<Map<string, V>>, missing: V) {
+export function groupedLoader<V>(load: (group: string, ids: string[]) => Promise<Map<string, V>>, missing: V) {
   return new DataLoader<Keyed, V, string>(
     async (keys) => {
       const groups = new Map<string, string[]>();
@@ -80,7 +80,7 @@ export function createInsightsLoaders(db: Db, workspaceId: string) {
     }),
 
     /** The catalog of an object (defaults first), read once per request. */
-    dimensions: new DataLoader<ObjectKind, CatalogFieldRow[]>(async (objects) =>
+    dimensions: new DataLoader<ObjectKind, DimensionModel[]>(async (objects) =>
       Promise.all(objects.map((object) => catalog.loadDimensions(db, workspaceId, object))),
     ),
     /** Group = object. */

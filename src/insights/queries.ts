@@ -57,6 +57,8 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   order: PageOrder,
   after: { v: CursorValue; id: string } | null,
   limit: number,
+  /** Left joins of per-record values (derived measures) that `where` and the order value read. */
+  joins: SQL = sql``,
 ): Promise<Array<PageRow<T>>> {
   let metricCte = sql``;
   let join = sql``;
@@ -100,7 +102,7 @@ export async function pageRecords<T extends AccountRow | UserRow>(
     sql`${metricCte}
       select * from (
         select ${RECORD_COLUMNS(object)}, ${sortValue} as sort_value
-        from ${TABLE(object)} ${join}
+        from ${TABLE(object)} ${join} ${joins}
         where t.workspace_id = ${workspaceId} and ${where}
       ) as s
       where ${keyset}
@@ -113,10 +115,10 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   }));
 }
 
-export async function countRecords(q: Queryable, workspaceId: string, object: RecordObject, where: SQL): Promise<number> {
+export async function countRecords(q: Queryable, workspaceId: string, object: RecordObject, where: SQL, joins: SQL = sql``): Promise<number> {
   const [found] = await rows<{ count: number }>(
     q,
-    sql`select count(*)::int as count from ${TABLE(object)} where t.workspace_id = ${workspaceId} and ${where}`,
+    sql`select count(*)::int as count from ${TABLE(object)} ${joins} where t.workspace_id = ${workspaceId} and ${where}`,
   );
   return found?.count ?? 0;
 }

@@ -1,10 +1,12 @@
+import { type SQL, sql } from 'drizzle-orm';
 import { type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
 import { fieldMap } from '../catalog/queries.ts';
 import type { Context } from '../context.ts';
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
-import type { DimensionFilter, Interval, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
+import type { DimensionFilter, Interval, MeasureFilter, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
+import { compileMeasures } from './measures.ts';
 import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
 import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from './filters.ts';
 import { type MetricSpec, metricSpec, zeroWhenEmpty } from './metrics.ts';
@@ -33,12 +35,19 @@ export async function catalogFields(ctx: Context, object: ObjectKind): Promise<F
   return fieldMap(await ctx.loaders.dimensions.load(object));
 }
 
-function pageOrder(object: queries.RecordObject, orderBy: RecordOrder | null | undefined, fields: FieldMap, now: Date): queries.PageOrder {
+function pageOrder(
+  object: queries.RecordObject,
+  orderBy: RecordOrder | null | undefined,
+  fields: FieldMap,
+  now: Date,
+  measure: SQL | null,
+): queries.PageOrder {
   if (!orderBy) return { kind: 'id', direction: 'ASC' };
   const direction = orderBy.direction ?? 'DESC';
-  if (orderBy.dimension != null && orderBy.metric != null) {
-    throw badUserInput('Order by a `dimension` or by a `metric`, not both.', { argument: 'orderBy' });
+  if ([orderBy.dimension, orderBy.metric, orderBy.measure].filter((o) => o != null).length > 1) {
+    throw badUserInput('Order by one of `dimension`, `metric` or `measure`.', { argument: 'orderBy' });
   }
+  if (measure) return { kind: 'dimension', value: measure, numeric: true, direction };
   if (orderBy.metric) {
     const spec = metricSpec(orderBy.metric.metric, orderBy.metric.aggregate, 'orderBy.metric.metric');
     return { kind: 'metric', spec, days: windowDays(orderBy.metric.window, now), zero: zeroWhenEmpty(spec.aggregate), direction };
@@ -57,6 +66,7 @@ export interface RecordPageArgs {
   first?: number | null;
   after?: string | null;
   filter?: DimensionFilter[] | null;
+  measureFilter?: MeasureFilter[] | null;
   orderBy?: RecordOrder | null;
 }
 
@@ -69,11 +79,13 @@ export async function recordConnection<T extends AccountRow | UserRow>(
   const first = pageSize(args.first);
   const needsCatalog = (args.filter?.length ?? 0) > 0 || args.orderBy?.dimension != null;
   const fields = needsCatalog ? await catalogFields(ctx, object) : new Map();
-  const where = compileFilters(object, 't', args.filter, fields);
-  const order = pageOrder(object, args.orderBy, fields, new Date());
+  const now = new Date();
+  const measures = await compileMeasures(ctx, object, args.measureFilter, args.orderBy?.measure, now);
+  const where = sql`${compileFilters(object, 't', args.filter, fields)} and ${measures.where}`;
+  const order = pageOrder(object, args.orderBy, fields, now, measures.order);
   const ordering = orderingFingerprint([object, args.orderBy ?? null]);
   const after = args.after ? decodeCursor(args.after, ordering) : null;
-  const found = await queries.pageRecords<T>(ctx.db, ctx.workspaceId, object, where, order, after, first + 1);
+  const found = await queries.pageRecords<T>(ctx.db, ctx.workspaceId, object, where, order, after, first + 1, measures.joins);
   const page = found.slice(0, first);
   for (const { row } of page) {
     if (object === 'ACCOUNT') ctx.loaders.accountById.prime(row.id, row as AccountRow);
@@ -83,11 +95,11 @@ export async function recordConnection<T extends AccountRow | UserRow>(
     edges: page.map(({ row, sortValue }) => ({
       cursor: encodeCursor({ o: ordering, v: sortValue, id: row.id }),
       node: row,
-      orderValue: order.kind === 'metric' ? (sortValue as number | null) : null,
+      orderValue: order.kind === 'metric' || measures.order ? (sortValue as number | null) : null,
     })),
     hasNextPage: found.length > first,
     hasPreviousPage: after !== null,
-    totalCount: () => queries.countRecords(ctx.db, ctx.workspaceId, object, where),
+    totalCount: () => queries.countRecords(ctx.db, ctx.workspaceId, object, where, measures.joins),
   };
 }
 

@@ -59,7 +59,8 @@ describe('npm run demo', () => {
     expect(progress).toContain(`${(accounts + users + events).toLocaleString('en-US')} records`);
   });
 
-  it('prints the IDE URL, the key and the example queries', () => {
+  it('prints the views and IDE URLs, the key and the example queries', () => {
+    expect(banner).toContain(`${demo.url}/views`);
     expect(banner).toContain(`${demo.url}/graphql`);
     expect(banner).toContain(demo.adminKey);
     for (const [, text] of exampleQueries(now)) expect(banner).toContain(text.split('\n')[0]);
@@ -77,8 +78,16 @@ describe('npm run demo', () => {
       expect(result.errors, title).toBeUndefined();
       expect(result.data, title).toBeTruthy();
     }
-    const top = await query(exampleQueries(now)[1]![1]);
+    const top = await query(exampleQueries(now)[2]![1]);
     expect(top.data.accounts.edges.length).toBe(10);
     expect(top.data.accounts.edges[0].orderValue).toBeGreaterThan(0);
+  });
+
+  it('shows populated views with no configuration', async () => {
+    const result = await query(exampleQueries(now)[0]![1]);
+    const views = result.data.views as Array<{ id: string; locked: boolean; preview: { rows: unknown[] } }>;
+    expect(views.filter((v) => v.locked).map((v) => v.id)).toEqual([]);
+    expect(views.length).toBeGreaterThanOrEqual(8);
+    expect(views.filter((v) => v.preview.rows.length > 0).length).toBeGreaterThanOrEqual(9);
   });
 });

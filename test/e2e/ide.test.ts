@@ -1,51 +1,27 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/harness.ts';
+import { openBrowser } from './browser.ts';
 
 // The GraphQL IDE in a real (headless) browser, with every non-local request refused: it must work
 // with no internet, from assets this server serves.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = new URL('../../test-output/', import.meta.url);
 
 let t: TestApp;
 let browser: Browser;
 let page: Page;
 let base: string;
-const external: string[] = [];
-const problems: string[] = [];
+let external: string[];
+let problems: string[];
 
 beforeAll(async () => {
   t = await createTestApp();
   await t.server.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.server.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.route(
-    (url) => url.origin !== base,
-    (route) => {
-      external.push(route.request().url());
-      return route.abort();
-    },
-  );
-  page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    // The IDE's own 401 before a key is entered is expected; anything else (CSP violations, script errors) is not.
-    if (message.type() === 'error' && !message.text().includes('401')) problems.push(`console: ${message.text()}`);
-  });
+  // The IDE's own 401 before a key is entered is expected; anything else (CSP violations, script errors) is not.
+  ({ browser, page, external, problems } = await openBrowser(base, (text) => text.includes('401')));
 });
 
 afterAll(async () => {

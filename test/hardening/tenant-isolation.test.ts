@@ -34,6 +34,7 @@ const TABLES = [
   'property_daily',
   'event_names',
   'catalog_fields',
+  'meaning_overrides',
   'api_keys',
   'ingest_issues',
 ];
@@ -208,8 +209,17 @@ const QUERY_CASES: Record<string, () => Promise<void>> = {
     const guessed = await asB(`{ dimensionBreakdown(object: ACCOUNT, key: "${MARK.slice(0, 5)}_tier") { total buckets { count } } }`);
     expect(guessed.data?.dimensionBreakdown?.buckets ?? []).toEqual([]);
   },
+  views: async () => {
+    const res = await asB(
+      '{ views { id locked reason unlock inputs { providedBy hint } operation { query variables } preview { rows { id cells } totalCount } } }',
+    );
+    const views = res.data?.views as Array<{ id: string; inputs: Array<{ providedBy: string[] }> }>;
+    expect(views.length).toBeGreaterThanOrEqual(8);
+    // B's own plan field unlocks its plan mix; nothing of A's fields or events provides anything.
+    expect(views.find((v) => v.id === 'plan-mix')?.inputs[0]?.providedBy).toEqual(['plan']);
+  },
   metrics: async () => {
-    const res = await asB('{ metrics { kind name total eventCount uniqueUsers uniqueAccounts eventNames } }');
+    const res = await asB('{ metrics { kind name total eventCount uniqueUsers uniqueAccounts eventNames role roleOverridden } }');
     expect(res.data?.metrics.map((m: { name: string }) => m.name)).toEqual(['Beta Event']);
   },
   metricSeries: async () => {
@@ -327,6 +337,25 @@ const MUTATION_CASES: Record<string, () => Promise<void>> = {
   deleteUsers: async () => {
     const res = await asB(`mutation { deleteUsers(ids: ["user-2", "user-3"], purgeEvents: true) { ${PAYLOAD} } }`);
     expect(statuses(res.data?.deleteUsers)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+  },
+  setDimensionSemantic: async () => {
+    const res = await asB(
+      `mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "${MARK}_tier", semantic: PLAN }) { dimension { key } userErrors { code field } } }`,
+    );
+    expect(res.data?.setDimensionSemantic).toEqual({ dimension: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'key'] }] });
+    const own = await asB('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", semantic: REGION }) { dimension { key semantic } } }');
+    expect(own.data?.setDimensionSemantic.dimension).toEqual({ key: 'plan', semantic: 'REGION' });
+    const a = await asA('{ dimensions(object: ACCOUNT) { key semantic semanticOverridden } }');
+    expect(a.dimensions.find((d: { key: string }) => d.key === 'plan')).toEqual({ key: 'plan', semantic: 'PLAN', semanticOverridden: false });
+    await asB('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", reset: true }) { userErrors { code } } }');
+  },
+  setMetricRole: async () => {
+    const res = await asB(
+      `mutation { setMetricRole(input: { metric: { kind: COUNT, name: "${MARK} Event" }, role: SIGN_IN }) { metric { name } userErrors { code } } }`,
+    );
+    expect(res.data?.setMetricRole).toEqual({ metric: null, userErrors: [{ code: 'NOT_FOUND' }] });
+    const a = await asA('{ metrics(kind: COUNT) { name role roleOverridden } }');
+    expect(a.metrics).toEqual([{ name: `${MARK} Event`, role: null, roleOverridden: false }]);
   },
   createCustomField: async () => {
     const res = await asB(

@@ -13,6 +13,30 @@ query Viewer {
   }
 }
 `;
+  // Once the workspace has data, a fresh IDE opens on the ready-made views instead (see checkKey).
+  const VIEWS_QUERY = `# Ready-made views of this workspace, from what its
+# fields and events mean. Each unlocked view carries the
+# operation that produces it: paste operation.query (and
+# operation.variables) into a new tab. As charts: /views
+query Views {
+  views {
+    id
+    title
+    kind
+    locked
+    reason
+    unlock
+    preview {
+      columns { label }
+      rows { cells }
+      totalCount
+    }
+    operation { operationName query variables }
+  }
+}
+`;
+  let defaultQuery = DEFAULT_QUERY;
+  let generation = 0;
   // The page is served by the GraphQL endpoint itself (content negotiation), so its URL is the endpoint.
   const endpoint = window.location.pathname;
 
@@ -61,8 +85,9 @@ query Viewer {
   const render = () => {
     root.render(
       window.React.createElement(window.GraphiQL, {
+        key: generation,
         fetcher: fetcherFor(apiKey),
-        defaultQuery: DEFAULT_QUERY,
+        defaultQuery,
         shouldPersistHeaders: false,
       }),
     );
@@ -84,12 +109,49 @@ query Viewer {
       const viewer = body?.data?.viewer;
       if (viewer) {
         setStatus(`Workspace "${viewer.workspace.name}" · scopes ${viewer.scopes.join(', ')}`, 'ok');
+        if (viewer.scopes.includes('READ') || viewer.scopes.includes('ADMIN')) void openViewsWhenPopulated(apiKey);
       } else {
         setStatus(`Key refused: ${body?.errors?.[0]?.message ?? `HTTP ${response.status}`}`, 'error');
       }
     } catch (error) {
       setStatus(`Could not reach the API: ${error instanceof Error ? error.message : String(error)}`, 'error');
     }
+  };
+
+  const openViewsWhenPopulated = async (key) => {
+    try {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: 'query IdeViews { views { locked } }', operationName: 'IdeViews' }),
+      });
+      const body = await response.json();
+      if (key === apiKey && (body?.data?.views ?? []).some((view) => !view.locked)) showViews();
+    } catch {
+      // The IDE works without it.
+    }
+  };
+
+  // The workspace has data: a first-time IDE (its only tab still the untouched default) opens on
+  // the views query. A tab the user edited is never replaced.
+  const showViews = () => {
+    if (defaultQuery === VIEWS_QUERY) return;
+    let stored = null;
+    try {
+      stored = window.localStorage.getItem('graphiql:query');
+    } catch {
+      // No storage: GraphiQL keeps nothing either.
+    }
+    if (stored !== null && stored !== DEFAULT_QUERY) return;
+    try {
+      window.localStorage.removeItem('graphiql:tabState');
+      window.localStorage.removeItem('graphiql:query');
+    } catch {
+      // Nothing stored.
+    }
+    defaultQuery = VIEWS_QUERY;
+    generation += 1;
+    render();
   };
 
   form.addEventListener('submit', (event) => {

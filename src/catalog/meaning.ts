@@ -1,0 +1,185 @@
+import { sql } from 'drizzle-orm';
+import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import type { FieldType, SemanticType } from './inference.ts';
+import type { DimensionModel } from './models.ts';
+import { fieldType } from './queries.ts';
+import { ACTIVITY_ROLES, inferMetricRole, type MetricRole } from './roles.ts';
+
+/**
+ * What a workspace's data means, in one snapshot: which field holds the seats, the renewal date,
+ * the plan…, and which events are activity. Derived measures and views read it instead of asking
+ * anyone to configure a mapping. Built per request from a fixed number of statements.
+ */
+
+export type RecordObject = 'ACCOUNT' | 'USER';
+
+/** A metric with its inferred and effective role. */
+export interface MetricMeaning {
+  kind: 'COUNT' | 'VALUE';
+  name: string;
+  /** Events stored under this name (count metrics; 0 for value metrics). */
+  eventCount: number;
+  inferredRole: MetricRole | null;
+  role: MetricRole | null;
+  overridden: boolean;
+}
+
+/**
+ * Every metric of the catalog with its role (one statement): count metrics from the event-name
+ * counters, value metrics from the numeric event properties of the catalog, joined with overrides.
+ */
+export async function loadMetricMeanings(q: Queryable, workspaceId: string): Promise<MetricMeaning[]> {
+  const found = await rows<{ kind: 'COUNT' | 'VALUE'; name: string; events: number | null; overridden: boolean; meaning: string | null }>(
+    q,
+    sql`
+      select m.kind, m.name, m.events, o.key is not null as overridden, o.meaning
+      from (
+        select 'COUNT'::text as kind, name, event_count::float8 as events from event_names where workspace_id = ${workspaceId}
+        union all
+        select 'VALUE'::text, key, null::float8 from catalog_fields
+        where workspace_id = ${workspaceId} and object = 'EVENT' and not is_default and coalesce(declared_type, type) in ('NUMBER', 'MIXED')
+      ) as m
+      left join meaning_overrides o on o.workspace_id = ${workspaceId} and o.target = m.kind and o.key = m.name
+      order by m.kind, m.name`,
+  );
+  return found.map((r) => {
+    const inferredRole = inferMetricRole(r.kind, r.name);
+    return {
+      kind: r.kind,
+      name: r.name,
+      eventCount: r.events ?? 0,
+      inferredRole,
+      role: r.overridden ? (r.meaning as MetricRole | null) : inferredRole,
+      overridden: r.overridden,
+    };
+  });
+}
+
+/** Semantics the derived measures and views look for, and the value types each can be used with. */
+export const USABLE_TYPES: Partial<Record<SemanticType, readonly FieldType[]>> = {
+  SEATS: ['NUMBER'],
+  EMPLOYEE_COUNT: ['NUMBER', 'STRING'],
+  MRR: ['NUMBER'],
+  ARR: ['NUMBER'],
+  REVENUE: ['NUMBER'],
+  RENEWAL_DATE: ['DATETIME'],
+  CREATED_AT: ['DATETIME'],
+  PLAN: ['STRING'],
+  REGION: ['STRING'],
+  COUNTRY: ['STRING'],
+  INDUSTRY: ['STRING'],
+  LIFECYCLE_STAGE: ['STRING'],
+};
+
+/** Records holding a value, for several keys of accounts and users (one statement). */
+async function valueCounts(
+  q: Queryable,
+  workspaceId: string,
+  keys: Record<RecordObject, readonly string[]>,
+): Promise<Map<string, number>> {
+  const found = await rows<{ object: RecordObject; key: string; n: number }>(
+    q,
+    sql`
+      select 'ACCOUNT' as object, k.key, count(t.id)::int as n
+      from jsonb_array_elements_text(${jsonParam(keys.ACCOUNT)}) as k(key)
+      left join accounts t on t.workspace_id = ${workspaceId} and coalesce(jsonb_typeof(t.dims -> k.key), 'null') <> 'null'
+      group by k.key
+      union all
+      select 'USER', k.key, count(t.id)::int
+      from jsonb_array_elements_text(${jsonParam(keys.USER)}) as k(key)
+      left join users t on t.workspace_id = ${workspaceId} and coalesce(jsonb_typeof(t.dims -> k.key), 'null') <> 'null'
+      group by k.key`,
+  );
+  return new Map(found.map((r) => [`${r.object}:${r.key}`, r.n]));
+}
+
+/** A field that has a meaning, with how many records hold a value. */
+export interface FieldChoice {
+  object: RecordObject;
+  key: string;
+  label: string;
+  semantic: SemanticType;
+  type: FieldType | null;
+  /** Whether its value type can serve the meaning (a seat count must be a number). */
+  usable: boolean;
+  valueCount: number;
+  overridden: boolean;
+  isDefault: boolean;
+}
+
+export interface Semantics {
+  /** Fields with a meaning the measures and views use, best first for each meaning. */
+  fields: FieldChoice[];
+  /** Fields whose inferred meaning the workspace corrected away: what it would take back to use them. */
+  corrected: Array<{ object: RecordObject; key: string; inferred: SemanticType }>;
+  metrics: MetricMeaning[];
+}
+
+/** Build the snapshot from the catalog of accounts and users and the metric meanings. */
+export async function loadSemantics(
+  q: Queryable,
+  workspaceId: string,
+  dimensions: Record<RecordObject, readonly DimensionModel[]>,
+  metrics: MetricMeaning[],
+): Promise<Semantics> {
+  const wanted = (object: RecordObject) =>
+    dimensions[object].filter((d) => d.key !== 'id' && d.semantic !== null && (d.semantic as SemanticType) in USABLE_TYPES);
+  const candidates = { ACCOUNT: wanted('ACCOUNT'), USER: wanted('USER') };
+  const counts = await valueCounts(q, workspaceId, {
+    ACCOUNT: candidates.ACCOUNT.map((d) => d.key),
+    USER: candidates.USER.map((d) => d.key),
+  });
+  const fields = (['ACCOUNT', 'USER'] as const).flatMap((object) =>
+    candidates[object].map((d): FieldChoice => {
+      const semantic = d.semantic as SemanticType;
+      const type = fieldType(d) as FieldType | null;
+      return {
+        object,
+        key: d.key,
+        label: d.label,
+        semantic,
+        type,
+        usable: type !== null && (USABLE_TYPES[semantic] ?? []).includes(type),
+        valueCount: counts.get(`${object}:${d.key}`) ?? 0,
+        overridden: d.semanticOverridden ?? false,
+        isDefault: d.isDefault,
+      };
+    }),
+  );
+  // Best first: a workspace's own correction, then the field holding the most values, defaults before custom.
+  fields.sort(
+    (a, b) =>
+      Number(b.overridden) - Number(a.overridden) ||
+      b.valueCount - a.valueCount ||
+      Number(b.isDefault) - Number(a.isDefault) ||
+      a.key.localeCompare(b.key),
+  );
+  const corrected = (['ACCOUNT', 'USER'] as const).flatMap((object) =>
+    dimensions[object]
+      .filter((d) => d.semanticOverridden && d.inferredSemantic && d.inferredSemantic !== d.semantic)
+      .map((d) => ({ object, key: d.key, inferred: d.inferredSemantic as SemanticType })),
+  );
+  return { fields, corrected, metrics };
+}
+
+/** Fields of an object meaning one of `semantics` (in that order of preference), best first, usable or not. */
+export function fieldsMeaning(s: Semantics, object: RecordObject, semantics: readonly SemanticType[]): FieldChoice[] {
+  return semantics.flatMap((semantic) => s.fields.filter((f) => f.object === object && f.semantic === semantic));
+}
+
+/** The field that provides a meaning: usable and holding at least one value; null when none does. */
+export function fieldFor(s: Semantics, object: RecordObject, semantics: readonly SemanticType[]): FieldChoice | null {
+  return fieldsMeaning(s, object, semantics).find((f) => f.usable && f.valueCount > 0) ?? null;
+}
+
+/** Event names (with events) whose role is one of `roles`, most frequent first. */
+export function eventsWithRole(s: Semantics, roles: readonly MetricRole[]): MetricMeaning[] {
+  return s.metrics
+    .filter((m) => m.kind === 'COUNT' && m.eventCount > 0 && m.role !== null && roles.includes(m.role))
+    .sort((a, b) => b.eventCount - a.eventCount || a.name.localeCompare(b.name));
+}
+
+/** The event names that count as activity (see ACTIVITY_ROLES). */
+export function activityEvents(s: Semantics): string[] {
+  return eventsWithRole(s, ACTIVITY_ROLES).map((m) => m.name);
+}

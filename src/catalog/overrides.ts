@@ -1,0 +1,42 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { type Queryable, rows } from '../db/client.ts';
+import { meaningOverrides } from '../db/schema.ts';
+import type { ObjectKind } from './inference.ts';
+
+/**
+ * A workspace's corrections of inferred meanings, kept apart from the catalog (which ingestion
+ * rewrites): a dimension's semantic (target = its object) or a metric's role (target = COUNT or
+ * VALUE). `meaning: null` records "no meaning"; no row means inference applies.
+ */
+export type OverrideTarget = ObjectKind | 'COUNT' | 'VALUE';
+
+/** An override, or undefined when there is none. */
+export interface Override {
+  meaning: string | null;
+}
+
+/** Set (insert or replace) one override. */
+export async function setOverride(q: Queryable, workspaceId: string, target: OverrideTarget, key: string, meaning: string | null): Promise<void> {
+  await q.execute(sql`
+    insert into meaning_overrides (workspace_id, target, key, meaning, updated_at)
+    values (${workspaceId}, ${target}, ${key}, ${meaning}, now())
+    on conflict (workspace_id, target, key) do update set meaning = excluded.meaning, updated_at = excluded.updated_at`);
+}
+
+/** Remove one override; true when there was one. */
+export async function clearOverride(q: Queryable, workspaceId: string, target: OverrideTarget, key: string): Promise<boolean> {
+  const removed = await q
+    .delete(meaningOverrides)
+    .where(and(eq(meaningOverrides.workspaceId, workspaceId), eq(meaningOverrides.target, target), eq(meaningOverrides.key, key)))
+    .returning({ key: meaningOverrides.key });
+  return removed.length > 0;
+}
+
+/** Overrides of one target as a map key → override (one statement). */
+export async function loadOverrides(q: Queryable, workspaceId: string, target: OverrideTarget): Promise<Map<string, Override>> {
+  const found = await rows<{ key: string; meaning: string | null }>(
+    q,
+    sql`select key, meaning from meaning_overrides where workspace_id = ${workspaceId} and target = ${target}`,
+  );
+  return new Map(found.map((r) => [r.key, { meaning: r.meaning }]));
+}

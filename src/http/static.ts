@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+// Pages and their assets served by this server (the GraphQL IDE, the views page): everything
+// offline, scripts from this origin only, assets content-addressed so they can be cached forever.
+
+const gzip = promisify(gzipCallback);
+
+export interface Asset {
+  /** Content-addressed file name (`graphiql.1a2b3c4d5e.js`), so it can be cached forever. */
+  file: string;
+  type: string;
+  body: Buffer;
+  gzipped?: Promise<Buffer>;
+  etag: string;
+}
+
+export function asset(name: string, type: string, body: Buffer): Asset {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+  const extension = type.startsWith('text/css') ? 'css' : 'js';
+  return { file: `${name}.${hash}.${extension}`, type, body, etag: `"${hash}"` };
+}
+
+/** Serve assets at `<prefix>/:file`; `assets` may still be loading (the route waits for them). */
+export function serveAssets(app: FastifyInstance, prefix: string, assets: () => Promise<readonly Asset[]>): void {
+  app.get(`${prefix}/:file`, async (request, reply) => {
+    const found = (await assets()).find((a) => a.file === (request.params as { file: string }).file);
+    if (!found) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('etag', found.etag)
+      .header('vary', 'accept-encoding')
+      .header('x-content-type-options', 'nosniff')
+      .type(found.type);
+    if (request.headers['if-none-match'] === found.etag) return reply.code(304).send();
+    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+      found.gzipped ??= gzip(found.body);
+      return reply.header('content-encoding', 'gzip').send(await found.gzipped);
+    }
+    return reply.send(found.body);
+  });
+}
+
+/** Send an HTML page with its Content-Security-Policy and the headers every page gets. */
+export function sendPage(reply: FastifyReply, html: string, contentSecurityPolicy: string): FastifyReply {
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', contentSecurityPolicy)
+    .header('cache-control', 'no-cache')
+    .header('vary', 'accept')
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY')
+    .header('referrer-policy', 'no-referrer')
+    .send(html);
+}
+
+/** A page of this server: its stylesheets and deferred scripts (URLs relative to the page), and its body. */
+export function htmlPage(page: { title: string; styles: string[]; scripts: string[]; body: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${page.title} · Correlated ingest API</title>
+${[...page.styles.map((href) => `<link rel="stylesheet" href="${href}">`), ...page.scripts.map((src) => `<script defer src="${src}"></script>`)].join('\n')}
+</head>
+<body>
+${page.body}
+</body>
+</html>
+`;
+}
+
+/** Load something once per process (however many servers are built: tests build many); retried after a failure. */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    if (!loading) {
+      loading = load();
+      loading.catch(() => {
+        loading = undefined;
+      });
+    }
+    return loading;
+  };
+}

@@ -1,0 +1,330 @@
+import DataLoader from 'dataloader';
+import { type SQL, sql } from 'drizzle-orm';
+import type { DimensionModel } from '../catalog/models.ts';
+import { activityEvents, fieldFor, loadMetricMeanings, loadSemantics, type MetricMeaning, type Semantics } from '../catalog/meaning.ts';
+import type { Context } from '../context.ts';
+import { type Db, jsonParam, rows } from '../db/client.ts';
+import type { AccountRow, UserRow } from '../db/schema.ts';
+import { badUserInput } from '../errors.ts';
+import type { Measure, MeasureFilter, MeasureOrder } from '../graphql/generated.ts';
+import { numberOf } from './filters.ts';
+import { groupedLoader } from './loaders.ts';
+import { addDays, type DayRange, dayOf, startOfDay, type WindowInput, windowDays } from './time.ts';
+
+// Measures derived from meaning (docs/views.md): active users, activity, usage change, seat
+// utilisation, days until renewal, users added. Each is computed two ways from ONE definition of
+// its inputs: per record through batched loaders (fields on Account/User, view previews), and as
+// SQL joined into a page of records (ordering and filters). Both read the per-day rollups.
+
+export type RecordObject = 'ACCOUNT' | 'USER';
+export type { Measure };
+
+export const DEFAULT_WINDOW: WindowInput = { lastDays: 30 };
+
+const ACCOUNT_ONLY: readonly Measure[] = ['SEAT_UTILIZATION', 'DAYS_UNTIL_RENEWAL', 'USERS_ADDED'];
+
+/** A window and the previous window of the same length. */
+export interface MeasureWindow {
+  current: DayRange;
+  previous: DayRange;
+}
+
+export function measureWindow(window: WindowInput | null | undefined, now: Date): MeasureWindow {
+  const current = windowDays(window ?? DEFAULT_WINDOW, now);
+  const length = Math.round((Date.parse(current.lastDay) - Date.parse(current.firstDay)) / 86_400_000) + 1;
+  return { current, previous: { firstDay: addDays(current.firstDay, -length), lastDay: addDays(current.firstDay, -1) } };
+}
+
+/** The inputs every measure reads, resolved from the workspace's meanings. */
+export interface MeasureInputs {
+  /** Event names whose role is activity. */
+  activity: string[];
+  /** Account field holding seats, renewal date; user field holding the sign-up date. */
+  seats: string | null;
+  renewal: string | null;
+  userCreated: string | null;
+}
+
+export function measureInputs(s: Semantics): MeasureInputs {
+  return {
+    activity: activityEvents(s),
+    seats: fieldFor(s, 'ACCOUNT', ['SEATS'])?.key ?? null,
+    renewal: fieldFor(s, 'ACCOUNT', ['RENEWAL_DATE'])?.key ?? null,
+    userCreated: fieldFor(s, 'USER', ['CREATED_AT'])?.key ?? null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL shared by both ways
+// ---------------------------------------------------------------------------------------------
+
+const ROLLUP_KEY = (object: RecordObject) => sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
+const inList = (column: SQL, values: readonly string[]) => sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
+
+/** Per record: distinct active users and activity events in the window, activity in the previous window. */
+function activitySelect(workspaceId: string, object: RecordObject, names: readonly string[], w: MeasureWindow, ids: readonly string[] | null): SQL {
+  const key = ROLLUP_KEY(object);
+  const inCurrent = sql`day >= ${w.current.firstDay}::date and day <= ${w.current.lastDay}::date`;
+  return sql`
+    select ${key} as rid,
+      count(distinct user_id) filter (where ${inCurrent})::float8 as active,
+      coalesce(sum(count) filter (where ${inCurrent}), 0)::float8 as current,
+      coalesce(sum(count) filter (where day < ${w.current.firstDay}::date), 0)::float8 as previous
+    from metric_daily
+    where workspace_id = ${workspaceId} and ${inList(sql`name`, names)}
+      and day >= ${w.previous.firstDay}::date and day <= ${w.current.lastDay}::date and ${key} is not null
+      ${ids ? sql`and ${inList(key, ids)}` : sql``}
+    group by 1`;
+}
+
+/** Instants bounding a window's days, as the ISO text stored in DATETIME dimensions. */
+function isoBounds(days: DayRange): { from: string; to: string } {
+  return { from: startOfDay(days.firstDay).toISOString(), to: startOfDay(addDays(days.lastDay, 1)).toISOString() };
+}
+
+/** Per account: users whose sign-up date (ISO text in `key`) falls in the window. */
+function usersAddedSelect(workspaceId: string, key: string, days: DayRange, ids: readonly string[] | null): SQL {
+  const { from, to } = isoBounds(days);
+  const created = sql`((u.dims ->> ${key}::text) collate "C")`;
+  return sql`
+    select u.account_id as rid, count(*)::float8 as added
+    from users u
+    where u.workspace_id = ${workspaceId} and u.account_id is not null
+      and jsonb_typeof(u.dims -> ${key}::text) = 'string' and ${created} >= ${from}::text collate "C" and ${created} < ${to}::text collate "C"
+      ${ids ? sql`and ${inList(sql`u.account_id`, ids)}` : sql``}
+    group by 1`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per record (fields, previews)
+// ---------------------------------------------------------------------------------------------
+
+export interface ActivityStats {
+  active: number;
+  current: number;
+  previous: number;
+}
+
+const NO_ACTIVITY: ActivityStats = { active: 0, current: 0, previous: 0 };
+
+export function usageChange(stats: ActivityStats): number | null {
+  return stats.previous > 0 ? stats.current / stats.previous : null;
+}
+
+export function seatUtilization(active: number, seats: unknown): number | null {
+  return typeof seats === 'number' && seats > 0 ? active / seats : null;
+}
+
+/** Whole UTC days from `today` to the date a DATETIME value falls on. */
+export function daysUntil(value: unknown, today: string): number | null {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  return Math.round((Date.parse(value.slice(0, 10)) - Date.parse(today)) / 86_400_000);
+}
+
+interface StatsGroup {
+  object: RecordObject;
+  window: MeasureWindow;
+}
+
+/** Per-request loaders: the workspace's meanings, and measures batched per (object, window). */
+export function createMeasureLoaders(db: Db, workspaceId: string, dimensions: DataLoader<'ACCOUNT' | 'USER' | 'EVENT', DimensionModel[]>) {
+  const metricMeanings = new DataLoader<string, MetricMeaning[]>(async (keys) => {
+    const found = await loadMetricMeanings(db, workspaceId);
+    return keys.map(() => found);
+  });
+  const semantics = new DataLoader<string, Semantics>(async (keys) => {
+    const [accounts, users, metrics] = await Promise.all([dimensions.load('ACCOUNT'), dimensions.load('USER'), metricMeanings.load('')]);
+    const found = await loadSemantics(db, workspaceId, { ACCOUNT: accounts, USER: users }, metrics);
+    return keys.map(() => found);
+  });
+  const inputs = async () => measureInputs(await semantics.load(''));
+
+  return {
+    metricMeanings,
+    semantics,
+    /** Group = JSON StatsGroup. */
+    activityStats: groupedLoader<ActivityStats>(async (group, ids) => {
+      const g = JSON.parse(group) as StatsGroup;
+      const { activity } = await inputs();
+      if (activity.length === 0) return new Map();
+      const found = await rows<{ rid: string } & ActivityStats>(db, activitySelect(workspaceId, g.object, activity, g.window, ids));
+      return new Map(found.map(({ rid, ...stats }) => [rid, stats]));
+    }, NO_ACTIVITY),
+    /** Group = JSON DayRange. */
+    usersAdded: groupedLoader<number>(async (group, ids) => {
+      const { userCreated } = await inputs();
+      if (userCreated === null) return new Map();
+      const found = await rows<{ rid: string; added: number }>(db, usersAddedSelect(workspaceId, userCreated, JSON.parse(group) as DayRange, ids));
+      return new Map(found.map((r) => [r.rid, r.added]));
+    }, 0),
+  };
+}
+
+export type MeasureLoaders = ReturnType<typeof createMeasureLoaders>;
+
+/** One measure of one record, through the batched loaders (null = no value). */
+export async function recordMeasure(
+  ctx: Context,
+  object: RecordObject,
+  row: AccountRow | UserRow,
+  measure: Measure,
+  window: WindowInput | null | undefined,
+  now = new Date(),
+): Promise<number | null> {
+  assertMeasureFits(object, measure, 'measure');
+  if (measure === 'DAYS_UNTIL_RENEWAL') {
+    const { renewal } = measureInputs(await ctx.loaders.semantics.load(''));
+    return renewal === null ? null : daysUntil(row.dims[renewal], dayOf(now));
+  }
+  const w = measureWindow(window, now);
+  if (measure === 'USERS_ADDED') return ctx.loaders.usersAdded.load({ group: JSON.stringify(w.current), id: row.id });
+  const stats = await ctx.loaders.activityStats.load({ group: JSON.stringify({ object, window: w } satisfies StatsGroup), id: row.id });
+  switch (measure) {
+    case 'ACTIVE_USERS':
+      return stats.active;
+    case 'ACTIVITY':
+      return stats.current;
+    case 'USAGE_CHANGE':
+      return usageChange(stats);
+    default: {
+      const { seats } = measureInputs(await ctx.loaders.semantics.load(''));
+      return seats === null ? null : seatUtilization(stats.active, row.dims[seats]);
+    }
+  }
+}
+
+function assertMeasureFits(object: RecordObject, measure: Measure, argument: string): void {
+  if (object === 'USER' && ACCOUNT_ONLY.includes(measure)) {
+    throw badUserInput(`${measure} is a measure of accounts, not users.`, { argument });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// In SQL (ordering and filters of accounts/users)
+// ---------------------------------------------------------------------------------------------
+
+/** What a page of records needs for its measure filters and ordering: joins, conditions and the order value. */
+export interface CompiledMeasures {
+  joins: SQL;
+  where: SQL;
+  /** The value to order by (over `t` and the joins), when ordered by a measure. */
+  order: SQL | null;
+}
+
+const MISSING_INPUT: Partial<Record<Measure, { input: keyof MeasureInputs; hint: string }>> = {
+  SEAT_UTILIZATION: {
+    input: 'seats',
+    hint: 'No account field with values means Seats: map a seat-count column to `seats`, or mark a number field SEATS with `setDimensionSemantic`.',
+  },
+  DAYS_UNTIL_RENEWAL: {
+    input: 'renewal',
+    hint: 'No account field with values means Renewal date: send a date column such as `renewal_date`, or mark a date field RENEWAL_DATE with `setDimensionSemantic`.',
+  },
+  USERS_ADDED: {
+    input: 'userCreated',
+    hint: 'No user field with values means the sign-up date: map it to `created_at` on the user sync, or mark a date field CREATED_AT with `setDimensionSemantic`.',
+  },
+};
+
+/**
+ * The joins of one page: each distinct subquery (activity of a window, users added in a window)
+ * is joined once under its own alias, however many filters and orderings read it.
+ */
+class JoinSet {
+  private readonly byKey = new Map<string, { alias: string; join: SQL }>();
+
+  /** The alias of the subquery identified by `key`, joined on `rid = t.id` the first time. */
+  alias(key: string, select: () => SQL): SQL {
+    let found = this.byKey.get(key);
+    if (!found) {
+      const alias = `m${this.byKey.size}`;
+      const a = sql.raw(alias);
+      found = { alias, join: sql`left join (${select()}) as ${a} on ${a}.rid = t.id` };
+      this.byKey.set(key, found);
+    }
+    return sql.raw(found.alias);
+  }
+
+  sql(): SQL {
+    return sql.join(
+      [...this.byKey.values()].map((j) => j.join),
+      sql` `,
+    );
+  }
+}
+
+/** One measure as SQL over `t` (a record of `object`), reading the subqueries it needs through `joins`. */
+function measureSql(
+  workspaceId: string,
+  object: RecordObject,
+  measure: Measure,
+  window: WindowInput | null | undefined,
+  inputs: MeasureInputs,
+  joins: JoinSet,
+  now: Date,
+  argument: string,
+): SQL {
+  assertMeasureFits(object, measure, argument);
+  const missing = MISSING_INPUT[measure];
+  if (missing && inputs[missing.input] === null) throw badUserInput(`${measure}: ${missing.hint}`, { argument });
+  if (measure === 'DAYS_UNTIL_RENEWAL') {
+    const value = sql`(t.dims -> ${inputs.renewal}::text)`;
+    return sql`(case when jsonb_typeof(${value}) = 'string' and (${value} #>> '{}') ~ '^\\d{4}-\\d{2}-\\d{2}'
+        then (left(${value} #>> '{}', 10)::date - ${dayOf(now)}::date) end)::float8`;
+  }
+  const w = measureWindow(window, now);
+  if (measure === 'USERS_ADDED') {
+    const a = joins.alias(`added ${JSON.stringify(w.current)}`, () => usersAddedSelect(workspaceId, inputs.userCreated as string, w.current, null));
+    return sql`coalesce(${a}.added, 0)::float8`;
+  }
+  if (inputs.activity.length === 0) return measure === 'ACTIVE_USERS' || measure === 'ACTIVITY' ? sql`0::float8` : sql`null::float8`;
+  const a = joins.alias(`activity ${JSON.stringify(w)}`, () => activitySelect(workspaceId, object, inputs.activity, w, null));
+  switch (measure) {
+    case 'ACTIVE_USERS':
+      return sql`coalesce(${a}.active, 0)::float8`;
+    case 'ACTIVITY':
+      return sql`coalesce(${a}.current, 0)::float8`;
+    case 'USAGE_CHANGE':
+      return sql`(${a}.current / nullif(${a}.previous, 0))::float8`;
+    default: {
+      const seats = numberOf(sql`(t.dims -> ${inputs.seats}::text)`);
+      return sql`(case when ${seats} > 0 then coalesce(${a}.active, 0)::float8 / ${seats} end)::float8`;
+    }
+  }
+}
+
+const COMPARISONS = ['gt', 'gte', 'lt', 'lte', 'exists'] as const;
+
+/** Measure filters and ordering of a page of accounts or users, as SQL. */
+export async function compileMeasures(
+  ctx: Context,
+  object: RecordObject,
+  filters: readonly MeasureFilter[] | null | undefined,
+  order: MeasureOrder | null | undefined,
+  now: Date,
+): Promise<CompiledMeasures> {
+  if (!filters?.length && !order) return { joins: sql``, where: sql`true`, order: null };
+  const inputs = measureInputs(await ctx.loaders.semantics.load(''));
+  const joins = new JoinSet();
+  const conditions: SQL[] = [];
+  (filters ?? []).forEach((filter, index) => {
+    const argument = `measureFilter[${index}]`;
+    const set = COMPARISONS.filter((op) => filter[op] != null);
+    if (set.length !== 1) {
+      throw badUserInput(`A measure filter must set exactly one of ${COMPARISONS.join(', ')}; it sets ${set.length}.`, { argument });
+    }
+    const op = set[0] as (typeof COMPARISONS)[number];
+    const value = measureSql(ctx.workspaceId, object, filter.measure, filter.window, inputs, joins, now, argument);
+    if (op === 'exists') conditions.push(filter.exists ? sql`${value} is not null` : sql`${value} is null`);
+    else {
+      const bound = filter[op] as number;
+      if (!Number.isFinite(bound)) throw badUserInput(`\`${op}\` needs a finite number.`, { argument: `${argument}.${op}` });
+      conditions.push(sql`${value} ${sql.raw({ gt: '>', gte: '>=', lt: '<', lte: '<=' }[op])} ${bound}::float8`);
+    }
+  });
+  let orderValue: SQL | null = null;
+  if (order) {
+    orderValue = measureSql(ctx.workspaceId, object, order.measure, order.window, inputs, joins, now, 'orderBy.measure');
+  }
+  return { joins: joins.sql(), where: conditions.length ? sql.join(conditions, sql` and `) : sql`true`, order: orderValue };
+}
