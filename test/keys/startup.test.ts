@@ -59,7 +59,8 @@ describe('start-up', () => {
     } finally {
       await database.close();
     }
-  });
+    // Three embedded databases start and migrate here: allow for a loaded CI machine (a hang guard, not a timing).
+  }, 120_000);
 
   it.runIf(process.env.DATABASE_URL)(
     'creates exactly one Default workspace when two instances start together on an empty PostgreSQL database',
