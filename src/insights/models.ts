@@ -22,6 +22,6 @@ export interface MetricSeriesModel {
   interval: Interval;
   aggregate: MetricAggregate;
   timeZone: string;
-  points: Array<{ start: Date; value: number }>;
+  points: Array<{ start: Date; value: number | null }>;
   total: number | null;
 }

@@ -1,6 +1,5 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
 import { type FieldType, parseIsoDateTime, type RecordKind } from '../catalog/inference.ts';
-import { requireScope } from '../context.ts';
 import type { AccountRow, UserRow } from '../db/schema.ts';
 import type { Resolvers } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
@@ -64,23 +63,18 @@ const connection = {
 export const insightsResolvers: Resolvers = {
   Query: {
     metricSeries: (_parent, { input }, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.workspaceSeries(ctx, input, input.scope);
     },
     accounts: (_parent, args, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.recordConnection<AccountRow>(ctx, 'ACCOUNT', args);
     },
     users: (_parent, args, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.recordConnection<UserRow>(ctx, 'USER', args);
     },
     account: (_parent, { id }, ctx) => {
-      requireScope(ctx, 'READ');
       return byId(ctx.loaders.accountById, id);
     },
     user: (_parent, { id }, ctx) => {
-      requireScope(ctx, 'READ');
       return byId(ctx.loaders.userById, id);
     },
   },

@@ -159,11 +159,11 @@ export async function recordMetric(
   object: RecordKind,
   id: string,
   args: { metric: MetricRef; window?: WindowInput | null; aggregate?: MetricAggregate | null },
-): Promise<number> {
+): Promise<number | null> {
   const spec = metricSpec(args.metric, args.aggregate);
   const days = args.window ? windowDays(args.window, new Date()) : null;
   const value = await ctx.loaders.metricValue.load({ group: JSON.stringify({ object, spec, days }), id });
-  return value ?? 0;
+  return value ?? (zeroWhenEmpty(spec.aggregate) ? 0 : null);
 }
 
 export interface SeriesArgs {
@@ -209,7 +209,7 @@ function assemble(plan: SeriesPlan, found: readonly queries.SeriesRow[]): Metric
     interval: plan.interval,
     aggregate: plan.spec.aggregate,
     timeZone: plan.asked,
-    points: plan.buckets.map((bucket) => ({ start: startOfDay(bucket, plan.timeZone), value: byBucket.get(bucket) ?? 0 })),
+    points: plan.buckets.map((bucket) => ({ start: startOfDay(bucket, plan.timeZone), value: byBucket.get(bucket) ?? (zero ? 0 : null) })),
     total: total ?? (zero ? 0 : null),
   };
 }
