@@ -1,8 +1,11 @@
-import { GraphQLError } from 'graphql';
 import { isStorableText } from './text.ts';
 
-// Thrown errors are for authentication, authorization, limits and system faults only; business
-// failures are data (userErrors, per-record results). `http.status` is honoured by Apollo Server.
+// One error family for the whole service. A fault is described once, where it is known, as an
+// AppError (machine code, message, HTTP status, details, Retry-After); each transport renders it
+// at its edge: GraphQL as `extensions` (graphqlExtensions), REST as `{"error":{…}}` (restErrorBody),
+// JSON-RPC as an error object (src/hightouch/jsonrpc.ts). Thrown errors are for authentication,
+// authorization, limits and system faults only; business failures are data (userErrors,
+// per-record results).
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -11,43 +14,119 @@ export type ErrorCode =
   | 'BATCH_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'INTERNAL_SERVER_ERROR'
+  // Transport-level codes (request bodies, routes, the Hightouch adapter's own vocabulary).
+  | (string & {});
 
-export function apiError(
-  code: ErrorCode,
-  message: string,
-  options: { status?: number; details?: Record<string, unknown> } = {},
-): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code, ...options.details, ...(options.status ? { http: { status: options.status } } : {}) },
-  });
+/** Statuses that refuse a whole GraphQL request (a field error of any other kind leaves the response 200). */
+const GRAPHQL_REQUEST_STATUSES = new Set([401, 413, 429, 503]);
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly details: Readonly<Record<string, unknown>>;
+  constructor(
+    /** The HTTP status of the condition (GraphQL uses it only for whole-request refusals). */
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    /** Sent as the Retry-After header and in the body. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.details = details ?? {};
+  }
+
+  /** Whether sending the same request again later can succeed: rate limits, outages and faults can; the rest cannot. */
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
+  }
+
+  /** Fastify reads `statusCode` on errors raised in hooks and while reading a body. */
+  get statusCode(): number {
+    return this.status;
+  }
+
+  /**
+   * The GraphQL rendering. graphql-js copies an original error's `extensions` when it wraps a
+   * resolver's error; Apollo Server honours and strips `http`.
+   */
+  get extensions(): Record<string, unknown> {
+    return {
+      ...graphqlExtensions(this),
+      ...(GRAPHQL_REQUEST_STATUSES.has(this.status) ? { http: { status: this.status } } : {}),
+    };
+  }
+}
+
+/** Details with the Retry-After seconds, as every transport's body carries them. */
+function detailsOf(error: AppError): Record<string, unknown> {
+  return error.retryAfterSeconds === undefined ? { ...error.details } : { ...error.details, retryAfterSeconds: error.retryAfterSeconds };
+}
+
+/** `extensions` of a GraphQL error: the code and the details beside it. */
+export function graphqlExtensions(error: AppError): Record<string, unknown> {
+  return { code: error.code, ...detailsOf(error) };
+}
+
+/** The REST body: `{"error":{"code","message","details"?}}`. */
+export function restErrorBody(error: AppError): { error: { code: string; message: string; details?: Record<string, unknown> } } {
+  const details = detailsOf(error);
+  return { error: { code: error.code, message: error.message, ...(Object.keys(details).length > 0 ? { details } : {}) } };
+}
+
+/** Retry-After header value of an error, if it has one. */
+export function retryAfterHeader(error: AppError): string | undefined {
+  return error.retryAfterSeconds === undefined ? undefined : String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
 }
 
 export const unauthenticated = (message = 'Missing, invalid, revoked or expired API key. Send `Authorization: Bearer <key>`.') =>
-  apiError('UNAUTHENTICATED', message, { status: 401 });
+  new AppError(401, 'UNAUTHENTICATED', message);
 
 export const forbidden = (scope: string) =>
-  apiError('FORBIDDEN', `This API key lacks the ${scope} scope.`, { details: { requiredScope: scope } });
+  new AppError(403, 'FORBIDDEN', `This API key lacks the ${scope} scope.`, { requiredScope: scope });
 
-export const badUserInput = (message: string, details?: Record<string, unknown>) =>
-  apiError('BAD_USER_INPUT', message, details ? { details } : {});
+export const badUserInput = (message: string, details?: Record<string, unknown>) => new AppError(400, 'BAD_USER_INPUT', message, details);
 
 /** BAD_USER_INPUT unless a text argument can be stored or compared by the database (no NUL, no lone surrogate). */
 export function assertStorable(value: string, argument: string): void {
   if (!isStorableText(value)) throw badUserInput(`\`${argument}\` must be valid Unicode text without NUL characters.`, { argument });
 }
 
-export const batchTooLarge = (received: number, maximum: number) =>
-  apiError('BATCH_TOO_LARGE', `A call may carry at most ${maximum} records; this one has ${received}.`, {
-    status: 413,
-    details: { maximum, received },
+/** More records than one call may carry; `unit` names what was counted ("call", "request"). */
+export const batchTooLarge = (received: number, maximum: number, unit = 'call') =>
+  new AppError(413, 'BATCH_TOO_LARGE', `A ${unit} may carry at most ${maximum} records; this one has ${received}.`, {
+    maximum,
+    received,
   });
 
-export const serviceUnavailable = (retryAfterSeconds = 5) =>
-  apiError('SERVICE_UNAVAILABLE', 'The database is unavailable; nothing of this call was stored. Retry later.', {
-    status: 503,
-    details: { retryAfterSeconds },
-  });
+/** Seconds a client is asked to wait after an outage. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
+export const serviceUnavailable = (retryAfterSeconds = OUTAGE_RETRY_AFTER_SECONDS) =>
+  new AppError(
+    503,
+    'SERVICE_UNAVAILABLE',
+    'The database is unavailable; nothing of this request was stored. Retry later.',
+    undefined,
+    retryAfterSeconds,
+  );
+
+/**
+ * The one place that knows which thrown values are faults with a known answer: an AppError is
+ * itself; a database that cannot be reached (or is too slow: statement timeout) is a retryable
+ * SERVICE_UNAVAILABLE with Retry-After. Anything else is undefined: a bug, for the caller to log.
+ */
+export function knownFault(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) return serviceUnavailable();
+  return undefined;
+}
+
+/** Rethrow `error` as its known fault (a database outage becomes SERVICE_UNAVAILABLE). */
+export function rethrowFault(error: unknown): never {
+  throw knownFault(error) ?? error;
+}
 
 /** Errors from the driver that mean "the database cannot be reached", as opposed to a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {

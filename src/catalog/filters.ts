@@ -4,7 +4,7 @@ import { badUserInput } from '../errors.ts';
 import type { DimensionFilter } from '../graphql/generated.ts';
 import { isStorableText, normalizeId } from '../text.ts';
 import { defaultField } from './fields.ts';
-import { type FieldType, type ObjectKind, parseIsoDateTime } from './inference.ts';
+import { type FieldType, isTextType, type ObjectKind, parseIsoDateTime } from './inference.ts';
 
 /** What a filter needs to know about a field: its key and its catalog type (null = no value seen yet). */
 export interface FilterField {
@@ -15,7 +15,6 @@ export interface FilterField {
 export type FieldMap = ReadonlyMap<string, FilterField>;
 
 type Scalar = string | number | boolean;
-const TEXT_TYPES: ReadonlySet<FieldType> = new Set(['STRING', 'EMAIL', 'URL']);
 const OPERATORS = ['eq', 'neq', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists'] as const;
 type Operator = (typeof OPERATORS)[number];
 
@@ -137,7 +136,7 @@ function compileOne(object: ObjectKind, alias: string, filter: DimensionFilter, 
       const type = field.type;
       if (type === 'NUMBER') return sql`${numberOf(value)} ${cmp} ${toNumber(field, raw, at)}::float8`;
       if (type === 'DATETIME') return sql`${textOf(value)} ${cmp} ${toDateTime(field, raw, at)}::text collate "C"`;
-      if (type !== null && TEXT_TYPES.has(type)) {
+      if (isTextType(type)) {
         if (typeof raw !== 'string') throw mismatch(field, op, 'a string', at);
         return sql`${textOf(value)} ${cmp} ${raw}::text collate "C"`;
       }
@@ -147,7 +146,7 @@ function compileOne(object: ObjectKind, alias: string, filter: DimensionFilter, 
       );
     }
     case 'contains': {
-      if (field.type === null || !TEXT_TYPES.has(field.type)) {
+      if (!isTextType(field.type)) {
         throw badUserInput(`\`contains\` works on text fields; \`${field.key}\` is ${field.type ?? 'without values yet'}.`, {
           argument: at,
           key: field.key,

@@ -9,7 +9,10 @@
  */
 
 export type FieldType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME' | 'EMAIL' | 'URL' | 'MIXED';
+/** The three objects a workspace receives. Transports spell them their own way (`Lowercase<ObjectKind>`). */
 export type ObjectKind = 'ACCOUNT' | 'USER' | 'EVENT';
+/** The objects with an identity (stored as dimension rows: accounts and users). */
+export type RecordKind = Exclude<ObjectKind, 'EVENT'>;
 
 export const SEMANTIC_TYPES = [
   'COMPANY_NAME',
@@ -157,7 +160,11 @@ export function isEmail(s: string): boolean {
 }
 
 /** EMAIL and URL are refinements of STRING; the rest are unrelated to each other. */
-const TEXTUAL: ReadonlySet<FieldType> = new Set<FieldType>(['STRING', 'EMAIL', 'URL']);
+export const TEXT_TYPES: readonly FieldType[] = ['STRING', 'EMAIL', 'URL'];
+const TEXTUAL: ReadonlySet<FieldType | null> = new Set<FieldType | null>(TEXT_TYPES);
+
+/** Whether values of this type are text (compared as text, kept as text when they look like numbers). */
+export const isTextType = (type: FieldType | null | undefined): type is 'STRING' | 'EMAIL' | 'URL' => TEXTUAL.has(type ?? null);
 
 /**
  * Join of two observations in the lattice  EMAIL, URL ≤ STRING ≤ MIXED  and  NUMBER, BOOLEAN, DATETIME ≤ MIXED.
@@ -168,7 +175,7 @@ const TEXTUAL: ReadonlySet<FieldType> = new Set<FieldType>(['STRING', 'EMAIL', '
 export function mergeTypes(a: FieldType | null, b: FieldType | null): FieldType | null {
   if (a === null) return b;
   if (b === null || a === b) return a;
-  if (TEXTUAL.has(a) && TEXTUAL.has(b)) return 'STRING';
+  if (isTextType(a) && isTextType(b)) return 'STRING';
   return 'MIXED';
 }
 

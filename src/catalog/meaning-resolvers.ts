@@ -1,5 +1,5 @@
-import { type Context, requireScope } from '../context.ts';
-import type { MetricRole as MetricRoleEnum, Resolvers, SemanticType as SemanticTypeEnum, UserError } from '../graphql/generated.ts';
+import type { Context } from '../context.ts';
+import type { MetricRole as MetricRoleEnum, MutationError, Resolvers, SemanticType as SemanticTypeEnum } from '../graphql/generated.ts';
 import { catalogLoaders } from './loaders.ts';
 import type { MetricMeaning } from './meaning.ts';
 import type { DimensionModel, MetricModel } from './models.ts';
@@ -30,13 +30,12 @@ function forgetMeanings(ctx: Context): void {
   catalogLoaders(ctx).semantics.clearAll();
 }
 
-const invalid = (field: string[], message: string): UserError => ({ field, message, code: 'INVALID' });
+const invalid = (field: string[], message: string): MutationError => ({ field, message, code: 'INVALID' });
 
 export const meaningResolvers: Resolvers = {
   Mutation: {
     setDimensionSemantic: async (_parent, { input }, ctx) => {
-      requireScope(ctx, 'ADMIN');
-      const fail = (error: UserError) => ({ dimension: null, userErrors: [error] });
+      const fail = (error: MutationError) => ({ dimension: null, userErrors: [error] });
       if (input.reset && input.semantic != null) {
         return fail(invalid(['input', 'semantic'], 'Give a `semantic` or `reset: true`, not both.'));
       }
@@ -55,8 +54,7 @@ export const meaningResolvers: Resolvers = {
       return { dimension, userErrors: [] };
     },
     setMetricRole: async (_parent, { input }, ctx) => {
-      requireScope(ctx, 'ADMIN');
-      const fail = (error: UserError) => ({ metric: null, userErrors: [error] });
+      const fail = (error: MutationError) => ({ metric: null, userErrors: [error] });
       const { kind, name } = input.metric;
       if (input.reset && input.role != null) return fail(invalid(['input', 'role'], 'Give a `role` or `reset: true`, not both.'));
       if (input.role != null && !roleFits(kind, input.role)) {

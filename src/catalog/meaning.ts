@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
-import type { FieldType, SemanticType } from './inference.ts';
+import type { FieldType, RecordKind, SemanticType } from './inference.ts';
 import type { DimensionModel } from './models.ts';
 import { fieldType } from './queries.ts';
 import { ACTIVITY_ROLES, inferMetricRole, type MetricRole } from './roles.ts';
@@ -11,7 +11,6 @@ import { ACTIVITY_ROLES, inferMetricRole, type MetricRole } from './roles.ts';
  * anyone to configure a mapping. Built per request from a fixed number of statements.
  */
 
-export type RecordObject = 'ACCOUNT' | 'USER';
 
 /** A metric with its inferred and effective role. */
 export interface MetricMeaning {
@@ -75,9 +74,9 @@ export const USABLE_TYPES: Partial<Record<SemanticType, readonly FieldType[]>> =
 async function valueCounts(
   q: Queryable,
   workspaceId: string,
-  keys: Record<RecordObject, readonly string[]>,
+  keys: Record<RecordKind, readonly string[]>,
 ): Promise<Map<string, number>> {
-  const found = await rows<{ object: RecordObject; key: string; n: number }>(
+  const found = await rows<{ object: RecordKind; key: string; n: number }>(
     q,
     sql`
       select 'ACCOUNT' as object, k.key, count(t.id)::int as n
@@ -95,7 +94,7 @@ async function valueCounts(
 
 /** A field that has a meaning, with how many records hold a value. */
 export interface FieldChoice {
-  object: RecordObject;
+  object: RecordKind;
   key: string;
   label: string;
   semantic: SemanticType;
@@ -111,7 +110,7 @@ export interface Semantics {
   /** Fields with a meaning the measures and views use, best first for each meaning. */
   fields: FieldChoice[];
   /** Fields whose inferred meaning the workspace corrected away: what it would take back to use them. */
-  corrected: Array<{ object: RecordObject; key: string; inferred: SemanticType }>;
+  corrected: Array<{ object: RecordKind; key: string; inferred: SemanticType }>;
   metrics: MetricMeaning[];
 }
 
@@ -119,10 +118,10 @@ export interface Semantics {
 export async function loadSemantics(
   q: Queryable,
   workspaceId: string,
-  dimensions: Record<RecordObject, readonly DimensionModel[]>,
+  dimensions: Record<RecordKind, readonly DimensionModel[]>,
   metrics: MetricMeaning[],
 ): Promise<Semantics> {
-  const wanted = (object: RecordObject) =>
+  const wanted = (object: RecordKind) =>
     dimensions[object].filter((d) => d.key !== 'id' && d.semantic !== null && (d.semantic as SemanticType) in USABLE_TYPES);
   const candidates = { ACCOUNT: wanted('ACCOUNT'), USER: wanted('USER') };
   const counts = await valueCounts(q, workspaceId, {
@@ -163,12 +162,12 @@ export async function loadSemantics(
 }
 
 /** Fields of an object meaning one of `semantics` (in that order of preference), best first, usable or not. */
-export function fieldsMeaning(s: Semantics, object: RecordObject, semantics: readonly SemanticType[]): FieldChoice[] {
+export function fieldsMeaning(s: Semantics, object: RecordKind, semantics: readonly SemanticType[]): FieldChoice[] {
   return semantics.flatMap((semantic) => s.fields.filter((f) => f.object === object && f.semantic === semantic));
 }
 
 /** The field that provides a meaning: usable and holding at least one value; null when none does. */
-export function fieldFor(s: Semantics, object: RecordObject, semantics: readonly SemanticType[]): FieldChoice | null {
+export function fieldFor(s: Semantics, object: RecordKind, semantics: readonly SemanticType[]): FieldChoice | null {
   return fieldsMeaning(s, object, semantics).find((f) => f.usable && f.valueCount > 0) ?? null;
 }
 

@@ -2,7 +2,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
 import { defaultField } from './fields.ts';
-import { type FieldType, mergeTypes, type ObjectKind } from './inference.ts';
+import { type FieldType, mergeTypes, type ObjectKind, TEXT_TYPES } from './inference.ts';
 import { inferSemantic } from './semantics.ts';
 import { humanLabel } from './tokens.ts';
 
@@ -19,6 +19,8 @@ export interface KnownField {
 
 /** last_seen_at is refreshed at most this often per field, so steady-state calls do not rewrite (and lock) catalog rows. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
+/** The text types as an SQL list (a constant): the SQL merge below applies mergeTypes' rule. */
+const TEXT_SQL = sql.raw(TEXT_TYPES.map((type) => `'${type}'`).join(', '));
 
 /** What the catalog knows about these keys of one object (one statement). */
 export async function loadKnownFields(
@@ -98,7 +100,7 @@ export async function recordObservations(
         when c.declared_type is not null then c.declared_type
         when c.type is null then excluded.type
         when excluded.type is null or excluded.type = c.type then c.type
-        when c.type in ('STRING', 'EMAIL', 'URL') and excluded.type in ('STRING', 'EMAIL', 'URL') then 'STRING'
+        when c.type in (${TEXT_SQL}) and excluded.type in (${TEXT_SQL}) then 'STRING'
         else 'MIXED'
       end,
       semantic = coalesce(excluded.semantic, c.semantic),

@@ -1,4 +1,4 @@
-import { type Context, requireScope } from '../context.ts';
+import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import type { FieldType as FieldTypeEnum, Resolvers, SemanticType } from '../graphql/generated.ts';
 import { compileFilters, requireField } from './filters.ts';
@@ -78,15 +78,12 @@ export async function breakdown(
 export const catalogResolvers: Resolvers = {
   Query: {
     dimensions: (_parent, { object }, ctx) => {
-      requireScope(ctx, 'READ');
       return catalogLoaders(ctx).dimensions.load(object);
     },
     dimensionBreakdown: (_parent, args, ctx) => {
-      requireScope(ctx, 'READ');
       return breakdown(ctx, args);
     },
     metrics: async (_parent, { kind }, ctx) => {
-      requireScope(ctx, 'READ');
       const [all, properties] = await Promise.all([
         catalog.metricCatalog(ctx.db, ctx.workspaceId),
         catalogLoaders(ctx).dimensions.load('EVENT'),
@@ -97,7 +94,11 @@ export const catalogResolvers: Resolvers = {
         .map((m) => (m.kind === 'VALUE' ? { ...m, label: labels.get(m.name) ?? m.label } : m));
     },
   },
+  Metric: {
+    id: (m) => `${m.kind}:${m.name}`,
+  },
   Dimension: {
+    id: (d) => `${d.object}:${d.key}`,
     object: (d) => d.object,
     type: (d) => (fieldType(d) ?? 'STRING') as FieldTypeEnum,
     declaredType: (d) => d.declaredType as FieldTypeEnum | null,

@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context.ts';
-import { dataException, invalidValue, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { dataException, graphqlExtensions, invalidValue, knownFault, retryAfterHeader } from '../errors.ts';
 import { LIMIT_CODES, type QueryLimits, queryLimitsPlugin } from './limits.ts';
 import type { PersistedQueryStore } from './persisted-queries.ts';
 import { resolvers } from './resolvers.ts';
@@ -41,12 +41,12 @@ const databaseUnavailablePlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async didEncounterErrors(requestContext) {
-        const unavailable = requestContext.errors.some(
-          (e) => e.extensions?.code === 'SERVICE_UNAVAILABLE' || isDatabaseUnavailable(unwrapResolverError(e)),
-        );
+        const unavailable = requestContext.errors
+          .map((e) => knownFault(unwrapResolverError(e)))
+          .find((fault) => fault?.code === 'SERVICE_UNAVAILABLE');
         if (unavailable) {
-          requestContext.response.http.status = 503;
-          requestContext.response.http.headers.set('retry-after', '5');
+          requestContext.response.http.status = unavailable.status;
+          requestContext.response.http.headers.set('retry-after', retryAfterHeader(unavailable) ?? '');
         }
       },
     };
@@ -76,15 +76,9 @@ export function createApollo(options: ApolloOptions): ApolloServer<Context> {
       const code = formatted.extensions?.code as string | undefined;
       if (code && EXPOSED_CODES.has(code)) return formatted;
       const original = unwrapResolverError(error);
-      if (isDatabaseUnavailable(original)) {
-        const unavailable = serviceUnavailable();
-        return { message: unavailable.message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } };
-      }
       const invalid = dataException(original);
-      if (invalid) {
-        const error = invalidValue(invalid);
-        return { message: error.message, path: formatted.path, extensions: error.extensions };
-      }
+      const fault = knownFault(original) ?? (invalid ? invalidValue(invalid) : undefined);
+      if (fault) return { message: fault.message, path: formatted.path, extensions: graphqlExtensions(fault) };
       options.onUnexpectedError(original);
       return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },

@@ -19,19 +19,12 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, ISO-8601 with offset on output (always UTC, `Z`), e.g. `2026-01-31T09:30:00.000Z`. */
   DateTime: { input: Date; output: Date; }
-  /** An e-mail address. */
-  EmailAddress: { input: string; output: string; }
   /** A dimension value: a string, number, boolean, ISO-8601 date-time string, or null. Used by filters. */
   FieldValue: { input: unknown; output: unknown; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
   /** A JSON object. */
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
-  /**
-   * Expected: a boolean (`true`/`false`, or the strings `"true"`/`"false"`). Anything else is a
-   * per-record `TYPE_MISMATCH`.
-   */
-  LenientBoolean: { input: unknown; output: unknown; }
   /**
    * Expected: a point in time. Accepted forms: an ISO-8601 string (`2026-03-01T12:00:00Z`,
    * `2026-03-01T12:00:00+02:00`, also `+0200` and `+02`; a fraction after `.` or `,`; a date-time without
@@ -61,7 +54,9 @@ export type Account = {
   activeUsers: Scalars['Int']['output'];
   /** Activity events in the window (`Measure.ACTIVITY`). */
   activity: Scalars['Int']['output'];
+  /** Annual recurring revenue. */
   arr?: Maybe<Scalars['Float']['output']>;
+  /** Country. */
   country?: Maybe<Scalars['String']['output']>;
   /** When the customer became a customer (from the warehouse). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
@@ -71,26 +66,35 @@ export type Account = {
   dimension?: Maybe<Scalars['FieldValue']['output']>;
   /** Every dimension value (default fields by their GraphQL names, custom fields by their keys). */
   dimensions: Scalars['JSONObject']['output'];
+  /** Company domain. */
   domain?: Maybe<Scalars['String']['output']>;
+  /** Number of employees. */
   employeeCount?: Maybe<Scalars['Float']['output']>;
   /** When this record was first received. */
   firstReceivedAt: Scalars['DateTime']['output'];
   /** Account ID. */
   id: Scalars['ID']['output'];
+  /** Industry. */
   industry?: Maybe<Scalars['String']['output']>;
   /** Time of the most recent event attributed to the account. */
   lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
-  /** One metric aggregated over a window (default: all time), including events attributed through the account's users. */
-  metric: Scalars['Float']['output'];
+  /** One metric aggregated over a window (default: all time), including events attributed through the account's users. Null when there is no data and the aggregate is `AVG`, `MIN`, `MAX` or `LAST` (`COUNT`, `UNIQUE_*` and `SUM` are 0). */
+  metric?: Maybe<Scalars['Float']['output']>;
   /** One metric over time for this account. */
   metricSeries: MetricSeries;
+  /** Monthly recurring revenue. */
   mrr?: Maybe<Scalars['Float']['output']>;
-  name?: Maybe<Scalars['String']['output']>;
+  /** Company name. Required when an account is created and never cleared, so always present. */
+  name: Scalars['String']['output'];
+  /** E-mail of the account owner / CSM. */
   ownerEmail?: Maybe<Scalars['String']['output']>;
+  /** Pricing plan. */
   plan?: Maybe<Scalars['String']['output']>;
+  /** Sales region. */
   region?: Maybe<Scalars['String']['output']>;
   /** Active users ÷ seats (`Measure.SEAT_UTILIZATION`); null without a seat count. */
   seatUtilization?: Maybe<Scalars['Float']['output']>;
+  /** Seats. */
   seats?: Maybe<Scalars['Float']['output']>;
   /** When this record last changed. */
   updatedAt: Scalars['DateTime']['output'];
@@ -167,8 +171,11 @@ export type AccountUsersAddedArgs = {
 /** A page of accounts. */
 export type AccountConnection = {
   __typename?: 'AccountConnection';
+  /** The accounts of this page with their cursors. */
   edges: Array<AccountEdge>;
+  /** The accounts of this page (same order as `edges`). */
   nodes: Array<Account>;
+  /** Paging state. */
   pageInfo: PageInfo;
   /** Accounts matching the filters (all pages). */
   totalCount: Scalars['Int']['output'];
@@ -177,7 +184,9 @@ export type AccountConnection = {
 /** An account and its cursor. */
 export type AccountEdge = {
   __typename?: 'AccountEdge';
+  /** Opaque cursor; pass as `after` to continue after this account. */
   cursor: Scalars['String']['output'];
+  /** The account. */
   node: Account;
   /** The metric value the page is ordered by, when ordered by a metric. */
   orderValue?: Maybe<Scalars['Float']['output']>;
@@ -191,6 +200,7 @@ export type AccountEdge = {
 export type AccountInput = {
   /** Annual recurring revenue (number). */
   arr?: InputMaybe<Scalars['LenientNumber']['input']>;
+  /** Country name or code. */
   country?: InputMaybe<Scalars['LenientString']['input']>;
   /** When the customer became a customer (the warehouse's value, not ours). */
   createdAt?: InputMaybe<Scalars['LenientDateTime']['input']>;
@@ -206,6 +216,7 @@ export type AccountInput = {
   employeeCount?: InputMaybe<Scalars['LenientNumber']['input']>;
   /** Account ID: the same ID in every sync and source (string, 1–256 characters). Required. */
   id?: InputMaybe<Scalars['LenientString']['input']>;
+  /** Industry, e.g. `Software`. */
   industry?: InputMaybe<Scalars['LenientString']['input']>;
   /** Monthly recurring revenue (number). */
   mrr?: InputMaybe<Scalars['LenientNumber']['input']>;
@@ -224,9 +235,11 @@ export type AccountInput = {
 /** An API key. Only a SHA-256 hash of the secret is stored; the secret itself is shown once at creation or rotation. */
 export type ApiKey = {
   __typename?: 'ApiKey';
+  /** When the key was created. */
   createdAt: Scalars['DateTime']['output'];
   /** After this instant the key is refused. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable key ID (not the secret), used by `rotateApiKey` and `revokeApiKey`. */
   id: Scalars['ID']['output'];
   /** The integration this key was created for, if any. */
   integration?: Maybe<IntegrationKind>;
@@ -236,20 +249,27 @@ export type ApiKey = {
   name: Scalars['String']['output'];
   /** The first characters of the secret (e.g. `cor_AbC1`), enough to recognise it, useless to attack it. */
   prefix: Scalars['String']['output'];
+  /** When the key was revoked, if it was. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The scopes granted at creation. */
   scopes: Array<Scope>;
+  /** Active, revoked or expired, as of now. */
   status: ApiKeyStatus;
 };
 
 /** Lifecycle state of a key. */
 export type ApiKeyStatus =
+  /** The key authenticates requests. */
   | 'ACTIVE'
+  /** Past its `expiresAt`; refused. */
   | 'EXPIRED'
+  /** Revoked with `revokeApiKey`; refused. */
   | 'REVOKED';
 
 /** One bar of a breakdown. */
 export type BreakdownBucket = {
   __typename?: 'BreakdownBucket';
+  /** Records in this bar. */
   count: Scalars['Int']['output'];
   /** Lower bound, inclusive (histograms). */
   from?: Maybe<Scalars['Float']['output']>;
@@ -272,6 +292,7 @@ export type ConnectHightouchInput = {
 /** Result of `connectHightouch`: everything the customer pastes into Hightouch. */
 export type ConnectHightouchPayload = {
   __typename?: 'ConnectHightouchPayload';
+  /** The created INGEST key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
   /** Base URL of the REST destination API (`…/hightouch/v1`). */
   restBaseUrl?: Maybe<Scalars['String']['output']>;
@@ -285,13 +306,15 @@ export type ConnectHightouchPayload = {
   rpcUrlWithKey?: Maybe<Scalars['String']['output']>;
   /** The key's secret, shown this once. */
   secret?: Maybe<Scalars['String']['output']>;
-  userErrors: Array<UserError>;
+  /** Why no key was created; empty on success. */
+  userErrors: Array<MutationError>;
 };
 
 /** Input of `createApiKey`. */
 export type CreateApiKeyInput = {
   /** Optional expiry; must be in the future. */
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Label the key with an integration (it then shows on that integration's card). */
   integration?: InputMaybe<IntegrationKind>;
   /** Human name (1–100 characters). */
   name: Scalars['String']['input'];
@@ -302,10 +325,12 @@ export type CreateApiKeyInput = {
 /** Result of `createApiKey`. */
 export type CreateApiKeyPayload = {
   __typename?: 'CreateApiKeyPayload';
+  /** The created key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
   /** The full secret, shown this once. Store it now: it cannot be read again. */
   secret?: Maybe<Scalars['String']['output']>;
-  userErrors: Array<UserError>;
+  /** Why the key was not created; empty on success. */
+  userErrors: Array<MutationError>;
 };
 
 /** Input of `createCustomField`. */
@@ -314,6 +339,7 @@ export type CreateCustomFieldInput = {
   key: Scalars['String']['input'];
   /** Display label (default: derived from the key). */
   label?: InputMaybe<Scalars['String']['input']>;
+  /** The object the field belongs to (`EVENT`: an event property). */
   object: ObjectKind;
   /** The enforced type. */
   type: FieldType;
@@ -322,8 +348,10 @@ export type CreateCustomFieldInput = {
 /** Result of `createCustomField`. */
 export type CreateCustomFieldPayload = {
   __typename?: 'CreateCustomFieldPayload';
+  /** The declared field, or null when `userErrors` is not empty. */
   field?: Maybe<Dimension>;
-  userErrors: Array<UserError>;
+  /** Why the field was not declared; empty on success. */
+  userErrors: Array<MutationError>;
 };
 
 /** A field of accounts, users or event properties, with what we know about its values. */
@@ -335,7 +363,10 @@ export type Dimension = {
   declaredType?: Maybe<FieldType>;
   /** Number of distinct values. */
   distinctCount: Scalars['Int']['output'];
+  /** When a value for this field first arrived; null for a field declared or default but never received. */
   firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable, opaque ID of this field in the workspace (the same object and key always give the same ID), for normalised client caches. */
+  id: Scalars['ID']['output'];
   /** The meaning inferred from the field's name and values (what `semantic` is without a correction). */
   inferredSemantic?: Maybe<SemanticType>;
   /** True for the typed default fields, false for custom fields. */
@@ -344,9 +375,11 @@ export type Dimension = {
   key: Scalars['String']['output'];
   /** Human label. */
   label: Scalars['String']['output'];
+  /** When a value for this field last arrived. */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Min, max and average (NUMBER fields only). */
   numericStats?: Maybe<NumericStats>;
+  /** The object this field belongs to. */
   object: ObjectKind;
   /** Business meaning, if any: the workspace's correction (`setDimensionSemantic`) when there is one, else the inferred one. */
   semantic?: Maybe<SemanticType>;
@@ -371,6 +404,7 @@ export type DimensionBreakdown = {
   __typename?: 'DimensionBreakdown';
   /** Top values (categorical) or histogram buckets (numeric), largest first for values, ascending for buckets. */
   buckets: Array<BreakdownBucket>;
+  /** The dimension broken down. */
   dimension: Dimension;
   /** Records without a value. */
   missing: Scalars['Int']['output'];
@@ -392,13 +426,17 @@ export type DimensionFilter = {
   eq?: InputMaybe<Scalars['FieldValue']['input']>;
   /** True: has a non-null value; false: has none. */
   exists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Greater than the value. */
   gt?: InputMaybe<Scalars['FieldValue']['input']>;
+  /** Greater than or equal to the value. */
   gte?: InputMaybe<Scalars['FieldValue']['input']>;
   /** Equal to one of the values. */
   in?: InputMaybe<Array<Scalars['FieldValue']['input']>>;
   /** Dimension key: a default field (`plan`, `seats`) or a custom field key. */
   key: Scalars['String']['input'];
+  /** Less than the value. */
   lt?: InputMaybe<Scalars['FieldValue']['input']>;
+  /** Less than or equal to the value. */
   lte?: InputMaybe<Scalars['FieldValue']['input']>;
   /** Not equal to the value; records without a value match too (`null`: has a value). */
   neq?: InputMaybe<Scalars['FieldValue']['input']>;
@@ -415,27 +453,37 @@ export type Event = {
   eventId?: Maybe<Scalars['String']['output']>;
   /** The dedup key: `eventId` when the caller gave one (prefixed `id:` when it looks like a content hash `h:<64 hex>` or starts with `id:`), else a content hash `h:<64 hex>`. */
   id: Scalars['ID']['output'];
+  /** Event name. */
   name: Scalars['String']['output'];
+  /** The event's extra columns. */
   properties: Scalars['JSONObject']['output'];
   /** When we stored it. */
   receivedAt: Scalars['DateTime']['output'];
+  /** When it happened. */
   timestamp: Scalars['DateTime']['output'];
+  /** User ID of the actor. */
   userId: Scalars['ID']['output'];
 };
 
 /** A page of events. */
 export type EventConnection = {
   __typename?: 'EventConnection';
+  /** The events of this page with their cursors. */
   edges: Array<EventEdge>;
+  /** The events of this page (same order as `edges`). */
   nodes: Array<Event>;
+  /** Paging state. */
   pageInfo: PageInfo;
+  /** Events matching (all pages). */
   totalCount: Scalars['Int']['output'];
 };
 
 /** An event and its cursor. */
 export type EventEdge = {
   __typename?: 'EventEdge';
+  /** Opaque cursor; pass as `after` to continue after this event. */
   cursor: Scalars['String']['output'];
+  /** The event. */
   node: Event;
 };
 
@@ -457,13 +505,19 @@ export type EventInput = {
 
 /** The inferred (or declared) type of a field. */
 export type FieldType =
+  /** True or false. */
   | 'BOOLEAN'
+  /** An instant (ISO-8601 date-time). */
   | 'DATETIME'
+  /** An e-mail address. */
   | 'EMAIL'
   /** Values of different types were received. */
   | 'MIXED'
+  /** A number. */
   | 'NUMBER'
+  /** Text. */
   | 'STRING'
+  /** A web address. */
   | 'URL';
 
 /**
@@ -478,8 +532,11 @@ export type IngestIssue = {
   count: Scalars['Int']['output'];
   /** The field at fault, in the GraphQL input vocabulary; null when the problem concerns the whole record. */
   field?: Maybe<Scalars['String']['output']>;
+  /** First refusal for this reason. */
   firstSeenAt: Scalars['DateTime']['output'];
+  /** Most recent refusal for this reason. */
   lastSeenAt: Scalars['DateTime']['output'];
+  /** The object of the refused records. */
   object: ObjectKind;
   /** Up to five of the most recently refused records: their ID and the message they got. */
   samples: Array<IngestIssueSample>;
@@ -499,15 +556,23 @@ export type IngestIssueSample = {
 /** Result of an ingestion call: counts and one result per input record. */
 export type IngestPayload = {
   __typename?: 'IngestPayload';
+  /** Records created (`CREATED`). */
   created: Scalars['Int']['output'];
+  /** Records deleted (`DELETED`). */
   deleted: Scalars['Int']['output'];
+  /** Events already stored (`DUPLICATE`). */
   duplicate: Scalars['Int']['output'];
+  /** Unknown IDs (`NOT_FOUND`). */
   notFound: Scalars['Int']['output'];
+  /** Records in the call. */
   received: Scalars['Int']['output'];
+  /** Records refused (`REJECTED`). */
   rejected: Scalars['Int']['output'];
   /** One entry per input record, in input order. */
   results: Array<RecordResult>;
+  /** Records that already held these values (`UNCHANGED`). */
   unchanged: Scalars['Int']['output'];
+  /** Records changed (`UPDATED`). */
   updated: Scalars['Int']['output'];
 };
 
@@ -525,6 +590,7 @@ export type Integration = {
   issues: Array<IngestIssue>;
   /** Keys labelled with this integration (active ones first). */
   keys: Array<ApiKey>;
+  /** Which integration this card is. */
   kind: IntegrationKind;
   /** When data last arrived through a key of this integration. */
   lastDataReceivedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -540,11 +606,14 @@ export type IntegrationIssuesArgs = {
 
 /** Integrations a key can be labelled with. */
 export type IntegrationKind =
+  /** Hightouch reverse ETL (REST destination and Embedded Destination JSON-RPC). */
   | 'HIGHTOUCH';
 
 /** Bucket size of a series. */
 export type Interval =
+  /** Calendar days in the series' time zone. */
   | 'DAY'
+  /** Calendar months in the series' time zone. */
   | 'MONTH'
   /** ISO weeks, starting Monday. */
   | 'WEEK';
@@ -572,10 +641,15 @@ export type Measure =
 export type MeasureFilter = {
   /** True: has a value; false: has none. */
   exists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Greater than the value. */
   gt?: InputMaybe<Scalars['Float']['input']>;
+  /** Greater than or equal to the value. */
   gte?: InputMaybe<Scalars['Float']['input']>;
+  /** Less than the value. */
   lt?: InputMaybe<Scalars['Float']['input']>;
+  /** Less than or equal to the value. */
   lte?: InputMaybe<Scalars['Float']['input']>;
+  /** Which measure. */
   measure: Measure;
   /** Default `{ lastDays: 30 }`. */
   window?: InputMaybe<TimeWindow>;
@@ -583,6 +657,7 @@ export type MeasureFilter = {
 
 /** Order by a derived measure. */
 export type MeasureOrder = {
+  /** Which measure. */
   measure: Measure;
   /** Default `{ lastDays: 30 }`. */
   window?: InputMaybe<TimeWindow>;
@@ -595,11 +670,17 @@ export type Metric = {
   eventCount: Scalars['Int']['output'];
   /** VALUE metrics: the event names that carry this property. */
   eventNames: Array<Scalars['String']['output']>;
+  /** Time of the earliest event that carried it. */
   firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable, opaque ID of this metric in the workspace (the same kind and name always give the same ID), for normalised client caches. */
+  id: Scalars['ID']['output'];
   /** The role inferred from the event name or property key. */
   inferredRole?: Maybe<MetricRole>;
+  /** Count metric (an event name) or value metric (a numeric property). */
   kind: MetricKind;
+  /** Human label. */
   label: Scalars['String']['output'];
+  /** Time of the latest event that carried it. */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Event name (COUNT) or property key (VALUE). */
   name: Scalars['String']['output'];
@@ -620,17 +701,26 @@ export type Metric = {
  * Value metrics: SUM, AVG, MIN, MAX, LAST (and COUNT = events carrying the property).
  */
 export type MetricAggregate =
+  /** Average of the property; null without data. */
   | 'AVG'
+  /** Number of events (value metrics: events carrying the property). 0 without data. */
   | 'COUNT'
+  /** Value of the property on the latest event; null without data. */
   | 'LAST'
+  /** Largest value of the property; null without data. */
   | 'MAX'
+  /** Smallest value of the property; null without data. */
   | 'MIN'
+  /** Sum of the property. 0 without data. */
   | 'SUM'
+  /** Distinct accounts with such an event. 0 without data. */
   | 'UNIQUE_ACCOUNTS'
+  /** Distinct users with such an event. 0 without data. */
   | 'UNIQUE_USERS';
 
 /** Which metric of the catalog. */
 export type MetricKey = {
+  /** Count metric (an event name) or value metric (a numeric property). */
   kind: MetricKind;
   /** Event name (COUNT) or property key (VALUE). */
   name: Scalars['String']['input'];
@@ -645,8 +735,11 @@ export type MetricKind =
 
 /** Order by a metric's aggregate over a window. */
 export type MetricOrder = {
+  /** How to aggregate it over the window. */
   aggregate?: InputMaybe<MetricAggregate>;
+  /** Which metric. */
   metric: MetricRef;
+  /** The time window aggregated. */
   window: TimeWindow;
 };
 
@@ -655,7 +748,8 @@ export type MetricPoint = {
   __typename?: 'MetricPoint';
   /** Start of the bucket. */
   start: Scalars['DateTime']['output'];
-  value: Scalars['Float']['output'];
+  /** The aggregate over the bucket; null when the bucket has no data and the aggregate is `AVG`, `MIN`, `MAX` or `LAST` (`COUNT`, `UNIQUE_*` and `SUM` are 0 then). */
+  value?: Maybe<Scalars['Float']['output']>;
 };
 
 /** Which metric: an event name for a count metric, or a property (optionally of one event) for a value metric. */
@@ -708,23 +802,31 @@ export type MetricScope = {
 /** A metric over time. */
 export type MetricSeries = {
   __typename?: 'MetricSeries';
+  /** The aggregate of every point. */
   aggregate: MetricAggregate;
+  /** Bucket size. */
   interval: Interval;
+  /** The metric, or null when no event ever carried it. */
   metric?: Maybe<Metric>;
-  /** One point per bucket, zero-filled, ascending. */
+  /** One point per bucket, ascending; buckets without data are 0 (`COUNT`, `UNIQUE_*`, `SUM`) or null (`AVG`, `MIN`, `MAX`, `LAST`). */
   points: Array<MetricPoint>;
+  /** The time zone of the bucket boundaries. */
   timeZone: Scalars['String']['output'];
-  /** The aggregate over the whole range. */
+  /** The aggregate over the whole range; null without data for `AVG`, `MIN`, `MAX` and `LAST`. */
   total?: Maybe<Scalars['Float']['output']>;
 };
 
 /** Input of `metricSeries`. */
 export type MetricSeriesInput = {
+  /** How to aggregate a bucket; must fit the metric's kind. */
   aggregate?: InputMaybe<MetricAggregate>;
   /** Inclusive start; rounded down to the interval's boundary. Between years 1000 and 9999. */
   from: Scalars['DateTime']['input'];
+  /** Bucket size. */
   interval?: InputMaybe<Interval>;
+  /** Which metric. */
   metric: MetricRef;
+  /** Whose activity (default: the whole workspace). */
   scope?: InputMaybe<MetricScope>;
   /** IANA time zone for bucket boundaries (default UTC). */
   timeZone?: InputMaybe<Scalars['String']['input']>;
@@ -850,7 +952,7 @@ export type MutationDeleteUsersArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationRevokeApiKeyArgs = {
-  id: Scalars['ID']['input'];
+  input: RevokeApiKeyInput;
 };
 
 
@@ -861,7 +963,7 @@ export type MutationRevokeApiKeyArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationRotateApiKeyArgs = {
-  id: Scalars['ID']['input'];
+  input: RotateApiKeyInput;
 };
 
 
@@ -921,25 +1023,49 @@ export type MutationUpsertUsersArgs = {
   records: Array<InputMaybe<UserInput>>;
 };
 
+/** A business failure of a key or field management mutation, returned as data. */
+export type MutationError = UserError & {
+  __typename?: 'MutationError';
+  /** Stable machine code. */
+  code: UserErrorCode;
+  /**
+   * The same as `path`.
+   * @deprecated Use `path` (shared with `RecordError` through the `UserError` interface).
+   */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Path to the input field at fault from the mutation's arguments, e.g. `["input", "name"]`. */
+  path?: Maybe<Array<Scalars['String']['output']>>;
+};
+
 /** Summary of a numeric field. */
 export type NumericStats = {
   __typename?: 'NumericStats';
+  /** Average value; null without values. */
   avg?: Maybe<Scalars['Float']['output']>;
+  /** Largest value; null without values. */
   max?: Maybe<Scalars['Float']['output']>;
+  /** Smallest value; null without values. */
   min?: Maybe<Scalars['Float']['output']>;
+  /** Sum of the values; null without values. */
   sum?: Maybe<Scalars['Float']['output']>;
 };
 
 /** The objects that carry fields. */
 export type ObjectKind =
+  /** Accounts (companies). */
   | 'ACCOUNT'
   /** Event properties. */
   | 'EVENT'
+  /** Users of the customer's product. */
   | 'USER';
 
 /** Sort direction. */
 export type OrderDirection =
+  /** Smallest first. */
   | 'ASC'
+  /** Largest first. */
   | 'DESC';
 
 /** Relay page information. */
@@ -947,7 +1073,9 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   /** Cursor of the last edge, null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more edges follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when edges precede this page. */
   hasPreviousPage: Scalars['Boolean']['output'];
   /** Cursor of the first edge, null on an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
@@ -974,7 +1102,7 @@ export type Query = {
   ingestIssues: Array<IngestIssue>;
   /** The integration cards shown on the Integrations page, with their connection state. Requires ADMIN. */
   integrations: Array<Integration>;
-  /** One metric over time, zero-filled. Requires READ. */
+  /** One metric over time, one point per bucket. Requires READ. */
   metricSeries: MetricSeries;
   /** The metric catalog: one count metric per event name and one value metric per numeric event property. Requires READ. */
   metrics: Array<Metric>;
@@ -1075,13 +1203,29 @@ export type QueryViewsArgs = {
   object?: InputMaybe<ObjectKind>;
 };
 
+/**
+ * Token buckets of an API key's rate limit (`RATE_LIMIT_<CLASS>_PER_SECOND` and `_BURST`). An
+ * operation selecting fields of several classes spends one token of the first of INGEST, ADMIN, READ.
+ */
+export type RateClass =
+  /** Configuration writes: key management, integrations, custom field declarations. */
+  | 'ADMIN'
+  /** Writing accounts, users and events (GraphQL mutations and the Hightouch adapter). */
+  | 'INGEST'
+  /** Reading: every query. */
+  | 'READ';
+
 /** One problem of one record. */
-export type RecordError = {
+export type RecordError = UserError & {
   __typename?: 'RecordError';
+  /** Stable machine code of the problem. */
   code: RecordErrorCode;
-  /** The field at fault, in the input's naming (`seats`, `custom.plan_tier`, `properties.amount`), or null for the whole record. */
+  /** The field at fault as one name in the input's naming (`seats`, `custom.plan_tier`, `properties.amount`), or null for the whole record; the name used by the rejection log (`IngestIssue.field`) and the Hightouch adapter. */
   field?: Maybe<Scalars['String']['output']>;
+  /** Human-readable explanation. */
   message: Scalars['String']['output'];
+  /** Path to the field at fault within the record (`["seats"]`, `["custom", "plan_tier"]`, `["properties", "amount"]`), or null for the whole record. */
+  path?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 /** Stable machine codes of per-record problems. A rejected record lists every problem it has. */
@@ -1115,6 +1259,7 @@ export type RecordErrorCode =
 export type RecordOrder = {
   /** Dimension key to order by (records without a value last). */
   dimension?: InputMaybe<Scalars['String']['input']>;
+  /** Sort direction (default descending). */
   direction?: InputMaybe<OrderDirection>;
   /** Derived measure to order by (records without a value last). */
   measure?: InputMaybe<MeasureOrder>;
@@ -1131,6 +1276,7 @@ export type RecordResult = {
   id?: Maybe<Scalars['ID']['output']>;
   /** Position in the input list (0-based). */
   index: Scalars['Int']['output'];
+  /** What happened to the record. */
   status: RecordStatus;
 };
 
@@ -1151,20 +1297,36 @@ export type RecordStatus =
   /** An existing record changed. */
   | 'UPDATED';
 
+/** Input of `revokeApiKey`. */
+export type RevokeApiKeyInput = {
+  /** ID of the key to revoke (`ApiKey.id`). */
+  id: Scalars['ID']['input'];
+};
+
 /** Result of `revokeApiKey`. */
 export type RevokeApiKeyPayload = {
   __typename?: 'RevokeApiKeyPayload';
+  /** The revoked key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
-  userErrors: Array<UserError>;
+  /** Why the key was not revoked (`NOT_FOUND`, `ALREADY_DONE`); empty on success. */
+  userErrors: Array<MutationError>;
+};
+
+/** Input of `rotateApiKey`. */
+export type RotateApiKeyInput = {
+  /** ID of the key to rotate (`ApiKey.id`). */
+  id: Scalars['ID']['input'];
 };
 
 /** Result of `rotateApiKey`. */
 export type RotateApiKeyPayload = {
   __typename?: 'RotateApiKeyPayload';
+  /** The rotated key, or null when `userErrors` is not empty. */
   apiKey?: Maybe<ApiKey>;
   /** The new secret, shown this once. The previous secret no longer works. */
   secret?: Maybe<Scalars['String']['output']>;
-  userErrors: Array<UserError>;
+  /** Why the key was not rotated (`NOT_FOUND`, `ALREADY_DONE`); empty on success. */
+  userErrors: Array<MutationError>;
 };
 
 /** What a key may do. `ADMIN` implies `INGEST` and `READ`. */
@@ -1178,43 +1340,76 @@ export type Scope =
 
 /** The business meaning of a field, inferred from its name and values. */
 export type SemanticType =
+  /** A reference to an account ID. */
   | 'ACCOUNT_ID'
+  /** Annual recurring revenue. */
   | 'ARR'
+  /** A city. */
   | 'CITY'
+  /** The name of a company. */
   | 'COMPANY_NAME'
+  /** A country. */
   | 'COUNTRY'
+  /** When the record was created in the source. */
   | 'CREATED_AT'
+  /** An internet domain, e.g. `acme.com`. */
   | 'DOMAIN'
+  /** An e-mail address. */
   | 'EMAIL'
+  /** Number of employees. */
   | 'EMPLOYEE_COUNT'
+  /** A person's given name. */
   | 'FIRST_NAME'
+  /** A person's full name. */
   | 'FULL_NAME'
+  /** A customer health score. */
   | 'HEALTH_SCORE'
+  /** An industry. */
   | 'INDUSTRY'
+  /** A job title. */
   | 'JOB_TITLE'
+  /** A person's family name. */
   | 'LAST_NAME'
+  /** Last activity time. */
   | 'LAST_SEEN_AT'
+  /** A lifecycle or funnel stage. */
   | 'LIFECYCLE_STAGE'
+  /** Monthly recurring revenue. */
   | 'MRR'
+  /** The account owner or CSM. */
   | 'OWNER'
+  /** A phone number. */
   | 'PHONE'
+  /** A pricing plan or tier. */
   | 'PLAN'
+  /** A sales region, e.g. `EMEA`. */
   | 'REGION'
+  /** A contract renewal date. */
   | 'RENEWAL_DATE'
+  /** Another revenue amount. */
   | 'REVENUE'
+  /** A role in the product. */
   | 'ROLE'
+  /** Purchased or used seats. */
   | 'SEATS'
+  /** A state or province. */
   | 'STATE'
+  /** A time zone. */
   | 'TIMEZONE'
+  /** End of a trial. */
   | 'TRIAL_ENDS_AT'
+  /** When the record last changed in the source. */
   | 'UPDATED_AT'
+  /** A reference to a user ID. */
   | 'USER_ID'
+  /** A website URL. */
   | 'WEBSITE';
 
 /** Input of `setDimensionSemantic`. */
 export type SetDimensionSemanticInput = {
   /** Dimension key, as listed by `dimensions(object:)`. */
   key: Scalars['String']['input'];
+  /** The object the dimension belongs to. */
   object: ObjectKind;
   /** True: remove the correction, so the inferred meaning applies again (`semantic` must then be omitted). */
   reset?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1227,11 +1422,13 @@ export type SetDimensionSemanticPayload = {
   __typename?: 'SetDimensionSemanticPayload';
   /** The dimension with its effective meaning. */
   dimension?: Maybe<Dimension>;
-  userErrors: Array<UserError>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<MutationError>;
 };
 
 /** Input of `setMetricRole`. */
 export type SetMetricRoleInput = {
+  /** Which metric. */
   metric: MetricKey;
   /** True: remove the correction, so the inferred role applies again (`role` must then be omitted). */
   reset?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1244,7 +1441,8 @@ export type SetMetricRolePayload = {
   __typename?: 'SetMetricRolePayload';
   /** The metric with its effective role. */
   metric?: Maybe<Metric>;
-  userErrors: Array<UserError>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<MutationError>;
 };
 
 /** A time range: either `from`/`to` or `lastDays` (the last N whole UTC days up to now). */
@@ -1275,29 +1473,39 @@ export type User = {
   active: Scalars['Boolean']['output'];
   /** Activity events in the window (`Measure.ACTIVITY`; default: last 30 days). */
   activity: Scalars['Int']['output'];
+  /** When the user signed up (from the warehouse). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** One dimension value, or null. */
   dimension?: Maybe<Scalars['FieldValue']['output']>;
   /** Every dimension value. */
   dimensions: Scalars['JSONObject']['output'];
-  email?: Maybe<Scalars['String']['output']>;
+  /** E-mail address. Required when a user is created and never cleared, so always present. */
+  email: Scalars['String']['output'];
   /** The user's events, most recent first. */
   events: EventConnection;
+  /** Given name. */
   firstName?: Maybe<Scalars['String']['output']>;
+  /** When this record was first received. */
   firstReceivedAt: Scalars['DateTime']['output'];
   /** User ID. */
   id: Scalars['ID']['output'];
   /** Time of the user's most recent event. */
   lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Family name. */
   lastName?: Maybe<Scalars['String']['output']>;
+  /** When the user was last active in the product (from the warehouse). */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
-  /** One metric aggregated over a window (default: all time). */
-  metric: Scalars['Float']['output'];
+  /** One metric aggregated over a window (default: all time). Null when there is no data and the aggregate is `AVG`, `MIN`, `MAX` or `LAST` (`COUNT`, `UNIQUE_*` and `SUM` are 0). */
+  metric?: Maybe<Scalars['Float']['output']>;
   /** One metric over time for this user. */
   metricSeries: MetricSeries;
+  /** Full name. */
   name?: Maybe<Scalars['String']['output']>;
+  /** Role in the product. */
   role?: Maybe<Scalars['String']['output']>;
+  /** Job title. */
   title?: Maybe<Scalars['String']['output']>;
+  /** When this record last changed. */
   updatedAt: Scalars['DateTime']['output'];
   /** Activity in the window ÷ activity in the previous window; null when the previous window had none. */
   usageChange?: Maybe<Scalars['Float']['output']>;
@@ -1357,33 +1565,42 @@ export type UserUsageChangeArgs = {
 /** A page of users. */
 export type UserConnection = {
   __typename?: 'UserConnection';
+  /** The users of this page with their cursors. */
   edges: Array<UserEdge>;
+  /** The users of this page (same order as `edges`). */
   nodes: Array<User>;
+  /** Paging state. */
   pageInfo: PageInfo;
+  /** Users matching the filters (all pages). */
   totalCount: Scalars['Int']['output'];
 };
 
 /** A user and its cursor. */
 export type UserEdge = {
   __typename?: 'UserEdge';
+  /** Opaque cursor; pass as `after` to continue after this user. */
   cursor: Scalars['String']['output'];
+  /** The user. */
   node: User;
   /** The metric value the page is ordered by, when ordered by a metric. */
   orderValue?: Maybe<Scalars['Float']['output']>;
 };
 
-/** A business failure of a mutation, returned as data. */
+/**
+ * A business failure returned as data, never as a GraphQL error: a mutation's `userErrors`
+ * (`MutationError`) or a problem of one ingested record (`RecordError`, in `RecordResult.errors`).
+ * `path` locates the input at fault as a list of names: from the mutation's arguments for a
+ * `MutationError` (`["input", "name"]`), from the record for a `RecordError` (`["custom", "plan_tier"]`;
+ * `RecordResult.index` says which record).
+ */
 export type UserError = {
-  __typename?: 'UserError';
-  /** Stable machine code. */
-  code: UserErrorCode;
-  /** Path to the input field at fault, e.g. `["input", "name"]`. */
-  field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
+  /** Path to the input at fault; null when the whole input or record is at fault. */
+  path?: Maybe<Array<Scalars['String']['output']>>;
 };
 
-/** Stable codes of `UserError`. */
+/** Stable codes of `MutationError`. */
 export type UserErrorCode =
   /** The object is already in the requested state (e.g. revoking a revoked key). */
   | 'ALREADY_DONE'
@@ -1404,9 +1621,11 @@ export type UserInput = {
   custom?: InputMaybe<Scalars['JSON']['input']>;
   /** E-mail address. Required when creating. */
   email?: InputMaybe<Scalars['LenientString']['input']>;
+  /** Given name. */
   firstName?: InputMaybe<Scalars['LenientString']['input']>;
   /** User ID: the same ID in every sync and source. Required. */
   id?: InputMaybe<Scalars['LenientString']['input']>;
+  /** Family name. */
   lastName?: InputMaybe<Scalars['LenientString']['input']>;
   /** When the user was last active in the product. */
   lastSeenAt?: InputMaybe<Scalars['LenientDateTime']['input']>;
@@ -1421,7 +1640,9 @@ export type UserInput = {
 /** A value and how many records hold it. */
 export type ValueCount = {
   __typename?: 'ValueCount';
+  /** Records holding it. */
   count: Scalars['Int']['output'];
+  /** The value (null: records without a value). */
   value?: Maybe<Scalars['FieldValue']['output']>;
 };
 
@@ -1435,10 +1656,13 @@ export type ValueFormat =
   | 'DATE'
   /** A number of days. */
   | 'DAYS'
+  /** A number with decimals. */
   | 'DECIMAL'
+  /** A whole number. */
   | 'INTEGER'
   /** A ratio shown as a percentage (0.85 = 85%). */
   | 'PERCENT'
+  /** Text as it is. */
   | 'TEXT';
 
 /** A ready-made view: what it shows, why it is possible, how to run it, and its first rows. */
@@ -1450,6 +1674,7 @@ export type View = {
   id: Scalars['ID']['output'];
   /** What the view needs, each with what provides it in this workspace or how to provide it. */
   inputs: Array<ViewInput>;
+  /** Ranking, breakdown, series or segment. */
   kind: ViewKind;
   /** True when an input is missing: no operation and no preview then; `unlock` says what to do. */
   locked: Scalars['Boolean']['output'];
@@ -1461,6 +1686,7 @@ export type View = {
   preview?: Maybe<ViewPreview>;
   /** Which fields and metrics, by their own names, made the view possible (null when locked). */
   reason?: Maybe<Scalars['String']['output']>;
+  /** Display title. */
   title: Scalars['String']['output'];
   /** What would unlock the view, one sentence per missing input (empty when unlocked). */
   unlock: Array<Scalars['String']['output']>;
@@ -1469,8 +1695,11 @@ export type View = {
 /** A column of a preview. */
 export type ViewColumn = {
   __typename?: 'ViewColumn';
+  /** How to display its values. */
   format: ValueFormat;
+  /** Column key, stable across runs. */
   key: Scalars['String']['output'];
+  /** Column header. */
   label: Scalars['String']['output'];
 };
 
@@ -1489,6 +1718,7 @@ export type ViewInput = {
   roles: Array<MetricRole>;
   /** True when something provides it. */
   satisfied: Scalars['Boolean']['output'];
+  /** For dimension inputs: the meanings that satisfy it (empty for metric inputs). */
   semantics: Array<SemanticType>;
 };
 
@@ -1506,14 +1736,18 @@ export type ViewKind =
 /** A GraphQL operation and its variables. */
 export type ViewOperation = {
   __typename?: 'ViewOperation';
+  /** The operation's name in `query`. */
   operationName: Scalars['String']['output'];
+  /** The GraphQL document. */
   query: Scalars['String']['output'];
+  /** The variables to send with it. */
   variables: Scalars['JSONObject']['output'];
 };
 
 /** The first rows of a view. */
 export type ViewPreview = {
   __typename?: 'ViewPreview';
+  /** The columns, in display order. */
   columns: Array<ViewColumn>;
   /** At most 10 rows (every point of a series). */
   rows: Array<ViewRow>;
@@ -1524,6 +1758,7 @@ export type ViewPreview = {
 /** One row of a preview: one cell per column. */
 export type ViewRow = {
   __typename?: 'ViewRow';
+  /** The values, in column order. */
   cells: Array<Maybe<Scalars['FieldValue']['output']>>;
   /** The account or user of the row, when the row is a record. */
   id?: Maybe<Scalars['ID']['output']>;
@@ -1543,7 +1778,9 @@ export type Viewer = {
 /** A tenant: one customer's data. Nothing crosses workspaces. */
 export type Workspace = {
   __typename?: 'Workspace';
+  /** When the workspace was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Stable workspace ID. */
   id: Scalars['ID']['output'];
   /** Display name. */
   name: Scalars['String']['output'];
@@ -1620,6 +1857,13 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  UserError:
+    | ( MutationError )
+    | ( RecordError )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -1641,7 +1885,6 @@ export type ResolversTypes = ResolversObject<{
   Dimension: ResolverTypeWrapper<DimensionModel>;
   DimensionBreakdown: ResolverTypeWrapper<Omit<DimensionBreakdown, 'dimension'> & { dimension: ResolversTypes['Dimension'] }>;
   DimensionFilter: DimensionFilter;
-  EmailAddress: ResolverTypeWrapper<Scalars['EmailAddress']['output']>;
   Event: ResolverTypeWrapper<EventRow>;
   EventConnection: ResolverTypeWrapper<EventConnectionModel>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
@@ -1659,7 +1902,6 @@ export type ResolversTypes = ResolversObject<{
   Interval: Interval;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
-  LenientBoolean: ResolverTypeWrapper<Scalars['LenientBoolean']['output']>;
   LenientDateTime: ResolverTypeWrapper<Scalars['LenientDateTime']['output']>;
   LenientNumber: ResolverTypeWrapper<Scalars['LenientNumber']['output']>;
   LenientString: ResolverTypeWrapper<Scalars['LenientString']['output']>;
@@ -1678,17 +1920,21 @@ export type ResolversTypes = ResolversObject<{
   MetricSeries: ResolverTypeWrapper<MetricSeriesModel>;
   MetricSeriesInput: MetricSeriesInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MutationError: ResolverTypeWrapper<MutationError>;
   NumericStats: ResolverTypeWrapper<NumericStats>;
   ObjectKind: ObjectKind;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateClass: RateClass;
   RecordError: ResolverTypeWrapper<RecordError>;
   RecordErrorCode: RecordErrorCode;
   RecordOrder: RecordOrder;
   RecordResult: ResolverTypeWrapper<RecordResult>;
   RecordStatus: RecordStatus;
+  RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: ResolverTypeWrapper<Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
+  RotateApiKeyInput: RotateApiKeyInput;
   RotateApiKeyPayload: ResolverTypeWrapper<Omit<RotateApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
   Scope: Scope;
   SemanticType: SemanticType;
@@ -1702,7 +1948,7 @@ export type ResolversTypes = ResolversObject<{
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<UserConnectionModel>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   UserErrorCode: UserErrorCode;
   UserInput: UserInput;
   ValueCount: ResolverTypeWrapper<ValueCount>;
@@ -1737,7 +1983,6 @@ export type ResolversParentTypes = ResolversObject<{
   Dimension: DimensionModel;
   DimensionBreakdown: Omit<DimensionBreakdown, 'dimension'> & { dimension: ResolversParentTypes['Dimension'] };
   DimensionFilter: DimensionFilter;
-  EmailAddress: Scalars['EmailAddress']['output'];
   Event: EventRow;
   EventConnection: EventConnectionModel;
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
@@ -1752,7 +1997,6 @@ export type ResolversParentTypes = ResolversObject<{
   Integration: IntegrationModel;
   JSON: Scalars['JSON']['output'];
   JSONObject: Scalars['JSONObject']['output'];
-  LenientBoolean: Scalars['LenientBoolean']['output'];
   LenientDateTime: Scalars['LenientDateTime']['output'];
   LenientNumber: Scalars['LenientNumber']['output'];
   LenientString: Scalars['LenientString']['output'];
@@ -1767,13 +2011,16 @@ export type ResolversParentTypes = ResolversObject<{
   MetricSeries: MetricSeriesModel;
   MetricSeriesInput: MetricSeriesInput;
   Mutation: Record<PropertyKey, never>;
+  MutationError: MutationError;
   NumericStats: NumericStats;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RecordError: RecordError;
   RecordOrder: RecordOrder;
   RecordResult: RecordResult;
+  RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: Omit<RevokeApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
+  RotateApiKeyInput: RotateApiKeyInput;
   RotateApiKeyPayload: Omit<RotateApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
   SetDimensionSemanticInput: SetDimensionSemanticInput;
   SetDimensionSemanticPayload: Omit<SetDimensionSemanticPayload, 'dimension'> & { dimension?: Maybe<ResolversParentTypes['Dimension']> };
@@ -1784,7 +2031,7 @@ export type ResolversParentTypes = ResolversObject<{
   User: UserRow;
   UserConnection: UserConnectionModel;
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   UserInput: UserInput;
   ValueCount: ValueCount;
   View: View;
@@ -1796,6 +2043,13 @@ export type ResolversParentTypes = ResolversObject<{
   Viewer: ViewerModel;
   Workspace: WorkspaceRow;
 }>;
+
+export type AuthDirectiveArgs = {
+  rateClass: RateClass;
+  scope?: Maybe<Scope>;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
   activeUsers?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<AccountActiveUsersArgs>>;
@@ -1812,10 +2066,10 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  metric?: Resolver<ResolversTypes['Float'], ParentType, ContextType, RequireFields<AccountMetricArgs, 'aggregate' | 'metric'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<AccountMetricArgs, 'aggregate' | 'metric'>>;
   metricSeries?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType, RequireFields<AccountMetricSeriesArgs, 'aggregate' | 'from' | 'interval' | 'metric' | 'timeZone' | 'to'>>;
   mrr?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   plan?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1868,18 +2122,18 @@ export type ConnectHightouchPayloadResolvers<ContextType = Context, ParentType e
   rpcUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rpcUrlWithKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type CreateApiKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateApiKeyPayload'] = ResolversParentTypes['CreateApiKeyPayload']> = ResolversObject<{
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type CreateCustomFieldPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCustomFieldPayload'] = ResolversParentTypes['CreateCustomFieldPayload']> = ResolversObject<{
   field?: Resolver<Maybe<ResolversTypes['Dimension']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1891,6 +2145,7 @@ export type DimensionResolvers<ContextType = Context, ParentType extends Resolve
   declaredType?: Resolver<Maybe<ResolversTypes['FieldType']>, ParentType, ContextType>;
   distinctCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inferredSemantic?: Resolver<Maybe<ResolversTypes['SemanticType']>, ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1912,10 +2167,6 @@ export type DimensionBreakdownResolvers<ContextType = Context, ParentType extend
   other?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
-
-export interface EmailAddressScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['EmailAddress'], any> {
-  name: 'EmailAddress';
-}
 
 export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
   accountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -1990,10 +2241,6 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
   name: 'JSONObject';
 }
 
-export interface LenientBooleanScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['LenientBoolean'], any> {
-  name: 'LenientBoolean';
-}
-
 export interface LenientDateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['LenientDateTime'], any> {
   name: 'LenientDateTime';
 }
@@ -2010,6 +2257,7 @@ export type MetricResolvers<ContextType = Context, ParentType extends ResolversP
   eventCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   eventNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inferredRole?: Resolver<Maybe<ResolversTypes['MetricRole']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['MetricKind'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2024,7 +2272,7 @@ export type MetricResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type MetricPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricPoint'] = ResolversParentTypes['MetricPoint']> = ResolversObject<{
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type MetricSeriesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricSeries'] = ResolversParentTypes['MetricSeries']> = ResolversObject<{
@@ -2042,13 +2290,21 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createCustomField?: Resolver<ResolversTypes['CreateCustomFieldPayload'], ParentType, ContextType, RequireFields<MutationCreateCustomFieldArgs, 'input'>>;
   deleteAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteAccountsArgs, 'ids' | 'purgeEvents'>>;
   deleteUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteUsersArgs, 'ids' | 'purgeEvents'>>;
-  revokeApiKey?: Resolver<ResolversTypes['RevokeApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
-  rotateApiKey?: Resolver<ResolversTypes['RotateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRotateApiKeyArgs, 'id'>>;
+  revokeApiKey?: Resolver<ResolversTypes['RevokeApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
+  rotateApiKey?: Resolver<ResolversTypes['RotateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRotateApiKeyArgs, 'input'>>;
   setDimensionSemantic?: Resolver<ResolversTypes['SetDimensionSemanticPayload'], ParentType, ContextType, RequireFields<MutationSetDimensionSemanticArgs, 'input'>>;
   setMetricRole?: Resolver<ResolversTypes['SetMetricRolePayload'], ParentType, ContextType, RequireFields<MutationSetMetricRoleArgs, 'input'>>;
   trackEvents?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'records'>>;
   upsertAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertAccountsArgs, 'mode' | 'records'>>;
   upsertUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertUsersArgs, 'mode' | 'records'>>;
+}>;
+
+export type MutationErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MutationError'] = ResolversParentTypes['MutationError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type NumericStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NumericStats'] = ResolversParentTypes['NumericStats']> = ResolversObject<{
@@ -2085,6 +2341,8 @@ export type RecordErrorResolvers<ContextType = Context, ParentType extends Resol
   code?: Resolver<ResolversTypes['RecordErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RecordResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RecordResult'] = ResolversParentTypes['RecordResult']> = ResolversObject<{
@@ -2096,23 +2354,23 @@ export type RecordResultResolvers<ContextType = Context, ParentType extends Reso
 
 export type RevokeApiKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokeApiKeyPayload'] = ResolversParentTypes['RevokeApiKeyPayload']> = ResolversObject<{
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type RotateApiKeyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RotateApiKeyPayload'] = ResolversParentTypes['RotateApiKeyPayload']> = ResolversObject<{
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type SetDimensionSemanticPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetDimensionSemanticPayload'] = ResolversParentTypes['SetDimensionSemanticPayload']> = ResolversObject<{
   dimension?: Resolver<Maybe<ResolversTypes['Dimension']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type SetMetricRolePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetMetricRolePayload'] = ResolversParentTypes['SetMetricRolePayload']> = ResolversObject<{
   metric?: Resolver<Maybe<ResolversTypes['Metric']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
@@ -2123,7 +2381,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dimension?: Resolver<Maybe<ResolversTypes['FieldValue']>, ParentType, ContextType, RequireFields<UserDimensionArgs, 'key'>>;
   dimensions?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
-  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserEventsArgs, 'first'>>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstReceivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2131,7 +2389,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  metric?: Resolver<ResolversTypes['Float'], ParentType, ContextType, RequireFields<UserMetricArgs, 'aggregate' | 'metric'>>;
+  metric?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<UserMetricArgs, 'aggregate' | 'metric'>>;
   metricSeries?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType, RequireFields<UserMetricSeriesArgs, 'aggregate' | 'from' | 'interval' | 'metric' | 'timeZone' | 'to'>>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2154,9 +2412,7 @@ export type UserEdgeResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
-  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'MutationError' | 'RecordError', ParentType, ContextType>;
 }>;
 
 export type ValueCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ValueCount'] = ResolversParentTypes['ValueCount']> = ResolversObject<{
@@ -2235,7 +2491,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Dimension?: DimensionResolvers<ContextType>;
   DimensionBreakdown?: DimensionBreakdownResolvers<ContextType>;
-  EmailAddress?: GraphQLScalarType;
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
@@ -2246,7 +2501,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Integration?: IntegrationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;
-  LenientBoolean?: GraphQLScalarType;
   LenientDateTime?: GraphQLScalarType;
   LenientNumber?: GraphQLScalarType;
   LenientString?: GraphQLScalarType;
@@ -2254,6 +2508,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   MetricPoint?: MetricPointResolvers<ContextType>;
   MetricSeries?: MetricSeriesResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  MutationError?: MutationErrorResolvers<ContextType>;
   NumericStats?: NumericStatsResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -2278,3 +2533,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Workspace?: WorkspaceResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
+}>;

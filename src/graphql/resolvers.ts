@@ -7,6 +7,7 @@ import { insightsResolvers } from '../insights/resolvers.ts';
 import { keysResolvers } from '../keys/resolvers.ts';
 import { viewsResolvers } from '../views/resolvers.ts';
 import { scalarResolvers } from './scalars.ts';
+import { withAuth } from './auth.ts';
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
@@ -26,7 +27,39 @@ function merge(...maps: Resolvers[]): Resolvers {
   return out as Resolvers;
 }
 
+/** A record error's field (`seats`, `custom.plan_tier`, `properties.amount`) as a path within the record. */
+function recordErrorPath(field: string | null): string[] | null {
+  if (field === null) return null;
+  const dot = field.indexOf('.');
+  const nested = dot > 0 && (field.startsWith('custom.') || field.startsWith('properties.'));
+  return nested ? [field.slice(0, dot), field.slice(dot + 1)] : [field];
+}
+
+const MUTATION_ERROR_CODES: ReadonlySet<string> = new Set(['INVALID', 'NOT_FOUND', 'ALREADY_DONE', 'CONFLICT']);
+
+/** The `UserError` interface: `path` on both implementations. */
+const userErrorResolvers: Resolvers = {
+  UserError: {
+    // The two code enums share no value.
+    __resolveType: (error) => (MUTATION_ERROR_CODES.has(error.code) ? 'MutationError' : 'RecordError'),
+  },
+  MutationError: { path: (error) => error.field ?? null },
+  RecordError: { path: (error) => recordErrorPath(error.field ?? null) },
+};
+
+/** Scopes are checked here, once, from each root field's `@auth` in schema.graphql (see auth.ts). */
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  ...merge(keysResolvers, ingestResolvers, insightsResolvers, catalogResolvers, meaningResolvers, measureResolvers, viewsResolvers),
+  ...withAuth(
+    merge(
+      keysResolvers,
+      ingestResolvers,
+      insightsResolvers,
+      catalogResolvers,
+      meaningResolvers,
+      measureResolvers,
+      viewsResolvers,
+      userErrorResolvers,
+    ),
+  ),
 };

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
-import { DateTimeResolver, EmailAddressResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
 
 /**
  * A scalar that accepts any input value unchanged. Record fields use these so that a wrong value
@@ -20,10 +20,8 @@ export const scalarResolvers = {
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
   JSONObject: JSONObjectResolver,
-  EmailAddress: EmailAddressResolver,
   LenientString: lenient('LenientString', 'Expected: a string (checked per record).'),
   LenientNumber: lenient('LenientNumber', 'Expected: a number (checked per record).'),
-  LenientBoolean: lenient('LenientBoolean', 'Expected: a boolean (checked per record).'),
   LenientDateTime: lenient('LenientDateTime', 'Expected: a point in time (checked per record).'),
   FieldValue: lenient('FieldValue', 'A dimension value: string, number, boolean, date-time string or null.'),
 };

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../errors.ts';
+import { unauthenticated as missingKey, rethrowFault } from '../errors.ts';
 import type { AppServer } from '../http/app.ts';
 import type { Principal } from '../keys/models.ts';
-import { HightouchError, toHightouchError, tooManyRecords, unavailable } from './errors.ts';
+import { invalidParams, toAdapterError, tooManyRecords } from './errors.ts';
 import { listFields } from './fields.ts';
 import { type Caller, ingest } from './ingest.ts';
-import { invalidParams, type RpcCall, type RpcHandler } from './jsonrpc.ts';
+import type { RpcCall, RpcHandler } from './jsonrpc.ts';
 import { isPlainObject } from './mapping.ts';
 import { defaultFieldDescriptors, type FieldDescriptor, findObject, findSyncMode, type HightouchObject, OBJECTS } from './objects.ts';
 import { checkConfiguration, readConfiguration, rejectedRows, rowsToRecords, type SyncConfiguration } from './sync.ts';
@@ -25,9 +25,7 @@ export const API_KEY_OPTION = 'api_key';
 const SYNC_METHODS = new Set(['add', 'change', 'remove']);
 
 const unauthenticated = () =>
-  new HightouchError(
-    401,
-    'UNAUTHENTICATED',
+  missingKey(
     'Missing, invalid, revoked or expired API key. Send it as `Authorization: Bearer <key>`, in the URL (`…/hightouch/v1/rpc/<key>`) or as the api_key option of the destination.',
   );
 
@@ -200,7 +198,7 @@ export function destinationMethods(server: AppServer, request: FastifyRequest) {
       try {
         return await handler(params);
       } catch (error) {
-        throw isDatabaseUnavailable(error) ? unavailable() : error;
+        rethrowFault(error);
       }
     });
   }
@@ -227,7 +225,7 @@ export function destinationMethods(server: AppServer, request: FastifyRequest) {
       }
       for (const { principal, calls: count } of perKey.values()) await server.rateLimiter.charge(principal, 'INGEST', count);
     } catch (error) {
-      throw isDatabaseUnavailable(error) ? unavailable() : toHightouchError(error, request.log, 0);
+      throw toAdapterError(error, request.log, 0);
     }
   };
 

@@ -1,11 +1,12 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../errors.ts';
+import { type AppError, rethrowFault, unauthenticated } from '../errors.ts';
 import type { AppServer } from '../http/app.ts';
 import { BodyError, decodeUtf8, parseJson as parseJsonText } from '../http/body.ts';
-import type { Principal, Scope } from '../keys/models.ts';
-import { bodyTooLarge, HightouchError, internal, invalidPayload, unavailable } from './errors.ts';
+import { errorStatus } from '../http/errors.ts';
+import type { Principal } from '../keys/models.ts';
+import { bodyTooLarge, internal, invalidPayload, unsupportedMediaType } from './errors.ts';
 import type { Caller } from './ingest.ts';
 
 // HTTP concerns shared by the REST routes and the JSON-RPC endpoint: bodies (JSON only, gzip or
@@ -73,11 +74,7 @@ function decompress(header: string | string[] | undefined, payload: NodeJS.Reada
           ? zlib.createBrotliDecompress()
           : undefined;
   if (!inflater) {
-    throw new HightouchError(
-      415,
-      'UNSUPPORTED_MEDIA_TYPE',
-      `Content-Encoding "${encoding}" is not supported; send gzip, deflate, br or none.`,
-    );
+    throw unsupportedMediaType(`Content-Encoding "${encoding}" is not supported; send gzip, deflate, br or none.`);
   }
   const out = new LimitedInflate(limit, () => {
     payload.unpipe(inflater);
@@ -101,22 +98,19 @@ function decompress(header: string | string[] | undefined, payload: NodeJS.Reada
 
 const principals = new WeakMap<FastifyRequest, Principal>();
 
-/** onRequest hook: a valid key (with `scope`, when given) before any body is read. */
-export function authenticate(server: AppServer, scope?: Scope) {
+/**
+ * onRequest hook: a valid key before any body is read. Its scope is checked where the mutation
+ * runs (src/context.ts requireScope), once, for REST, JSON-RPC and GraphQL alike.
+ */
+export function authenticate(server: AppServer) {
   return async (request: FastifyRequest): Promise<void> => {
     let principal: Principal | undefined;
     try {
       principal = await server.authenticateRequest(request);
     } catch (error) {
-      if (isDatabaseUnavailable(error)) throw unavailable();
-      throw error;
+      rethrowFault(error);
     }
-    if (!principal) {
-      throw new HightouchError(401, 'UNAUTHENTICATED', 'Missing, invalid, revoked or expired API key. Send `Authorization: Bearer <key>`.');
-    }
-    if (scope && !principal.scopes.includes(scope)) {
-      throw new HightouchError(403, 'FORBIDDEN', `This API key lacks the ${scope} scope.`, { requiredScope: scope });
-    }
+    if (!principal) throw unauthenticated();
     principals.set(request, principal);
   };
 }
@@ -133,8 +127,7 @@ export function callerOf(server: AppServer, request: FastifyRequest): Caller {
 }
 
 /** Status-dependent headers of an error response. */
-export function errorHeaders(reply: FastifyReply, error: HightouchError): FastifyReply {
-  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+export function errorHeaders(reply: FastifyReply, error: AppError): FastifyReply {
   if (error.status === 401) reply.header('www-authenticate', 'Bearer');
-  return reply.code(error.status);
+  return errorStatus(reply, error);
 }

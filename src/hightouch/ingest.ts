@@ -1,13 +1,14 @@
 import type { Context } from '../context.ts';
-import { isDatabaseUnavailable } from '../errors.ts';
+import { rethrowFault } from '../errors.ts';
 import type { AppServer } from '../http/app.ts';
-import { fromGraphQLError, HightouchError, internal, tooManyRecords, unavailable } from './errors.ts';
-import { emptyPayload, INGEST_PAYLOAD_SELECTION, type IngestPayload, toDeleteId, toGraphQLRecord } from './mapping.ts';
+import { fromGraphQLError, internal } from './errors.ts';
+import { INGEST_PAYLOAD_SELECTION, type IngestPayload, toDeleteId, toGraphQLRecord } from './mapping.ts';
 import type { HightouchObject, RestMode } from './objects.ts';
 
 /**
  * The adapter's only way to write: one GraphQL mutation per call, executed on the same Apollo
- * server with the caller's context, so validation, per-record results and limits are the API's own.
+ * server with the caller's context, so validation, per-record results, the INGEST scope and the
+ * record limit are the API's own, checked once where the mutation runs.
  */
 
 export interface Caller {
@@ -28,14 +29,13 @@ const MUTATIONS = {
   },
 };
 
-/** Run one operation whose root field is aliased `payload`; thrown GraphQL errors become HightouchErrors. */
+/** Run one operation whose root field is aliased `payload`; thrown GraphQL errors become AppErrors. */
 export async function runOperation<T>(caller: Caller, query: string, variables: Record<string, unknown>): Promise<T> {
   let result: Awaited<ReturnType<AppServer['execute']>>;
   try {
     result = await caller.server.execute(caller.ctx, query, variables);
   } catch (error) {
-    if (isDatabaseUnavailable(error)) throw unavailable();
-    throw error;
+    rethrowFault(error);
   }
   const error = result.errors?.[0];
   if (error) throw fromGraphQLError(error, caller.ctx.log);
@@ -47,19 +47,8 @@ export async function runOperation<T>(caller: Caller, query: string, variables: 
   return payload;
 }
 
-export function requireIngestScope(ctx: Context): void {
-  if (!ctx.principal.scopes.includes('INGEST')) {
-    throw new HightouchError(403, 'FORBIDDEN', 'This API key lacks the INGEST scope.', { requiredScope: 'INGEST' });
-  }
-}
-
 /** Write a batch of Hightouch records with one mutation. The caller has checked that `mode` suits `object`. */
 export async function ingest(caller: Caller, object: HightouchObject, mode: RestMode, records: readonly unknown[]): Promise<IngestPayload> {
-  requireIngestScope(caller.ctx);
-  const maximum = caller.ctx.config.limits.maxBatchRecords;
-  if (records.length > maximum) throw tooManyRecords(records.length, maximum);
-  if (records.length === 0) return emptyPayload();
-
   if (object.kind === 'EVENT') {
     return runOperation(caller, MUTATIONS.EVENT.insert, { records: records.map((record) => toGraphQLRecord(object, record)) });
   }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { HightouchError } from './errors.ts';
+import { AppError } from '../errors.ts';
+import { invalidParams } from './errors.ts';
 import { isPlainObject } from './mapping.ts';
 
 /**
@@ -23,21 +24,8 @@ export const INTERNAL_ERROR = -32603;
 /** Implementation-defined server errors (-32000 to -32099), by HTTP status of the same condition in REST. */
 const SERVER_CODES: Record<number, number> = { 401: -32001, 403: -32003, 413: -32013, 429: -32029, 503: -32053 };
 
-export class RpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly data?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-
-  toObject(): ErrorObject {
-    return { code: this.code, message: this.message, ...(this.data ? { data: this.data } : {}) };
-  }
-}
-
-export const invalidParams = (problems: string[]) => new RpcError(INVALID_PARAMS, 'Invalid params', { problems });
+/** Errors of the protocol itself: rendered as the standard code with their details as `data`, nothing added. */
+const PROTOCOL_CODES: Record<string, number> = { INVALID_PARAMS };
 
 export type RpcHandler = (params: Record<string, unknown>) => Promise<unknown>;
 
@@ -62,7 +50,7 @@ export interface RpcOptions {
   maxCalls?: number;
   /**
    * Checks the request as a whole once its calls are read and before any runs (record limit, rate
-   * limit). A HightouchError thrown here answers every call with it: nothing runs.
+   * limit). An AppError thrown here answers every call with it: nothing runs.
    */
   admit?: (calls: readonly RpcCall[]) => Promise<void>;
 }
@@ -75,7 +63,11 @@ export interface RpcOutcome {
 }
 
 /** An adapter error as a JSON-RPC error object: the reason, our machine code, and whether to retry. */
-export function rpcErrorFor(error: HightouchError): ErrorObject {
+export function rpcErrorFor(error: AppError): ErrorObject {
+  const protocol = PROTOCOL_CODES[error.code];
+  if (protocol !== undefined) {
+    return { code: protocol, message: error.message, ...(Object.keys(error.details).length > 0 ? { data: { ...error.details } } : {}) };
+  }
   const code = SERVER_CODES[error.status] ?? (error.status === 400 ? INVALID_PARAMS : INTERNAL_ERROR);
   return {
     code,
@@ -157,7 +149,7 @@ function parseCall(request: unknown, methods: ReadonlyMap<string, RpcHandler>): 
   const handler = methods.get(request.method);
   if (!handler) return reply(errorResponse(id, { code: METHOD_NOT_FOUND, message: 'Method not found', data: { method: request.method } }));
   const params = namedParams(request.params);
-  if (!params) return reply(errorResponse(id, invalidParams(['params must be an object of named parameters.']).toObject()));
+  if (!params) return reply(errorResponse(id, rpcErrorFor(invalidParams(['params must be an object of named parameters.']))));
   return { kind: 'call', id, notification, call: { method: request.method, params }, handler };
 }
 
@@ -170,15 +162,10 @@ export async function handleJsonRpc(body: unknown, options: RpcOptions): Promise
   }
   const maxCalls = options.maxCalls ?? Number.POSITIVE_INFINITY;
   if (requests.length > maxCalls) {
-    const refusal = new HightouchError(
-      413,
-      'BATCH_TOO_LARGE',
-      `A batch may carry at most ${maxCalls} calls; this one has ${requests.length}.`,
-      {
-        maximumCalls: maxCalls,
-        receivedCalls: requests.length,
-      },
-    );
+    const refusal = new AppError(413, 'BATCH_TOO_LARGE', `A batch may carry at most ${maxCalls} calls; this one has ${requests.length}.`, {
+      maximumCalls: maxCalls,
+      receivedCalls: requests.length,
+    });
     return { body: errorResponse(null, rpcErrorFor(refusal)) };
   }
 
@@ -186,15 +173,15 @@ export async function handleJsonRpc(body: unknown, options: RpcOptions): Promise
   const calls = parsed.flatMap((p) => (p.kind === 'call' ? [p] : []));
   for (const { call } of calls) log.debug({ rpc: { method: call.method, params: shapeOf(call.params) } }, 'hightouch rpc call');
 
-  let refusal: HightouchError | undefined;
+  let refusal: AppError | undefined;
   try {
     if (calls.length > 0) await options.admit?.(calls.map((c) => c.call));
   } catch (error) {
-    if (!(error instanceof HightouchError)) throw error;
+    if (!(error instanceof AppError)) throw error;
     refusal = error;
   }
 
-  const refusals: HightouchError[] = refusal ? [refusal] : [];
+  const refusals: AppError[] = refusal ? [refusal] : [];
   const responses: Response[] = [];
   let ran = 0;
   for (const entry of parsed) {
@@ -215,13 +202,12 @@ export async function handleJsonRpc(body: unknown, options: RpcOptions): Promise
   };
 }
 
-async function run(entry: Extract<Parsed, { kind: 'call' }>, refusals: HightouchError[], log: FastifyBaseLogger): Promise<Response> {
+async function run(entry: Extract<Parsed, { kind: 'call' }>, refusals: AppError[], log: FastifyBaseLogger): Promise<Response> {
   const { id, call, handler } = entry;
   try {
     return { jsonrpc: '2.0', id, result: (await handler(call.params)) ?? null };
   } catch (error) {
-    if (error instanceof RpcError) return errorResponse(id, error.toObject());
-    if (error instanceof HightouchError) {
+    if (error instanceof AppError) {
       refusals.push(error);
       return errorResponse(id, rpcErrorFor(error));
     }

@@ -89,16 +89,8 @@ export interface RestRecordResult {
   errors: Array<{ field: string | null; code: string; message: string }>;
 }
 
-export interface RestSummary {
-  received: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  duplicate: number;
-  deleted: number;
-  not_found: number;
-  rejected: number;
-}
+/** The outcome's counts in the REST vocabulary (snake_case). */
+export type RestSummary = { [K in keyof Omit<IngestOutcome, 'results'> as K extends 'notFound' ? 'not_found' : K]: number };
 
 export function toRestResponse(object: HightouchObject, payload: IngestPayload): { results: RestRecordResult[]; summary: RestSummary } {
   return {

@@ -6,7 +6,6 @@ import type { FieldType, ObjectKind } from '../catalog/inference.ts';
  * field ids and its own type names. The REST routes and the JSON-RPC methods both read it from here.
  */
 
-export type ObjectId = 'account' | 'user' | 'event';
 /** Modes of the REST API (`delete` is a REST route; JSON-RPC deletes through `remove`). */
 export type RestMode = 'upsert' | 'update' | 'insert' | 'delete';
 /** Modes a Hightouch sync can be configured with. */
@@ -20,7 +19,8 @@ export interface ModeInfo {
 }
 
 export interface HightouchObject {
-  id: ObjectId;
+  /** The object's id in Hightouch's vocabulary. */
+  id: Lowercase<ObjectKind>;
   kind: ObjectKind;
   label: string;
   /** Field id that identifies a record; events have none (they dedup by `event_id` or content). */

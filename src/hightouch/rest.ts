@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, restErrorBody } from '../errors.ts';
 import type { AppServer } from '../http/app.ts';
 import { redactSecrets } from '../keys/secrets.ts';
-import { HightouchError, invalidPayload, notFound } from './errors.ts';
+import { invalidPayload, notFound } from './errors.ts';
 import { customFieldDescriptor, listFields } from './fields.ts';
 import { authenticate, callerOf, errorHeaders, principalOf } from './http.ts';
 import { ingest, runOperation } from './ingest.ts';
@@ -12,10 +13,8 @@ import { ROUTE_SCHEMAS } from './schemas.ts';
 
 /** The REST destination API: Hightouch's HTTP destinations and hand-written integrations. */
 
-export function sendRestError(reply: FastifyReply, error: HightouchError): FastifyReply {
-  return errorHeaders(reply, error).send({
-    error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
-  });
+export function sendRestError(reply: FastifyReply, error: AppError): FastifyReply {
+  return errorHeaders(reply, error).send(restErrorBody(error));
 }
 
 type Params = { object?: string; mode?: string };
@@ -98,15 +97,13 @@ export function methodNotAllowed(
       reply.header('allow', allowed.join(', '));
       return sendRestError(
         reply,
-        new HightouchError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(' or ')}.`),
+        new AppError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(' or ')}.`),
       );
     },
   });
 }
 
 interface RestRoute extends DocumentedRoute {
-  /** Writes need INGEST; reads work with any valid key. */
-  scope: 'INGEST' | null;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
@@ -116,7 +113,6 @@ function restRoutes(server: AppServer): RestRoute[] {
       method: 'GET',
       url: '/validate',
       schema: ROUTE_SCHEMAS.validate,
-      scope: null,
       handler: async (request) => {
         const principal = principalOf(request);
         return { ok: true, workspace: { id: principal.workspace.id, name: principal.workspace.name }, scopes: principal.scopes };
@@ -126,7 +122,6 @@ function restRoutes(server: AppServer): RestRoute[] {
       method: 'GET',
       url: '/objects',
       schema: ROUTE_SCHEMAS.listObjects,
-      scope: null,
       handler: async () => ({
         objects: OBJECTS.map((object) => ({ id: object.id, label: object.label, identifier: object.identifier, modes: object.restModes })),
       }),
@@ -135,7 +130,6 @@ function restRoutes(server: AppServer): RestRoute[] {
       method: 'GET',
       url: '/objects/:object/fields',
       schema: ROUTE_SCHEMAS.listFields,
-      scope: null,
       handler: async (request) => {
         const object = objectOf(request);
         const { ctx } = callerOf(server, request);
@@ -146,7 +140,6 @@ function restRoutes(server: AppServer): RestRoute[] {
       method: 'POST',
       url: '/objects/:object/fields',
       schema: ROUTE_SCHEMAS.createField,
-      scope: 'INGEST',
       handler: async (request, reply) => {
         const object = objectOf(request);
         const input = fieldDeclaration(object, request.body);
@@ -154,7 +147,7 @@ function restRoutes(server: AppServer): RestRoute[] {
         const problem = payload.userErrors[0];
         if (problem || !payload.field) {
           const conflict = payload.userErrors.some((e) => e.code === 'CONFLICT');
-          throw new HightouchError(
+          throw new AppError(
             conflict ? 409 : 400,
             conflict ? 'CONFLICT' : 'INVALID_PAYLOAD',
             problem?.message ?? 'The field was not created.',
@@ -170,7 +163,6 @@ function restRoutes(server: AppServer): RestRoute[] {
       method: 'POST',
       url: '/objects/:object/:mode',
       schema: ROUTE_SCHEMAS.ingest,
-      scope: 'INGEST',
       handler: async (request, reply) => {
         const object = objectOf(request);
         const mode = modeOf(request, object);
@@ -195,14 +187,15 @@ const PATH_CHECKS: Record<string, (request: FastifyRequest) => void> = {
 
 /** Register the REST routes (and 405s for the other methods on their paths); returns them for the OpenAPI document. */
 export function registerRestRoutes(scope: FastifyInstance, server: AppServer): DocumentedRoute[] {
-  const hooks = { any: authenticate(server), INGEST: authenticate(server, 'INGEST') };
+  // The key is checked on arrival; its scope where the mutation runs (once, for every transport).
+  const onRequest = authenticate(server);
   const routes = restRoutes(server);
   for (const route of routes) {
     scope.route({
       method: route.method,
       url: route.url,
       schema: route.schema,
-      onRequest: hooks[route.scope ?? 'any'],
+      onRequest,
       handler: route.handler,
     });
   }

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppServer } from '../http/app.ts';
 import { safePath } from '../observability/http.ts';
 import { destinationMethods } from './destination.ts';
-import { HightouchError, toHightouchError } from './errors.ts';
+import { AppError } from '../errors.ts';
+import { toAdapterError } from './errors.ts';
 import { installBodyHandling } from './http.ts';
 import { errorResponse, handleJsonRpc, INVALID_REQUEST, PARSE_ERROR, rpcErrorFor } from './jsonrpc.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -20,9 +21,9 @@ export async function registerHightouchRoutes(server: AppServer): Promise<void> 
     async (scope) => {
       const maxBodyBytes = scope.initialConfig.bodyLimit ?? 1024 * 1024;
       installBodyHandling(scope, maxBodyBytes);
-      scope.setErrorHandler((error, request, reply) => sendRestError(reply, toHightouchError(error, request.log, maxBodyBytes)));
+      scope.setErrorHandler((error, request, reply) => sendRestError(reply, toAdapterError(error, request.log, maxBodyBytes)));
       scope.setNotFoundHandler((request, reply) =>
-        sendRestError(reply, new HightouchError(404, 'NOT_FOUND', `No route ${request.method} ${safePath(request)}.`)),
+        sendRestError(reply, new AppError(404, 'NOT_FOUND', `No route ${request.method} ${safePath(request)}.`)),
       );
 
       const routes = registerRestRoutes(scope, server);
@@ -41,7 +42,7 @@ function registerRpc(scope: FastifyInstance, server: AppServer, maxBodyBytes: nu
   // answered in JSON-RPC form too, with id null and HTTP 200 (see jsonrpc.ts); only a body that
   // is not JSON keeps its 415, as a jayson server answers.
   scope.setErrorHandler((error, request, reply) => {
-    const failure = toHightouchError(error, request.log, maxBodyBytes);
+    const failure = toAdapterError(error, request.log, maxBodyBytes);
     if (failure.code === 'INVALID_PAYLOAD') {
       return reply
         .code(200)

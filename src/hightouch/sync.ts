@@ -1,3 +1,4 @@
+import { DEFAULT_FIELDS, type DefaultField } from '../catalog/fields.ts';
 import { type IngestPayload, isPlainObject, toRestField } from './mapping.ts';
 import { findObject, findSyncMode, type HightouchObject, type ModeInfo, OBJECTS } from './objects.ts';
 
@@ -119,21 +120,15 @@ export function readConfiguration(configuration: unknown, params: Record<string,
   return { ok: true, config: { object, mode, mappings, resolution } };
 }
 
-const REQUIRED: Record<HightouchObject['id'], Array<{ field: string; label: string; onlyWhen?: ModeInfo['id']; why: string }>> = {
-  account: [
-    { field: 'account_id', label: 'Account ID', why: 'it identifies the account in every sync' },
-    { field: 'company_name', label: 'Company Name', onlyWhen: 'upsert', why: 'accounts cannot be created without it' },
-  ],
-  user: [
-    { field: 'user_id', label: 'User ID', why: 'it identifies the user in every sync' },
-    { field: 'email', label: 'Email', onlyWhen: 'upsert', why: 'users cannot be created without it' },
-  ],
-  event: [
-    { field: 'event_name', label: 'Event Name', why: 'it names the metric the event counts for' },
-    { field: 'timestamp', label: 'Timestamp', why: 'it says when the event happened' },
-    { field: 'user_id', label: 'User ID', why: 'it says who did it' },
-  ],
-};
+/**
+ * Fields a sync must map, from the field model: identifiers and event fields always; the field an
+ * account or user cannot be created without only when the sync may create (upsert).
+ */
+function requiredMappings(object: HightouchObject, mode: ModeInfo): DefaultField[] {
+  return DEFAULT_FIELDS[object.kind].filter(
+    (field) => field.required && (field.identifier || object.kind === 'EVENT' || mode.id === 'upsert'),
+  );
+}
 
 /** The `validate` step: errors block the sync; warnings are recommendations. */
 export function checkConfiguration(
@@ -155,10 +150,9 @@ export function checkConfiguration(
   for (const [field, columns] of columnsByField) {
     if (columns.length > 1) errors.push(`${field} is mapped more than once (from ${columns.join(', ')}); map each field from one column.`);
   }
-  for (const required of REQUIRED[object.id]) {
-    if (required.onlyWhen && required.onlyWhen !== mode.id) continue;
-    if (!columnsByField.has(required.field)) {
-      errors.push(`${object.label} syncs must map a column to ${required.field} (${required.label}): ${required.why}.`);
+  for (const required of requiredMappings(object, mode)) {
+    if (!columnsByField.has(required.restId)) {
+      errors.push(`${object.label} syncs must map a column to ${required.restId} (${required.label}): ${required.requiredBecause}.`);
     }
   }
   if (object.id !== 'account' && !columnsByField.has('account_id')) {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../errors.ts';
-import { HttpError, sendHttpError } from './errors.ts';
+import { AppError, knownFault } from '../errors.ts';
+import { sendHttpError } from './errors.ts';
 
 // Every body is refused before it costs anything: Fastify enforces `bodyLimit` while reading, then
 // this parser rejects invalid UTF-8 (instead of silently turning it into U+FFFD), nesting deeper
@@ -12,7 +12,7 @@ import { HttpError, sendHttpError } from './errors.ts';
 // legitimately be called `constructor` (a plain value survives), and one odd key must not cost a
 // whole Hightouch batch; removal leaves nothing that could reach an object's prototype later.
 
-export class BodyError extends HttpError {
+export class BodyError extends AppError {
   override name = 'BodyError';
 }
 
@@ -113,24 +113,21 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
  */
 export function registerErrorHandler(app: FastifyInstance, maxBodyBytes: number): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof HttpError) return sendHttpError(request, reply, error);
-    if (isDatabaseUnavailable(error)) {
-      const message = 'The database is unavailable; nothing of this call was stored. Retry later.';
-      return sendHttpError(request, reply, new HttpError(503, 'SERVICE_UNAVAILABLE', message, {}, 5));
-    }
+    const fault = knownFault(error);
+    if (fault) return sendHttpError(request, reply, fault);
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known?.code === 'PAYLOAD_TOO_LARGE') {
       const message = `The request body is larger than ${maxBodyBytes} bytes.`;
-      return sendHttpError(request, reply, new HttpError(413, known.code, message, { maximumBytes: maxBodyBytes }));
+      return sendHttpError(request, reply, new AppError(413, known.code, message, { maximumBytes: maxBodyBytes }));
     }
-    if (known) return sendHttpError(request, reply, new HttpError(known.status, known.code, known.message ?? error.message));
+    if (known) return sendHttpError(request, reply, new AppError(known.status, known.code, known.message ?? error.message));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';
-      return sendHttpError(request, reply, new HttpError(status, code, error.message));
+      return sendHttpError(request, reply, new AppError(status, code, error.message));
     }
     request.log.error({ err: error }, 'unexpected error');
-    return sendHttpError(request, reply, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
+    return sendHttpError(request, reply, new AppError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
   });
 }
 
@@ -141,6 +138,6 @@ export function registerGraphqlBatchLimit(app: FastifyInstance, maxBatch: number
     if (!Array.isArray(request.body) || request.body.length <= maxBatch || request.routeOptions?.url !== '/graphql') return;
     const received = request.body.length;
     const message = `A batched request may carry at most ${maxBatch} operations; this one has ${received}.`;
-    throw new HttpError(413, 'BATCH_TOO_LARGE', message, { maximum: maxBatch, received });
+    throw new AppError(413, 'BATCH_TOO_LARGE', message, { maximum: maxBatch, received });
   });
 }

@@ -3,19 +3,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { operationRateClass, type RateClass } from '../graphql/auth.ts';
 import type { Principal } from '../keys/models.ts';
-import { HttpError } from './errors.ts';
 
 // Token buckets per API key and kind of work, checked right after authentication and before any
 // GraphQL or adapter code runs. The kind of work is what the request does, not what the key may
-// do: Hightouch routes and ingest mutations spend INGEST tokens, other mutations (key management,
-// custom fields) ADMIN tokens, queries READ tokens. A batched GraphQL request spends one token per
-// operation. Health, readiness, metrics and the IDE page are never limited.
+// do: Hightouch routes spend INGEST tokens; a GraphQL operation spends a token of the class its
+// root fields declare with `@auth(rateClass:)` in schema.graphql (`src/graphql/auth.ts`). A batched
+// GraphQL request spends one token per operation. Health, readiness, metrics and the IDE page are never limited.
 // Buckets live in this process, or in Redis (REDIS_URL) so that every instance shares them. When
 // Redis does not answer, requests are let through (logged): an outage of the limiter must not
 // become an outage of ingestion.
 
-export type RateScope = 'INGEST' | 'READ' | 'ADMIN';
+export type RateScope = RateClass;
 export interface BucketRule {
   perSecond: number;
   burst: number;
@@ -29,8 +30,6 @@ export interface BucketStore {
   take(key: string, rule: BucketRule, tokens: number): Promise<TakeResult>;
   close(): Promise<void>;
 }
-
-const INGEST_MUTATIONS = new Set(['upsertAccounts', 'upsertUsers', 'trackEvents', 'deleteAccounts', 'deleteUsers']);
 
 /** The pure bucket arithmetic, shared by the in-memory store and (in Lua) by the Redis one. */
 export function refill(state: { tokens: number; at: number } | undefined, rule: BucketRule, now: number) {
@@ -154,9 +153,7 @@ export function graphqlScopes(
     } catch {
       return 'READ';
     }
-    if (definition?.operation !== 'mutation') return 'READ';
-    const fields = definition.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
-    return fields.some((name) => INGEST_MUTATIONS.has(name)) ? 'INGEST' : 'ADMIN';
+    return definition ? operationRateClass(definition.operation, definition.selectionSet) : 'READ';
   });
 }
 
@@ -168,7 +165,7 @@ declare module 'fastify' {
 }
 
 export interface RateLimiter {
-  /** Spend `count` tokens of `scope` for the principal's key; over the limit throws a 429 HttpError. */
+  /** Spend `count` tokens of `scope` for the principal's key; over the limit throws a 429 AppError. */
   charge(principal: Principal, scope: RateScope, count: number): Promise<void>;
 }
 
@@ -183,7 +180,7 @@ export interface RateLimitOptions {
 
 /**
  * Authenticate (once: the principal is cached for the GraphQL context and the adapter), then
- * spend tokens; over the limit throws a 429 HttpError with Retry-After, rendered by the route's
+ * spend tokens; over the limit throws a 429 AppError with Retry-After, rendered by the route's
  * error handler. Hightouch routes are checked on arrival, before their body is read; GraphQL
  * requests once parsed, since the operations decide the kind of work. Requests with a missing or
  * wrong key are refused by their route with 401 and spend a token of their client address's
@@ -230,7 +227,7 @@ export function registerRateLimit(
     if (!result.allowed) {
       const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);
       const message = `Too many ${scope.toLowerCase()} requests for this API key; retry in ${retryAfterSeconds} s.`;
-      throw new HttpError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
+      throw new AppError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
     }
   };
 
@@ -257,7 +254,7 @@ export function registerRateLimit(
   const unauthenticated = (retryAfterSeconds: number) => {
     const rule = config.unauthenticatedRateLimit;
     const message = `Too many requests with a missing or wrong API key from this address; retry in ${retryAfterSeconds} s.`;
-    return new HttpError(
+    return new AppError(
       429,
       'RATE_LIMITED',
       message,

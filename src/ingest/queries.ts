@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { RecordKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
 import type { EventRecord } from './records.ts';
@@ -14,20 +15,20 @@ import type { Scalar } from './values.ts';
 /** The event-name counter shard a statement writes to: one per connection, so concurrent batches rarely share a row. */
 const COUNTER_SHARD = sql`(pg_backend_pid() % 8)`;
 
-export type DimensionTable = 'accounts' | 'users';
-const table = (name: DimensionTable) => sql.identifier(name);
+const TABLES: Record<RecordKind, string> = { ACCOUNT: 'accounts', USER: 'users' };
+const table = (object: RecordKind) => sql.identifier(TABLES[object]);
 
 /** Lock and read the existing rows among `ids` (sorted, so concurrent calls lock in one order). */
 export async function lockExisting(
   q: Queryable,
-  name: DimensionTable,
+  object: RecordKind,
   workspaceId: string,
   ids: readonly string[],
 ): Promise<Map<string, Dimensions>> {
   if (ids.length === 0) return new Map();
   const found = await rows<{ id: string; dims: Dimensions }>(
     q,
-    sql`select t.id, t.dims from ${table(name)} t
+    sql`select t.id, t.dims from ${table(object)} t
         where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))
         order by t.id for update`,
   );
@@ -35,11 +36,11 @@ export async function lockExisting(
 }
 
 /** Which of `ids` exist (no lock: used only to describe rejected records). */
-export async function findExisting(q: Queryable, name: DimensionTable, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
+export async function findExisting(q: Queryable, object: RecordKind, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const found = await rows<{ id: string }>(
     q,
-    sql`select t.id from ${table(name)} t where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))`,
+    sql`select t.id from ${table(object)} t where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))`,
   );
   return new Set(found.map((row) => row.id));
 }
@@ -53,10 +54,10 @@ export interface Patch {
  * Merge patches into existing rows in SQL: fields present overwrite, nulls clear, absent fields stay.
  * Rows whose merged value equals the stored one are not rewritten.
  */
-export async function mergeExisting(q: Queryable, name: DimensionTable, workspaceId: string, patches: readonly Patch[]): Promise<void> {
+export async function mergeExisting(q: Queryable, object: RecordKind, workspaceId: string, patches: readonly Patch[]): Promise<void> {
   if (patches.length === 0) return;
   await q.execute(sql`
-    update ${table(name)} as t
+    update ${table(object)} as t
     set dims = jsonb_strip_nulls(t.dims || r.patch), updated_at = now()
     from (select * from jsonb_to_recordset(${jsonParam(patches)}) as x(id text, patch jsonb) order by x.id) as r
     where t.workspace_id = ${workspaceId} and t.id = r.id
@@ -67,12 +68,12 @@ export async function mergeExisting(q: Queryable, name: DimensionTable, workspac
  * Insert new rows. Should another call create the same ID between our read and this insert, the
  * conflict branch merges instead, so nothing is lost. Returns the IDs that this statement inserted.
  */
-export async function insertNew(q: Queryable, name: DimensionTable, workspaceId: string, patches: readonly Patch[]): Promise<Set<string>> {
+export async function insertNew(q: Queryable, object: RecordKind, workspaceId: string, patches: readonly Patch[]): Promise<Set<string>> {
   if (patches.length === 0) return new Set();
   const inserted = await rows<{ id: string; inserted: boolean }>(
     q,
     sql`
-      insert into ${table(name)} as t (workspace_id, id, dims)
+      insert into ${table(object)} as t (workspace_id, id, dims)
       select ${workspaceId}, r.id, jsonb_strip_nulls(r.patch)
       from jsonb_to_recordset(${jsonParam(patches)}) as r(id text, patch jsonb)
       order by r.id
@@ -84,11 +85,11 @@ export async function insertNew(q: Queryable, name: DimensionTable, workspaceId:
   return new Set(inserted.filter((row) => row.inserted).map((row) => row.id));
 }
 
-export async function deleteByIds(q: Queryable, name: DimensionTable, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
+export async function deleteByIds(q: Queryable, object: RecordKind, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const deleted = await rows<{ id: string }>(
     q,
-    sql`delete from ${table(name)} t
+    sql`delete from ${table(object)} t
         where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))
         returning t.id`,
   );

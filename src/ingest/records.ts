@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_FIELDS, type DefaultField } from '../catalog/fields.ts';
-import { type FieldType, inferValueType, type ObjectKind } from '../catalog/inference.ts';
+import { type FieldType, inferValueType, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
 import { normalizeId } from '../text.ts';
 import {
   type Coerced,
@@ -179,7 +179,7 @@ const RESERVED_KEYS: Record<ObjectKind, ReadonlySet<string>> = {
 };
 
 /** An account or user record. Required-on-create fields are checked later, against what exists. */
-export function validateDimensionRecord(object: 'ACCOUNT' | 'USER', input: unknown, ctx: ValidationContext): Validated<DimensionRecord> {
+export function validateDimensionRecord(object: RecordKind, input: unknown, ctx: ValidationContext): Validated<DimensionRecord> {
   if (!isObject(input)) {
     return { ok: false, id: null, errors: [{ field: null, code: 'INVALID_RECORD', message: 'Each record must be an object.' }] };
   }

@@ -1,6 +1,7 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
+import type { ObjectKind } from '../catalog/inference.ts';
 import { countCustomFields, declareField, loadKnownFields } from '../catalog/registry.ts';
-import { type Context, requireScope } from '../context.ts';
+import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import type { Resolvers } from '../graphql/generated.ts';
 import { noteIngest } from '../keys/service.ts';
@@ -9,20 +10,17 @@ import { listIssues } from './issues.ts';
 import * as ingest from './service.ts';
 import { fieldKeyProblem, isStorableText } from './values.ts';
 
-type IngestObject = 'account' | 'user' | 'event';
-
 /**
  * Run one ingestion call for the caller's workspace, then note the arrival on the key (throttled)
  * and count the records in the metrics and the request's log line.
  */
-async function ingestCall(ctx: Context, object: IngestObject, run: (env: ingest.IngestEnv) => Promise<ingest.IngestOutcome>) {
-  requireScope(ctx, 'INGEST');
+async function ingestCall(ctx: Context, object: ObjectKind, run: (env: ingest.IngestEnv) => Promise<ingest.IngestOutcome>) {
   const started = performance.now();
   const outcome = await run({ db: ctx.db, workspaceId: ctx.workspaceId, limits: ctx.config.limits });
   noteIngest(ctx.db, ctx.principal.key);
   ctx.database.noteWrites(outcome.created + outcome.updated + outcome.deleted);
   const { created, updated, unchanged, duplicate, deleted, notFound, rejected } = outcome;
-  recordIngest(ctx, object, { created, updated, unchanged, duplicate, deleted, notFound, rejected }, (performance.now() - started) / 1000);
+  recordIngest(ctx, object.toLowerCase() as Lowercase<ObjectKind>, { created, updated, unchanged, duplicate, deleted, notFound, rejected }, (performance.now() - started) / 1000);
   return outcome;
 }
 
@@ -37,7 +35,6 @@ function issuesPage(first: number | null | undefined, fallback: number): number 
 export const ingestResolvers: Resolvers = {
   Query: {
     ingestIssues: async (_parent, { object, field, code, first }, ctx) => {
-      requireScope(ctx, 'READ');
       // The log stores a whole-record problem under the field ''.
       return listIssues(ctx.db, ctx.workspaceId, { object, field, code, first: issuesPage(first, 50) });
     },
@@ -53,16 +50,15 @@ export const ingestResolvers: Resolvers = {
   },
   Mutation: {
     upsertAccounts: (_parent, { records, mode }, ctx) =>
-      ingestCall(ctx, 'account', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),
+      ingestCall(ctx, 'ACCOUNT', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),
     upsertUsers: (_parent, { records, mode }, ctx) =>
-      ingestCall(ctx, 'user', (env) => ingest.upsertRecords(env, 'USER', records, mode ?? 'UPSERT')),
-    trackEvents: (_parent, { records }, ctx) => ingestCall(ctx, 'event', (env) => ingest.trackEvents(env, records)),
+      ingestCall(ctx, 'USER', (env) => ingest.upsertRecords(env, 'USER', records, mode ?? 'UPSERT')),
+    trackEvents: (_parent, { records }, ctx) => ingestCall(ctx, 'EVENT', (env) => ingest.trackEvents(env, records)),
     deleteAccounts: (_parent, { ids, purgeEvents }, ctx) =>
-      ingestCall(ctx, 'account', (env) => ingest.deleteRecords(env, 'ACCOUNT', ids, purgeEvents ?? false)),
+      ingestCall(ctx, 'ACCOUNT', (env) => ingest.deleteRecords(env, 'ACCOUNT', ids, purgeEvents ?? false)),
     deleteUsers: (_parent, { ids, purgeEvents }, ctx) =>
-      ingestCall(ctx, 'user', (env) => ingest.deleteRecords(env, 'USER', ids, purgeEvents ?? false)),
+      ingestCall(ctx, 'USER', (env) => ingest.deleteRecords(env, 'USER', ids, purgeEvents ?? false)),
     createCustomField: async (_parent, { input }, ctx) => {
-      requireScope(ctx, 'INGEST');
       const reserved = new Set(DEFAULT_FIELDS[input.object].flatMap((f) => [f.key, f.restId]));
       const problem = fieldKeyProblem(input.key, ctx.config.limits.maxFieldKeyLength, reserved);
       if (problem) return { field: null, userErrors: [{ field: ['input', 'key'], message: problem, code: 'INVALID' }] };

@@ -1,10 +1,10 @@
-import { DEFAULT_FIELDS, defaultField } from '../catalog/fields.ts';
-import type { FieldType, ObjectKind } from '../catalog/inference.ts';
+import { DEFAULT_FIELDS, defaultField, requiredOnCreate } from '../catalog/fields.ts';
+import { type FieldType, mergeTypes, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
 import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
-import { batchTooLarge, isDatabaseUnavailable, serviceUnavailable } from '../errors.ts';
+import { batchTooLarge, rethrowFault, serviceUnavailable } from '../errors.ts';
 import { normalizeId } from '../text.ts';
 import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
@@ -41,9 +41,7 @@ export interface IngestEnv {
 
 export type UpsertMode = 'UPSERT' | 'UPDATE_ONLY';
 
-const TABLE: Record<'ACCOUNT' | 'USER', sql.DimensionTable> = { ACCOUNT: 'accounts', USER: 'users' };
 /** The field a record must carry to be created (and may never clear). */
-const REQUIRED_ON_CREATE: Record<'ACCOUNT' | 'USER', string> = { ACCOUNT: 'name', USER: 'email' };
 
 export function summarize(results: RecordResult[]): IngestOutcome {
   const count = (status: RecordStatus) => results.filter((r) => r.status === status).length;
@@ -76,9 +74,11 @@ async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T
       return await db.transaction(work);
     } catch (error) {
       const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-      if (code && RETRYABLE.has(code) && attempt < 3) continue;
-      if ((code && RETRYABLE.has(code)) || isDatabaseUnavailable(error)) throw serviceUnavailable();
-      throw error;
+      if (code && RETRYABLE.has(code)) {
+        if (attempt < 3) continue;
+        throw serviceUnavailable();
+      }
+      rethrowFault(error);
     }
   }
 }
@@ -88,8 +88,7 @@ async function guarded<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
-    throw error;
+    rethrowFault(error);
   }
 }
 
@@ -171,12 +170,7 @@ async function admitNewFields(
 }
 
 function mergeObservations(into: Map<string, FieldType | null>, from: ReadonlyMap<string, FieldType | null>): void {
-  for (const [key, type] of from) {
-    const before = into.get(key);
-    if (before === undefined || before === null) into.set(key, type);
-    else if (type !== null && type !== before)
-      into.set(key, ['STRING', 'EMAIL', 'URL'].includes(before) && ['STRING', 'EMAIL', 'URL'].includes(type) ? 'STRING' : 'MIXED');
-  }
+  for (const [key, type] of from) into.set(key, mergeTypes(into.get(key) ?? null, type));
 }
 
 /** JavaScript mirror of the SQL merge (`jsonb_strip_nulls(dims || patch)`), used only to report statuses. */
@@ -196,7 +190,7 @@ function sameDims(a: Dimensions, b: Dimensions): boolean {
 
 export async function upsertRecords(
   env: IngestEnv,
-  object: 'ACCOUNT' | 'USER',
+  object: RecordKind,
   inputs: readonly unknown[],
   mode: UpsertMode,
 ): Promise<IngestOutcome> {
@@ -221,17 +215,16 @@ export async function upsertRecords(
     if (error) results[record.index] = { index: record.index, id: record.id, status: 'REJECTED', errors: [error] };
     else valid.push(record);
   }
-  const table = TABLE[object];
-  const required = REQUIRED_ON_CREATE[object];
+  const required = requiredOnCreate(object).key;
   if (valid.length === 0) {
-    await guarded(reportMissingRequired(env.db, env.workspaceId, table, required, inputs, results, new Map()));
+    await guarded(reportMissingRequired(env.db, env.workspaceId, object, required, inputs, results, new Map()));
     await logIssues(env, object, results, mode === 'UPDATE_ONLY');
     return summarize(results);
   }
   await inTransaction(env.db, async (tx) => {
     const ids = [...new Set(valid.map((r) => r.id))].sort();
-    const existing = await sql.lockExisting(tx, table, env.workspaceId, ids);
-    await reportMissingRequired(tx, env.workspaceId, table, required, inputs, results, existing);
+    const existing = await sql.lockExisting(tx, object, env.workspaceId, ids);
+    await reportMissingRequired(tx, env.workspaceId, object, required, inputs, results, existing);
     // Apply the records in input order to a view of the rows, to give each its own status.
     const state = new Map<string, Dimensions | null>(ids.map((id) => [id, existing.get(id) ?? null]));
     const patches = new Map<string, Record<string, Scalar | null>>();
@@ -264,8 +257,8 @@ export async function upsertRecords(
     const changed = [...patches].filter(([id]) => !sameDims(existing.get(id) ?? {}, state.get(id) ?? {}) || !existing.has(id));
     const toUpdate = changed.filter(([id]) => existing.has(id)).map(([id, patch]) => ({ id, patch }));
     const toInsert = changed.filter(([id]) => !existing.has(id)).map(([id, patch]) => ({ id, patch }));
-    await sql.mergeExisting(tx, table, env.workspaceId, toUpdate);
-    const inserted = await sql.insertNew(tx, table, env.workspaceId, toInsert);
+    await sql.mergeExisting(tx, object, env.workspaceId, toUpdate);
+    const inserted = await sql.insertNew(tx, object, env.workspaceId, toInsert);
     // Another call created the row between our read and our insert: ours merged into it.
     for (const { id } of toInsert) {
       const result = createdBy.get(id);
@@ -296,7 +289,7 @@ export async function upsertRecords(
 async function reportMissingRequired(
   q: Queryable,
   workspaceId: string,
-  table: sql.DimensionTable,
+  object: RecordKind,
   required: string,
   inputs: readonly unknown[],
   results: RecordResult[],
@@ -309,7 +302,7 @@ async function reportMissingRequired(
   });
   const unknown = [...new Set(lacking.map((r) => r.id!))].filter((id) => !known.has(id)).sort();
   if (unknown.length === 0) return;
-  const found = await sql.findExisting(q, table, workspaceId, unknown);
+  const found = await sql.findExisting(q, object, workspaceId, unknown);
   for (const result of lacking) {
     if (known.has(result.id!) || found.has(result.id!)) continue;
     result.errors.push({ field: required, code: 'REQUIRED', message: 'A value is required to create the record.' });
@@ -318,7 +311,7 @@ async function reportMissingRequired(
 
 export async function deleteRecords(
   env: IngestEnv,
-  object: 'ACCOUNT' | 'USER',
+  object: RecordKind,
   inputs: readonly unknown[],
   purgeEvents: boolean,
 ): Promise<IngestOutcome> {
@@ -339,7 +332,7 @@ export async function deleteRecords(
 
   await inTransaction(env.db, async (tx) => {
     await logIssues(env, object, results, false, tx);
-    const deleted = await sql.deleteByIds(tx, TABLE[object], env.workspaceId, ids);
+    const deleted = await sql.deleteByIds(tx, object, env.workspaceId, ids);
     const seen = new Set<string>();
     for (const result of results) {
       if (result.status === 'REJECTED' || seen.has(result.id!)) continue;

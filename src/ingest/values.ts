@@ -1,4 +1,4 @@
-import { type FieldType, inferValueType, isEmail, parseIsoDateTime } from '../catalog/inference.ts';
+import { type FieldType, inferValueType, isEmail, isTextType, parseIsoDateTime } from '../catalog/inference.ts';
 import { characterLength, isStorableText, MAX_ID_LENGTH } from '../text.ts';
 
 export { isStorableText };
@@ -174,7 +174,7 @@ export function toCustomValue(value: unknown, known: FieldType | null, declared:
   if (typeof value === 'string') {
     const text = toText(value, maxBytes);
     if (!text.ok) return text;
-    if (known === 'STRING' || known === 'EMAIL' || known === 'URL') return text;
+    if (isTextType(known)) return text;
     switch (inferValueType(text.value)) {
       case 'NUMBER':
         return toNumber(text.value);

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { and, eq } from 'drizzle-orm';
+import type { RecordKind } from '../catalog/inference.ts';
 import { type Context, perRequest } from '../context.ts';
 import { anyOf } from '../db/client.ts';
 import { type AccountRow, accounts, type UserRow, users } from '../db/schema.ts';
@@ -9,13 +10,13 @@ import * as queries from './queries.ts';
 import type { DayRange, Interval } from './time.ts';
 
 export interface MetricValueGroup {
-  object: queries.RecordObject;
+  object: RecordKind;
   spec: MetricSpec;
   days: DayRange | null;
 }
 
 export interface SeriesGroup {
-  object: queries.RecordObject;
+  object: RecordKind;
   spec: MetricSpec;
   days: DayRange;
   interval: Interval;
@@ -75,7 +76,7 @@ export const insightsLoaders = perRequest(({ db, workspaceId }: Context) => ({
     },
     missing: [],
   }),
-  lastActivity: groupedLoader<queries.RecordObject, Date | null>({
+  lastActivity: groupedLoader<RecordKind, Date | null>({
     groupKey: (object) => object,
     load: (object, ids) => queries.lastActivity(db, workspaceId, object, ids),
     missing: null,

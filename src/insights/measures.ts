@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { numberOf } from '../catalog/filters.ts';
+import type { RecordKind } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import { activityEvents, fieldFor, type Semantics } from '../catalog/meaning.ts';
 import { type Context, perRequest } from '../context.ts';
@@ -15,7 +16,6 @@ import { addDays, type DayRange, dayOf, startOfDay, type WindowInput, windowDays
 // its inputs: per record through batched loaders (fields on Account/User, view previews), and as
 // SQL joined into a page of records (ordering and filters). Both read the per-day rollups.
 
-export type RecordObject = 'ACCOUNT' | 'USER';
 export type { Measure };
 
 export const DEFAULT_WINDOW: WindowInput = { lastDays: 30 };
@@ -57,11 +57,11 @@ export function measureInputs(s: Semantics): MeasureInputs {
 // SQL shared by both ways
 // ---------------------------------------------------------------------------------------------
 
-const ROLLUP_KEY = (object: RecordObject) => sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
+const ROLLUP_KEY = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
 const inList = (column: SQL, values: readonly string[]) => sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
 
 /** Per record: distinct active users and activity events in the window, activity in the previous window. */
-function activitySelect(workspaceId: string, object: RecordObject, names: readonly string[], w: MeasureWindow, ids: readonly string[] | null): SQL {
+function activitySelect(workspaceId: string, object: RecordKind, names: readonly string[], w: MeasureWindow, ids: readonly string[] | null): SQL {
   const key = ROLLUP_KEY(object);
   const inCurrent = sql`day >= ${w.current.firstDay}::date and day <= ${w.current.lastDay}::date`;
   return sql`
@@ -121,7 +121,7 @@ export function daysUntil(value: unknown, today: string): number | null {
 }
 
 interface StatsGroup {
-  object: RecordObject;
+  object: RecordKind;
   window: MeasureWindow;
 }
 
@@ -159,7 +159,7 @@ export const measureLoaders = perRequest((ctx: Context) => {
 /** One measure of one record, through the batched loaders (null = no value). */
 export async function recordMeasure(
   ctx: Context,
-  object: RecordObject,
+  object: RecordKind,
   row: AccountRow | UserRow,
   measure: Measure,
   window: WindowInput | null | undefined,
@@ -187,7 +187,7 @@ export async function recordMeasure(
   }
 }
 
-function assertMeasureFits(object: RecordObject, measure: Measure, argument: string): void {
+function assertMeasureFits(object: RecordKind, measure: Measure, argument: string): void {
   if (object === 'USER' && ACCOUNT_ONLY.includes(measure)) {
     throw badUserInput(`${measure} is a measure of accounts, not users.`, { argument });
   }
@@ -250,7 +250,7 @@ class JoinSet {
 /** One measure as SQL over `t` (a record of `object`), reading the subqueries it needs through `joins`. */
 function measureSql(
   workspaceId: string,
-  object: RecordObject,
+  object: RecordKind,
   measure: Measure,
   window: WindowInput | null | undefined,
   inputs: MeasureInputs,
@@ -292,7 +292,7 @@ const COMPARISONS = ['gt', 'gte', 'lt', 'lte', 'exists'] as const;
 /** Measure filters and ordering of a page of accounts or users, as SQL. */
 export async function compileMeasures(
   ctx: Context,
-  object: RecordObject,
+  object: RecordKind,
   filters: readonly MeasureFilter[] | null | undefined,
   order: MeasureOrder | null | undefined,
   now: Date,

@@ -27,6 +27,6 @@ export interface MetricSeriesModel {
   interval: Interval;
   aggregate: Aggregate;
   timeZone: string;
-  points: Array<{ start: Date; value: number }>;
+  points: Array<{ start: Date; value: number | null }>;
   total: number | null;
 }

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { RecordKind } from '../catalog/inference.ts';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { AccountRow, Dimensions, EventRow, UserRow } from '../db/schema.ts';
 import type { CursorValue } from './cursor.ts';
@@ -8,7 +9,6 @@ import type { DayRange, Interval } from './time.ts';
 // Set-based reads for accounts, users, events and metrics. Every function is ONE statement for
 // any number of parent records; the loaders group requests by their arguments.
 
-export type RecordObject = 'ACCOUNT' | 'USER';
 
 const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
 interface RawRecord {
@@ -29,13 +29,13 @@ function toUser(workspaceId: string, r: RawRecord): UserRow {
   return { ...toAccount(workspaceId, r), accountId: r.account_id ?? null };
 }
 
-const RECORD_COLUMNS = (object: RecordObject) =>
+const RECORD_COLUMNS = (object: RecordKind) =>
   sql.raw(
     `t.id, t.dims::text as dims, ${object === 'USER' ? 't.account_id,' : ''} floor(extract(epoch from t.first_received_at) * 1000)::float8 as first_ms, floor(extract(epoch from t.updated_at) * 1000)::float8 as updated_ms`,
   );
-const TABLE = (object: RecordObject) => sql.raw(object === 'ACCOUNT' ? 'accounts t' : 'users t');
+const TABLE = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'accounts t' : 'users t');
 /** The rollup column that attributes activity to a record of this object. */
-const ROLLUP_KEY = (object: RecordObject) => sql.raw(object === 'ACCOUNT' ? 'r.account_id' : 'r.user_id');
+const ROLLUP_KEY = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'r.account_id' : 'r.user_id');
 
 /** How a page of records is ordered. Ties always break by ID ascending. */
 export type PageOrder =
@@ -52,7 +52,7 @@ export interface PageRow<T> {
 export async function pageRecords<T extends AccountRow | UserRow>(
   q: Queryable,
   workspaceId: string,
-  object: RecordObject,
+  object: RecordKind,
   where: SQL,
   order: PageOrder,
   after: { v: CursorValue; id: string } | null,
@@ -115,7 +115,7 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   }));
 }
 
-export async function countRecords(q: Queryable, workspaceId: string, object: RecordObject, where: SQL, joins: SQL = sql``): Promise<number> {
+export async function countRecords(q: Queryable, workspaceId: string, object: RecordKind, where: SQL, joins: SQL = sql``): Promise<number> {
   const [found] = await rows<{ count: number }>(
     q,
     sql`select count(*)::int as count from ${TABLE(object)} ${joins} where t.workspace_id = ${workspaceId} and ${where}`,
@@ -235,7 +235,7 @@ export async function countEventsOfUsers(
 export async function lastActivity(
   q: Queryable,
   workspaceId: string,
-  object: RecordObject,
+  object: RecordKind,
   ids: readonly string[],
 ): Promise<Map<string, Date>> {
   const key = sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
@@ -251,7 +251,7 @@ export async function lastActivity(
 export async function metricPerRecord(
   q: Queryable,
   workspaceId: string,
-  object: RecordObject,
+  object: RecordKind,
   spec: MetricSpec,
   days: DayRange | null,
   ids: readonly string[],
@@ -297,7 +297,7 @@ export async function seriesRows(
   interval: Interval,
   timeZone: string,
   scope: SeriesScope,
-  perRecord: RecordObject | null,
+  perRecord: RecordKind | null,
 ): Promise<SeriesRow[]> {
   const conditions: SQL[] = [dayCondition(days)];
   if (scope.accountIds) conditions.push(anyOf(sql.raw('r.account_id'), scope.accountIds));

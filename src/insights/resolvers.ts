@@ -1,6 +1,6 @@
-import { parseIsoDateTime } from '../catalog/inference.ts';
+import { DEFAULT_FIELDS } from '../catalog/fields.ts';
+import { type FieldType, parseIsoDateTime, type RecordKind } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
-import { requireScope } from '../context.ts';
 import type { AccountRow, UserRow } from '../db/schema.ts';
 import type { Resolvers } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
@@ -24,6 +24,26 @@ const instant = (dims: Dims, key: string) => {
   const ms = typeof value === 'string' ? parseIsoDateTime(value) : null;
   return ms === null ? null : new Date(ms);
 };
+const boolean = (dims: Dims, key: string) => {
+  const value = own(dims, key);
+  return typeof value === 'boolean' ? value : null;
+};
+const READERS: Record<FieldType, (dims: Dims, key: string) => unknown> = {
+  STRING: text,
+  EMAIL: text,
+  URL: text,
+  NUMBER: number,
+  BOOLEAN: boolean,
+  DATETIME: instant,
+  MIXED: (dims, key) => own(dims, key) ?? null,
+};
+/** The GraphQL fields of an object's default fields, read from its dimensions by the field model's types. */
+const defaultFieldResolvers = (object: RecordKind) =>
+  Object.fromEntries(
+    DEFAULT_FIELDS[object]
+      .filter((field) => !field.identifier)
+      .map((field) => [field.key, (row: AccountRow | UserRow) => READERS[field.type](row.dims, field.key)]),
+  );
 const dimension = (row: AccountRow | UserRow, key: string) => (key === 'id' ? row.id : (own(row.dims, key) ?? null));
 /** A record by ID (normalised like on write); an ID no record can have is not looked up. */
 const byId = <T>(loader: { load(id: string): Promise<T | null> }, id: string) => {
@@ -45,23 +65,18 @@ const connection = {
 export const insightsResolvers: Resolvers = {
   Query: {
     metricSeries: (_parent, { input }, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.workspaceSeries(ctx, input, input.scope);
     },
     accounts: (_parent, args, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.recordConnection<AccountRow>(ctx, 'ACCOUNT', args);
     },
     users: (_parent, args, ctx) => {
-      requireScope(ctx, 'READ');
       return insights.recordConnection<UserRow>(ctx, 'USER', args);
     },
     account: (_parent, { id }, ctx) => {
-      requireScope(ctx, 'READ');
       return byId(insightsLoaders(ctx).accountById, id);
     },
     user: (_parent, { id }, ctx) => {
-      requireScope(ctx, 'READ');
       return byId(insightsLoaders(ctx).userById, id);
     },
   },
@@ -72,18 +87,7 @@ export const insightsResolvers: Resolvers = {
     metric: (series, _args, ctx) => catalogLoaders(ctx).metricByRef.load({ kind: series.ref[0], name: series.ref[1] }),
   },
   Account: {
-    name: (a) => text(a.dims, 'name'),
-    domain: (a) => text(a.dims, 'domain'),
-    industry: (a) => text(a.dims, 'industry'),
-    employeeCount: (a) => number(a.dims, 'employeeCount'),
-    seats: (a) => number(a.dims, 'seats'),
-    plan: (a) => text(a.dims, 'plan'),
-    region: (a) => text(a.dims, 'region'),
-    country: (a) => text(a.dims, 'country'),
-    mrr: (a) => number(a.dims, 'mrr'),
-    arr: (a) => number(a.dims, 'arr'),
-    createdAt: (a) => instant(a.dims, 'createdAt'),
-    ownerEmail: (a) => text(a.dims, 'ownerEmail'),
+    ...defaultFieldResolvers('ACCOUNT'),
     dimensions: (a) => a.dims,
     dimension: (a, { key }) => dimension(a, key),
     users: (a, args, ctx) => insights.usersOfAccount(ctx, a.id, args),
@@ -92,15 +96,9 @@ export const insightsResolvers: Resolvers = {
     lastActivityAt: (a, _args, ctx) => insightsLoaders(ctx).lastActivity.load({ group: 'ACCOUNT', id: a.id }),
   },
   User: {
-    email: (u) => text(u.dims, 'email'),
-    name: (u) => text(u.dims, 'name'),
-    firstName: (u) => text(u.dims, 'firstName'),
-    lastName: (u) => text(u.dims, 'lastName'),
-    title: (u) => text(u.dims, 'title'),
-    role: (u) => text(u.dims, 'role'),
+    ...defaultFieldResolvers('USER'),
+    // The account link is a column (kept in step with the dimension on write).
     accountId: (u) => u.accountId,
-    createdAt: (u) => instant(u.dims, 'createdAt'),
-    lastSeenAt: (u) => instant(u.dims, 'lastSeenAt'),
     account: (u, _args, ctx) => (u.accountId ? insightsLoaders(ctx).accountById.load(u.accountId) : null),
     dimensions: (u) => u.dims,
     dimension: (u, { key }) => dimension(u, key),

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from '../catalog/filters.ts';
-import { type ObjectKind, parseIsoDateTime } from '../catalog/inference.ts';
+import { type ObjectKind, parseIsoDateTime, type RecordKind } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import { fieldMap } from '../catalog/queries.ts';
 import type { Context } from '../context.ts';
@@ -38,7 +38,7 @@ export async function catalogFields(ctx: Context, object: ObjectKind): Promise<F
 }
 
 function pageOrder(
-  object: queries.RecordObject,
+  object: RecordKind,
   orderBy: RecordOrder | null | undefined,
   fields: FieldMap,
   now: Date,
@@ -75,7 +75,7 @@ export interface RecordPageArgs {
 /** `Query.accounts` / `Query.users`: filter, order, keyset pagination; totalCount on demand. */
 export async function recordConnection<T extends AccountRow | UserRow>(
   ctx: Context,
-  object: queries.RecordObject,
+  object: RecordKind,
   args: RecordPageArgs,
 ): Promise<ConnectionModel<T>> {
   const first = pageSize(args.first);
@@ -159,14 +159,14 @@ export async function eventsOfUser(
 /** `Account.metric` / `User.metric`: one aggregate over a window, batched per (metric, window, aggregate). */
 export async function recordMetric(
   ctx: Context,
-  object: queries.RecordObject,
+  object: RecordKind,
   id: string,
   args: { metric: MetricRef; window?: WindowInput | null; aggregate?: MetricAggregate | null },
-): Promise<number> {
+): Promise<number | null> {
   const spec = metricSpec(args.metric, args.aggregate);
   const days = args.window ? windowDays(args.window, new Date()) : null;
   const value = await insightsLoaders(ctx).metricValue.load({ group: { object, spec, days }, id });
-  return value ?? 0;
+  return value ?? (zeroWhenEmpty(spec.aggregate) ? 0 : null);
 }
 
 export interface SeriesArgs {
@@ -212,7 +212,7 @@ function assemble(plan: SeriesPlan, found: readonly queries.SeriesRow[]): Metric
     interval: plan.interval,
     aggregate: plan.spec.aggregate,
     timeZone: plan.asked,
-    points: plan.buckets.map((bucket) => ({ start: startOfDay(bucket, plan.timeZone), value: byBucket.get(bucket) ?? 0 })),
+    points: plan.buckets.map((bucket) => ({ start: startOfDay(bucket, plan.timeZone), value: byBucket.get(bucket) ?? (zero ? 0 : null) })),
     total: total ?? (zero ? 0 : null),
   };
 }
@@ -250,7 +250,7 @@ export async function workspaceSeries(
 }
 
 /** `Account.metricSeries` / `User.metricSeries`: batched per (metric, range, interval, aggregate, zone). */
-export async function recordSeries(ctx: Context, object: queries.RecordObject, id: string, args: SeriesArgs): Promise<MetricSeriesModel> {
+export async function recordSeries(ctx: Context, object: RecordKind, id: string, args: SeriesArgs): Promise<MetricSeriesModel> {
   const plan = planSeries(args);
   const group = { object, spec: plan.spec, days: plan.days, interval: plan.interval, timeZone: plan.timeZone };
   return assemble(plan, await insightsLoaders(ctx).metricSeries.load({ group, id }));

@@ -1,4 +1,3 @@
-import { requireScope } from '../context.ts';
 import type { Resolvers } from '../graphql/generated.ts';
 import type { IntegrationModel } from './models.ts';
 import * as queries from './queries.ts';
@@ -14,12 +13,10 @@ export const keysResolvers: Resolvers = {
   Query: {
     viewer: (_parent, _args, ctx) => ctx.principal,
     apiKeys: async (_parent, { includeRevoked }, ctx) => {
-      requireScope(ctx, 'ADMIN');
       const all = await queries.listKeys(ctx.db, ctx.workspaceId);
       return includeRevoked ? all : all.filter((key) => keys.keyStatus(key) === 'ACTIVE');
     },
     integrations: async (_parent, _args, ctx) => {
-      requireScope(ctx, 'ADMIN');
       const all = await queries.listKeys(ctx.db, ctx.workspaceId);
       const labelled = all.filter((key) => key.integration === 'HIGHTOUCH');
       const active = (k: (typeof labelled)[number]) => keys.keyStatus(k) === 'ACTIVE';
@@ -28,26 +25,22 @@ export const keysResolvers: Resolvers = {
   },
   Mutation: {
     createApiKey: async (_parent, { input }, ctx) => {
-      requireScope(ctx, 'ADMIN');
       const userErrors = keys.validateKeyInput(input);
       if (userErrors.length > 0) return { apiKey: null, secret: null, userErrors };
       const { key, secret } = await keys.createKey(ctx.db, ctx.workspaceId, input);
       return { apiKey: key, secret, userErrors: [] };
     },
-    rotateApiKey: async (_parent, { id }, ctx) => {
-      requireScope(ctx, 'ADMIN');
+    rotateApiKey: async (_parent, { input: { id } }, ctx) => {
       const result = await keys.rotateKey(ctx.db, ctx.workspaceId, id);
       if ('code' in result) return { apiKey: null, secret: null, userErrors: [result] };
       return { apiKey: result.key, secret: result.secret, userErrors: [] };
     },
-    revokeApiKey: async (_parent, { id }, ctx) => {
-      requireScope(ctx, 'ADMIN');
+    revokeApiKey: async (_parent, { input: { id } }, ctx) => {
       const result = await keys.revokeKey(ctx.db, ctx.workspaceId, id);
       if ('code' in result) return { apiKey: null, userErrors: [result] };
       return { apiKey: result, userErrors: [] };
     },
     connectHightouch: async (_parent, { input }, ctx) => {
-      requireScope(ctx, 'ADMIN');
       const request = { name: input?.name ?? 'Hightouch', scopes: ['INGEST'] as const, integration: 'HIGHTOUCH' as const };
       const userErrors = keys.validateKeyInput(request);
       if (userErrors.length > 0) return { apiKey: null, secret: null, restBaseUrl: null, rpcUrl: null, rpcUrlWithKey: null, userErrors };

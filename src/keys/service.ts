@@ -99,8 +99,8 @@ function findKey(q: Queryable, workspaceId: string, id: string) {
 
 export async function rotateKey(q: Queryable, workspaceId: string, id: string): Promise<NewKey | KeyUserError> {
   const existing = await findKey(q, workspaceId, id);
-  if (!existing) return { field: ['id'], message: 'No API key with this id in this workspace.', code: 'NOT_FOUND' };
-  if (existing.revokedAt) return { field: ['id'], message: 'A revoked key cannot be rotated; create a new one.', code: 'INVALID' };
+  if (!existing) return { field: ['input', 'id'], message: 'No API key with this id in this workspace.', code: 'NOT_FOUND' };
+  if (existing.revokedAt) return { field: ['input', 'id'], message: 'A revoked key cannot be rotated; create a new one.', code: 'INVALID' };
   const secret = generateSecret();
   const key = await queries.updateKey(q, workspaceId, id, { keyHash: hashSecret(secret), prefix: displayPrefix(secret) });
   return { key: key!, secret };
@@ -108,8 +108,8 @@ export async function rotateKey(q: Queryable, workspaceId: string, id: string): 
 
 export async function revokeKey(q: Queryable, workspaceId: string, id: string): Promise<ApiKeyRow | KeyUserError> {
   const existing = await findKey(q, workspaceId, id);
-  if (!existing) return { field: ['id'], message: 'No API key with this id in this workspace.', code: 'NOT_FOUND' };
-  if (existing.revokedAt) return { field: ['id'], message: 'This key is already revoked.', code: 'ALREADY_DONE' };
+  if (!existing) return { field: ['input', 'id'], message: 'No API key with this id in this workspace.', code: 'NOT_FOUND' };
+  if (existing.revokedAt) return { field: ['input', 'id'], message: 'This key is already revoked.', code: 'ALREADY_DONE' };
   return (await queries.updateKey(q, workspaceId, id, { revokedAt: new Date() }))!;
 }
 

@@ -2,7 +2,12 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { Database } from '../db/client.ts';
 import { requestOf } from './request.ts';
 
-export type IngestObject = 'account' | 'user' | 'event';
+/**
+ * Metric labels spell an object in lower case (`Lowercase<ObjectKind>`). Spelled out here because
+ * shared modules import no domain; the ingest resolvers pass `Lowercase<ObjectKind>`, so the compiler
+ * catches an object kind this list lacks.
+ */
+type IngestObject = 'account' | 'user' | 'event';
 export type OperationOutcome = 'success' | 'error' | 'rejected';
 
 /** One Prometheus registry per server instance, so several servers can live in one process (tests). */

@@ -1,5 +1,5 @@
-import type { SemanticType } from '../catalog/inference.ts';
-import { eventsWithRole, type FieldChoice, fieldFor, fieldsMeaning, type MetricMeaning, type RecordObject, type Semantics } from '../catalog/meaning.ts';
+import type { RecordKind, SemanticType } from '../catalog/inference.ts';
+import { eventsWithRole, type FieldChoice, fieldFor, fieldsMeaning, type MetricMeaning, type Semantics } from '../catalog/meaning.ts';
 import { ACTIVITY_ROLES, type MetricRole, ROLE_PHRASES } from '../catalog/roles.ts';
 
 // What a view needs (a dimension with a meaning, events with a role), whether this workspace
@@ -9,7 +9,7 @@ import { ACTIVITY_ROLES, type MetricRole, ROLE_PHRASES } from '../catalog/roles.
 export type InputSpec =
   | {
       kind: 'field';
-      object: RecordObject;
+      object: RecordKind;
       /** Acceptable meanings, preferred first (revenue: ARR, then MRR, then REVENUE). */
       semantics: readonly SemanticType[];
       label: string;
@@ -57,7 +57,7 @@ const SEMANTIC_PHRASES: Partial<Record<SemanticType, string>> = {
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
-const OBJECT_NAMES: Record<RecordObject, string> = { ACCOUNT: 'accounts', USER: 'users' };
+const OBJECT_NAMES: Record<RecordKind, string> = { ACCOUNT: 'accounts', USER: 'users' };
 
 export function resolveInput(s: Semantics, spec: InputSpec): ResolvedInput {
   if (spec.kind === 'events') {
@@ -109,7 +109,7 @@ export function reasonPart(input: ResolvedInput): string {
 }
 
 // The inputs the templates share, with the hint that guides the Integrations page.
-const fieldHint = (semantic: SemanticType, object: RecordObject, restId: string, kindOfValue: string) =>
+const fieldHint = (semantic: SemanticType, object: RecordKind, restId: string, kindOfValue: string) =>
   `Map a ${kindOfValue} column to ${SEMANTIC_LABELS[semantic]} (field id \`${restId}\`) on the ${object === 'ACCOUNT' ? 'Account' : 'User'} sync, or mark an existing ${kindOfValue} field on ${OBJECT_NAMES[object]} ${semantic} with \`setDimensionSemantic\`.`;
 
 export const INPUTS = {

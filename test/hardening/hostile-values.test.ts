@@ -169,7 +169,7 @@ describe('database errors reaching clients', () => {
 
   it('a NUL in rotateApiKey/revokeApiKey ids and in key or integration names is a user error', async () => {
     const rotate = await t.gql(
-      `mutation($id: ID!) { rotateApiKey(id: $id) { userErrors { code } } revokeApiKey(id: $id) { userErrors { code } } }`,
+      `mutation($id: ID!) { rotateApiKey(input: { id: $id }) { userErrors { code } } revokeApiKey(input: { id: $id }) { userErrors { code } } }`,
       {
         id: NUL,
       },

@@ -120,7 +120,7 @@ describe('rate limiting in memory', () => {
 
   it('charges a hash-only (APQ) request by the operation its hash resolves to', async () => {
     const admin = (await t.newWorkspace('apq')).adminKey;
-    const revoke = 'mutation { revokeApiKey(id: "none") { userErrors { message } } }';
+    const revoke = 'mutation { revokeApiKey(input: { id: "none" }) { userErrors { message } } }';
     const persisted = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(revoke).digest('hex') } };
     const post = (body: Record<string, unknown>) =>
       t.server.app.inject({

@@ -39,8 +39,8 @@ async function rest(method: 'GET' | 'POST', url: string, key: string | null, pay
 }
 
 const CREATE = 'mutation($name: String!) { createApiKey(input: { name: $name, scopes: [READ, INGEST] }) { secret apiKey { id } } }';
-const ROTATE = 'mutation($id: ID!) { rotateApiKey(id: $id) { secret apiKey { id } } }';
-const REVOKE = 'mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { id status } userErrors { code } } }';
+const ROTATE = 'mutation($id: ID!) { rotateApiKey(input: { id: $id }) { secret apiKey { id } } }';
+const REVOKE = 'mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id status } userErrors { code } } }';
 const EVERYTHING =
   '{ viewer { apiKey { id name prefix scopes status } } apiKeys(includeRevoked: true) { id name prefix status } integrations { keys { id prefix } } }';
 

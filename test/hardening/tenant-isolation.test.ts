@@ -291,13 +291,13 @@ const MUTATION_CASES: Record<string, () => Promise<void>> = {
   },
   rotateApiKey: async () => {
     for (const id of aKeyIds) {
-      const res = await asB('mutation($id: ID!) { rotateApiKey(id: $id) { secret apiKey { id } userErrors { code } } }', { id });
+      const res = await asB('mutation($id: ID!) { rotateApiKey(input: { id: $id }) { secret apiKey { id } userErrors { code } } }', { id });
       expect(res.data?.rotateApiKey).toEqual({ secret: null, apiKey: null, userErrors: [{ code: 'NOT_FOUND' }] });
     }
   },
   revokeApiKey: async () => {
     for (const id of aKeyIds) {
-      const res = await asB('mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { id } userErrors { code } } }', { id });
+      const res = await asB('mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } userErrors { code } } }', { id });
       expect(res.data?.revokeApiKey.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
     }
     expect((await t.gql('{ viewer { scopes } }', {}, A.adminKey)).status).toBe(200);

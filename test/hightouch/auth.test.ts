@@ -127,7 +127,7 @@ describe('three ways in, one set of key rules', () => {
     const revoked = await t.gql('mutation { connectHightouch(input: { name: "to revoke" }) { secret apiKey { id } } }');
     const { secret, apiKey } = revoked.data!.connectHightouch;
     expect((await send(t, 'url', secret, add('before-revoke'))).body.result).toEqual({ rejectedRows: [] });
-    await t.gql('mutation($id: ID!) { revokeApiKey(id: $id) { userErrors { message } } }', { id: apiKey.id });
+    await t.gql('mutation($id: ID!) { revokeApiKey(input: { id: $id }) { userErrors { message } } }', { id: apiKey.id });
     for (const path of PATHS) {
       const forbidden = await send(t, path, readOnly, add(`ro-${path}`));
       expect(forbidden.body.error, path).toMatchObject({ code: -32003, data: { code: 'FORBIDDEN', retryable: false } });

@@ -429,4 +429,13 @@ describe('REST: rate limiting', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body.error.code).toBe('RATE_LIMITED');
   });
+
+  it('says in the body, as GraphQL and JSON-RPC do, after how many seconds to retry', async () => {
+    const client = hightouch(limited);
+    const body = { records: [{ account_id: 'rl2', company_name: 'RL' }] };
+    let refused = await client.post('/objects/account/upsert', body);
+    for (let i = 0; i < 3 && refused.status !== 429; i++) refused = await client.post('/objects/account/upsert', body);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.details).toMatchObject({ scope: 'INGEST', retryAfterSeconds: Number(refused.headers['retry-after']) });
+  });
 });

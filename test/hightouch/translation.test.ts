@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromGraphQLError, HightouchError } from '../../src/hightouch/errors.ts';
-import { handleJsonRpc, RpcError, type RpcHandler } from '../../src/hightouch/jsonrpc.ts';
+import { AppError } from '../../src/errors.ts';
+import { fromGraphQLError } from '../../src/hightouch/errors.ts';
+import { handleJsonRpc, type RpcHandler } from '../../src/hightouch/jsonrpc.ts';
 import { emptyPayload, toDeleteId, toGraphQLRecord, toRestField, toRestResponse } from '../../src/hightouch/mapping.ts';
 import { findObject, type HightouchObject, toHightouchType } from '../../src/hightouch/objects.ts';
 import { checkConfiguration, readConfiguration, rejectedRows, rowsToRecords } from '../../src/hightouch/sync.ts';
@@ -217,9 +218,9 @@ describe('JSON-RPC core', () => {
     [
       'fail',
       async (params: Record<string, unknown>) => {
-        if (params.kind === 'params') throw new RpcError(-32602, 'Invalid params');
-        if (params.kind === 'busy') throw new HightouchError(429, 'RATE_LIMITED', 'busy', undefined, 2);
-        if (params.kind === 'down') throw new HightouchError(503, 'SERVICE_UNAVAILABLE', 'down', undefined, 5);
+        if (params.kind === 'params') throw new AppError(400, 'INVALID_PARAMS', 'Invalid params');
+        if (params.kind === 'busy') throw new AppError(429, 'RATE_LIMITED', 'busy', undefined, 2);
+        if (params.kind === 'down') throw new AppError(503, 'SERVICE_UNAVAILABLE', 'down', undefined, 5);
         throw new Error('secret internals');
       },
     ],

@@ -96,9 +96,9 @@ describe('metricSeries', () => {
     expect(restricted.metric).toMatchObject({ kind: 'VALUE', name: 'duration' });
   });
 
-  it('leaves empty buckets at 0 and an empty range total null for AVG/MIN/MAX/LAST, 0 for sums and counts', async () => {
+  it('leaves empty buckets and an empty range total null for AVG/MIN/MAX/LAST, 0 for sums and counts', async () => {
     const empty = { metric: { property: 'amount' }, from: '2025-01-01T00:00:00Z', to: '2025-01-03T00:00:00Z' };
-    expect(await series({ ...empty, aggregate: 'AVG' })).toMatchObject({ values: [0, 0], total: null });
+    expect(await series({ ...empty, aggregate: 'AVG' })).toMatchObject({ values: [null, null], total: null });
     expect(await series({ ...empty, aggregate: 'SUM' })).toMatchObject({ values: [0, 0], total: 0 });
     const unknown = await series({ metric: { event: 'Never Happened' }, ...JAN, interval: 'WEEK' });
     expect(unknown).toMatchObject({ values: [0, 0, 0, 0], total: 0, metric: null });
@@ -179,13 +179,13 @@ describe('record metrics', () => {
       { id: 'acme', signIns: 4, users: 2, jan5: 1, paid: 350, avgPaid: 175, exported30: 0 },
       { id: 'globex', signIns: 3, users: 2, jan5: 1, paid: 40, avgPaid: 40, exported30: 2 },
       { id: 'hooli', signIns: 2, users: 1, jan5: 0, paid: 1000, avgPaid: 1000, exported30: 0 },
-      { id: 'initech', signIns: 0, users: 0, jan5: 0, paid: 0, avgPaid: 0, exported30: 1 },
-      { id: 'umbrella', signIns: 0, users: 0, jan5: 0, paid: 0, avgPaid: 0, exported30: 0 },
+      { id: 'initech', signIns: 0, users: 0, jan5: 0, paid: 0, avgPaid: null, exported30: 1 },
+      { id: 'umbrella', signIns: 0, users: 0, jan5: 0, paid: 0, avgPaid: null, exported30: 0 },
     ]);
     expect(res.data?.user).toEqual({ signIns: 3, last: 250 });
   });
 
-  it("serves an account's and a user's series, zero-filled", async () => {
+  it("serves an account's and a user's series, empty buckets 0 for counts and null for MAX", async () => {
     const res = await t.gql(`{
       account(id: "acme") { metricSeries(metric: { event: "Signed In" }, from: "2026-01-01T00:00:00Z", to: "2026-01-12T00:00:00Z", interval: WEEK) { total points { start value } } }
       user(id: "u3") { metricSeries(metric: { property: "amount" }, from: "2026-01-14T00:00:00Z", to: "2026-01-17T00:00:00Z", aggregate: MAX) { total points { value } } }
@@ -198,7 +198,7 @@ describe('record metrics', () => {
         { start: '2026-01-05T00:00:00.000Z', value: 1 },
       ],
     });
-    expect(res.data?.user.metricSeries).toEqual({ total: 40, points: [{ value: 0 }, { value: 40 }, { value: 0 }] });
+    expect(res.data?.user.metricSeries).toEqual({ total: 40, points: [{ value: null }, { value: 40 }, { value: null }] });
   });
 
   it('attributes earlier events retroactively when a user is linked or moved to another account', async () => {

@@ -6,9 +6,11 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** The objects that carry fields. */
 export type ObjectKind =
+  /** Accounts (companies). */
   | 'ACCOUNT'
   /** Event properties. */
   | 'EVENT'
+  /** Users of the customer's product. */
   | 'USER';
 
 /** How to display a value of a view column. */
@@ -21,10 +23,13 @@ export type ValueFormat =
   | 'DATE'
   /** A number of days. */
   | 'DAYS'
+  /** A number with decimals. */
   | 'DECIMAL'
+  /** A whole number. */
   | 'INTEGER'
   /** A ratio shown as a percentage (0.85 = 85%). */
   | 'PERCENT'
+  /** Text as it is. */
   | 'TEXT';
 
 /** The shape of a view. */
