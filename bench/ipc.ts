@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { AccountRecord, EventRecord, UserRecord } from './generator.ts';
 import type { PlanSummary } from './explain.ts';
+import type { AccountRecord, EventRecord, UserRecord } from './generator.ts';
 import type { BenchObject } from './records.ts';
 import type { RssSample } from './result.ts';
 

@@ -13,7 +13,13 @@ import { inferMetricRole, roleFits } from './roles.ts';
 /** The effective meaning of a dimension row; rows straight from the catalog table are looked up. */
 export async function dimensionMeaning(d: DimensionModel, ctx: Context): Promise<DimensionModel> {
   if (d.semanticOverridden !== undefined) return d;
-  return (await catalogLoaders(ctx).dimensions.load(d.object)).find((x) => x.key === d.key) ?? { ...d, inferredSemantic: d.semantic, semanticOverridden: false };
+  return (
+    (await catalogLoaders(ctx).dimensions.load(d.object)).find((x) => x.key === d.key) ?? {
+      ...d,
+      inferredSemantic: d.semantic,
+      semanticOverridden: false,
+    }
+  );
 }
 
 async function metricMeaning(m: MetricModel, ctx: Context): Promise<Pick<MetricMeaning, 'role' | 'inferredRole' | 'overridden'>> {
@@ -88,4 +94,3 @@ export const meaningResolvers: Resolvers = {
     roleOverridden: async (m, _args, ctx) => (await metricMeaning(m, ctx)).overridden,
   },
 };
-

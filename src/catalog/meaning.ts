@@ -11,7 +11,6 @@ import { ACTIVITY_ROLES, inferMetricRole, type MetricRole } from './roles.ts';
  * anyone to configure a mapping. Built per request from a fixed number of statements.
  */
 
-
 /** A metric with its inferred and effective role. */
 export interface MetricMeaning {
   kind: 'COUNT' | 'VALUE';
@@ -71,11 +70,7 @@ export const USABLE_TYPES: Partial<Record<SemanticType, readonly FieldType[]>> =
 };
 
 /** Records holding a value, for several keys of accounts and users (one statement). */
-async function valueCounts(
-  q: Queryable,
-  workspaceId: string,
-  keys: Record<RecordKind, readonly string[]>,
-): Promise<Map<string, number>> {
+async function valueCounts(q: Queryable, workspaceId: string, keys: Record<RecordKind, readonly string[]>): Promise<Map<string, number>> {
   const found = await rows<{ object: RecordKind; key: string; n: number }>(
     q,
     sql`

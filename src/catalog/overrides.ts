@@ -16,7 +16,13 @@ export interface Override {
 }
 
 /** Set (insert or replace) one override. */
-export async function setOverride(q: Queryable, workspaceId: string, target: OverrideTarget, key: string, meaning: string | null): Promise<void> {
+export async function setOverride(
+  q: Queryable,
+  workspaceId: string,
+  target: OverrideTarget,
+  key: string,
+  meaning: string | null,
+): Promise<void> {
   await q.execute(sql`
     insert into meaning_overrides (workspace_id, target, key, meaning, updated_at)
     values (${workspaceId}, ${target}, ${key}, ${meaning}, now())

@@ -61,7 +61,10 @@ export async function breakdown(
   let sumOf: string | null = null;
   if (args.sumOf != null) {
     const summed = requireField(fields, args.object, args.sumOf, 'sumOf');
-    if (summed.type !== 'NUMBER') throw badUserInput(`\`sumOf\` needs a NUMBER dimension; \`${summed.key}\` is ${summed.type ?? 'without values yet'}.`, { argument: 'sumOf' });
+    if (summed.type !== 'NUMBER')
+      throw badUserInput(`\`sumOf\` needs a NUMBER dimension; \`${summed.key}\` is ${summed.type ?? 'without values yet'}.`, {
+        argument: 'sumOf',
+      });
     sumOf = summed.key;
   }
   const c = await catalog.categoricalBreakdown(ctx.db, ctx.workspaceId, args.object, field.key, where, limit, sumOf);

@@ -1,4 +1,3 @@
-import type { Resolvers } from './generated.ts';
 import { meaningResolvers } from '../catalog/meaning-resolvers.ts';
 import { catalogResolvers } from '../catalog/resolvers.ts';
 import { ingestResolvers } from '../ingest/resolvers.ts';
@@ -6,8 +5,9 @@ import { measureResolvers } from '../insights/measure-resolvers.ts';
 import { insightsResolvers } from '../insights/resolvers.ts';
 import { keysResolvers } from '../keys/resolvers.ts';
 import { viewsResolvers } from '../views/resolvers.ts';
-import { scalarResolvers } from './scalars.ts';
 import { withAuth } from './auth.ts';
+import type { Resolvers } from './generated.ts';
+import { scalarResolvers } from './scalars.ts';
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 

@@ -6,7 +6,8 @@ import { AppError, batchTooLarge, knownFault, serviceUnavailable, unauthenticate
 // `{"error":{"code","message","details"}}`, JSON-RPC as an error object; both set the status and
 // Retry-After from it.
 
-export const invalidPayload = (message: string, details?: Record<string, unknown>) => new AppError(400, 'INVALID_PAYLOAD', message, details);
+export const invalidPayload = (message: string, details?: Record<string, unknown>) =>
+  new AppError(400, 'INVALID_PAYLOAD', message, details);
 
 /** A JSON-RPC call whose params cannot be used (rendered as the protocol's -32602 "Invalid params"). */
 export const invalidParams = (problems: string[]) => new AppError(400, 'INVALID_PARAMS', 'Invalid params', { problems });

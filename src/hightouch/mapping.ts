@@ -1,7 +1,7 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
 import type { ObjectKind } from '../catalog/inference.ts';
-import type { HightouchObject } from './objects.ts';
 import type { IngestOutcome } from '../ingest/service.ts';
+import type { HightouchObject } from './objects.ts';
 
 /**
  * Translation between Hightouch's records (snake_case field ids, flat) and the GraphQL inputs

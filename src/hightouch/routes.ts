@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
 import type { AppServer } from '../http/app.ts';
 import { safePath } from '../observability/http.ts';
 import { destinationMethods } from './destination.ts';
-import { AppError } from '../errors.ts';
 import { toAdapterError } from './errors.ts';
 import { installBodyHandling } from './http.ts';
 import { errorResponse, handleJsonRpc, INVALID_REQUEST, PARSE_ERROR, rpcErrorFor } from './jsonrpc.ts';

@@ -32,7 +32,16 @@ interface ViewsAssets {
 
 const loadAssets = once(async (): Promise<ViewsAssets> => {
   const [bundle, keyBarStyles, styles] = await Promise.all([
-    build({ entryPoints: [APP], bundle: true, minify: true, format: 'iife', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent' }),
+    build({
+      entryPoints: [APP],
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2020',
+      write: false,
+      logLevel: 'silent',
+    }),
     readFile(ownAsset('ide.css')),
     readFile(CSS),
   ]);

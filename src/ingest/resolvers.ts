@@ -20,7 +20,12 @@ async function ingestCall(ctx: Context, object: ObjectKind, run: (env: ingest.In
   noteIngest(ctx.db, ctx.principal.key);
   ctx.database.noteWrites(outcome.created + outcome.updated + outcome.deleted);
   const { created, updated, unchanged, duplicate, deleted, notFound, rejected } = outcome;
-  recordIngest(ctx, object.toLowerCase() as Lowercase<ObjectKind>, { created, updated, unchanged, duplicate, deleted, notFound, rejected }, (performance.now() - started) / 1000);
+  recordIngest(
+    ctx,
+    object.toLowerCase() as Lowercase<ObjectKind>,
+    { created, updated, unchanged, duplicate, deleted, notFound, rejected },
+    (performance.now() - started) / 1000,
+  );
   return outcome;
 }
 

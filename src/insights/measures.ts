@@ -58,10 +58,17 @@ export function measureInputs(s: Semantics): MeasureInputs {
 // ---------------------------------------------------------------------------------------------
 
 const ROLLUP_KEY = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
-const inList = (column: SQL, values: readonly string[]) => sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
+const inList = (column: SQL, values: readonly string[]) =>
+  sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
 
 /** Per record: distinct active users and activity events in the window, activity in the previous window. */
-function activitySelect(workspaceId: string, object: RecordKind, names: readonly string[], w: MeasureWindow, ids: readonly string[] | null): SQL {
+function activitySelect(
+  workspaceId: string,
+  object: RecordKind,
+  names: readonly string[],
+  w: MeasureWindow,
+  ids: readonly string[] | null,
+): SQL {
   const key = ROLLUP_KEY(object);
   const inCurrent = sql`day >= ${w.current.firstDay}::date and day <= ${w.current.lastDay}::date`;
   return sql`
@@ -268,11 +275,15 @@ function measureSql(
   }
   const w = measureWindow(window, now);
   if (measure === 'USERS_ADDED') {
-    const a = joins.alias(`added ${keyOf(...rangeKey(w.current))}`, () => usersAddedSelect(workspaceId, inputs.userCreated as string, w.current, null));
+    const a = joins.alias(`added ${keyOf(...rangeKey(w.current))}`, () =>
+      usersAddedSelect(workspaceId, inputs.userCreated as string, w.current, null),
+    );
     return sql`coalesce(${a}.added, 0)::float8`;
   }
   if (inputs.activity.length === 0) return measure === 'ACTIVE_USERS' || measure === 'ACTIVITY' ? sql`0::float8` : sql`null::float8`;
-  const a = joins.alias(`activity ${keyOf(...rangeKey(w.current), ...rangeKey(w.previous))}`, () => activitySelect(workspaceId, object, inputs.activity, w, null));
+  const a = joins.alias(`activity ${keyOf(...rangeKey(w.current), ...rangeKey(w.previous))}`, () =>
+    activitySelect(workspaceId, object, inputs.activity, w, null),
+  );
   switch (measure) {
     case 'ACTIVE_USERS':
       return sql`coalesce(${a}.active, 0)::float8`;

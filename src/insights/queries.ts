@@ -9,7 +9,6 @@ import type { DayRange, Interval } from './time.ts';
 // Set-based reads for accounts, users, events and metrics. Every function is ONE statement for
 // any number of parent records; the loaders group requests by their arguments.
 
-
 const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
 interface RawRecord {
   id: string;

@@ -1,7 +1,7 @@
 import type { Database, Db, Queryable } from '../db/client.ts';
 import type { ApiKeyRow, WorkspaceRow } from '../db/schema.ts';
 import { characterLength, isStorableText } from '../text.ts';
-import { type Principal, type Scope, SCOPES, effectiveScopes } from './models.ts';
+import { effectiveScopes, type Principal, SCOPES, type Scope } from './models.ts';
 import * as queries from './queries.ts';
 import { displayPrefix, generateSecret, hashSecret, looksLikeSecret, newId } from './secrets.ts';
 

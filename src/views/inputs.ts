@@ -100,7 +100,8 @@ const MAX_NAMED_EVENTS = 3;
 export function reasonPart(input: ResolvedInput): string {
   const provided = input.provided;
   if (!provided) return '';
-  if (provided.kind === 'field') return `\`${provided.field.key}\` holds ${SEMANTIC_PHRASES[provided.field.semantic] ?? provided.field.semantic}`;
+  if (provided.kind === 'field')
+    return `\`${provided.field.key}\` holds ${SEMANTIC_PHRASES[provided.field.semantic] ?? provided.field.semantic}`;
   const named = provided.events.slice(0, MAX_NAMED_EVENTS).map((e) => `\`${e.name}\` is ${e.role ? ROLE_PHRASES[e.role] : 'activity'}`);
   const more = provided.events.length - named.length;
   const spec = input.spec as Extract<InputSpec, { kind: 'events' }>;

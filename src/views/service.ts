@@ -31,7 +31,15 @@ async function buildView(ctx: Context, template: Template, now: Date): Promise<P
   const missing = resolved.filter((r) => r.provided === null);
   if (missing.length > 0) {
     return {
-      view: { ...base, description: template.description, locked: true, reason: null, unlock: missing.map((r) => r.hint), operation: null, preview: null },
+      view: {
+        ...base,
+        description: template.description,
+        locked: true,
+        reason: null,
+        unlock: missing.map((r) => r.hint),
+        operation: null,
+        preview: null,
+      },
     };
   }
   const built = await template.build({ ctx, now, provided: resolved.map((r) => r.provided as NonNullable<typeof r.provided>) });

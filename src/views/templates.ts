@@ -75,7 +75,13 @@ interface AccountColumn extends ViewColumn {
   value(ctx: Context, row: AccountRow, now: Date): Promise<unknown> | unknown;
 }
 
-const nameColumn: AccountColumn = { key: 'name', label: 'Account', format: 'TEXT', selection: 'name', value: (_ctx, row) => textValue(row.dims.name) };
+const nameColumn: AccountColumn = {
+  key: 'name',
+  label: 'Account',
+  format: 'TEXT',
+  selection: 'name',
+  value: (_ctx, row) => textValue(row.dims.name),
+};
 
 function textValue(value: unknown): unknown {
   return value ?? null;
@@ -181,7 +187,10 @@ async function accountList(b: BuildContext, spec: AccountListSpec): Promise<Omit
   };
 }
 
-const byMeasure = (measure: Measure, direction: 'ASC' | 'DESC' = 'DESC'): RecordOrder => ({ measure: { measure, window: WINDOW }, direction });
+const byMeasure = (measure: Measure, direction: 'ASC' | 'DESC' = 'DESC'): RecordOrder => ({
+  measure: { measure, window: WINDOW },
+  direction,
+});
 const measureAbove = (measure: Measure, gt: number): MeasureFilter => ({ measure, window: WINDOW, gt });
 
 // ---------------------------------------------------------------------------------------------
@@ -202,7 +211,11 @@ const mostActive: Template = {
         operationName: 'MostActiveAccounts',
         orderBy: byMeasure('ACTIVE_USERS'),
         measureFilter: [measureAbove('ACTIVE_USERS', 0)],
-        columns: [nameColumn, measureColumn('ACTIVE_USERS', 'Active users', 'INTEGER'), measureColumn('ACTIVITY', 'Activity events', 'INTEGER')],
+        columns: [
+          nameColumn,
+          measureColumn('ACTIVE_USERS', 'Active users', 'INTEGER'),
+          measureColumn('ACTIVITY', 'Activity events', 'INTEGER'),
+        ],
       })),
     };
   },
@@ -212,7 +225,9 @@ const mostActive: Template = {
 function seatTemplate(id: string, title: string, atLeast: number | null): Template {
   const share = `${(atLeast ?? 0) * 100}%`;
   const measureFilter: MeasureFilter[] = [
-    atLeast === null ? { measure: 'SEAT_UTILIZATION', window: WINDOW, exists: true } : { measure: 'SEAT_UTILIZATION', window: WINDOW, gte: atLeast },
+    atLeast === null
+      ? { measure: 'SEAT_UTILIZATION', window: WINDOW, exists: true }
+      : { measure: 'SEAT_UTILIZATION', window: WINDOW, gte: atLeast },
   ];
   return {
     id,
@@ -373,7 +388,10 @@ const planMix: Template = {
   inputs: [INPUTS.plan],
   async build(b) {
     const plan = fieldKey(b.provided[0]);
-    return { description: `Accounts per value of \`${plan}\`, largest first.`, ...(await accountBreakdown(b, 'PlanMix', plan, 'Plan', null)) };
+    return {
+      description: `Accounts per value of \`${plan}\`, largest first.`,
+      ...(await accountBreakdown(b, 'PlanMix', plan, 'Plan', null)),
+    };
   },
 };
 
@@ -442,7 +460,11 @@ const topFeatures: Template = {
     const definitions = Object.keys(variables).map((v) => `$${v}: MetricSeriesInput!`);
     return {
       description: `Feature-use events ranked by the accounts that used them in the last ${WINDOW_DAYS} days (\`${names.slice(0, 3).join('`, `')}\`${names.length > 3 ? '…' : ''}).`,
-      operation: { operationName: 'TopFeatures', query: `query TopFeatures(${definitions.join(', ')}) {\n${fields.join('\n')}\n}`, variables },
+      operation: {
+        operationName: 'TopFeatures',
+        query: `query TopFeatures(${definitions.join(', ')}) {\n${fields.join('\n')}\n}`,
+        variables,
+      },
       preview: {
         columns: [
           { key: 'feature', label: 'Feature', format: 'TEXT' },

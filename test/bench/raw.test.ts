@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.ts';
-import { batches, generateAccounts, generateEvents, generateUsers, type GeneratorOptions } from '../../bench/generator.ts';
+import { batches, type GeneratorOptions, generateAccounts, generateEvents, generateUsers } from '../../bench/generator.ts';
 import { createScratchTables, openRawClient, RAW_TABLES, type RawClient, rawStatement } from '../../bench/raw.ts';
+import type { Database } from '../../src/db/client.ts';
 import { openTestDatabase } from '../support/database.ts';
 
 // The raw-limit statements of `npm run bench`, on the backend under test (PGlite, or PostgreSQL

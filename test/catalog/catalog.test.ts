@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
 import { seedDataset } from '../insights/dataset.ts';
+import { createTestApp, type TestApp } from '../support/harness.ts';
 
 let t: TestApp;
 beforeAll(async () => {

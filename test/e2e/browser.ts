@@ -18,7 +18,15 @@ export interface BrowserSession {
 export async function openBrowser(origin: string, ignore: (text: string) => boolean = () => false): Promise<BrowserSession> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const external: string[] = [];

@@ -80,7 +80,9 @@ describe('views page on the demo dataset', () => {
     const locked = page.locator('article.view.locked');
     expect(await locked.count()).toBe(1);
     expect(await locked.getAttribute('data-view-id')).toBe('falling-usage-before-renewal');
-    expect(await locked.locator('li.hint').textContent()).toContain('renewal_date would provide it (inferred RENEWAL_DATE) but was marked otherwise');
+    expect(await locked.locator('li.hint').textContent()).toContain(
+      'renewal_date would provide it (inferred RENEWAL_DATE) but was marked otherwise',
+    );
     await page.screenshot({ path: new URL('views-locked.png', SCREENSHOTS).pathname, fullPage: true });
     await api('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "renewal_date", reset: true }) { userErrors { code } } }');
     expect(problems).toEqual([]);
@@ -96,7 +98,9 @@ describe('GraphQL IDE on the demo dataset', () => {
     await ide.waitForSelector('.graphiql-container');
     await ide.fill('#api-key', demo.adminKey);
     await ide.click('#key-form button[type=submit]');
-    await expect.poll(() => ide.evaluate(() => (globalThis as any).localStorage.getItem('graphiql:query')), { timeout: 20_000 }).toContain('query Views');
+    await expect
+      .poll(() => ide.evaluate(() => (globalThis as any).localStorage.getItem('graphiql:query')), { timeout: 20_000 })
+      .toContain('query Views');
     await ide.click('.graphiql-execute-button');
     await expect.poll(() => ide.textContent('.graphiql-response'), { timeout: 20_000 }).toContain('most-active-accounts');
     await ide.screenshot({ path: new URL('graphql-ide-views.png', SCREENSHOTS).pathname });

@@ -343,10 +343,16 @@ const MUTATION_CASES: Record<string, () => Promise<void>> = {
       `mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "${MARK}_tier", semantic: PLAN }) { dimension { key } userErrors { code field } } }`,
     );
     expect(res.data?.setDimensionSemantic).toEqual({ dimension: null, userErrors: [{ code: 'NOT_FOUND', field: ['input', 'key'] }] });
-    const own = await asB('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", semantic: REGION }) { dimension { key semantic } } }');
+    const own = await asB(
+      'mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", semantic: REGION }) { dimension { key semantic } } }',
+    );
     expect(own.data?.setDimensionSemantic.dimension).toEqual({ key: 'plan', semantic: 'REGION' });
     const a = await asA('{ dimensions(object: ACCOUNT) { key semantic semanticOverridden } }');
-    expect(a.dimensions.find((d: { key: string }) => d.key === 'plan')).toEqual({ key: 'plan', semantic: 'PLAN', semanticOverridden: false });
+    expect(a.dimensions.find((d: { key: string }) => d.key === 'plan')).toEqual({
+      key: 'plan',
+      semantic: 'PLAN',
+      semanticOverridden: false,
+    });
     await asB('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", reset: true }) { userErrors { code } } }');
   },
   setMetricRole: async () => {

@@ -62,22 +62,30 @@ describe('API keys', () => {
     const { secret: first, apiKey } = created.data?.createApiKey;
     expect((await t.gql(VIEWER, {}, first)).status).toBe(200);
 
-    const rotated = await t.gql('mutation($id: ID!) { rotateApiKey(input: { id: $id }) { secret apiKey { id prefix } userErrors { code } } }', {
-      id: apiKey.id,
-    });
+    const rotated = await t.gql(
+      'mutation($id: ID!) { rotateApiKey(input: { id: $id }) { secret apiKey { id prefix } userErrors { code } } }',
+      {
+        id: apiKey.id,
+      },
+    );
     const second = rotated.data?.rotateApiKey.secret;
     expect(second).toMatch(/^cor_/);
     expect(second).not.toBe(first);
     expect((await t.gql(VIEWER, {}, first)).status).toBe(401);
     expect((await t.gql(VIEWER, {}, second)).status).toBe(200);
 
-    const revoked = await t.gql('mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { status revokedAt } userErrors { code } } }', {
-      id: apiKey.id,
-    });
+    const revoked = await t.gql(
+      'mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { status revokedAt } userErrors { code } } }',
+      {
+        id: apiKey.id,
+      },
+    );
     expect(revoked.data?.revokeApiKey.apiKey.status).toBe('REVOKED');
     expect((await t.gql(VIEWER, {}, second)).status).toBe(401);
 
-    const again = await t.gql('mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } userErrors { code } } }', { id: apiKey.id });
+    const again = await t.gql('mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } userErrors { code } } }', {
+      id: apiKey.id,
+    });
     expect(again.data?.revokeApiKey.userErrors).toEqual([{ code: 'ALREADY_DONE' }]);
 
     const listed = await t.gql('{ apiKeys { id } all: apiKeys(includeRevoked: true) { id status } }');
@@ -112,9 +120,17 @@ describe('API keys', () => {
     expect(bKeys).toHaveLength(1);
     expect(aKeys.map((k) => k.id)).not.toContain(bKeys[0]!.id);
     const victim = aKeys[0]!.id;
-    const rotate = await t.gql('mutation($id: ID!) { rotateApiKey(input: { id: $id }) { secret userErrors { code } } }', { id: victim }, b.adminKey);
+    const rotate = await t.gql(
+      'mutation($id: ID!) { rotateApiKey(input: { id: $id }) { secret userErrors { code } } }',
+      { id: victim },
+      b.adminKey,
+    );
     expect(rotate.data?.rotateApiKey).toEqual({ secret: null, userErrors: [{ code: 'NOT_FOUND' }] });
-    const revoke = await t.gql('mutation($id: ID!) { revokeApiKey(input: { id: $id }) { userErrors { code } } }', { id: victim }, b.adminKey);
+    const revoke = await t.gql(
+      'mutation($id: ID!) { revokeApiKey(input: { id: $id }) { userErrors { code } } }',
+      { id: victim },
+      b.adminKey,
+    );
     expect(revoke.data?.revokeApiKey.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
     expect((await t.gql(VIEWER)).status).toBe(200);
   });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { bootstrap, startUp } from '../../src/keys/service.ts';
-import { openTestDatabase } from '../support/database.ts';
 import { freshDatabase } from '../reliability/process.ts';
+import { openTestDatabase } from '../support/database.ts';
 
 describe('configuration', () => {
   it('has working defaults with no environment at all', () => {

@@ -1,4 +1,4 @@
-import { buildASTSchema, getNamedType, type GraphQLObjectType, type GraphQLInputObjectType, parse } from 'graphql';
+import { buildASTSchema, type GraphQLInputObjectType, type GraphQLObjectType, getNamedType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIELDS } from '../../src/catalog/fields.ts';
 import type { FieldType, ObjectKind } from '../../src/catalog/inference.ts';

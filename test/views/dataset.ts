@@ -1,5 +1,5 @@
-import type { TestApp } from '../support/harness.ts';
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../insights/dataset.ts';
+import type { TestApp } from '../support/harness.ts';
 
 // A small workspace with warehouse naming in several styles (custom `seat_count`, `renewal_date`,
 // `plan_tier`, `sales_region`, `arr_usd`; events "Signed In", `user_login`, "Page Viewed",
@@ -34,8 +34,17 @@ export function datasetAt(now: number) {
       employeeCount: 50,
       custom: { seat_count: 10, renewal_date: inDays(200), plan_tier: 'pro', sales_region: 'NA', arr_usd: 30000 },
     },
-    { id: 'initech', name: 'Initech', custom: { seat_count: 2, renewal_date: inDays(45), plan_tier: 'pro', sales_region: 'EMEA', arr_usd: 15000 } },
-    { id: 'hooli', name: 'Hooli', employeeCount: 20, custom: { seat_count: 1, plan_tier: 'enterprise', sales_region: 'NA', arr_usd: 50000 } },
+    {
+      id: 'initech',
+      name: 'Initech',
+      custom: { seat_count: 2, renewal_date: inDays(45), plan_tier: 'pro', sales_region: 'EMEA', arr_usd: 15000 },
+    },
+    {
+      id: 'hooli',
+      name: 'Hooli',
+      employeeCount: 20,
+      custom: { seat_count: 1, plan_tier: 'enterprise', sales_region: 'NA', arr_usd: 50000 },
+    },
     { id: 'umbrella', name: 'Umbrella Co', custom: { plan_tier: 'free', sales_region: 'APAC' } },
   ];
   const user = (id: string, accountId: string | undefined, createdDaysAgo: number) => ({

@@ -15,14 +15,25 @@ function workspaceData(n: number) {
     id: `a${i}`,
     name: `Account ${i}`,
     employeeCount: 100 + i,
-    custom: { seat_count: 1 + (i % 3), renewal_date: ahead(10 + (i % 60)), plan_tier: ['free', 'pro', 'enterprise'][i % 3], sales_region: i % 2 ? 'EMEA' : 'NA', arr_usd: 1000 * (i + 1) },
+    custom: {
+      seat_count: 1 + (i % 3),
+      renewal_date: ahead(10 + (i % 60)),
+      plan_tier: ['free', 'pro', 'enterprise'][i % 3],
+      sales_region: i % 2 ? 'EMEA' : 'NA',
+      arr_usd: 1000 * (i + 1),
+    },
   }));
-  const users = accounts.flatMap((a) => [0, 1].map((j) => ({ id: `${a.id}-u${j}`, email: `u${j}@${a.id}.example`, accountId: a.id, createdAt: ago(5 + j) })));
+  const users = accounts.flatMap((a) =>
+    [0, 1].map((j) => ({ id: `${a.id}-u${j}`, email: `u${j}@${a.id}.example`, accountId: a.id, createdAt: ago(5 + j) })),
+  );
   const events = accounts.flatMap((a, i) => {
     const u0 = `${a.id}-u0`;
     const u1 = `${a.id}-u1`;
     return i % 2 === 0
-      ? [{ name: 'Signed In', userId: u0, timestamp: ago(1) }, ...[31, 32, 33].map((d) => ({ name: 'Signed In', userId: u0, timestamp: ago(d) }))]
+      ? [
+          { name: 'Signed In', userId: u0, timestamp: ago(1) },
+          ...[31, 32, 33].map((d) => ({ name: 'Signed In', userId: u0, timestamp: ago(d) })),
+        ]
       : [
           { name: 'Signed In', userId: u0, timestamp: ago(1) },
           { name: 'Page Viewed', userId: u1, timestamp: ago(2) },
@@ -59,12 +70,19 @@ describe('statement count of views', () => {
     for (const { n, key } of workspaces) {
       await t.gql('{ __typename }', {}, key); // authenticate once, so the throttled key touch is not counted
       const before = t.database.stats.statements;
-      const res = await t.gql<{ views: Array<{ id: string; locked: boolean; preview: { rows: unknown[]; totalCount: number } }> }>(VIEWS, {}, key);
+      const res = await t.gql<{ views: Array<{ id: string; locked: boolean; preview: { rows: unknown[]; totalCount: number } }> }>(
+        VIEWS,
+        {},
+        key,
+      );
       counts.push(t.database.stats.statements - before);
       expect(res.errors).toBeUndefined();
       const views = res.data?.views ?? [];
       expect(views.filter((v) => v.locked).map((v) => v.id)).toEqual([]);
-      expect(views.every((v) => v.preview.rows.length > 0), `${n}: ${JSON.stringify(views.map((v) => [v.id, v.preview.rows.length]))}`).toBe(true);
+      expect(
+        views.every((v) => v.preview.rows.length > 0),
+        `${n}: ${JSON.stringify(views.map((v) => [v.id, v.preview.rows.length]))}`,
+      ).toBe(true);
       expect(views.find((v) => v.id === 'most-active-accounts')?.preview.totalCount).toBe(n);
     }
     console.log(`views statements: 6 accounts ${counts[0]}, 60 accounts ${counts[1]}`);

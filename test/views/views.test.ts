@@ -27,7 +27,11 @@ interface ViewResult {
   unlock: string[];
   inputs: Array<{ label: string; providedBy: string[]; satisfied: boolean; hint: string }>;
   operation: { operationName: string; query: string; variables: Record<string, unknown> } | null;
-  preview: { columns: Array<{ key: string; format: string }>; rows: Array<{ id: string | null; cells: unknown[] }>; totalCount: number | null } | null;
+  preview: {
+    columns: Array<{ key: string; format: string }>;
+    rows: Array<{ id: string | null; cells: unknown[] }>;
+    totalCount: number | null;
+  } | null;
 }
 
 async function views(key?: string, object?: string): Promise<Map<string, ViewResult>> {
@@ -154,7 +158,12 @@ describe('views on a small workspace with warehouse naming', () => {
         got = result.metricSeries.points.map((p: any) => [null, p.start, p.value]);
       } else {
         const n = Object.keys(result).length / 2;
-        got = Array.from({ length: n }, (_, i) => [null, result[`accounts${i}`].metric.name, result[`accounts${i}`].total, result[`users${i}`].total]);
+        got = Array.from({ length: n }, (_, i) => [
+          null,
+          result[`accounts${i}`].metric.name,
+          result[`accounts${i}`].total,
+          result[`users${i}`].total,
+        ]);
       }
       expect(got.slice(0, view.preview.rows.length), view.id).toEqual(rowsOf(view));
     }
@@ -191,7 +200,8 @@ describe('views on a small workspace with warehouse naming', () => {
     expect(res.data?.user).toEqual({ activity: 3, active: true, usageChange: 1.5, quiet: false });
 
     // Users: activity of each user, whether or not they belong to an account (u7 has none).
-    const users = await t.gql(`{ users(first: 3, orderBy: { measure: { measure: ACTIVITY } }, measureFilter: [{ measure: ACTIVE_USERS, gt: 0 }]) {
+    const users =
+      await t.gql(`{ users(first: 3, orderBy: { measure: { measure: ACTIVITY } }, measureFilter: [{ measure: ACTIVE_USERS, gt: 0 }]) {
       totalCount edges { orderValue node { id activity } } } }`);
     expect(users.data?.users).toEqual({
       totalCount: 9,
@@ -276,29 +286,54 @@ describe('locked views and what unlocks them', () => {
         .sort();
 
     // Accounts with a plan only: the plan mix. `contracted_users` means nothing yet, `renews_on` is text.
-    await send(t, UPSERT_ACCOUNTS, [
-      { id: 'g1', name: 'G One', plan: 'team', custom: { contracted_users: 5, renews_on: 'soon', segment_name: 'SMB' } },
-      { id: 'g2', name: 'G Two', plan: 'business', custom: { contracted_users: 2, renews_on: 'later', segment_name: 'MM' } },
-    ], c.adminKey);
+    await send(
+      t,
+      UPSERT_ACCOUNTS,
+      [
+        { id: 'g1', name: 'G One', plan: 'team', custom: { contracted_users: 5, renews_on: 'soon', segment_name: 'SMB' } },
+        { id: 'g2', name: 'G Two', plan: 'business', custom: { contracted_users: 2, renews_on: 'later', segment_name: 'MM' } },
+      ],
+      c.adminKey,
+    );
     expect(await unlocked()).toEqual(['plan-mix']);
 
     // Events whose names mean nothing to inference: still no activity.
-    await send(t, UPSERT_USERS, [{ id: 'gu1', email: 'gu1@g.example', accountId: 'g1' }, { id: 'gu2', email: 'gu2@g.example', accountId: 'g1' }], c.adminKey);
-    await send(t, TRACK, [
-      { name: 'heartbeat', userId: 'gu1', timestamp: data.ago(1) },
-      { name: 'heartbeat', userId: 'gu2', timestamp: data.ago(2) },
-    ], c.adminKey);
+    await send(
+      t,
+      UPSERT_USERS,
+      [
+        { id: 'gu1', email: 'gu1@g.example', accountId: 'g1' },
+        { id: 'gu2', email: 'gu2@g.example', accountId: 'g1' },
+      ],
+      c.adminKey,
+    );
+    await send(
+      t,
+      TRACK,
+      [
+        { name: 'heartbeat', userId: 'gu1', timestamp: data.ago(1) },
+        { name: 'heartbeat', userId: 'gu2', timestamp: data.ago(2) },
+      ],
+      c.adminKey,
+    );
     expect(await unlocked()).toEqual(['plan-mix']);
 
     // The workspace says `heartbeat` is a sign-in: activity views unlock.
-    await t.gql('mutation { setMetricRole(input: { metric: { kind: COUNT, name: "heartbeat" }, role: ERROR }) { userErrors { code } } }', {}, c.adminKey);
+    await t.gql(
+      'mutation { setMetricRole(input: { metric: { kind: COUNT, name: "heartbeat" }, role: ERROR }) { userErrors { code } } }',
+      {},
+      c.adminKey,
+    );
     expect(await unlocked()).toEqual(['plan-mix']);
     const role = await t.gql(
       'mutation { setMetricRole(input: { metric: { kind: COUNT, name: "heartbeat" }, role: SIGN_IN }) { metric { name role inferredRole roleOverridden } userErrors { code } } }',
       {},
       c.adminKey,
     );
-    expect(role.data?.setMetricRole).toEqual({ metric: { name: 'heartbeat', role: 'SIGN_IN', inferredRole: null, roleOverridden: true }, userErrors: [] });
+    expect(role.data?.setMetricRole).toEqual({
+      metric: { name: 'heartbeat', role: 'SIGN_IN', inferredRole: null, roleOverridden: true },
+      userErrors: [],
+    });
     expect(await unlocked()).toEqual(['most-active-accounts', 'plan-mix', 'weekly-active-users']);
     expect((await views(c.adminKey)).get('most-active-accounts')?.reason).toBe('`heartbeat` is sign-in activity.');
 
@@ -320,7 +355,11 @@ describe('locked views and what unlocks them', () => {
     expect(all.get('seat-utilization')?.reason).toBe('`contracted_users` holds seats; `heartbeat` is sign-in activity.');
 
     // A text field marked as the renewal date cannot serve: the view stays locked and says why.
-    await t.gql('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "renews_on", semantic: RENEWAL_DATE }) { userErrors { code } } }', {}, c.adminKey);
+    await t.gql(
+      'mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "renews_on", semantic: RENEWAL_DATE }) { userErrors { code } } }',
+      {},
+      c.adminKey,
+    );
     all = await views(c.adminKey);
     expect(all.get('falling-usage-before-renewal')?.locked).toBe(true);
     expect(all.get('falling-usage-before-renewal')?.unlock[0]).toMatch(/^`renews_on` means Renewal date but holds STRING values/);
@@ -328,7 +367,11 @@ describe('locked views and what unlocks them', () => {
     // The overrides survive re-ingestion of the same fields.
     await send(t, UPSERT_ACCOUNTS, [{ id: 'g1', custom: { contracted_users: 6, renews_on: 'never' } }], c.adminKey);
     await send(t, TRACK, [{ name: 'heartbeat', userId: 'gu1', timestamp: data.ago(3) }], c.adminKey);
-    const dims = await t.gql('{ dimensions(object: ACCOUNT) { key semantic semanticOverridden } metrics(kind: COUNT) { name role } }', {}, c.adminKey);
+    const dims = await t.gql(
+      '{ dimensions(object: ACCOUNT) { key semantic semanticOverridden } metrics(kind: COUNT) { name role } }',
+      {},
+      c.adminKey,
+    );
     expect(dims.data?.dimensions.find((d: { key: string }) => d.key === 'contracted_users')).toEqual({
       key: 'contracted_users',
       semantic: 'SEATS',
@@ -338,19 +381,37 @@ describe('locked views and what unlocks them', () => {
     expect(rowsOf((await views(c.adminKey)).get('seat-utilization'))?.[0]).toEqual(['g1', 'G One', 2 / 6, 2, 6]);
 
     // Clearing: `null` removes a meaning (even an inferred one); reset returns to inference.
-    await t.gql('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", semantic: null }) { userErrors { code } } }', {}, c.adminKey);
-    await t.gql('mutation { setMetricRole(input: { metric: { kind: COUNT, name: "heartbeat" }, reset: true }) { userErrors { code } } }', {}, c.adminKey);
+    await t.gql(
+      'mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", semantic: null }) { userErrors { code } } }',
+      {},
+      c.adminKey,
+    );
+    await t.gql(
+      'mutation { setMetricRole(input: { metric: { kind: COUNT, name: "heartbeat" }, reset: true }) { userErrors { code } } }',
+      {},
+      c.adminKey,
+    );
     expect(await unlocked()).toEqual([]);
     expect((await views(c.adminKey)).get('plan-mix')?.unlock).toEqual([
       '`plan` would provide it (inferred PLAN) but was marked otherwise: reset it with `setDimensionSemantic` (`reset: true`), or map a text column to Plan (field id `plan`) on the Account sync, or mark an existing text field on accounts PLAN with `setDimensionSemantic`.',
     ]);
-    await t.gql('mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", reset: true }) { userErrors { code } } }', {}, c.adminKey);
+    await t.gql(
+      'mutation { setDimensionSemantic(input: { object: ACCOUNT, key: "plan", reset: true }) { userErrors { code } } }',
+      {},
+      c.adminKey,
+    );
     expect(await unlocked()).toEqual(['plan-mix']);
 
     // An event inference counts as activity, taken away by a correction: the hint names it.
     await send(t, TRACK, [{ name: 'Signed In', userId: 'gu1', timestamp: data.ago(1) }], c.adminKey);
-    expect(await unlocked()).toEqual(['most-active-accounts', 'plan-mix', 'seat-utilization', 'near-seat-limit', 'weekly-active-users'].sort());
-    await t.gql('mutation { setMetricRole(input: { metric: { kind: COUNT, name: "Signed In" }, role: null }) { userErrors { code } } }', {}, c.adminKey);
+    expect(await unlocked()).toEqual(
+      ['most-active-accounts', 'plan-mix', 'seat-utilization', 'near-seat-limit', 'weekly-active-users'].sort(),
+    );
+    await t.gql(
+      'mutation { setMetricRole(input: { metric: { kind: COUNT, name: "Signed In" }, role: null }) { userErrors { code } } }',
+      {},
+      c.adminKey,
+    );
     expect(await unlocked()).toEqual(['plan-mix']);
     expect((await views(c.adminKey)).get('most-active-accounts')?.unlock[0]).toMatch(
       /^`Signed In` would provide it \(inferred SIGN_IN\) but was given no role: reset it with `setMetricRole`/,
@@ -381,12 +442,16 @@ describe('locked views and what unlocks them', () => {
       expect(Object.values(res.data ?? {})[0], query).toEqual(expected);
     }
     const reader = await t.keyWithScopes(['READ']);
-    const forbidden = await t.gql('mutation { setMetricRole(input: { metric: { kind: COUNT, name: "Signed In" }, role: ERROR }) { userErrors { code } } }', {}, reader);
+    const forbidden = await t.gql(
+      'mutation { setMetricRole(input: { metric: { kind: COUNT, name: "Signed In" }, role: ERROR }) { userErrors { code } } }',
+      {},
+      reader,
+    );
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await views(reader)).size).toBe(10);
   });
 
-  it("shows each workspace only its own data, and filters views by object", async () => {
+  it('shows each workspace only its own data, and filters views by object', async () => {
     const other = await t.newWorkspace('Other');
     await seedViewsDataset(t, other.adminKey);
     await send(t, UPSERT_ACCOUNTS, [{ id: 'zeta', name: 'Zeta', custom: { seat_count: 1, plan_tier: 'zeta-plan' } }], other.adminKey);

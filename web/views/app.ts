@@ -53,7 +53,11 @@ const storage = {
   },
 };
 
-async function execute<TResult, TVariables>(key: string, document: TypedDocumentString<TResult, TVariables>, variables?: TVariables): Promise<TResult> {
+async function execute<TResult, TVariables>(
+  key: string,
+  document: TypedDocumentString<TResult, TVariables>,
+  variables?: TVariables,
+): Promise<TResult> {
   const response = await fetch(ENDPOINT, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` },
@@ -126,7 +130,9 @@ function chart(view: View, preview: Preview): HTMLElement | null {
     type: series ? 'line' : 'bar',
     data: {
       labels,
-      datasets: [{ label: column.label + (scale === 100 ? ' (%)' : ''), data, backgroundColor: COLORS[0], borderColor: COLORS[0], tension: 0.25 }],
+      datasets: [
+        { label: column.label + (scale === 100 ? ' (%)' : ''), data, backgroundColor: COLORS[0], borderColor: COLORS[0], tension: 0.25 },
+      ],
     },
     options: {
       animation: false,
@@ -162,7 +168,10 @@ function card(view: View): HTMLElement {
   const node = el('article', view.locked ? 'view locked' : 'view');
   node.dataset.viewId = view.id;
   const header = el('header');
-  header.append(el('h2', undefined, view.title), el('span', `badge ${view.kind.toLowerCase()}`, view.locked ? 'Locked' : view.kind.toLowerCase()));
+  header.append(
+    el('h2', undefined, view.title),
+    el('span', `badge ${view.kind.toLowerCase()}`, view.locked ? 'Locked' : view.kind.toLowerCase()),
+  );
   node.append(header, rich('p', 'description', view.description));
   if (view.locked) {
     node.append(el('p', 'unlock-title', 'To unlock this view:'));
@@ -182,7 +191,13 @@ function card(view: View): HTMLElement {
       if (view.kind !== 'SERIES') node.append(table(preview));
     }
     if (preview.totalCount !== null && preview.totalCount !== undefined && view.kind !== 'SERIES') {
-      node.append(el('p', 'total', `${integer.format(preview.totalCount)} in all${preview.totalCount > preview.rows.length ? `; the first ${preview.rows.length} shown` : ''}.`));
+      node.append(
+        el(
+          'p',
+          'total',
+          `${integer.format(preview.totalCount)} in all${preview.totalCount > preview.rows.length ? `; the first ${preview.rows.length} shown` : ''}.`,
+        ),
+      );
     }
   }
   if (view.reason) node.append(rich('p', 'reason', `Why: ${view.reason}`));
