@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { BROWSER, pageApps, assetUrls as pageAssetUrls } from '../support/pages.ts';
 
 // The IDE page and its assets over HTTP (the browser itself is exercised by test/e2e/ide.test.ts).
-const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
-
-let t: TestApp;
-let disabled: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  disabled = await createTestApp({ GRAPHQL_IDE: 'false' });
-});
-afterAll(async () => {
-  await t?.close();
-  await disabled?.close();
-});
-
-const assetUrls = (html: string) => [...html.matchAll(/(?:src|href)="(graphql\/assets\/[^"]+)"/g)].map((m) => `/${m[1]}`);
+const apps = pageApps();
+const assetUrls = (html: string) => pageAssetUrls(html, 'graphql');
 
 describe('GraphQL IDE', () => {
   it('serves the page to browsers with a strict CSP and no inline script or external URL', async () => {
-    const page = await t.server.app.inject({ method: 'GET', url: '/graphql', headers: BROWSER });
+    const page = await apps.on().server.app.inject({ method: 'GET', url: '/graphql', headers: BROWSER });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     const csp = String(page.headers['content-security-policy']);
@@ -33,41 +21,41 @@ describe('GraphQL IDE', () => {
   });
 
   it('still answers GraphQL clients on the same URL', async () => {
-    const json = await t.server.app.inject({
+    const json = await apps.on().server.app.inject({
       method: 'GET',
       url: '/graphql?query=%7Bviewer%7Bscopes%7D%7D',
-      headers: { ...BROWSER, authorization: `Bearer ${t.adminKey}`, 'apollo-require-preflight': 'true' },
+      headers: { ...BROWSER, authorization: `Bearer ${apps.on().adminKey}`, 'apollo-require-preflight': 'true' },
     });
     expect(json.json().data.viewer.scopes).toContain('ADMIN');
-    const post = await t.gql('{ viewer { scopes } }');
+    const post = await apps.on().gql('{ viewer { scopes } }');
     expect(post.status).toBe(200);
   });
 
   it('serves content-addressed assets with long-lived caching, ETag revalidation and gzip', async () => {
-    const page = await t.server.app.inject({ method: 'GET', url: '/graphql', headers: BROWSER });
+    const page = await apps.on().server.app.inject({ method: 'GET', url: '/graphql', headers: BROWSER });
     for (const url of assetUrls(page.body)) {
-      const asset = await t.server.app.inject({ method: 'GET', url });
+      const asset = await apps.on().server.app.inject({ method: 'GET', url });
       expect(asset.statusCode, url).toBe(200);
       expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect(asset.headers['content-type']).toMatch(url.endsWith('.css') ? /text\/css/ : /text\/javascript/);
       expect(asset.body.length).toBeGreaterThan(100);
 
-      const again = await t.server.app.inject({ method: 'GET', url, headers: { 'if-none-match': String(asset.headers.etag) } });
+      const again = await apps.on().server.app.inject({ method: 'GET', url, headers: { 'if-none-match': String(asset.headers.etag) } });
       expect(again.statusCode).toBe(304);
     }
     const graphiql = assetUrls(page.body).find((url) => url.includes('/graphiql.') && url.endsWith('.js'))!;
-    const plain = await t.server.app.inject({ method: 'GET', url: graphiql });
-    const zipped = await t.server.app.inject({ method: 'GET', url: graphiql, headers: { 'accept-encoding': 'gzip, br' } });
+    const plain = await apps.on().server.app.inject({ method: 'GET', url: graphiql });
+    const zipped = await apps.on().server.app.inject({ method: 'GET', url: graphiql, headers: { 'accept-encoding': 'gzip, br' } });
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
-    expect((await t.server.app.inject({ method: 'GET', url: '/graphql/assets/../../package.json' })).statusCode).toBe(404);
-    expect((await t.server.app.inject({ method: 'GET', url: '/graphql/assets/graphiql.js' })).statusCode).toBe(404);
+    expect((await apps.on().server.app.inject({ method: 'GET', url: '/graphql/assets/../../package.json' })).statusCode).toBe(404);
+    expect((await apps.on().server.app.inject({ method: 'GET', url: '/graphql/assets/graphiql.js' })).statusCode).toBe(404);
   });
 
   it('can be switched off with GRAPHQL_IDE=false', async () => {
-    const page = await disabled.server.app.inject({ method: 'GET', url: '/graphql', headers: BROWSER });
+    const page = await apps.off().server.app.inject({ method: 'GET', url: '/graphql', headers: BROWSER });
     expect(page.headers['content-type']).not.toContain('text/html');
-    const asset = await disabled.server.app.inject({ method: 'GET', url: '/graphql/assets/ide.js' });
+    const asset = await apps.off().server.app.inject({ method: 'GET', url: '/graphql/assets/ide.js' });
     expect(asset.statusCode).toBe(404);
   });
 });

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { BROWSER, pageApps, assetUrls as pageAssetUrls } from '../support/pages.ts';
 
 // GET /views over HTTP (the page in a browser is test/e2e/views.test.ts).
-const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
-
-let t: TestApp;
-let disabled: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  disabled = await createTestApp({ GRAPHQL_IDE: 'false' });
-});
-afterAll(async () => {
-  await t?.close();
-  await disabled?.close();
-});
-
-const assetUrls = (html: string) => [...html.matchAll(/(?:src|href)="(views\/assets\/[^"]+)"/g)].map((m) => `/${m[1]}`);
+const apps = pageApps();
+const assetUrls = (html: string) => pageAssetUrls(html, 'views');
 
 describe('views page', () => {
   it('serves browsers a page with a strict CSP (no inline script or style, nothing external)', async () => {
-    const page = await t.server.app.inject({ method: 'GET', url: '/views', headers: BROWSER });
+    const page = await apps.on().server.app.inject({ method: 'GET', url: '/views', headers: BROWSER });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     const csp = String(page.headers['content-security-policy']);
@@ -33,23 +21,23 @@ describe('views page', () => {
   });
 
   it('serves its bundle (the page code and Chart.js) and styles from this server, cacheable forever', async () => {
-    const page = await t.server.app.inject({ method: 'GET', url: '/views', headers: BROWSER });
+    const page = await apps.on().server.app.inject({ method: 'GET', url: '/views', headers: BROWSER });
     for (const url of assetUrls(page.body)) {
-      const asset = await t.server.app.inject({ method: 'GET', url });
+      const asset = await apps.on().server.app.inject({ method: 'GET', url });
       expect(asset.statusCode, url).toBe(200);
       expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect(asset.headers['content-type']).toMatch(url.endsWith('.css') ? /text\/css/ : /text\/javascript/);
     }
-    const script = await t.server.app.inject({ method: 'GET', url: assetUrls(page.body).find((u) => u.endsWith('.js'))! });
+    const script = await apps.on().server.app.inject({ method: 'GET', url: assetUrls(page.body).find((u) => u.endsWith('.js'))! });
     expect(script.body).toContain('query ViewsPage');
     expect(script.body).toMatch(/Chart\.js v4/);
-    expect((await t.server.app.inject({ method: 'GET', url: '/views/assets/nope.js' })).statusCode).toBe(404);
+    expect((await apps.on().server.app.inject({ method: 'GET', url: '/views/assets/nope.js' })).statusCode).toBe(404);
   });
 
   it('tells API clients to use GraphQL, and is off with the IDE', async () => {
-    const json = await t.server.app.inject({ method: 'GET', url: '/views', headers: { accept: 'application/json' } });
+    const json = await apps.on().server.app.inject({ method: 'GET', url: '/views', headers: { accept: 'application/json' } });
     expect(json.statusCode).toBe(406);
     expect(json.json().error).toContain('POST /graphql');
-    expect((await disabled.server.app.inject({ method: 'GET', url: '/views', headers: BROWSER })).statusCode).toBe(404);
+    expect((await apps.off().server.app.inject({ method: 'GET', url: '/views', headers: BROWSER })).statusCode).toBe(404);
   });
 });
