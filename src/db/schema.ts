@@ -160,6 +160,46 @@ export const propertyDaily = pgTable(
 );
 
 /**
+ * A maintained window: the count metric `name` summed per account (object ACCOUNT) or per user
+ * (USER) over the UTC days [first_day, last_day]. Created by the first read that ranks records by
+ * that metric over a standard window (the last 7, 30 or 90 days), then kept exact by every write
+ * that changes `metric_daily` (event inserts, retroactive attribution, purges), in the same
+ * transaction. Windows end on fixed days, so a window never changes meaning: the next day is a new
+ * window, and windows that ended before yesterday are dropped when a new one is made.
+ */
+export const metricWindows = pgTable(
+  'metric_windows',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
+    name: text('name').notNull(),
+    firstDay: date('first_day', { mode: 'string' }).notNull(),
+    lastDay: date('last_day', { mode: 'string' }).notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.name, t.object, t.firstDay, t.lastDay] })],
+);
+
+/** The totals of a maintained window, one row per record with activity in it. */
+export const metricWindowTotals = pgTable(
+  'metric_window_totals',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
+    firstDay: date('first_day', { mode: 'string' }).notNull(),
+    lastDay: date('last_day', { mode: 'string' }).notNull(),
+    recordId: text('record_id').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.name, t.object, t.firstDay, t.lastDay, t.recordId] }),
+    // Top N of a window in count order, from the index alone.
+    index('metric_window_totals_rank_idx').on(t.workspaceId, t.name, t.object, t.firstDay, t.lastDay, t.count.desc(), t.recordId),
+  ],
+);
+
+/**
  * Per-name event counters, split over a few shards (chosen by the writing connection) so that
  * concurrent event batches do not all queue on the same hot row. Read through `event_names`.
  */

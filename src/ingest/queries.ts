@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { RecordKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
@@ -97,6 +97,25 @@ export async function deleteByIds(q: Queryable, object: RecordKind, workspaceId:
 }
 
 /**
+ * Add per-record deltas of a count metric to the maintained windows that contain their day
+ * (`metric_window_totals`, see src/db/schema.ts). `deltas` is a CTE name with columns
+ * (name, day, object, record_id, delta); rows are applied in key order, like every other upsert here.
+ */
+function applyWindowDeltas(workspaceId: string, deltas: SQL): SQL {
+  return sql`
+    insert into metric_window_totals as w (workspace_id, name, object, first_day, last_day, record_id, count)
+    select ${workspaceId}, d.name, d.object, mw.first_day, mw.last_day, d.record_id, sum(d.delta)
+    from ${deltas} d
+    join metric_windows mw on mw.workspace_id = ${workspaceId} and mw.name = d.name and mw.object = d.object
+      and d.day between mw.first_day and mw.last_day
+    where d.record_id is not null
+    group by d.name, d.object, mw.first_day, mw.last_day, d.record_id
+    having sum(d.delta) <> 0
+    order by d.name, d.object, mw.first_day, mw.last_day, d.record_id
+    on conflict (workspace_id, name, object, first_day, last_day, record_id) do update set count = w.count + excluded.count`;
+}
+
+/**
  * Attribution lock: event batches take it shared (many at once), user calls that change account
  * links take it exclusively, so a link change and the rollups of concurrent events never miss
  * each other. Held until the transaction ends.
@@ -108,6 +127,14 @@ export async function lockAttribution(q: Queryable, workspaceId: string, mode: '
       : sql`select pg_advisory_xact_lock(hashtext(${workspaceId}))`,
   );
 }
+
+/** Point a rollup's rows of events without an explicit account at the links' accounts (a CTE body). */
+const relink = (workspaceId: string, rollup: 'metric_daily' | 'property_daily') => sql`
+      update ${sql.identifier(rollup)} r set account_id = l.account_id
+      from links l
+      where r.workspace_id = ${workspaceId} and r.user_id = l.user_id and r.explicit_account_id = ''
+        and r.account_id is distinct from l.account_id
+      returning 1`;
 
 /**
  * Point the rollups of events that carry no account of their own at their user's current account
@@ -122,17 +149,18 @@ export async function reattribute(
   await q.execute(sql`
     with links as (
       select * from jsonb_to_recordset(${jsonParam(links)}) as l(user_id text, account_id text)
-    ), counts as (
-      update metric_daily m set account_id = l.account_id
-      from links l
-      where m.workspace_id = ${workspaceId} and m.user_id = l.user_id and m.explicit_account_id = ''
-        and m.account_id is distinct from l.account_id
-      returning 1
+    ), moved as (
+      -- The rows as they were (the statement's snapshot; the exclusive attribution lock keeps writers out).
+      select m.name, m.day, m.count, m.account_id as old_account, l.account_id as new_account
+      from metric_daily m join links l on m.user_id = l.user_id
+      where m.workspace_id = ${workspaceId} and m.explicit_account_id = '' and m.account_id is distinct from l.account_id
+    ), counts as (${relink(workspaceId, 'metric_daily')}
+    ), props as (${relink(workspaceId, 'property_daily')}
+    ), deltas as (
+      select m.name, m.day, 'ACCOUNT' as object, d.record_id, d.delta
+      from moved m cross join lateral (values (m.old_account, -m.count), (m.new_account, m.count)) as d(record_id, delta)
     )
-    update property_daily p set account_id = l.account_id
-    from links l
-    where p.workspace_id = ${workspaceId} and p.user_id = l.user_id and p.explicit_account_id = ''
-      and p.account_id is distinct from l.account_id`);
+    ${applyWindowDeltas(workspaceId, sql`deltas`)}`);
 }
 
 /**
@@ -198,6 +226,12 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
         last_at = greatest(p.last_at, excluded.last_at),
         account_id = excluded.account_id
       returning 1
+    ), activity as (
+      select a.name, a.day, o.object, o.record_id, 1 as delta
+      from attributed a cross join lateral (values ('ACCOUNT', a.effective_account), ('USER', a.user_id)) as o(object, record_id)
+    ), windows as (
+      ${applyWindowDeltas(workspaceId, sql`activity`)}
+      returning 1
     ), names as (
       insert into event_name_counters as n (workspace_id, name, shard, event_count, first_at, last_at)
       select ${workspaceId}, name, ${COUNTER_SHARD}, count(*), min(occurred_at), max(occurred_at)
@@ -225,6 +259,12 @@ export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' 
       returning e.name
     ), m as (
       delete from metric_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
+      returning r.name, r.day, r.user_id, r.account_id, r.count
+    ), purged as (
+      select m.name, m.day, o.object, o.record_id, -m.count as delta
+      from m cross join lateral (values ('ACCOUNT', m.account_id), ('USER', m.user_id)) as o(object, record_id)
+    ), windows as (
+      ${applyWindowDeltas(workspaceId, sql`purged`)}
       returning 1
     ), p as (
       delete from property_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id

@@ -341,6 +341,8 @@ export async function deleteRecords(
     }
     const gone = [...deleted];
     if (purgeEvents) {
+      // Exclusive, like a link change: a maintained window being created must not miss the purge.
+      await sql.lockAttribution(tx, env.workspaceId, 'exclusive');
       await sql.purgeEvents(tx, env.workspaceId, object === 'USER' ? 'user' : 'account', gone);
     } else if (object === 'USER' && gone.length > 0) {
       // A deleted user's events stay, but no longer count for the account it belonged to.

@@ -5,6 +5,7 @@ import type { AccountRow, Dimensions, EventRow, UserRow } from '../db/schema.ts'
 import type { CursorValue } from './cursor.ts';
 import { aggregateExpr, bucketExpr, dayCondition, type MetricSpec, metricSource } from './metrics.ts';
 import type { DayRange, Interval } from './time.ts';
+import { windowTotals } from './windows.ts';
 
 // Set-based reads for accounts, users, events and metrics. Every function is ONE statement for
 // any number of parent records; the loaders group requests by their arguments.
@@ -40,7 +41,19 @@ const ROLLUP_KEY = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'r.acc
 export type PageOrder =
   | { kind: 'id'; direction: 'ASC' | 'DESC' }
   | { kind: 'dimension'; value: SQL; numeric: boolean; direction: 'ASC' | 'DESC' }
-  | { kind: 'metric'; spec: MetricSpec; days: DayRange; zero: boolean; direction: 'ASC' | 'DESC' };
+  | {
+      kind: 'metric';
+      spec: MetricSpec;
+      days: DayRange;
+      zero: boolean;
+      direction: 'ASC' | 'DESC';
+      /**
+       * Read the maintained window's totals (src/insights/windows.ts) instead of grouping rollups:
+       * `join` joins them to every record (filters apply); `ranked` walks them in rank order
+       * (no filter, descending: the page costs its own rows, not the workspace's records).
+       */
+      maintained?: 'join' | 'ranked';
+    };
 
 export interface PageRow<T> {
   row: T;
@@ -59,7 +72,8 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   /** Left joins of per-record values (derived measures) that `where` and the order value read. */
   joins: SQL = sql``,
 ): Promise<Array<PageRow<T>>> {
-  let metricCte = sql``;
+  if (order.kind === 'metric' && order.maintained === 'ranked') return await pageByRank<T>(q, workspaceId, object, order, after, limit);
+  const ctes: SQL[] = [];
   let join = sql``;
   let sortValue = sql`null::text`;
   let numeric = false;
@@ -67,11 +81,15 @@ export async function pageRecords<T extends AccountRow | UserRow>(
     sortValue = order.numeric ? order.value : sql`(${order.value} #>> '{}') collate "C"`;
     numeric = order.numeric;
   } else if (order.kind === 'metric') {
-    metricCte = sql`with m as materialized (
+    ctes.push(
+      order.maintained
+        ? sql`m as materialized ${windowTotals(workspaceId, object, order.spec.event ?? '', order.days)}`
+        : sql`m as materialized (
       select ${ROLLUP_KEY(object)} as rid, ${aggregateExpr(order.spec)} as v
       from ${metricSource(workspaceId, order.spec, order.days, 'UTC')}
       where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
-      group by 1)`;
+      group by 1)`,
+    );
     join = sql`left join m on m.rid = t.id`;
     sortValue = order.zero ? sql`coalesce(m.v, 0)::float8` : sql`m.v`;
     numeric = true;
@@ -96,22 +114,76 @@ export async function pageRecords<T extends AccountRow | UserRow>(
     }
   }
 
-  const found = await rows<RawRecord & { sort_value: CursorValue }>(
-    q,
-    sql`${metricCte}
+  // Rank IDs first, then read the columns (dims) of the page's rows only.
+  ctes.push(sql`page as (
       select * from (
-        select ${RECORD_COLUMNS(object)}, ${sortValue} as sort_value
+        select t.id, ${sortValue} as sort_value
         from ${TABLE(object)} ${join} ${joins}
         where t.workspace_id = ${workspaceId} and ${where}
       ) as s
       where ${keyset}
       order by ${orderBy}
-      limit ${limit}::int`,
+      limit ${limit}::int)`);
+  const found = await rows<RawRecord & { sort_value: CursorValue }>(
+    q,
+    sql`with ${sql.join(ctes, sql`, `)}
+      select ${RECORD_COLUMNS(object)}, s.sort_value
+      from page s join ${TABLE(object)} on t.workspace_id = ${workspaceId} and t.id = s.id
+      order by ${orderBy}`,
   );
-  return found.map((r) => ({
-    row: (object === 'ACCOUNT' ? toAccount(workspaceId, r) : toUser(workspaceId, r)) as T,
-    sortValue: r.sort_value,
-  }));
+  return found.map((r) => toPageRow<T>(workspaceId, object, r));
+}
+
+function toPageRow<T>(workspaceId: string, object: RecordKind, r: RawRecord & { sort_value: CursorValue }): PageRow<T> {
+  return { row: (object === 'ACCOUNT' ? toAccount(workspaceId, r) : toUser(workspaceId, r)) as T, sortValue: r.sort_value };
+}
+
+/**
+ * A page of all records in descending order of a maintained window's count, read in index order:
+ * first the records with a count (the totals' rank index, joined to the records that exist), then
+ * those without one, by ID. Each branch stops after `limit` rows, so a page costs its own rows
+ * whatever the number of records. Same order and cursors as the general path.
+ */
+async function pageByRank<T>(
+  q: Queryable,
+  workspaceId: string,
+  object: RecordKind,
+  order: Extract<PageOrder, { kind: 'metric' }>,
+  after: { v: CursorValue; id: string } | null,
+  limit: number,
+): Promise<Array<PageRow<T>>> {
+  const totals = sql`w.workspace_id = ${workspaceId} and w.name = ${order.spec.event ?? ''}::text and w.object = ${object}
+    and w.first_day = ${order.days.firstDay}::date and w.last_day = ${order.days.lastDay}::date`;
+  const v = after === null || after.v === null ? null : Number(after.v);
+  const counted =
+    after === null
+      ? sql`true`
+      : v === null || v <= 0
+        ? sql`false`
+        : sql`(w.count < ${v}::bigint or (w.count = ${v}::bigint and w.record_id > ${after.id}::text))`;
+  const uncounted = after === null || v === null || v > 0 ? sql`true` : sql`t.id > ${after.id}::text`;
+  const found = await rows<RawRecord & { sort_value: CursorValue }>(
+    q,
+    sql`
+      with page as (
+        (select w.record_id as id, w.count::float8 as sort_value
+         from metric_window_totals w join ${TABLE(object)} on t.workspace_id = ${workspaceId} and t.id = w.record_id
+         where ${totals} and w.count > 0 and ${counted}
+         order by w.count desc, w.record_id asc
+         limit ${limit}::int)
+        union all
+        (select t.id, 0::float8 from ${TABLE(object)}
+         where t.workspace_id = ${workspaceId} and ${uncounted}
+           and not exists (select 1 from metric_window_totals w where ${totals} and w.record_id = t.id and w.count > 0)
+         order by t.id asc
+         limit ${limit}::int)
+      )
+      select ${RECORD_COLUMNS(object)}, s.sort_value
+      from (select * from page order by sort_value desc, id asc limit ${limit}::int) s
+      join ${TABLE(object)} on t.workspace_id = ${workspaceId} and t.id = s.id
+      order by s.sort_value desc, s.id asc`,
+  );
+  return found.map((r) => toPageRow<T>(workspaceId, object, r));
 }
 
 export async function countRecords(q: Queryable, workspaceId: string, object: RecordKind, where: SQL, joins: SQL = sql``): Promise<number> {

@@ -1,0 +1,238 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dayOf } from '../../src/insights/time.ts';
+import { DELETE_ACCOUNTS, DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
+import { createTestApp, type TestApp } from '../support/harness.ts';
+import { query, sql } from '../support/sql.ts';
+
+// Maintained windows (src/insights/windows.ts): rankings over the last 7, 30 or 90 days read
+// per-record totals kept by every write. They must always equal a recount from the raw events,
+// after any sequence of inserts, replays, link changes (retroactive attribution) and deletions.
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const ws = () => t.workspaceId;
+const DAY_MS = 86_400_000;
+const today = () => dayOf(new Date());
+
+/** Every maintained window's totals next to a recount from events (effective account = explicit, else the user's). */
+async function windowDrift() {
+  return await query(
+    t,
+    sql`
+    with raw as (
+      select w.name, w.object, w.first_day, w.last_day,
+             case when w.object = 'ACCOUNT' then coalesce(e.account_id, u.account_id) else e.user_id end as rid, count(*)::int as n
+      from metric_windows w
+      join events e on e.workspace_id = w.workspace_id and e.name = w.name
+        and (e.occurred_at at time zone 'UTC')::date between w.first_day and w.last_day
+      left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+      where w.workspace_id = ${ws()}
+      group by 1, 2, 3, 4, 5
+    ), kept as (
+      select name, object, first_day, last_day, record_id as rid, count::int as n
+      from metric_window_totals where workspace_id = ${ws()} and count <> 0
+    )
+    select * from (select * from raw where rid is not null) raw full join kept using (name, object, first_day, last_day, rid)
+    where raw.n is distinct from kept.n`,
+  );
+}
+
+const RANK = `query($event: String!, $window: TimeWindow!) {
+  accounts(first: 100, orderBy: { metric: { metric: { event: $event }, window: $window } }) { edges { orderValue node { id } } }
+  users(first: 100, orderBy: { metric: { metric: { event: $event }, window: $window } }) { edges { orderValue node { id } } }
+}`;
+
+/** The ranking of existing accounts / users by a recount, in the API's order (count desc, then ID). */
+async function recountRanking(object: 'ACCOUNT' | 'USER', name: string, firstDay: string, lastDay: string) {
+  const table = sql.raw(object === 'ACCOUNT' ? 'accounts' : 'users');
+  const key = sql.raw(object === 'ACCOUNT' ? 'coalesce(e.account_id, u.account_id)' : 'e.user_id');
+  const found = await query<{ id: string; n: number }>(
+    t,
+    sql`
+    select r.id, coalesce(c.n, 0)::float8 as n from ${table} r
+    left join (
+      select ${key} as rid, count(*) as n from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+      where e.workspace_id = ${ws()} and e.name = ${name} and (e.occurred_at at time zone 'UTC')::date between ${firstDay}::date and ${lastDay}::date
+      group by 1
+    ) c on c.rid = r.id
+    where r.workspace_id = ${ws()}
+    order by 2 desc, r.id collate "C" asc limit 100`,
+  );
+  return found.map((r) => ({ id: r.id, n: r.n }));
+}
+
+async function rank(name: string, window: Record<string, unknown>) {
+  const res = await t.gql(RANK, { event: name, window });
+  expect(res.errors).toBeUndefined();
+  const pick = (conn: any) => conn.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue }));
+  return { accounts: pick(res.data?.accounts), users: pick(res.data?.users) };
+}
+
+const PAGE = `query($event: String!, $window: TimeWindow!, $after: String) {
+  accounts(first: 2, after: $after, orderBy: { metric: { metric: { event: $event }, window: $window } }) {
+    pageInfo { hasNextPage endCursor } edges { orderValue node { id } }
+  }
+}`;
+
+/** The same ranking, two accounts per page, following the cursors (crosses from counted to uncounted accounts). */
+async function rankPaged(name: string, window: Record<string, unknown>) {
+  const all: Array<{ id: string; n: number }> = [];
+  let after: string | null = null;
+  for (let i = 0; i < 50; i++) {
+    const res: any = await t.gql(PAGE, { event: name, window, after });
+    expect(res.errors).toBeUndefined();
+    all.push(...res.data.accounts.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue })));
+    if (!res.data.accounts.pageInfo.hasNextPage) break;
+    after = res.data.accounts.pageInfo.endCursor;
+  }
+  return all;
+}
+
+describe('maintained windows', () => {
+  it('answer standard-window rankings from totals that equal a recount', async () => {
+    const now = Date.now();
+    await t.gql(UPSERT_ACCOUNTS, { records: ['a1', 'a2', 'a3'].map((id) => ({ id, name: id })) });
+    await t.gql(UPSERT_USERS, {
+      records: [
+        { id: 'u1', email: 'u1@x.io', accountId: 'a1' },
+        { id: 'u2', email: 'u2@x.io', accountId: 'a2' },
+        { id: 'u3', email: 'u3@x.io' },
+      ],
+    });
+    const at = (daysAgo: number) => new Date(now - daysAgo * DAY_MS).toISOString();
+    await t.gql(TRACK, {
+      records: [
+        { name: 'Signed In', timestamp: at(1), userId: 'u1' },
+        { name: 'Signed In', timestamp: at(2), userId: 'u1' },
+        { name: 'Signed In', timestamp: at(3), userId: 'u2' },
+        { name: 'Signed In', timestamp: at(20), userId: 'u2' },
+        { name: 'Signed In', timestamp: at(20), userId: 'u2', accountId: 'a3' },
+        { name: 'Signed In', timestamp: at(45), userId: 'u3', accountId: 'a3' },
+        { name: 'Signed In', timestamp: at(120), userId: 'u3', accountId: 'a3' },
+      ],
+    });
+
+    const last30 = await rank('Signed In', { lastDays: 30 });
+    expect(last30.accounts).toEqual(await recountRanking('ACCOUNT', 'Signed In', addDays(today(), -29), today()));
+    expect(last30.accounts.slice(0, 2)).toEqual([
+      { id: 'a1', n: 2 },
+      { id: 'a2', n: 2 },
+    ]);
+    expect(last30.users).toEqual(await recountRanking('USER', 'Signed In', addDays(today(), -29), today()));
+    // Created by the read, for accounts and users, and equal to a recount.
+    const windows = await query(
+      t,
+      sql`select object, first_day::text, last_day::text from metric_windows where workspace_id = ${ws()} order by 1`,
+    );
+    expect(windows).toEqual([
+      { object: 'ACCOUNT', first_day: addDays(today(), -29), last_day: today() },
+      { object: 'USER', first_day: addDays(today(), -29), last_day: today() },
+    ]);
+    expect(await windowDrift()).toEqual([]);
+
+    // A window given as from/to ending at today's midnight (the last 90 whole days) is maintained too.
+    const midnight = new Date(`${today()}T00:00:00Z`);
+    const last90 = await rank('Signed In', { from: new Date(midnight.getTime() - 90 * DAY_MS).toISOString(), to: midnight.toISOString() });
+    expect(last90.accounts).toEqual(await recountRanking('ACCOUNT', 'Signed In', addDays(today(), -90), addDays(today(), -1)));
+    expect(
+      await query(t, sql`select 1 from metric_windows where workspace_id = ${ws()} and last_day = ${addDays(today(), -1)}::date`),
+    ).toHaveLength(2);
+
+    // Later writes keep it exact: new events (and their replays), a user who moves, a purge.
+    await t.gql(TRACK, { records: [{ name: 'Signed In', timestamp: at(0), userId: 'u3', eventId: 'e-1' }] });
+    await t.gql(TRACK, { records: [{ name: 'Signed In', timestamp: at(0), userId: 'u3', eventId: 'e-1' }] });
+    await t.gql(UPSERT_USERS, { records: [{ id: 'u3', accountId: 'a2' }] });
+    await t.gql(UPSERT_USERS, { records: [{ id: 'u1', accountId: 'a3' }] });
+    expect(await windowDrift()).toEqual([]);
+    const moved = await rank('Signed In', { lastDays: 30 });
+    expect(moved.accounts).toEqual(await recountRanking('ACCOUNT', 'Signed In', addDays(today(), -29), today()));
+    expect(moved.accounts.slice(0, 2)).toEqual([
+      { id: 'a2', n: 3 },
+      { id: 'a3', n: 3 },
+    ]);
+    await t.gql(DELETE_USERS, { ids: ['u2'], purge: true });
+    expect(await windowDrift()).toEqual([]);
+    expect((await rank('Signed In', { lastDays: 30 })).accounts).toEqual(
+      await recountRanking('ACCOUNT', 'Signed In', addDays(today(), -29), today()),
+    );
+  });
+
+  it('drop windows that can no longer be asked for when a new one is made', async () => {
+    await query(
+      t,
+      sql`insert into metric_windows (workspace_id, object, name, first_day, last_day)
+          values (${ws()}, 'ACCOUNT', 'Old', ${addDays(today(), -40)}::date, ${addDays(today(), -3)}::date)`,
+    );
+    await query(
+      t,
+      sql`insert into metric_window_totals (workspace_id, name, object, first_day, last_day, record_id, count)
+          values (${ws()}, 'Old', 'ACCOUNT', ${addDays(today(), -40)}::date, ${addDays(today(), -3)}::date, 'a1', 5)`,
+    );
+    await rank('Signed In', { lastDays: 7 });
+    expect(await query(t, sql`select 1 from metric_windows where workspace_id = ${ws()} and name = 'Old'`)).toEqual([]);
+    expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and name = 'Old'`)).toEqual([]);
+  });
+
+  it('stay equal to a recount after any sequence of writes', async () => {
+    const users = ['p1', 'p2', 'p3', 'p4'];
+    const accounts = ['q1', 'q2', 'q3'];
+    const now = Date.now();
+    const event = fc.record({
+      user: fc.constantFrom(...users),
+      account: fc.option(fc.constantFrom(...accounts), { nil: undefined }),
+      daysAgo: fc.integer({ min: 0, max: 100 }),
+      name: fc.constantFrom('Ping', 'Pong'),
+      id: fc.option(fc.constantFrom('r1', 'r2', 'r3'), { nil: undefined }),
+    });
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('track' as const), events: fc.array(event, { minLength: 1, maxLength: 6 }) }),
+      fc.record({ op: fc.constant('link' as const), user: fc.constantFrom(...users), account: fc.option(fc.constantFrom(...accounts)) }),
+      fc.record({ op: fc.constant('deleteUser' as const), user: fc.constantFrom(...users), purge: fc.boolean() }),
+      fc.record({ op: fc.constant('deleteAccount' as const), account: fc.constantFrom(...accounts), purge: fc.boolean() }),
+      fc.record({ op: fc.constant('rank' as const), name: fc.constantFrom('Ping', 'Pong'), days: fc.constantFrom(7, 30, 90) }),
+    );
+    await t.gql(UPSERT_ACCOUNTS, { records: accounts.map((id) => ({ id, name: id })) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 10 }), async (steps) => {
+        for (const s of steps) {
+          if (s.op === 'track') {
+            const records = s.events.map((e) => ({
+              name: e.name,
+              userId: e.user,
+              timestamp: new Date(now - e.daysAgo * DAY_MS).toISOString(),
+              ...(e.account ? { accountId: e.account } : {}),
+              ...(e.id ? { eventId: e.id } : {}),
+            }));
+            await t.gql(TRACK, { records });
+          } else if (s.op === 'link') {
+            await t.gql(UPSERT_USERS, { records: [{ id: s.user, email: `${s.user}@x.io`, accountId: s.account }] });
+          } else if (s.op === 'deleteUser') {
+            await t.gql(DELETE_USERS, { ids: [s.user], purge: s.purge });
+          } else if (s.op === 'deleteAccount') {
+            await t.gql(DELETE_ACCOUNTS, { ids: [s.account], purge: s.purge });
+            await t.gql(UPSERT_ACCOUNTS, { records: [{ id: s.account, name: s.account }] });
+          } else {
+            const ranked = await rank(s.name, { lastDays: s.days });
+            const first = addDays(today(), -(s.days - 1));
+            expect(ranked.accounts).toEqual(await recountRanking('ACCOUNT', s.name, first, today()));
+            expect(ranked.users).toEqual(await recountRanking('USER', s.name, first, today()));
+            expect(await rankPaged(s.name, { lastDays: s.days })).toEqual(ranked.accounts);
+          }
+          expect(await windowDrift()).toEqual([]);
+        }
+      }),
+      { numRuns: 25 },
+    );
+    // The property made windows and wrote into them (it is not vacuous).
+    expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and name in ('Ping', 'Pong')`)).not.toEqual(
+      [],
+    );
+  });
+});
