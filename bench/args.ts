@@ -47,7 +47,8 @@ raw statement per batch) and queries, against PostgreSQL when DATABASE_URL is se
 is created and dropped) and the embedded PGlite otherwise.
 
 Scale
-  --small | --large          presets (default: ${PRESETS.default.accounts} accounts, ${PRESETS.default.users} users, ${PRESETS.default.events} events)
+  --small | --wide | --large presets (default: ${PRESETS.default.accounts} accounts, ${PRESETS.default.users} users, ${PRESETS.default.events} events;
+                             --wide: the default's events over 10× the accounts and users)
   --accounts N --users N --events N
                              override the preset (accepts 20k, 1.5m, 10_000)
   --days N                   event history length in days (default 180)
@@ -135,6 +136,7 @@ export function parseArgs(argv: readonly string[], now: Date = new Date()): Benc
         break;
       case '--small':
       case '--default':
+      case '--wide':
       case '--large':
         options.preset = name.slice(2) as PresetName;
         break;

@@ -26,9 +26,11 @@ export interface Scale {
   events: number;
 }
 
-export const PRESETS: { small: Scale; default: Scale; large: Scale } = Object.freeze({
+export const PRESETS: { small: Scale; default: Scale; wide: Scale; large: Scale } = Object.freeze({
   small: Object.freeze({ accounts: 50, users: 400, events: 5_000 }),
   default: Object.freeze({ accounts: 2_000, users: 20_000, events: 200_000 }),
+  /** The default's events over 10× the accounts and users: how reads grow with records, not history. */
+  wide: Object.freeze({ accounts: 20_000, users: 200_000, events: 200_000 }),
   large: Object.freeze({ accounts: 100_000, users: 1_000_000, events: 10_000_000 }),
 });
 

@@ -48,6 +48,18 @@ const TOP = `query Top($window: TimeWindow!) {
   }
 }`;
 
+const TOP_UNIQUE = `query TopUnique($window: TimeWindow!) {
+  accounts(first: 50, orderBy: { metric: { metric: { event: "${EVENT}" }, aggregate: UNIQUE_USERS, window: $window }, direction: DESC }) {
+    edges { orderValue node { id name } }
+  }
+}`;
+
+const TOP_USERS = `query TopUsers($window: TimeWindow!) {
+  users(first: 50, orderBy: { metric: { metric: { event: "${EVENT}" }, window: $window }, direction: DESC }) {
+    edges { orderValue node { id email } }
+  }
+}`;
+
 const NESTED = `query Nested($first: Int!, $window: TimeWindow!) {
   accounts(first: $first) {
     edges { node {
@@ -80,6 +92,30 @@ export const QUERIES: readonly QueryDef[] = [
     id: 'top50',
     label: 'accounts: top 50 by 30-day count',
     build: (ctx) => ({ query: TOP, variables: { window: lastDays(ctx, 30) } }),
+  },
+  {
+    id: 'top50-users',
+    label: 'users: top 50 by 30-day count',
+    build: (ctx) => ({ query: TOP_USERS, variables: { window: lastDays(ctx, 30) } }),
+  },
+  {
+    id: 'top50-unique',
+    label: 'accounts: top 50 by 30-day unique users',
+    build: (ctx) => ({ query: TOP_UNIQUE, variables: { window: lastDays(ctx, 30) } }),
+  },
+  {
+    // Not one of the maintained windows (7, 30, 90 days): grouped from the daily rollups.
+    id: 'top50-other',
+    label: 'accounts: top 50 by 45-day count',
+    build: (ctx) => ({ query: TOP, variables: { window: lastDays(ctx, 45) } }),
+  },
+  {
+    id: 'metrics',
+    label: 'metrics catalog',
+    build: () => ({
+      query: `{ metrics { id kind name label total eventCount uniqueUsers uniqueAccounts firstSeenAt lastSeenAt role } }`,
+      variables: {},
+    }),
   },
   {
     id: 'nested',

@@ -46,6 +46,7 @@ describe('argument parsing', () => {
 
   it('reads presets, counts with suffixes and inline values', () => {
     expect(parseArgs(['--large'], NOW).scale).toEqual(PRESETS.large);
+    expect(parseArgs(['--wide'], NOW).scale).toEqual({ accounts: 20_000, users: 200_000, events: 200_000 });
     const o = parseArgs(
       ['--small', '--events=20k', '--users', '1_000', '--concurrency', '8', '--modes', 'raw,rest', '--duration', '0.5'],
       NOW,

@@ -122,5 +122,10 @@ describe('markdown', () => {
     expect(targets.find((t) => t.name.includes('independent of page size'))?.met).toBe(true);
     // Latency targets are for --large: not judged on a default-scale run.
     expect(targets.find((t) => t.name.startsWith('One account'))?.met).toBeNull();
+    expect(targets.find((t) => t.name.startsWith('Account upserts'))?.met).toBe(true);
+    // Every query doubles from the first step to the last in the fixture: over the 1.5× bound.
+    const growth = targets.find((t) => t.name.includes('last history step'));
+    expect(growth?.met).toBe(false);
+    expect(growth?.measured).toBe('worst 2.00× (series)');
   });
 });

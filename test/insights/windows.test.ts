@@ -164,6 +164,39 @@ describe('maintained windows', () => {
     );
   });
 
+  it('rank by distinct users over any window (grouped from the rollups) like a recount', async () => {
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString();
+    await t.gql(TRACK, {
+      records: [
+        { name: 'Signed In', timestamp: at(5), userId: 'u3', accountId: 'a3' },
+        { name: 'Signed In', timestamp: at(6), userId: 'u3', accountId: 'a3' },
+      ],
+    });
+    const res = await t.gql(
+      `query($window: TimeWindow!) {
+        accounts(first: 100, orderBy: { metric: { metric: { event: "Signed In" }, aggregate: UNIQUE_USERS, window: $window } }) {
+          edges { orderValue node { id } }
+        }
+      }`,
+      { window: { lastDays: 45 } },
+    );
+    expect(res.errors).toBeUndefined();
+    const recount = await query<{ id: string; n: number }>(
+      t,
+      sql`select a.id, coalesce(c.n, 0)::float8 as n from accounts a
+          left join (
+            select coalesce(e.account_id, u.account_id) as rid, count(distinct e.user_id) as n
+            from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+            where e.workspace_id = ${ws()} and e.name = 'Signed In'
+              and (e.occurred_at at time zone 'UTC')::date between ${addDays(today(), -44)}::date and ${today()}::date
+            group by 1
+          ) c on c.rid = a.id
+          where a.workspace_id = ${ws()} order by 2 desc, a.id collate "C" asc`,
+    );
+    expect(res.data?.accounts.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue }))).toEqual(recount);
+    expect(recount.some((r) => r.n > 1)).toBe(true);
+  });
+
   it('drop windows that can no longer be asked for when a new one is made', async () => {
     await query(
       t,
