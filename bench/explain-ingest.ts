@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
-import { type Db, openDatabase } from '../src/db/client.ts';
+import { type Db, openDatabase, rows } from '../src/db/client.ts';
 import { trackEvents, upsertRecords } from '../src/ingest/service.ts';
+import { addDays, dayOf } from '../src/insights/time.ts';
+import { ensureWindow, STANDARD_WINDOW_DAYS } from '../src/insights/windows.ts';
 import { createWorkspace } from '../src/keys/service.ts';
 import { ArgsError, parseArgs, USAGE } from './args.ts';
 import { prepareDatabase } from './database.ts';
@@ -15,6 +18,8 @@ import { toGraphQLInput } from './records.ts';
  * rolled back, printing each statement with the time until the next one, and the
  * `EXPLAIN (ANALYZE, BUFFERS)` of each write statement (also rolled back: nothing changes).
  * Same scale options as `npm run bench`; PostgreSQL when DATABASE_URL is set, else PGlite.
+ * `EXPLAIN_WINDOWS=1`: first create every maintained window (7/30/90 days, accounts and users, each
+ * event name), to measure what maintaining them adds to an event batch.
  */
 
 interface Captured {
@@ -69,6 +74,20 @@ async function main(): Promise<void> {
       last = batch;
     }
     progress.finish();
+    if (process.env.EXPLAIN_WINDOWS === '1') {
+      // Steady state of a workspace whose rankings are in use: every standard window of every event
+      // name exists for accounts and users, so new events also update the windows' totals.
+      const names = await rows<{ name: string }>(
+        database.db,
+        sql`select distinct name from event_name_counters where workspace_id = ${workspace.id}`,
+      );
+      const today = dayOf(options.now);
+      for (const { name } of names)
+        for (const object of ['ACCOUNT', 'USER'] as const)
+          for (const n of STANDARD_WINDOW_DAYS)
+            await ensureWindow(database, workspace.id, object, name, { firstDay: addDays(today, -(n - 1)), lastDay: today }, options.now);
+      process.stdout.write(`(with ${names.length * 2 * STANDARD_WINDOW_DAYS.length} maintained windows)\n`);
+    }
     await database.db.execute('analyze' as never);
 
     // Every statement goes through drizzle's logger (see openDatabase); wrap it to capture them.

@@ -173,15 +173,20 @@ async function pageByRank<T>(
   const found = await rows<RawRecord & { sort_value: CursorValue }>(
     q,
     sql`
-      with page as (
-        (select w.record_id as id, w.count::float8 as sort_value
-         from metric_window_totals w join ${TABLE(object)} on t.workspace_id = ${workspaceId} and t.id = w.record_id
-         where ${totals} and w.count > 0 and ${counted}
-         order by w.count desc, w.record_id asc
-         limit ${limit}::int)
+      with ranked as materialized (
+        -- "desc nulls last" matches the rank index (count is never null, but the planner needs the same order).
+        select w.record_id as id, w.count::float8 as sort_value
+        from metric_window_totals w
+        where ${totals} and w.count > 0 and ${counted}
+          and exists (select 1 from ${TABLE(object)} where t.workspace_id = ${workspaceId} and t.id = w.record_id)
+        order by w.count desc nulls last, w.record_id asc
+        limit ${limit}::int
+      ), page as (
+        select * from ranked
         union all
+        -- Records without activity, by ID: only read when the ranked ones do not fill the page.
         (select t.id, 0::float8 from ${TABLE(object)}
-         where t.workspace_id = ${workspaceId} and ${uncounted}
+         where (select count(*) from ranked) < ${limit}::int and t.workspace_id = ${workspaceId} and ${uncounted}
            and not exists (select 1 from metric_window_totals w where ${totals} and w.record_id = t.id and w.count > 0)
          order by t.id asc
          limit ${limit}::int)
