@@ -1,8 +1,7 @@
 import { buildSchema, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRootAuth, rootAuth } from '../../src/graphql/auth.ts';
+import { documentRateClass, readRootAuth, rootAuth } from '../../src/graphql/auth.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
-import { graphqlScopes } from '../../src/http/rate-limit.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
 // Authorization and rate-limit class are declared per root field with `@auth` in schema.graphql and
@@ -29,7 +28,7 @@ describe('@auth declarations', () => {
   });
 
   it('charges the rate class each operation declares', () => {
-    const charge = (query: string) => graphqlScopes({ query }, undefined);
+    const charge = (query: string) => [documentRateClass(parse(query))];
     expect(charge('{ viewer { scopes } }')).toEqual(['READ']);
     expect(charge('{ apiKeys { id } }')).toEqual(['READ']);
     expect(charge('mutation { createCustomField(input: { object: ACCOUNT, key: "k", type: STRING }) { field { key } } }')).toEqual([
