@@ -17,15 +17,15 @@ export interface Caller {
 }
 
 const upsert = (field: string, input: string) =>
-  `mutation Hightouch_${field}($records: [${input}]!, $mode: UpsertMode) { payload: ${field}(records: $records, mode: $mode) { ${INGEST_PAYLOAD_SELECTION} } }`;
+  `mutation Hightouch_${field}($records: [${input}]!, $mode: UpsertMode) { payload: ${field}(input: { records: $records, mode: $mode }) { ${INGEST_PAYLOAD_SELECTION} } }`;
 const remove = (field: string) =>
-  `mutation Hightouch_${field}($ids: [ID]!) { payload: ${field}(ids: $ids) { ${INGEST_PAYLOAD_SELECTION} } }`;
+  `mutation Hightouch_${field}($ids: [ID]!) { payload: ${field}(input: { ids: $ids }) { ${INGEST_PAYLOAD_SELECTION} } }`;
 
 const MUTATIONS = {
   ACCOUNT: { upsert: upsert('upsertAccounts', 'AccountInput'), delete: remove('deleteAccounts') },
   USER: { upsert: upsert('upsertUsers', 'UserInput'), delete: remove('deleteUsers') },
   EVENT: {
-    insert: `mutation Hightouch_trackEvents($records: [EventInput]!) { payload: trackEvents(records: $records) { ${INGEST_PAYLOAD_SELECTION} } }`,
+    insert: `mutation Hightouch_trackEvents($records: [EventInput]!) { payload: trackEvents(input: { records: $records }) { ${INGEST_PAYLOAD_SELECTION} } }`,
   },
 };
 

@@ -34,7 +34,7 @@ describe('rate limiting without a second parse', () => {
   it('charges each operation by its class while the application parses no document', async () => {
     const key = (await t.newWorkspace('parse')).adminKey;
     parse.calls = 0;
-    const track = 'mutation Track { trackEvents(records: []) { received } }';
+    const track = 'mutation Track { trackEvents(input: { records: [] }) { received } }';
     expect((await t.gql('{ viewer { scopes } }', {}, key)).status).toBe(200);
     expect((await t.gql(track, {}, key)).status).toBe(200);
     expect((await t.gql('query Again { viewer { scopes } }', {}, key)).status).toBe(200);

@@ -10,7 +10,7 @@ import { createTestApp, type TestApp } from '../support/harness.ts';
 // Refill rates are tiny (one token per ~17 minutes) so the outcome never depends on timing.
 const SLOW = { RATE_LIMIT_READ_PER_SECOND: '0.001', RATE_LIMIT_INGEST_PER_SECOND: '0.001', RATE_LIMIT_ADMIN_PER_SECOND: '0.001' };
 const VIEWER = '{ viewer { scopes } }';
-const TRACK = 'mutation { trackEvents(records: []) { received } }';
+const TRACK = 'mutation { trackEvents(input: { records: [] }) { received } }';
 const CREATE_KEY = 'mutation { createApiKey(input: { name: "x", scopes: [READ] }) { secret } }';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';

@@ -34,8 +34,10 @@ describe('@auth declarations', () => {
     expect(charge('mutation { createCustomField(input: { object: ACCOUNT, key: "k", type: STRING }) { field { key } } }')).toEqual([
       'ADMIN',
     ]);
-    expect(charge('mutation { trackEvents(records: []) { received } }')).toEqual(['INGEST']);
-    expect(charge('mutation { deleteUsers(ids: []) { received } revokeApiKey(input: { id: "x" }) { apiKey { id } } }')).toEqual(['INGEST']);
+    expect(charge('mutation { trackEvents(input: { records: [] }) { received } }')).toEqual(['INGEST']);
+    expect(charge('mutation { deleteUsers(input: { ids: [] }) { received } revokeApiKey(input: { id: "x" }) { apiKey { id } } }')).toEqual([
+      'INGEST',
+    ]);
   });
 });
 
@@ -53,7 +55,7 @@ describe('scopes enforced from the schema', () => {
     const ingest = await t.keyWithScopes(['INGEST']);
     const cases: Array<[string, string, string]> = [
       ['mutation { createCustomField(input: { object: ACCOUNT, key: "tier", type: STRING }) { field { key } } }', read, 'INGEST'],
-      ['mutation { upsertAccounts(records: [{ id: "a1", name: "A" }]) { created } }', read, 'INGEST'],
+      ['mutation { upsertAccounts(input: { records: [{ id: "a1", name: "A" }] }) { created } }', read, 'INGEST'],
       ['{ dimensions(object: ACCOUNT) { key } }', ingest, 'READ'],
       ['{ apiKeys { id } }', read, 'ADMIN'],
       ['mutation { revokeApiKey(input: { id: "none" }) { apiKey { id } } }', ingest, 'ADMIN'],
