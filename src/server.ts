@@ -1,11 +1,10 @@
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyRequest } from 'fastify';
-import type { ExecutionResult } from 'graphql';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import type { Database } from './db/client.ts';
 import { unauthenticated } from './errors.ts';
-import { createApollo } from './graphql/apollo.ts';
+import { createApollo, executeOperation } from './graphql/apollo.ts';
 import { rateClassPlugin } from './graphql/auth.ts';
 import { persistedQueryStore } from './graphql/persisted-queries.ts';
 import { readGate, readGatePlugin } from './graphql/read-gate.ts';
@@ -134,11 +133,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     },
   });
 
-  const execute: AppServer['execute'] = async (ctx, query, variables) => {
-    const response = await apollo.executeOperation({ query, variables: variables ?? {} }, { contextValue: ctx });
-    if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by internal operations');
-    return response.body.singleResult as ExecutionResult;
-  };
+  const execute: AppServer['execute'] = (ctx, document, variables) => executeOperation(apollo, ctx, document, variables);
 
   const server: AppServer = { app, config, execute, authenticateRequest, requestSecret, authenticateKey, rateLimiter, contextFor };
   await registerHightouchRoutes(server);
