@@ -1,8 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Resolver types are generated from schema.graphql (the single source of truth) and committed;
-// `.ci/run` fails when they drift (`npm run codegen:check`). The views page (web/views) is a
-// frontend client of the API: its operations are typed by the client preset, like any frontend's.
+// `.ci/run` fails when they drift (`npm run codegen:check`). The views page (web/views) and the
+// Hightouch adapter (src/hightouch) are clients of the API: their operations are typed by the
+// client preset, like any frontend's.
 const config: CodegenConfig = {
   schema: './schema.graphql',
   generates: {
@@ -62,6 +63,30 @@ const config: CodegenConfig = {
           LenientNumber: 'number | string',
           LenientBoolean: 'boolean | string',
           LenientDateTime: 'string | number',
+        },
+      },
+    },
+    './src/hightouch/gql/': {
+      documents: ['src/hightouch/**/*.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
+      config: {
+        // Documents as parsed ASTs (not a second copy of the .graphql text); enums as const objects.
+        documentMode: 'documentNode',
+        enumType: 'const',
+        useTypeImports: true,
+        importExtension: '.ts',
+        // Inputs carry Hightouch's values untouched: the mutations coerce and validate them per record.
+        scalars: {
+          DateTime: 'string',
+          JSON: 'unknown',
+          JSONObject: 'Record<string, unknown>',
+          FieldValue: 'unknown',
+          EmailAddress: 'string',
+          LenientString: 'unknown',
+          LenientNumber: 'unknown',
+          LenientBoolean: 'unknown',
+          LenientDateTime: 'unknown',
         },
       },
     },

@@ -22,9 +22,9 @@ type FlatRecord = AccountRecord | UserRecord | EventRecord;
 const PAYLOAD =
   'received created updated unchanged duplicate deleted notFound rejected results { index id status errors { field code message } }';
 const MUTATION: Record<BenchObject, string> = {
-  account: `mutation Bench($records: [AccountInput]!) { payload: upsertAccounts(records: $records) { ${PAYLOAD} } }`,
-  user: `mutation Bench($records: [UserInput]!) { payload: upsertUsers(records: $records) { ${PAYLOAD} } }`,
-  event: `mutation Bench($records: [EventInput]!) { payload: trackEvents(records: $records) { ${PAYLOAD} } }`,
+  account: `mutation Bench($records: [AccountInput]!) { payload: upsertAccounts(input: { records: $records }) { ${PAYLOAD} } }`,
+  user: `mutation Bench($records: [UserInput]!) { payload: upsertUsers(input: { records: $records }) { ${PAYLOAD} } }`,
+  event: `mutation Bench($records: [EventInput]!) { payload: trackEvents(input: { records: $records }) { ${PAYLOAD} } }`,
 };
 const REST_MODE: Record<BenchObject, string> = { account: 'upsert', user: 'upsert', event: 'insert' };
 

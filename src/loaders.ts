@@ -46,6 +46,14 @@ export function groupedLoader<Group, Value>({ groupKey, load, missing }: Grouped
   );
 }
 
+/** A grouped loader whose group is a plain string (an object kind): the group is its own key. */
+export function loaderPerKind<Kind extends string, Value>(
+  load: (kind: Kind, ids: string[]) => Promise<Map<string, Value>>,
+  missing: Value,
+) {
+  return groupedLoader<Kind, Value>({ groupKey: (kind) => kind, load, missing });
+}
+
 /** A loader whose keys are typed values compared by `keyFn`. */
 export function keyedLoader<Key, Value>(keyFn: (key: Key) => string, load: (keys: readonly Key[]) => Promise<Value[]>) {
   return new DataLoader<Key, Value, string>(load, { cacheKeyFn: keyFn });

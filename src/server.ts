@@ -1,11 +1,11 @@
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyRequest } from 'fastify';
-import type { ExecutionResult } from 'graphql';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import type { Database } from './db/client.ts';
 import { unauthenticated } from './errors.ts';
-import { createApollo } from './graphql/apollo.ts';
+import { createApollo, executeOperation } from './graphql/apollo.ts';
+import { rateClassPlugin } from './graphql/auth.ts';
 import { persistedQueryStore } from './graphql/persisted-queries.ts';
 import { readGate, readGatePlugin } from './graphql/read-gate.ts';
 import { registerHightouchRoutes } from './hightouch/routes.ts';
@@ -61,16 +61,6 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerObservability(app, { metrics, config });
   await registerCors(app, config.corsOrigins);
 
-  const persistedQueries = persistedQueryStore();
-  const apollo = createApollo({
-    introspection: config.introspection,
-    persistedQueries,
-    limits: config.graphqlLimits,
-    onUnexpectedError: (error) => app.log.error({ err: error }, 'unexpected error in GraphQL operation'),
-    plugins: [observabilityPlugin(metrics), readGatePlugin(readGate(config.readConcurrency))],
-  });
-  await apollo.start();
-
   const deps = { database, config, log: app.log };
   const contextFor = (request: FastifyRequest, principal: Principal): Context => {
     const ctx: Context = { ...createContext(deps, principal), log: request.log };
@@ -100,8 +90,20 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerGracefulClose(app);
   const rateLimiter = registerRateLimit(app, config, authenticateRequest, {
     skip: (request) => request.method === 'GET' && config.graphqlIde && wantsHtml(request),
-    persistedQuery: persistedQueries.lookup,
   });
+  const persistedQueries = persistedQueryStore();
+  const apollo = createApollo({
+    introspection: config.introspection,
+    persistedQueries,
+    limits: config.graphqlLimits,
+    onUnexpectedError: (error) => app.log.error({ err: error }, 'unexpected error in GraphQL operation'),
+    plugins: [
+      rateClassPlugin((ctx, rateClass) => rateLimiter.charge(ctx.principal, rateClass, 1)),
+      observabilityPlugin(metrics),
+      readGatePlugin(readGate(config.readConcurrency)),
+    ],
+  });
+  await apollo.start();
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -131,11 +133,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     },
   });
 
-  const execute: AppServer['execute'] = async (ctx, query, variables) => {
-    const response = await apollo.executeOperation({ query, variables: variables ?? {} }, { contextValue: ctx });
-    if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by internal operations');
-    return response.body.singleResult as ExecutionResult;
-  };
+  const execute: AppServer['execute'] = (ctx, document, variables) => executeOperation(apollo, ctx, document, variables);
 
   const server: AppServer = { app, config, execute, authenticateRequest, requestSecret, authenticateKey, rateLimiter, contextFor };
   await registerHightouchRoutes(server);

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { type Context, perRequest } from '../context.ts';
 import type { Db } from '../db/client.ts';
-import { groupedLoader, keyedLoader, keyOf } from '../loaders.ts';
+import { groupedLoader, keyedLoader, keyOf, loaderPerKind } from '../loaders.ts';
 import type { ObjectKind } from './inference.ts';
 import { loadMetricMeanings, loadSemantics, type MetricMeaning, type Semantics } from './meaning.ts';
 import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from './models.ts';
@@ -44,11 +44,10 @@ export const catalogLoaders = perRequest(({ db, workspaceId }: Context) => {
 /** Per-key statistics and metric lookups, batched per request. */
 function statisticsLoaders(db: Db, workspaceId: string) {
   return {
-    dimensionStats: groupedLoader<ObjectKind, DimensionStats | null>({
-      groupKey: (object) => object,
-      load: (object, keys) => catalog.dimensionStats(db, workspaceId, object, keys),
-      missing: null,
-    }),
+    dimensionStats: loaderPerKind<ObjectKind, DimensionStats | null>(
+      (object, keys) => catalog.dimensionStats(db, workspaceId, object, keys),
+      null,
+    ),
     topValues: groupedLoader<TopValuesGroup, ValueCountModel[]>({
       groupKey: (g) => keyOf(g.object, g.limit),
       load: (g, keys) => catalog.topValues(db, workspaceId, g.object, keys, g.limit),

@@ -1,13 +1,17 @@
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import {
   type ConstDirectiveNode,
   type DocumentNode,
+  GraphQLError,
   Kind,
   type ObjectTypeDefinitionNode,
+  type OperationDefinitionNode,
   type OperationTypeNode,
   parse,
   type SelectionSetNode,
 } from 'graphql';
 import { type Context, requireScope } from '../context.ts';
+import { AppError, graphqlExtensions, retryAfterHeader } from '../errors.ts';
 import type { Scope } from '../keys/models.ts';
 import type { RateClass } from './generated.ts';
 import { typeDefs } from './schema.ts';
@@ -99,4 +103,67 @@ export function withAuth<R extends object>(resolvers: R): R {
     out[type] = fields;
   }
   return out as R;
+}
+
+/** The operation a request names in a parsed document, or undefined (none, or ambiguous). */
+function namedOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return operationName ? operations.find((d) => d.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+}
+
+/** The rate class of the operation a document runs (READ when it names none it holds). */
+export function documentRateClass(document: DocumentNode | undefined, operationName?: string | null): RateClass {
+  const operation = document && namedOperation(document, operationName);
+  return operation ? operationRateClass(operation.operation, operation.selectionSet) : 'READ';
+}
+
+/** Status and Retry-After of a request refused by the limiter. */
+function refusalHead(error: AppError): { status: number; headers: HeaderMap } {
+  return { status: error.status, headers: new HeaderMap([['retry-after', retryAfterHeader(error) ?? '1']]) };
+}
+
+/**
+ * Charges each operation of an HTTP request to its caller's bucket of the operation's rate class,
+ * from the document Apollo parsed and resolved (or found in its document cache): the limiter never
+ * parses a document itself. A hash-only (APQ) request is charged by the document its hash stands
+ * for, once `persistedQueryStore` has put it back. A request refused before an operation was
+ * resolved (syntax, validation, unknown hash, a mutation over GET) still spends a token of the
+ * class its document names (READ when none), so malformed requests are limited too; over the
+ * limit, its answer becomes the 429. Operations run in-process (`executeOperation`: the Hightouch
+ * adapter, which charges its own calls) carry no `http` and are not charged here.
+ */
+export function rateClassPlugin(charge: (ctx: Context, rateClass: RateClass) => Promise<void>): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request, contextValue }) {
+      if (!request.http) return;
+      let charged = false;
+      return {
+        async didResolveOperation({ operation }) {
+          charged = true;
+          try {
+            await charge(contextValue, operation ? operationRateClass(operation.operation, operation.selectionSet) : 'READ');
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            throw new GraphQLError(error.message, { extensions: { ...graphqlExtensions(error), http: refusalHead(error) } });
+          }
+        },
+        async willSendResponse({ document, response }) {
+          if (charged) return;
+          charged = true;
+          try {
+            await charge(contextValue, documentRateClass(document, request.operationName));
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            response.body = {
+              kind: 'single',
+              singleResult: { errors: [{ message: error.message, extensions: graphqlExtensions(error) }] },
+            };
+            const head = refusalHead(error);
+            response.http.status = head.status;
+            for (const [name, value] of head.headers) response.http.headers.set(name, value);
+          }
+        },
+      };
+    },
+  };
 }

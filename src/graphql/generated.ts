@@ -354,6 +354,22 @@ export type CreateCustomFieldPayload = {
   userErrors: Array<MutationError>;
 };
 
+/** The input of `deleteAccounts`. */
+export type DeleteAccountsInput = {
+  /** Account IDs to delete, at most 1,000 (`MAX_BATCH_RECORDS`). */
+  ids: Array<InputMaybe<Scalars['ID']['input']>>;
+  /** Also delete the events attributed to these accounts. */
+  purgeEvents?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The input of `deleteUsers`. */
+export type DeleteUsersInput = {
+  /** User IDs to delete, at most 1,000 (`MAX_BATCH_RECORDS`). */
+  ids: Array<InputMaybe<Scalars['ID']['input']>>;
+  /** Also delete the events of these users. */
+  purgeEvents?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** A field of accounts, users or event properties, with what we know about its values. */
 export type Dimension = {
   __typename?: 'Dimension';
@@ -928,8 +944,7 @@ export type MutationCreateCustomFieldArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationDeleteAccountsArgs = {
-  ids: Array<InputMaybe<Scalars['ID']['input']>>;
-  purgeEvents?: InputMaybe<Scalars['Boolean']['input']>;
+  input: DeleteAccountsInput;
 };
 
 
@@ -940,8 +955,7 @@ export type MutationDeleteAccountsArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationDeleteUsersArgs = {
-  ids: Array<InputMaybe<Scalars['ID']['input']>>;
-  purgeEvents?: InputMaybe<Scalars['Boolean']['input']>;
+  input: DeleteUsersInput;
 };
 
 
@@ -996,7 +1010,7 @@ export type MutationSetMetricRoleArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationTrackEventsArgs = {
-  records: Array<InputMaybe<EventInput>>;
+  input: TrackEventsInput;
 };
 
 
@@ -1007,8 +1021,7 @@ export type MutationTrackEventsArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationUpsertAccountsArgs = {
-  mode?: InputMaybe<UpsertMode>;
-  records: Array<InputMaybe<AccountInput>>;
+  input: UpsertAccountsInput;
 };
 
 
@@ -1019,8 +1032,7 @@ export type MutationUpsertAccountsArgs = {
  * (`BATCH_TOO_LARGE`, `RATE_LIMITED`, …) and system faults (`SERVICE_UNAVAILABLE`).
  */
 export type MutationUpsertUsersArgs = {
-  mode?: InputMaybe<UpsertMode>;
-  records: Array<InputMaybe<UserInput>>;
+  input: UpsertUsersInput;
 };
 
 /** A business failure of a key or field management mutation, returned as data. */
@@ -1455,12 +1467,34 @@ export type TimeWindow = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** The input of `trackEvents`. */
+export type TrackEventsInput = {
+  /** The event rows, at most 1,000 (`MAX_BATCH_RECORDS`); a null or malformed entry is rejected on its own. */
+  records: Array<InputMaybe<EventInput>>;
+};
+
+/** The input of `upsertAccounts`. */
+export type UpsertAccountsInput = {
+  /** Create unknown IDs (`UPSERT`, default) or only update known ones (`UPDATE_ONLY`). */
+  mode?: InputMaybe<UpsertMode>;
+  /** The account rows, at most 1,000 (`MAX_BATCH_RECORDS`); a null or malformed entry is rejected on its own. */
+  records: Array<InputMaybe<AccountInput>>;
+};
+
 /** How an upsert treats unknown IDs (Hightouch's sync modes). */
 export type UpsertMode =
   /** Update known records only; unknown IDs are reported `NOT_FOUND` and nothing is created. */
   | 'UPDATE_ONLY'
   /** Create unknown records, update known ones. */
   | 'UPSERT';
+
+/** The input of `upsertUsers`. */
+export type UpsertUsersInput = {
+  /** Create unknown IDs (`UPSERT`, default) or only update known ones (`UPDATE_ONLY`). */
+  mode?: InputMaybe<UpsertMode>;
+  /** The user rows, at most 1,000 (`MAX_BATCH_RECORDS`); a null or malformed entry is rejected on its own. */
+  records: Array<InputMaybe<UserInput>>;
+};
 
 /** A user of the customer's product. */
 export type User = {
@@ -1882,6 +1916,8 @@ export type ResolversTypes = ResolversObject<{
   CreateCustomFieldInput: CreateCustomFieldInput;
   CreateCustomFieldPayload: ResolverTypeWrapper<Omit<CreateCustomFieldPayload, 'field'> & { field?: Maybe<ResolversTypes['Dimension']> }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteAccountsInput: DeleteAccountsInput;
+  DeleteUsersInput: DeleteUsersInput;
   Dimension: ResolverTypeWrapper<DimensionModel>;
   DimensionBreakdown: ResolverTypeWrapper<Omit<DimensionBreakdown, 'dimension'> & { dimension: ResolversTypes['Dimension'] }>;
   DimensionFilter: DimensionFilter;
@@ -1944,7 +1980,10 @@ export type ResolversTypes = ResolversObject<{
   SetMetricRolePayload: ResolverTypeWrapper<Omit<SetMetricRolePayload, 'metric'> & { metric?: Maybe<ResolversTypes['Metric']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TimeWindow: TimeWindow;
+  TrackEventsInput: TrackEventsInput;
+  UpsertAccountsInput: UpsertAccountsInput;
   UpsertMode: UpsertMode;
+  UpsertUsersInput: UpsertUsersInput;
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<UserConnectionModel>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
@@ -1980,6 +2019,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreateCustomFieldInput: CreateCustomFieldInput;
   CreateCustomFieldPayload: Omit<CreateCustomFieldPayload, 'field'> & { field?: Maybe<ResolversParentTypes['Dimension']> };
   DateTime: Scalars['DateTime']['output'];
+  DeleteAccountsInput: DeleteAccountsInput;
+  DeleteUsersInput: DeleteUsersInput;
   Dimension: DimensionModel;
   DimensionBreakdown: Omit<DimensionBreakdown, 'dimension'> & { dimension: ResolversParentTypes['Dimension'] };
   DimensionFilter: DimensionFilter;
@@ -2028,6 +2069,9 @@ export type ResolversParentTypes = ResolversObject<{
   SetMetricRolePayload: Omit<SetMetricRolePayload, 'metric'> & { metric?: Maybe<ResolversParentTypes['Metric']> };
   String: Scalars['String']['output'];
   TimeWindow: TimeWindow;
+  TrackEventsInput: TrackEventsInput;
+  UpsertAccountsInput: UpsertAccountsInput;
+  UpsertUsersInput: UpsertUsersInput;
   User: UserRow;
   UserConnection: UserConnectionModel;
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
@@ -2288,15 +2332,15 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   connectHightouch?: Resolver<ResolversTypes['ConnectHightouchPayload'], ParentType, ContextType, Partial<MutationConnectHightouchArgs>>;
   createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createCustomField?: Resolver<ResolversTypes['CreateCustomFieldPayload'], ParentType, ContextType, RequireFields<MutationCreateCustomFieldArgs, 'input'>>;
-  deleteAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteAccountsArgs, 'ids' | 'purgeEvents'>>;
-  deleteUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteUsersArgs, 'ids' | 'purgeEvents'>>;
+  deleteAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteAccountsArgs, 'input'>>;
+  deleteUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationDeleteUsersArgs, 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['RevokeApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'input'>>;
   rotateApiKey?: Resolver<ResolversTypes['RotateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationRotateApiKeyArgs, 'input'>>;
   setDimensionSemantic?: Resolver<ResolversTypes['SetDimensionSemanticPayload'], ParentType, ContextType, RequireFields<MutationSetDimensionSemanticArgs, 'input'>>;
   setMetricRole?: Resolver<ResolversTypes['SetMetricRolePayload'], ParentType, ContextType, RequireFields<MutationSetMetricRoleArgs, 'input'>>;
-  trackEvents?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'records'>>;
-  upsertAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertAccountsArgs, 'mode' | 'records'>>;
-  upsertUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertUsersArgs, 'mode' | 'records'>>;
+  trackEvents?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'input'>>;
+  upsertAccounts?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertAccountsArgs, 'input'>>;
+  upsertUsers?: Resolver<ResolversTypes['IngestPayload'], ParentType, ContextType, RequireFields<MutationUpsertUsersArgs, 'input'>>;
 }>;
 
 export type MutationErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MutationError'] = ResolversParentTypes['MutationError']> = ResolversObject<{

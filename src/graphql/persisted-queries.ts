@@ -5,11 +5,10 @@ import type { Context } from '../context.ts';
 /**
  * Automatic persisted queries (APQ), one store per workspace. Apollo's own APQ cache is keyed by
  * the hash alone and shared by every caller, so workspace B could learn whether anyone sent a
- * guessed document (send its hash: found or not), and the rate limiter, which runs before Apollo,
- * saw no document in a hash-only request and charged it as a read whatever it did. Here documents
- * are stored under (workspace, hash); the plugin puts the document of a hash-only request back in
- * the request before Apollo reads it (Apollo then checks the hash and runs it as usual), and the
- * rate limiter resolves hashes through `lookup` to charge the operation's real kind of work.
+ * guessed document (send its hash: found or not). Here documents are stored under (workspace,
+ * hash); the plugin puts the document of a hash-only request back in the request before Apollo
+ * reads it (Apollo then checks the hash and runs it as usual), so the rate limiter
+ * (`rateClassPlugin`) charges it by the operation its hash stands for.
  * Apollo's protocol stays as it is (`PERSISTED_QUERY_NOT_FOUND`, register by sending both, GET).
  *
  * In memory, per process, bounded: the least recently used documents go first (clients register

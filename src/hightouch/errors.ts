@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { GraphQLFormattedError } from 'graphql';
-import { AppError, batchTooLarge, knownFault, serviceUnavailable, unauthenticated } from '../errors.ts';
+import { AppError, batchTooLarge, knownFault } from '../errors.ts';
 
 // The adapter's vocabulary of the service-wide AppError (src/errors.ts): REST renders it as
 // `{"error":{"code","message","details"}}`, JSON-RPC as an error object; both set the status and
@@ -24,42 +23,6 @@ export const bodyTooLarge = (maximumBytes: number) =>
 export const unsupportedMediaType = (message: string) => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
 
 export const internal = () => new AppError(500, 'INTERNAL', 'Internal server error.');
-
-function retryAfter(extensions: Record<string, unknown> | undefined, fallback: number): number {
-  const value = Number(extensions?.retryAfterSeconds);
-  return Number.isFinite(value) && value > 0 ? Math.ceil(value) : fallback;
-}
-
-/** A thrown GraphQL error (from `server.execute`) in the adapter's terms. Internals never leak. */
-export function fromGraphQLError(error: GraphQLFormattedError, log: FastifyBaseLogger): AppError {
-  const extensions = error.extensions as Record<string, unknown> | undefined;
-  switch (extensions?.code) {
-    case 'UNAUTHENTICATED':
-      return unauthenticated(error.message);
-    case 'FORBIDDEN':
-      return new AppError(403, 'FORBIDDEN', error.message, pick(extensions, ['requiredScope']));
-    case 'BATCH_TOO_LARGE':
-      return new AppError(413, 'BATCH_TOO_LARGE', error.message, pick(extensions, ['maximum', 'received']));
-    case 'RATE_LIMITED':
-      return new AppError(429, 'RATE_LIMITED', error.message, undefined, retryAfter(extensions, 1));
-    case 'SERVICE_UNAVAILABLE':
-      return serviceUnavailable(retryAfter(extensions, 5));
-    case 'BAD_USER_INPUT':
-      // The input itself cannot be processed (e.g. a value the database rejects): final, not retryable.
-      return invalidPayload(error.message);
-    default:
-      log.error(
-        { graphqlError: { message: error.message, code: extensions?.code, path: error.path } },
-        'hightouch adapter: unexpected GraphQL error',
-      );
-      return internal();
-  }
-}
-
-function pick(source: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> | undefined {
-  const out = Object.fromEntries(keys.filter((key) => source?.[key] !== undefined).map((key) => [key, source?.[key]]));
-  return Object.keys(out).length > 0 ? out : undefined;
-}
 
 /**
  * Any error that reached an error handler, as an AppError: known faults (ours, the shared HTTP

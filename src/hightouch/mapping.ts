@@ -1,6 +1,6 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
 import type { ObjectKind } from '../catalog/inference.ts';
-import type { IngestOutcome } from '../ingest/service.ts';
+import type { HightouchIngestPayloadFragment } from './gql/graphql.ts';
 import type { HightouchObject } from './objects.ts';
 
 /**
@@ -76,11 +76,8 @@ export function toRestField(object: HightouchObject, field: string | null | unde
 
 export type { RecordStatus } from '../ingest/records.ts';
 
-/** The `IngestPayload` selected by every ingestion call: the ingest service's outcome, as GraphQL returns it. */
-export type IngestPayload = IngestOutcome;
-
-export const INGEST_PAYLOAD_SELECTION =
-  'received created updated unchanged duplicate deleted notFound rejected results { index id status errors { field code message } }';
+/** What every ingestion call returns to the adapter (the `HightouchIngestPayload` fragment of operations.graphql). */
+export type IngestPayload = HightouchIngestPayloadFragment;
 
 export interface RestRecordResult {
   index: number;
@@ -90,7 +87,7 @@ export interface RestRecordResult {
 }
 
 /** The outcome's counts in the REST vocabulary (snake_case). */
-export type RestSummary = { [K in keyof Omit<IngestOutcome, 'results'> as K extends 'notFound' ? 'not_found' : K]: number };
+export type RestSummary = { [K in keyof Omit<IngestPayload, 'results'> as K extends 'notFound' ? 'not_found' : K]: number };
 
 export function toRestResponse(object: HightouchObject, payload: IngestPayload): { results: RestRecordResult[]; summary: RestSummary } {
   return {

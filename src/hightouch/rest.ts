@@ -4,8 +4,9 @@ import type { AppServer } from '../http/app.ts';
 import { redactSecrets } from '../keys/secrets.ts';
 import { invalidPayload, notFound } from './errors.ts';
 import { customFieldDescriptor, listFields } from './fields.ts';
+import { HightouchCreateCustomFieldDocument } from './gql/graphql.ts';
 import { authenticate, callerOf, errorHeaders, principalOf } from './http.ts';
-import { ingest, runOperation } from './ingest.ts';
+import { ingest } from './ingest.ts';
 import { isPlainObject, toRestResponse } from './mapping.ts';
 import { DECLARABLE_TYPES, findObject, type HightouchObject, OBJECTS, type RestMode } from './objects.ts';
 import type { DocumentedRoute } from './openapi.ts';
@@ -56,15 +57,6 @@ export function recordsOf(body: unknown): unknown[] {
 function jsonType(value: unknown): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'array' : typeof value;
-}
-
-const CREATE_FIELD = `mutation Hightouch_createCustomField($input: CreateCustomFieldInput!) {
-  payload: createCustomField(input: $input) { field { key label type declaredType } userErrors { field message code } }
-}`;
-
-interface CreateFieldPayload {
-  field: { key: string; label: string; type: string; declaredType: string | null } | null;
-  userErrors: Array<{ field: string[] | null; message: string; code: string }>;
 }
 
 function fieldDeclaration(object: HightouchObject, body: unknown) {
@@ -143,7 +135,8 @@ function restRoutes(server: AppServer): RestRoute[] {
       handler: async (request, reply) => {
         const object = objectOf(request);
         const input = fieldDeclaration(object, request.body);
-        const payload = await runOperation<CreateFieldPayload>(callerOf(server, request), CREATE_FIELD, { input });
+        const { ctx } = callerOf(server, request);
+        const { payload } = await server.execute(ctx, HightouchCreateCustomFieldDocument, { input });
         const problem = payload.userErrors[0];
         if (problem || !payload.field) {
           const conflict = payload.userErrors.some((e) => e.code === 'CONFLICT');

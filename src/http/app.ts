@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ExecutionResult } from 'graphql';
 import type { Config } from '../config.ts';
 import type { Context } from '../context.ts';
+import type { TypedDocument } from '../graphql/apollo.ts';
 import type { Principal } from '../keys/models.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -12,8 +12,15 @@ import type { RateLimiter } from './rate-limit.ts';
 export interface AppServer {
   app: FastifyInstance;
   config: Config;
-  /** Run a GraphQL operation with a caller's context: how the Hightouch adapter reaches the mutations. */
-  execute(ctx: Context, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult>;
+  /**
+   * Run a typed operation with a caller's context (how the Hightouch adapter reaches the
+   * mutations): its data, or the AppError it failed with.
+   */
+  execute<TResult, TVariables extends Record<string, unknown>>(
+    ctx: Context,
+    document: TypedDocument<TResult, TVariables>,
+    variables: TVariables,
+  ): Promise<TResult>;
   /** Authenticate a request's key (see `requestSecret`); undefined when missing, invalid, revoked or expired. */
   authenticateRequest(request: FastifyRequest): Promise<Principal | undefined>;
   /** The key a request carries: `Authorization: Bearer <key>`, else the `:key` of a route declared with `keyInPath`. */

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { operationRateClass, type RateClass } from '../graphql/auth.ts';
+import type { RateClass } from '../graphql/auth.ts';
 import type { Principal } from '../keys/models.ts';
 
-// Token buckets per API key and kind of work, checked right after authentication and before any
-// GraphQL or adapter code runs. The kind of work is what the request does, not what the key may
-// do: Hightouch routes spend INGEST tokens; a GraphQL operation spends a token of the class its
-// root fields declare with `@auth(rateClass:)` in schema.graphql (`src/graphql/auth.ts`). A batched
-// GraphQL request spends one token per operation. Health, readiness, metrics and the IDE page are never limited.
+// Token buckets per API key and kind of work. The kind of work is what the request does, not what
+// the key may do: Hightouch routes spend INGEST tokens on arrival, before any adapter code runs; a
+// GraphQL operation spends a token of the class its root fields declare with `@auth(rateClass:)`
+// in schema.graphql, charged by `rateClassPlugin` (`src/graphql/auth.ts`) from the operation
+// Apollo parsed, before it runs (one token per operation of a batched request). Health, readiness, metrics and the IDE page are never limited.
 // Buckets live in this process, or in Redis (REDIS_URL) so that every instance shares them. When
 // Redis does not answer, requests are let through (logged): an outage of the limiter must not
 // become an outage of ingestion.
@@ -110,53 +109,6 @@ export function redisStore(redis: Redis, prefix: string, onError: (error: unknow
   };
 }
 
-/** The APQ hash of an operation (`extensions` is a JSON string in a GET query string). */
-function persistedHash(operation: { extensions?: unknown }): string | undefined {
-  let extensions = operation.extensions;
-  if (typeof extensions === 'string') {
-    try {
-      extensions = JSON.parse(extensions);
-    } catch {
-      return undefined;
-    }
-  }
-  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
-  return typeof hash === 'string' ? hash : undefined;
-}
-
-/**
- * Operations of a GraphQL request body (an array when batched), each with its kind of work. A
- * hash-only (APQ) operation is classified by the document its hash resolves to (`resolveHash`);
- * one that resolves to nothing is refused by Apollo without running, and charged as a read.
- */
-export function graphqlScopes(
-  body: unknown,
-  queryString: unknown,
-  maxTokens = 100_000,
-  resolveHash: (hash: string) => string | undefined = () => undefined,
-): RateScope[] {
-  const operations = Array.isArray(body) ? body : [body ?? queryString];
-  return operations.map((operation) => {
-    const {
-      query: text,
-      operationName,
-      extensions,
-    } = (operation ?? {}) as { query?: unknown; operationName?: unknown; extensions?: unknown };
-    const hash = text === undefined ? persistedHash({ extensions }) : undefined;
-    const query = hash === undefined ? text : resolveHash(hash);
-    if (typeof query !== 'string') return 'READ';
-    let definition: OperationDefinitionNode | undefined;
-    try {
-      const document = parse(query, { noLocation: true, maxTokens });
-      const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-      definition = typeof operationName === 'string' ? operations.find((d) => d.name?.value === operationName) : operations[0];
-    } catch {
-      return 'READ';
-    }
-    return definition ? operationRateClass(definition.operation, definition.selectionSet) : 'READ';
-  });
-}
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The handler charges the tokens itself, one per call of the request (JSON-RPC batches). */
@@ -174,15 +126,13 @@ export interface RateLimitOptions {
   store?: BucketStore;
   /** Skip the request (the IDE page served at GET /graphql). */
   skip?: (request: FastifyRequest) => boolean;
-  /** The document a workspace registered under an APQ hash, to charge hash-only operations by what they do. */
-  persistedQuery?: (workspaceId: string, hash: string) => string | undefined;
 }
 
 /**
  * Authenticate (once: the principal is cached for the GraphQL context and the adapter), then
  * spend tokens; over the limit throws a 429 AppError with Retry-After, rendered by the route's
  * error handler. Hightouch routes are checked on arrival, before their body is read; GraphQL
- * requests once parsed, since the operations decide the kind of work. Requests with a missing or
+ * operations by `rateClassPlugin` through `charge`, since the operations decide the kind of work. Requests with a missing or
  * wrong key are refused by their route with 401 and spend a token of their client address's
  * bucket (`unauthenticatedRateLimit`); once it is empty, that address gets 429 without its key
  * being looked up until the bucket allows again — except keys that authenticated recently here. A database outage while authenticating
@@ -229,14 +179,6 @@ export function registerRateLimit(
       const message = `Too many ${scope.toLowerCase()} requests for this API key; retry in ${retryAfterSeconds} s.`;
       throw new AppError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
     }
-  };
-
-  const spend = async (request: FastifyRequest, scopes: RateScope[]): Promise<void> => {
-    const principal = await authenticateRequest(request);
-    if (!principal) return;
-    const counts = new Map<RateScope, number>();
-    for (const scope of scopes) counts.set(scope, (counts.get(scope) ?? 0) + 1);
-    for (const [scope, count] of counts) await charge(principal, scope, count);
   };
 
   // Addresses whose failed-authentication bucket is empty, until when: checked before the key
@@ -295,13 +237,9 @@ export function registerRateLimit(
     // the URL or the body), so it is left out of the per-address count of refused keys too.
     if (request.routeOptions.config?.rateLimitPerCall) return;
     await admit(request);
-    if (url.startsWith('/hightouch/')) await spend(request, ['INGEST']);
-  });
-  app.addHook('preHandler', async (request) => {
-    if (request.method === 'OPTIONS' || request.routeOptions?.url !== '/graphql' || options.skip?.(request)) return;
+    if (!url.startsWith('/hightouch/')) return;
     const principal = await authenticateRequest(request);
-    const resolveHash = (hash: string) => (principal ? options.persistedQuery?.(principal.workspace.id, hash) : undefined);
-    await spend(request, graphqlScopes(request.body, request.query, config.graphqlLimits.maxTokens, resolveHash));
+    if (principal) await charge(principal, 'INGEST', 1);
   });
   return { charge };
 }

@@ -54,14 +54,14 @@ export const ingestResolvers: Resolvers = {
       issue.samples.map((sample) => ({ recordId: sample.recordId, message: sample.message, seenAt: new Date(sample.at) })),
   },
   Mutation: {
-    upsertAccounts: (_parent, { records, mode }, ctx) =>
+    upsertAccounts: (_parent, { input: { records, mode } }, ctx) =>
       ingestCall(ctx, 'ACCOUNT', (env) => ingest.upsertRecords(env, 'ACCOUNT', records, mode ?? 'UPSERT')),
-    upsertUsers: (_parent, { records, mode }, ctx) =>
+    upsertUsers: (_parent, { input: { records, mode } }, ctx) =>
       ingestCall(ctx, 'USER', (env) => ingest.upsertRecords(env, 'USER', records, mode ?? 'UPSERT')),
-    trackEvents: (_parent, { records }, ctx) => ingestCall(ctx, 'EVENT', (env) => ingest.trackEvents(env, records)),
-    deleteAccounts: (_parent, { ids, purgeEvents }, ctx) =>
+    trackEvents: (_parent, { input: { records } }, ctx) => ingestCall(ctx, 'EVENT', (env) => ingest.trackEvents(env, records)),
+    deleteAccounts: (_parent, { input: { ids, purgeEvents } }, ctx) =>
       ingestCall(ctx, 'ACCOUNT', (env) => ingest.deleteRecords(env, 'ACCOUNT', ids, purgeEvents ?? false)),
-    deleteUsers: (_parent, { ids, purgeEvents }, ctx) =>
+    deleteUsers: (_parent, { input: { ids, purgeEvents } }, ctx) =>
       ingestCall(ctx, 'USER', (env) => ingest.deleteRecords(env, 'USER', ids, purgeEvents ?? false)),
     createCustomField: async (_parent, { input }, ctx) => {
       const reserved = new Set(DEFAULT_FIELDS[input.object].flatMap((f) => [f.key, f.restId]));

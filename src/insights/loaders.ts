@@ -4,7 +4,7 @@ import type { RecordKind } from '../catalog/inference.ts';
 import { type Context, perRequest } from '../context.ts';
 import { anyOf } from '../db/client.ts';
 import { type AccountRow, accounts, type UserRow, users } from '../db/schema.ts';
-import { groupedLoader, keyOf } from '../loaders.ts';
+import { groupedLoader, keyOf, loaderPerKind } from '../loaders.ts';
 import type { MetricSpec } from './metrics.ts';
 import * as queries from './queries.ts';
 import type { DayRange, Interval } from './time.ts';
@@ -76,11 +76,7 @@ export const insightsLoaders = perRequest(({ db, workspaceId }: Context) => ({
     },
     missing: [],
   }),
-  lastActivity: groupedLoader<RecordKind, Date | null>({
-    groupKey: (object) => object,
-    load: (object, ids) => queries.lastActivity(db, workspaceId, object, ids),
-    missing: null,
-  }),
+  lastActivity: loaderPerKind<RecordKind, Date | null>((object, ids) => queries.lastActivity(db, workspaceId, object, ids), null),
 
   /** Fetches `limit` users per account (callers ask one more than the page). */
   usersOfAccount: groupedLoader<PageGroup, UserRow[]>({

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { expect, it } from 'vitest';
 import { createTestApp } from '../support/harness.ts';
 
-const TRACK = 'mutation($records: [EventInput]!) { trackEvents(records: $records) { created } }';
+const TRACK = 'mutation($records: [EventInput]!) { trackEvents(input: { records: $records }) { created } }';
 
 function request(port: number, key: string, body: unknown): string {
   const payload = JSON.stringify(body);

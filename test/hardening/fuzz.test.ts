@@ -42,11 +42,11 @@ const USER_ERROR_CODES = enumValues('UserErrorCode');
 const PAYLOAD =
   'received created updated unchanged duplicate deleted notFound rejected results { index id status errors { field code message } }';
 const MUTATIONS = {
-  upsertAccounts: `mutation($records: [AccountInput]!, $mode: UpsertMode) { upsertAccounts(records: $records, mode: $mode) { ${PAYLOAD} } }`,
-  upsertUsers: `mutation($records: [UserInput]!, $mode: UpsertMode) { upsertUsers(records: $records, mode: $mode) { ${PAYLOAD} } }`,
-  trackEvents: `mutation($records: [EventInput]!) { trackEvents(records: $records) { ${PAYLOAD} } }`,
-  deleteAccounts: `mutation($ids: [ID]!, $purge: Boolean) { deleteAccounts(ids: $ids, purgeEvents: $purge) { ${PAYLOAD} } }`,
-  deleteUsers: `mutation($ids: [ID]!, $purge: Boolean) { deleteUsers(ids: $ids, purgeEvents: $purge) { ${PAYLOAD} } }`,
+  upsertAccounts: `mutation($records: [AccountInput]!, $mode: UpsertMode) { upsertAccounts(input: { records: $records, mode: $mode }) { ${PAYLOAD} } }`,
+  upsertUsers: `mutation($records: [UserInput]!, $mode: UpsertMode) { upsertUsers(input: { records: $records, mode: $mode }) { ${PAYLOAD} } }`,
+  trackEvents: `mutation($records: [EventInput]!) { trackEvents(input: { records: $records }) { ${PAYLOAD} } }`,
+  deleteAccounts: `mutation($ids: [ID]!, $purge: Boolean) { deleteAccounts(input: { ids: $ids, purgeEvents: $purge }) { ${PAYLOAD} } }`,
+  deleteUsers: `mutation($ids: [ID]!, $purge: Boolean) { deleteUsers(input: { ids: $ids, purgeEvents: $purge }) { ${PAYLOAD} } }`,
   createCustomField: `mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { field { key type } userErrors { field message code } } }`,
 };
 

@@ -1,14 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { parse } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlScopes, memoryStore } from '../../src/http/rate-limit.ts';
+import { documentRateClass } from '../../src/graphql/auth.ts';
+import { memoryStore } from '../../src/http/rate-limit.ts';
 import { buildServer } from '../../src/server.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
 // Refill rates are tiny (one token per ~17 minutes) so the outcome never depends on timing.
 const SLOW = { RATE_LIMIT_READ_PER_SECOND: '0.001', RATE_LIMIT_INGEST_PER_SECOND: '0.001', RATE_LIMIT_ADMIN_PER_SECOND: '0.001' };
 const VIEWER = '{ viewer { scopes } }';
-const TRACK = 'mutation { trackEvents(records: []) { received } }';
+const TRACK = 'mutation { trackEvents(input: { records: [] }) { received } }';
 const CREATE_KEY = 'mutation { createApiKey(input: { name: "x", scopes: [READ] }) { secret } }';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -52,22 +54,14 @@ describe('token buckets (pure)', () => {
   });
 
   it('classifies GraphQL operations by the work they do', () => {
-    expect(graphqlScopes({ query: VIEWER }, undefined)).toEqual(['READ']);
-    expect(graphqlScopes({ query: TRACK }, undefined)).toEqual(['INGEST']);
-    expect(graphqlScopes({ query: CREATE_KEY }, undefined)).toEqual(['ADMIN']);
-    expect(graphqlScopes([{ query: TRACK }, { query: VIEWER }], undefined)).toEqual(['INGEST', 'READ']);
-    expect(graphqlScopes({ query: `query Q ${VIEWER} ${TRACK.replace('mutation', 'mutation M')}`, operationName: 'M' }, undefined)).toEqual(
-      ['INGEST'],
-    );
-    expect(graphqlScopes(undefined, { query: VIEWER })).toEqual(['READ']);
-    expect(graphqlScopes({ query: 'mutation {' }, undefined)).toEqual(['READ']);
-    // Hash-only (APQ) operations: by the document the hash resolves to; unknown hashes are refused unrun.
-    const known = new Map([['h1', CREATE_KEY]]);
-    const resolve = (hash: string) => known.get(hash);
-    const hashOnly = (hash: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-    expect(graphqlScopes(hashOnly('h1'), undefined, 1000, resolve)).toEqual(['ADMIN']);
-    expect(graphqlScopes(hashOnly('h2'), undefined, 1000, resolve)).toEqual(['READ']);
-    expect(graphqlScopes(undefined, { extensions: JSON.stringify(hashOnly('h1').extensions) }, 1000, resolve)).toEqual(['ADMIN']);
+    const classOf = (query: string, operationName?: string) => documentRateClass(parse(query), operationName);
+    expect(classOf(VIEWER)).toBe('READ');
+    expect(classOf(TRACK)).toBe('INGEST');
+    expect(classOf(CREATE_KEY)).toBe('ADMIN');
+    expect(classOf(`query Q ${VIEWER} ${TRACK.replace('mutation', 'mutation M')}`, 'M')).toBe('INGEST');
+    // No operation to run (none named, or an unknown name): charged as a read.
+    expect(classOf(`query Q ${VIEWER} ${TRACK.replace('mutation', 'mutation M')}`)).toBe('READ');
+    expect(documentRateClass(undefined)).toBe('READ');
   });
 });
 
@@ -100,7 +94,7 @@ describe('rate limiting in memory', () => {
     const get = await t.server.app.inject({
       method: 'GET',
       url: `/graphql?query=${encodeURIComponent(VIEWER)}`,
-      headers: { authorization: `Bearer ${reader}`, accept: 'application/json' },
+      headers: { authorization: `Bearer ${reader}`, accept: 'application/json', 'apollo-require-preflight': 'true' },
     });
     expect(get.statusCode).toBe(429);
     expect(get.json().errors[0].extensions.code).toBe('RATE_LIMITED');
@@ -138,6 +132,23 @@ describe('rate limiting in memory', () => {
     const read = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(VIEWER).digest('hex') } };
     expect((await post({ query: VIEWER, extensions: read })).statusCode).toBe(200);
     expect((await post({ extensions: read })).statusCode).toBe(200);
+  });
+
+  it('charges documents refused before they run (syntax, unknown hash) as reads, and refuses them over the limit', async () => {
+    const reader = (await t.newWorkspace('malformed')).adminKey;
+    const statuses = [];
+    for (let i = 0; i < 2; i++) statuses.push((await t.gql('mutation {', {}, reader)).status);
+    const unknownHash = await t.server.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` },
+      payload: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } }),
+    });
+    expect([...statuses, unknownHash.statusCode]).toEqual([400, 400, 200]);
+    const limited = await t.gql('mutation {', {}, reader);
+    expectRateLimited(limited);
+    expect(limited.errors?.[0]?.extensions).toMatchObject({ scope: 'READ' });
+    expectRateLimited(await t.gql(VIEWER, {}, reader));
   });
 
   it('charges one token per operation of a batched request', async () => {

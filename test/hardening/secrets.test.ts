@@ -79,7 +79,9 @@ describe('secrets', () => {
     for (const secret of [...secrets, oldSecret]) {
       for (const key of [secret, `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`, `${secret}x`]) {
         seen.push((await gql(EVERYTHING, {}, key)).body);
-        seen.push((await gql('mutation { trackEvents(records: [{ name: 1 }]) { results { errors { message } } } }', {}, key)).body);
+        seen.push(
+          (await gql('mutation { trackEvents(input: { records: [{ name: 1 }] }) { results { errors { message } } } }', {}, key)).body,
+        );
         seen.push((await rest('GET', '/hightouch/v1/validate', key)).body);
         seen.push((await rest('POST', '/hightouch/v1/objects/events/insert', key, { records: [{ bad: true }] })).body);
         seen.push((await rest('POST', '/hightouch/v1/rpc', key, { jsonrpc: '2.0', id: 1, method: 'list_objects' })).body);

@@ -121,7 +121,7 @@ beforeAll(async () => {
   }));
   const seeded = await asA(
     `mutation($a: [AccountInput]!, $u: [UserInput]!, $e: [EventInput]!) {
-      upsertAccounts(records: $a) { created } upsertUsers(records: $u) { created } trackEvents(records: $e) { created }
+      upsertAccounts(input: { records: $a }) { created } upsertUsers(input: { records: $u }) { created } trackEvents(input: { records: $e }) { created }
       f: createCustomField(input: { object: EVENT, key: "declared_amount", type: NUMBER, label: "${MARK} declared" }) { userErrors { code } }
       k: createApiKey(input: { name: "${MARK} reporting", scopes: [READ] }) { apiKey { id } }
       h: connectHightouch(input: { name: "${MARK} hightouch" }) { apiKey { id } }
@@ -132,7 +132,7 @@ beforeAll(async () => {
   expect(seeded.trackEvents.created).toBe(6);
 
   await t.gql(
-    'mutation($a: [AccountInput]!, $u: [UserInput]!, $e: [EventInput]!) { upsertAccounts(records: $a) { created } upsertUsers(records: $u) { created } trackEvents(records: $e) { created } }',
+    'mutation($a: [AccountInput]!, $u: [UserInput]!, $e: [EventInput]!) { upsertAccounts(input: { records: $a }) { created } upsertUsers(input: { records: $u }) { created } trackEvents(input: { records: $e }) { created } }',
     {
       a: [{ id: 'b-1', name: 'Beta Co', plan: 'beta-plan' }],
       u: [{ id: 'b-user', email: 'b@beta.example', accountId: 'b-1' }],
@@ -307,35 +307,39 @@ const MUTATION_CASES: Record<string, () => Promise<void>> = {
     expect(aKeyIds).not.toContain(res.data?.connectHightouch.apiKey.id);
   },
   upsertAccounts: async () => {
-    const created = await asB(`mutation { upsertAccounts(records: [{ id: "acct-1", name: "Beta's own acct-1" }]) { ${PAYLOAD} } }`);
+    const created = await asB(
+      `mutation { upsertAccounts(input: { records: [{ id: "acct-1", name: "Beta's own acct-1" }] }) { ${PAYLOAD} } }`,
+    );
     expect(statuses(created.data?.upsertAccounts)).toEqual(['CREATED']);
-    const update = await asB(`mutation { upsertAccounts(records: [{ id: "acct-2", name: "hijack" }], mode: UPDATE_ONLY) { ${PAYLOAD} } }`);
+    const update = await asB(
+      `mutation { upsertAccounts(input: { records: [{ id: "acct-2", name: "hijack" }], mode: UPDATE_ONLY }) { ${PAYLOAD} } }`,
+    );
     expect(statuses(update.data?.upsertAccounts)).toEqual(['NOT_FOUND']);
   },
   upsertUsers: async () => {
     const created = await asB(
-      `mutation { upsertUsers(records: [{ id: "user-4", email: "b4@beta.example", accountId: "acct-3" }]) { ${PAYLOAD} } }`,
+      `mutation { upsertUsers(input: { records: [{ id: "user-4", email: "b4@beta.example", accountId: "acct-3" }] }) { ${PAYLOAD} } }`,
     );
     expect(statuses(created.data?.upsertUsers)).toEqual(['CREATED']);
     const linked = await asB('{ user(id: "user-4") { accountId account { id } } }');
     expect(linked.data?.user).toEqual({ accountId: 'acct-3', account: null });
     const update = await asB(
-      `mutation { upsertUsers(records: [{ id: "user-5", email: "x@beta.example" }], mode: UPDATE_ONLY) { ${PAYLOAD} } }`,
+      `mutation { upsertUsers(input: { records: [{ id: "user-5", email: "x@beta.example" }], mode: UPDATE_ONLY }) { ${PAYLOAD} } }`,
     );
     expect(statuses(update.data?.upsertUsers)).toEqual(['NOT_FOUND']);
   },
   trackEvents: async () => {
     const res = await asB(
-      `mutation { trackEvents(records: [{ eventId: "evt-1", name: "Beta Event", userId: "user-1", timestamp: "${TS}" }]) { ${PAYLOAD} } }`,
+      `mutation { trackEvents(input: { records: [{ eventId: "evt-1", name: "Beta Event", userId: "user-1", timestamp: "${TS}" }] }) { ${PAYLOAD} } }`,
     );
     expect(statuses(res.data?.trackEvents)).toEqual(['CREATED']);
   },
   deleteAccounts: async () => {
-    const res = await asB(`mutation { deleteAccounts(ids: ["acct-5", "acct-6"], purgeEvents: true) { ${PAYLOAD} } }`);
+    const res = await asB(`mutation { deleteAccounts(input: { ids: ["acct-5", "acct-6"], purgeEvents: true }) { ${PAYLOAD} } }`);
     expect(statuses(res.data?.deleteAccounts)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
   },
   deleteUsers: async () => {
-    const res = await asB(`mutation { deleteUsers(ids: ["user-2", "user-3"], purgeEvents: true) { ${PAYLOAD} } }`);
+    const res = await asB(`mutation { deleteUsers(input: { ids: ["user-2", "user-3"], purgeEvents: true }) { ${PAYLOAD} } }`);
     expect(statuses(res.data?.deleteUsers)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
   },
   setDimensionSemantic: async () => {

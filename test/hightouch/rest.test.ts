@@ -1,6 +1,9 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/context.ts';
+import { AppError } from '../../src/errors.ts';
+import { HightouchTrackEventsDocument } from '../../src/hightouch/gql/graphql.ts';
 import { ROUTE_SCHEMAS } from '../../src/hightouch/schemas.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { hightouch, storedAccounts, storedEvents, storedUsers } from './client.ts';
@@ -21,6 +24,35 @@ afterAll(async () => {
 });
 
 const errorCode = (response: { body: any }) => response.body?.error?.code;
+
+describe('typed operations executed in-process (what the adapter runs)', () => {
+  const contextOf = async (key: string) => {
+    const principal = await t.server.authenticateKey(key);
+    if (!principal) throw new Error('the test key does not authenticate');
+    return createContext({ database: t.database, config: t.config, log: t.server.app.log }, principal);
+  };
+
+  it('return the typed data, or the very AppError the mutation raised (scope and record limit checked where it runs)', async () => {
+    // A workspace of its own, so the counts of the other tests stay as they are.
+    const writer = (await t.newWorkspace('typed operations')).adminKey;
+    const event = { name: 'Typed Op', timestamp: '2026-11-28T09:30:00Z', userId: 'typed-user' };
+    const stored = await t.server.execute(await contextOf(writer), HightouchTrackEventsDocument, { input: { records: [event] } });
+    expect(stored.payload).toMatchObject({ received: 1, created: 1, results: [{ index: 0, status: 'CREATED', errors: [] }] });
+
+    const forbidden = await t.server
+      .execute(await contextOf(readKey), HightouchTrackEventsDocument, { input: { records: [event] } })
+      .catch((error: unknown) => error);
+    expect(forbidden).toBeInstanceOf(AppError);
+    expect(forbidden).toMatchObject({ status: 403, code: 'FORBIDDEN', details: { requiredScope: 'INGEST' } });
+
+    const tooMany = Array.from({ length: t.config.limits.maxBatchRecords + 1 }, () => null);
+    const refused = await t.server
+      .execute(await contextOf(writer), HightouchTrackEventsDocument, { input: { records: tooMany } })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ status: 413, code: 'BATCH_TOO_LARGE', details: { maximum: t.config.limits.maxBatchRecords } });
+  });
+});
 
 describe('REST: connection and schema', () => {
   it('validates a key: workspace and scopes', async () => {

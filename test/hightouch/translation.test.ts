@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
-import { fromGraphQLError } from '../../src/hightouch/errors.ts';
 import { handleJsonRpc, type RpcHandler } from '../../src/hightouch/jsonrpc.ts';
 import { emptyPayload, toDeleteId, toGraphQLRecord, toRestField, toRestResponse } from '../../src/hightouch/mapping.ts';
 import { findObject, type HightouchObject, toHightouchType } from '../../src/hightouch/objects.ts';
@@ -189,25 +188,6 @@ describe('sync configurations', () => {
     expect(checkConfiguration({ object: 'account', identifierMapping: { from: 'A', to: 'account_id' } }).errors).toEqual([
       expect.stringContaining('company_name'),
     ]);
-  });
-});
-
-describe('thrown GraphQL errors', () => {
-  it('map to HTTP statuses without leaking internals', () => {
-    const cases: Array<[string, number, number | undefined]> = [
-      ['UNAUTHENTICATED', 401, undefined],
-      ['FORBIDDEN', 403, undefined],
-      ['BATCH_TOO_LARGE', 413, undefined],
-      ['RATE_LIMITED', 429, 7],
-      ['SERVICE_UNAVAILABLE', 503, 7],
-    ];
-    for (const [code, status, retry] of cases) {
-      const error = fromGraphQLError({ message: 'm', extensions: { code, retryAfterSeconds: 7, maximum: 5 } }, silentLog);
-      expect([error.status, error.code, error.retryAfterSeconds], code).toEqual([status, code, retry]);
-    }
-    const internal = fromGraphQLError({ message: 'relation "x" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, silentLog);
-    expect([internal.status, internal.code, internal.message]).toEqual([500, 'INTERNAL', 'Internal server error.']);
-    expect(fromGraphQLError({ message: 'slow down', extensions: { code: 'RATE_LIMITED' } }, silentLog).retryAfterSeconds).toBe(1);
   });
 });
 

@@ -64,8 +64,8 @@ describe('the rejection log', () => {
     // GraphQL: an event with an unreadable timestamp, and update-only upserts of an unknown ID.
     const gql = await t.gql(
       `mutation {
-        trackEvents(records: [{ name: "Signed In", timestamp: "yesterday", userId: "u-ok" }, { name: "Signed In", timestamp: 1769936400, userId: "u-ok" }]) { rejected }
-        upsertAccounts(records: [{ id: "ghost", seats: 1 }], mode: UPDATE_ONLY) { notFound }
+        trackEvents(input: { records: [{ name: "Signed In", timestamp: "yesterday", userId: "u-ok" }, { name: "Signed In", timestamp: 1769936400, userId: "u-ok" }] }) { rejected }
+        upsertAccounts(input: { records: [{ id: "ghost", seats: 1 }], mode: UPDATE_ONLY }) { notFound }
       }`,
     );
     expect(gql.data).toEqual({ trackEvents: { rejected: 1 }, upsertAccounts: { notFound: 1 } });
@@ -141,7 +141,7 @@ describe('bounds and tenants', () => {
 
   const refuse = (t: TestApp, keys: string[], key?: string) =>
     t.gql(
-      'mutation($r: [AccountInput]!) { upsertAccounts(records: $r) { rejected } }',
+      'mutation($r: [AccountInput]!) { upsertAccounts(input: { records: $r }) { rejected } }',
       { r: keys.map((k, i) => ({ id: `r-${i}`, name: 'R', custom: { [k]: 1 } })) },
       key,
     );

@@ -8,18 +8,18 @@ describe('GraphQL contract', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-    const accounts = await t.gql('mutation($r: [AccountInput]!) { upsertAccounts(records: $r) { rejected } }', {
+    const accounts = await t.gql('mutation($r: [AccountInput]!) { upsertAccounts(input: { records: $r }) { rejected } }', {
       r: [{ id: 'a1', name: 'Acme', seats: 5, custom: { tier: 'gold' } }],
     });
     expect(accounts.data?.upsertAccounts.rejected).toBe(0);
-    const users = await t.gql('mutation($r: [UserInput]!) { upsertUsers(records: $r) { rejected } }', {
+    const users = await t.gql('mutation($r: [UserInput]!) { upsertUsers(input: { records: $r }) { rejected } }', {
       r: [
         { id: 'u1', email: 'u1@acme.test', accountId: 'a1' },
         { id: 'u2', email: 'u2@acme.test', accountId: 'a1' },
       ],
     });
     expect(users.data?.upsertUsers.rejected).toBe(0);
-    const events = await t.gql('mutation($r: [EventInput]!) { trackEvents(records: $r) { rejected } }', {
+    const events = await t.gql('mutation($r: [EventInput]!) { trackEvents(input: { records: $r }) { rejected } }', {
       r: [
         { name: 'Invoice Paid', timestamp: '2026-03-02T10:00:00Z', userId: 'u1', accountId: 'a1', properties: { amount: 10 } },
         { name: 'Invoice Paid', timestamp: '2026-03-04T10:00:00Z', userId: 'u1', accountId: 'a1', properties: { amount: 30 } },
@@ -84,9 +84,13 @@ describe('GraphQL contract', () => {
     expect(res.data?.a1.name).toBe('Acme');
     expect(res.data?.a1.users.nodes.map((u: { email: string }) => u.email).sort()).toEqual(['u1@acme.test', 'u2@acme.test']);
     // Neither can be emptied: an update clearing them is refused.
-    const clear = await t.gql('mutation { upsertAccounts(records: [{ id: "a1", name: null }]) { results { status errors { code } } } }');
+    const clear = await t.gql(
+      'mutation { upsertAccounts(input: { records: [{ id: "a1", name: null }] }) { results { status errors { code } } } }',
+    );
     expect(clear.data?.upsertAccounts.results[0]).toEqual({ status: 'REJECTED', errors: [{ code: 'REQUIRED' }] });
-    const blank = await t.gql('mutation { upsertUsers(records: [{ id: "u1", email: "  " }]) { results { status errors { code } } } }');
+    const blank = await t.gql(
+      'mutation { upsertUsers(input: { records: [{ id: "u1", email: "  " }] }) { results { status errors { code } } } }',
+    );
     expect(blank.data?.upsertUsers.results[0]).toEqual({ status: 'REJECTED', errors: [{ code: 'REQUIRED' }] });
   });
 
@@ -126,7 +130,7 @@ describe('one mutation style and one UserError interface', () => {
   it('record errors implement UserError with a record-relative path', async () => {
     const res = await t.gql(
       `mutation($r: [AccountInput]!) {
-        upsertAccounts(records: $r) { results { errors { __typename ... on UserError { path message } field code } } }
+        upsertAccounts(input: { records: $r }) { results { errors { __typename ... on UserError { path message } field code } } }
       }`,
       { r: [{ id: 'a1', seats: 'many', custom: { '$bad.key': 1 } }] },
     );

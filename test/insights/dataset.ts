@@ -6,9 +6,9 @@ import type { TestApp } from '../support/harness.ts';
 // events arrive before she is linked to Hooli.
 
 const PAYLOAD = '{ received rejected results { index status errors { field code message } } }';
-const UPSERT_ACCOUNTS = `mutation($r: [AccountInput]!) { upsertAccounts(records: $r) ${PAYLOAD} }`;
-const UPSERT_USERS = `mutation($r: [UserInput]!) { upsertUsers(records: $r) ${PAYLOAD} }`;
-const TRACK = `mutation($r: [EventInput]!) { trackEvents(records: $r) ${PAYLOAD} }`;
+const UPSERT_ACCOUNTS = `mutation($r: [AccountInput]!) { upsertAccounts(input: { records: $r }) ${PAYLOAD} }`;
+const UPSERT_USERS = `mutation($r: [UserInput]!) { upsertUsers(input: { records: $r }) ${PAYLOAD} }`;
+const TRACK = `mutation($r: [EventInput]!) { trackEvents(input: { records: $r }) ${PAYLOAD} }`;
 
 export const ACCOUNTS = [
   {

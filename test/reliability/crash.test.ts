@@ -13,7 +13,7 @@ const BATCHES_PER_CLIENT = Number(process.env.CRASH_BATCHES || 12);
 const BATCH_SIZE = 250;
 const KILLS = Number(process.env.CRASH_KILLS || 3);
 
-const TRACK = 'mutation($records: [EventInput]!) { trackEvents(records: $records) { results { status } } }';
+const TRACK = 'mutation($records: [EventInput]!) { trackEvents(input: { records: $records }) { results { status } } }';
 
 interface Batch {
   id: string;

@@ -9,7 +9,7 @@ import { BASE_URL, databaseProxy, freshDatabase, postgresTarget, postJson, type 
 // hanging, /readyz reports not ready, and nothing of a refused call is stored. When the proxy
 // comes back the service recovers by itself, without a restart.
 
-const TRACK = 'mutation($records: [EventInput]!) { trackEvents(records: $records) { created results { status } } }';
+const TRACK = 'mutation($records: [EventInput]!) { trackEvents(input: { records: $records }) { created results { status } } }';
 /** A request that has not answered by then counts as hung (the property under test). */
 const HUNG_MS = 30_000;
 

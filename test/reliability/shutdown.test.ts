@@ -8,7 +8,7 @@ import { BASE_URL, freshDatabase, postJson, type ServerProcess, startServer } fr
 // open connection gets 503, new connections are refused; the process exits with 0.
 
 const BIG = 4_000;
-const TRACK = 'mutation($records: [EventInput]!) { trackEvents(records: $records) { created rejected } }';
+const TRACK = 'mutation($records: [EventInput]!) { trackEvents(input: { records: $records }) { created rejected } }';
 
 const events = (tag: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({

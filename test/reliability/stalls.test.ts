@@ -32,7 +32,7 @@ beforeAll(async () => {
   await postJson(
     `${server.url}/graphql`,
     {
-      query: 'mutation($r: [AccountInput]!) { upsertAccounts(records: $r) { created } }',
+      query: 'mutation($r: [AccountInput]!) { upsertAccounts(input: { records: $r }) { created } }',
       variables: { r: [{ id: 'warm', name: 'Warm', custom: { warm_up: 1 } }] },
     },
     key,
@@ -89,7 +89,7 @@ describe('hostile requests do not stall /healthz', () => {
         `${server.url}/graphql`,
         {
           query:
-            'mutation($r: [AccountInput]!) { upsertAccounts(records: $r) { created rejected results { index status errors { field code } } } }',
+            'mutation($r: [AccountInput]!) { upsertAccounts(input: { records: $r }) { created rejected results { index status errors { field code } } } }',
           variables: { r: records },
         },
         key,
@@ -105,7 +105,7 @@ describe('hostile requests do not stall /healthz', () => {
     const seed = await postJson(
       `${server.url}/graphql`,
       {
-        query: 'mutation($r: [AccountInput]!) { upsertAccounts(records: $r) { created } }',
+        query: 'mutation($r: [AccountInput]!) { upsertAccounts(input: { records: $r }) { created } }',
         variables: { r: Array.from({ length: 500 }, (_, i) => ({ id: `series-${i}`, name: `Series ${i}` })) },
       },
       key,

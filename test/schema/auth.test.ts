@@ -1,8 +1,7 @@
 import { buildSchema, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRootAuth, rootAuth } from '../../src/graphql/auth.ts';
+import { documentRateClass, readRootAuth, rootAuth } from '../../src/graphql/auth.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
-import { graphqlScopes } from '../../src/http/rate-limit.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
 // Authorization and rate-limit class are declared per root field with `@auth` in schema.graphql and
@@ -29,14 +28,16 @@ describe('@auth declarations', () => {
   });
 
   it('charges the rate class each operation declares', () => {
-    const charge = (query: string) => graphqlScopes({ query }, undefined);
+    const charge = (query: string) => [documentRateClass(parse(query))];
     expect(charge('{ viewer { scopes } }')).toEqual(['READ']);
     expect(charge('{ apiKeys { id } }')).toEqual(['READ']);
     expect(charge('mutation { createCustomField(input: { object: ACCOUNT, key: "k", type: STRING }) { field { key } } }')).toEqual([
       'ADMIN',
     ]);
-    expect(charge('mutation { trackEvents(records: []) { received } }')).toEqual(['INGEST']);
-    expect(charge('mutation { deleteUsers(ids: []) { received } revokeApiKey(input: { id: "x" }) { apiKey { id } } }')).toEqual(['INGEST']);
+    expect(charge('mutation { trackEvents(input: { records: [] }) { received } }')).toEqual(['INGEST']);
+    expect(charge('mutation { deleteUsers(input: { ids: [] }) { received } revokeApiKey(input: { id: "x" }) { apiKey { id } } }')).toEqual([
+      'INGEST',
+    ]);
   });
 });
 
@@ -54,7 +55,7 @@ describe('scopes enforced from the schema', () => {
     const ingest = await t.keyWithScopes(['INGEST']);
     const cases: Array<[string, string, string]> = [
       ['mutation { createCustomField(input: { object: ACCOUNT, key: "tier", type: STRING }) { field { key } } }', read, 'INGEST'],
-      ['mutation { upsertAccounts(records: [{ id: "a1", name: "A" }]) { created } }', read, 'INGEST'],
+      ['mutation { upsertAccounts(input: { records: [{ id: "a1", name: "A" }] }) { created } }', read, 'INGEST'],
       ['{ dimensions(object: ACCOUNT) { key } }', ingest, 'READ'],
       ['{ apiKeys { id } }', read, 'ADMIN'],
       ['mutation { revokeApiKey(input: { id: "none" }) { apiKey { id } } }', ingest, 'ADMIN'],
