@@ -14,13 +14,14 @@ CREATE TABLE "field_values" (
 	"object" text NOT NULL,
 	"key" text NOT NULL,
 	"value" jsonb NOT NULL,
-	"value_hash" text GENERATED ALWAYS AS (md5(value::text)) STORED NOT NULL,
+	"value_hash" text GENERATED ALWAYS AS (md5(case when jsonb_typeof(value) = 'number' then trim_scale((value)::numeric)::text else value::text end)) STORED NOT NULL,
+	"indexed" boolean GENERATED ALWAYS AS (octet_length(value::text) <= 2000) STORED NOT NULL,
 	"count" bigint NOT NULL,
 	CONSTRAINT "field_values_workspace_id_object_key_value_hash_pk" PRIMARY KEY("workspace_id","object","key","value_hash")
 );
 --> statement-breakpoint
-CREATE INDEX "field_values_top_idx" ON "field_values" USING btree ("workspace_id","object","key","count" DESC NULLS LAST,"value") WHERE octet_length(value::text) <= 2000;--> statement-breakpoint
-CREATE INDEX "field_values_long_idx" ON "field_values" USING btree ("workspace_id","object","key","count" DESC NULLS LAST) WHERE octet_length(value::text) > 2000;--> statement-breakpoint
+CREATE INDEX "field_values_top_idx" ON "field_values" USING btree ("workspace_id","object","key","count" DESC NULLS LAST,"value") WHERE indexed;--> statement-breakpoint
+CREATE INDEX "field_values_long_idx" ON "field_values" USING btree ("workspace_id","object","key","count" DESC NULLS LAST) WHERE not indexed;--> statement-breakpoint
 CREATE INDEX "field_values_number_idx" ON "field_values" USING btree ("workspace_id","object","key",(value::numeric)) WHERE jsonb_typeof(value) = 'number';--> statement-breakpoint
 -- Backfill from the existing records (src/catalog/statistics.ts maintains them from now on).
 INSERT INTO "field_values" ("workspace_id", "object", "key", "value", "count")

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
-import { type Dimensions, INDEXED_VALUE_BYTES } from '../db/schema.ts';
+import { type Dimensions, valueHash } from '../db/schema.ts';
 import type { RecordKind } from './inference.ts';
 import type { DimensionStats, ValueCountModel } from './models.ts';
 
@@ -10,8 +10,8 @@ import type { DimensionStats, ValueCountModel } from './models.ts';
  *
  * Writing: the ingest transaction that changes records calls `applyStatistics` once, after its
  * writes, with each changed record's fields before the change (as read under the row lock); the new
- * fields are read back from the table. One statement computes the per-(field, value) deltas
- * (-1 for the old value, +1 for the new one), deletes value rows that reach zero and upserts the
+ * fields are read back from the table. One statement computes the per-(field, value) deltas of the
+ * fields that changed (-1 for the old value, +1 for the new one), deletes value rows that reach zero and upserts the
  * others in key order, and adjusts the per-field summaries. The statistics therefore always equal a
  * recount of `jsonb_each(dims)` over the records (values compared as jsonb, as the scans did).
  *
@@ -20,7 +20,6 @@ import type { DimensionStats, ValueCountModel } from './models.ts';
  */
 
 const TABLES: Record<RecordKind, SQL> = { ACCOUNT: sql.raw('accounts'), USER: sql.raw('users') };
-const LONG = sql.raw(String(INDEXED_VALUE_BYTES));
 
 /** A record whose fields changed in this transaction: its fields before (null when it did not exist). */
 export interface RecordChange {
@@ -46,12 +45,16 @@ export async function applyStatistics(
     with c as (
       select * from jsonb_to_recordset(${jsonParam(changes)}) as c(id text, before jsonb)
     ), pairs as (
-      select e.key, e.value, -1 as d from c cross join lateral jsonb_each(c.before) as e(key, value)
+      -- Only the fields whose value changed: -1 for the old value, +1 for the new one.
+      select e.key, e.value, -1 as d from c left join ${TABLES[object]} t on t.workspace_id = ${workspaceId} and t.id = c.id
+        cross join lateral jsonb_each(c.before) as e(key, value)
+      where (t.dims -> e.key) is distinct from e.value
       union all
       select e.key, e.value, 1 from c join ${TABLES[object]} t on t.workspace_id = ${workspaceId} and t.id = c.id
         cross join lateral jsonb_each(t.dims) as e(key, value)
+      where (c.before -> e.key) is distinct from e.value
     ), delta as (
-      select key, value, md5(value::text) as hash, sum(d)::bigint as d from pairs
+      select key, value, ${valueHash('value')} as hash, sum(d)::bigint as d from pairs
       where key <> 'id' and jsonb_typeof(value) <> 'null'
       group by key, value having sum(d) <> 0
     ), gone as (
@@ -163,12 +166,12 @@ export async function maintainedTopValues(
         select value, count from (
           (select f.value, f.count from field_values f
             where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = k.key and k.key <> 'id'
-              and octet_length(f.value::text) <= ${LONG} and jsonb_typeof(f.value) in ('string', 'number', 'boolean')
+              and f.indexed and jsonb_typeof(f.value) in ('string', 'number', 'boolean')
             order by f.count desc nulls last, f.value limit ${limit}::int)
           union all
           (select f.value, f.count from field_values f
             where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = k.key and k.key <> 'id'
-              and octet_length(f.value::text) > ${LONG} and jsonb_typeof(f.value) in ('string', 'number', 'boolean'))
+              and not f.indexed and jsonb_typeof(f.value) in ('string', 'number', 'boolean'))
           union all
           (select to_jsonb(t.id), 1::bigint from ${TABLES[object]} t
             where k.key = 'id' and t.workspace_id = ${workspaceId} order by t.id limit ${limit}::int)

@@ -22,6 +22,13 @@ import {
 /** Values (as jsonb text) up to this size are in the top-N index of `field_values`; btree entries hold ~2.7 kB. */
 export const INDEXED_VALUE_BYTES = 2000;
 
+/**
+ * The key of a jsonb value in `field_values`: equal exactly when the values are equal as jsonb
+ * (numbers by value, so 1.50 and 1.5 share a key; "1" and 1 do not).
+ */
+export const valueHash = (value: string) =>
+  sql.raw(`md5(case when jsonb_typeof(${value}) = 'number' then trim_scale((${value})::numeric)::text else ${value}::text end)`);
+
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** Dimension values of one record: default fields under their GraphQL names, custom fields under their keys. */
@@ -272,17 +279,17 @@ export const fieldValues = pgTable(
     object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
     key: text('key').notNull(),
     value: jsonb('value').notNull(),
-    valueHash: text('value_hash').notNull().generatedAlwaysAs(sql`md5(value::text)`),
+    valueHash: text('value_hash').notNull().generatedAlwaysAs(valueHash('value')),
+    /** Short enough for the top-N index (a column, so the planner knows how rare long values are). */
+    indexed: boolean('indexed')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`octet_length(value::text) <= ${INDEXED_VALUE_BYTES}`)),
     count: bigint('count', { mode: 'number' }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.object, t.key, t.valueHash] }),
-    index('field_values_top_idx')
-      .on(t.workspaceId, t.object, t.key, t.count.desc(), t.value)
-      .where(sql`octet_length(value::text) <= ${sql.raw(String(INDEXED_VALUE_BYTES))}`),
-    index('field_values_long_idx')
-      .on(t.workspaceId, t.object, t.key, t.count.desc())
-      .where(sql`octet_length(value::text) > ${sql.raw(String(INDEXED_VALUE_BYTES))}`),
+    index('field_values_top_idx').on(t.workspaceId, t.object, t.key, t.count.desc(), t.value).where(sql`indexed`),
+    index('field_values_long_idx').on(t.workspaceId, t.object, t.key, t.count.desc()).where(sql`not indexed`),
     index('field_values_number_idx').on(t.workspaceId, t.object, t.key, sql`(value::numeric)`).where(sql`jsonb_typeof(value) = 'number'`),
   ],
 );
