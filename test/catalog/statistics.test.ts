@@ -209,6 +209,30 @@ describe('catalog statistics maintained at write time', () => {
     expect(await statements(DELETE_ACCOUNTS, { ids: accounts(500, 'many', 'pro').map((a) => a.id) })).toBe(remove);
   });
 
+  it('ranks values too long for the top-N index with the others', async () => {
+    const { adminKey } = await t.newWorkspace('stats-long');
+    const [long, longer] = ['x'.repeat(3000), 'z'.repeat(4000)];
+    const notes = [long, long, 'short', 'short', longer, null];
+    const records = notes.map((note, i) => ({ id: `l-${i}`, name: `L ${i}`, custom: { note } }));
+    expect((await t.gql(UPSERT_ACCOUNTS, { records }, adminKey)).errors).toBeUndefined();
+    const res = await t.gql(
+      `{ dimensions(object: ACCOUNT) { key valueCount distinctCount topValues(limit: 3) { value count } } }`,
+      {},
+      adminKey,
+    );
+    const note = (res.data?.dimensions as Array<any>).find((d) => d.key === 'note');
+    expect(note).toEqual({
+      key: 'note',
+      valueCount: 5,
+      distinctCount: 3,
+      topValues: [
+        { value: 'short', count: 2 },
+        { value: long, count: 2 },
+        { value: longer, count: 1 },
+      ],
+    });
+  });
+
   it('reads the dimensions page without scanning the accounts', async () => {
     const { workspaceId, adminKey } = await t.newWorkspace('stats-plan');
     for (let batch = 0; batch < 3; batch++) {
