@@ -194,6 +194,23 @@ export function valueCountsByKey(found: ReadonlyArray<{ key: string; value: stri
   return out;
 }
 
+/** Records holding a value, for several keys of accounts and users, keyed `OBJECT:key` (one statement). */
+export async function recordsWithValue(
+  q: Queryable,
+  workspaceId: string,
+  keys: Record<RecordKind, readonly string[]>,
+): Promise<Map<string, number>> {
+  const found = await rows<{ object: RecordKind; key: string; n: number }>(
+    q,
+    sql`
+      select s.object, s.key, s.records::int as n from field_stats s
+      where s.workspace_id = ${workspaceId} and (
+        (s.object = 'ACCOUNT' and s.key in (select jsonb_array_elements_text(${jsonParam(keys.ACCOUNT)})))
+        or (s.object = 'USER' and s.key in (select jsonb_array_elements_text(${jsonParam(keys.USER)}))))`,
+  );
+  return new Map(found.map((r) => [`${r.object}:${r.key}`, r.n]));
+}
+
 /** Records in total and records holding a value of `key`, from the maintained statistics. */
 export async function maintainedCoverage(
   q: Queryable,
