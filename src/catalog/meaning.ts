@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import { type Queryable, rows } from '../db/client.ts';
 import type { FieldType, RecordKind, SemanticType } from './inference.ts';
 import type { DimensionModel } from './models.ts';
 import { fieldType } from './queries.ts';
