@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import { type Queryable, rows } from '../db/client.ts';
 import type { FieldType, RecordKind, SemanticType } from './inference.ts';
 import type { DimensionModel } from './models.ts';
 import { fieldType } from './queries.ts';
 import { ACTIVITY_ROLES, inferMetricRole, type MetricRole } from './roles.ts';
+import { recordsWithValue } from './statistics.ts';
 
 /**
  * What a workspace's data means, in one snapshot: which field holds the seats, the renewal date,
@@ -69,24 +70,6 @@ export const USABLE_TYPES: Partial<Record<SemanticType, readonly FieldType[]>> =
   LIFECYCLE_STAGE: ['STRING'],
 };
 
-/** Records holding a value, for several keys of accounts and users (one statement). */
-async function valueCounts(q: Queryable, workspaceId: string, keys: Record<RecordKind, readonly string[]>): Promise<Map<string, number>> {
-  const found = await rows<{ object: RecordKind; key: string; n: number }>(
-    q,
-    sql`
-      select 'ACCOUNT' as object, k.key, count(t.id)::int as n
-      from jsonb_array_elements_text(${jsonParam(keys.ACCOUNT)}) as k(key)
-      left join accounts t on t.workspace_id = ${workspaceId} and coalesce(jsonb_typeof(t.dims -> k.key), 'null') <> 'null'
-      group by k.key
-      union all
-      select 'USER', k.key, count(t.id)::int
-      from jsonb_array_elements_text(${jsonParam(keys.USER)}) as k(key)
-      left join users t on t.workspace_id = ${workspaceId} and coalesce(jsonb_typeof(t.dims -> k.key), 'null') <> 'null'
-      group by k.key`,
-  );
-  return new Map(found.map((r) => [`${r.object}:${r.key}`, r.n]));
-}
-
 /** A field that has a meaning, with how many records hold a value. */
 export interface FieldChoice {
   object: RecordKind;
@@ -119,7 +102,7 @@ export async function loadSemantics(
   const wanted = (object: RecordKind) =>
     dimensions[object].filter((d) => d.key !== 'id' && d.semantic !== null && (d.semantic as SemanticType) in USABLE_TYPES);
   const candidates = { ACCOUNT: wanted('ACCOUNT'), USER: wanted('USER') };
-  const counts = await valueCounts(q, workspaceId, {
+  const counts = await recordsWithValue(q, workspaceId, {
     ACCOUNT: candidates.ACCOUNT.map((d) => d.key),
     USER: candidates.USER.map((d) => d.key),
   });

@@ -3,13 +3,23 @@ import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
 import type { CatalogFieldRow } from '../db/schema.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import type { FieldMap } from './filters.ts';
-import { hasValue, numberOf, valueExpr } from './filters.ts';
+import { numberOf, valueExpr } from './filters.ts';
 import type { FieldType, ObjectKind } from './inference.ts';
 import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from './models.ts';
+import {
+  maintainedCoverage,
+  maintainedNumbers,
+  maintainedStats,
+  maintainedTopValues,
+  recordTotal,
+  valueCountsByKey,
+} from './statistics.ts';
 import { humanLabel } from './tokens.ts';
 
 // The reading side of the catalog. Every function is one statement for any number of keys, so a
-// page listing N dimensions with their statistics costs the same as one dimension.
+// page listing N dimensions with their statistics costs the same as one dimension. Statistics of
+// accounts and users over all records come from the tables maintained at write time
+// (./statistics.ts); events, and breakdowns of a filtered subset, scan the matching records.
 
 const TABLES: Record<ObjectKind, SQL> = { ACCOUNT: sql.raw('accounts t'), USER: sql.raw('users t'), EVENT: sql.raw('events t') };
 
@@ -115,6 +125,7 @@ export async function dimensionStats(
   object: ObjectKind,
   keys: readonly string[],
 ): Promise<Map<string, DimensionStats>> {
+  if (object !== 'EVENT') return maintainedStats(q, workspaceId, object, keys);
   const keyList = jsonParam(keys);
   const found = await rows<{ key: string } & DimensionStats>(
     q,
@@ -146,6 +157,7 @@ export async function topValues(
   keys: readonly string[],
   limit: number,
 ): Promise<Map<string, ValueCountModel[]>> {
+  if (object !== 'EVENT') return maintainedTopValues(q, workspaceId, object, keys, limit);
   const keyList = jsonParam(keys);
   const found = await rows<{ key: string; value: string; count: number }>(
     q,
@@ -163,13 +175,7 @@ export async function topValues(
       where rank <= ${limit}::int
       order by key, rank`,
   );
-  const out = new Map<string, ValueCountModel[]>();
-  for (const row of found) {
-    const list = out.get(row.key) ?? [];
-    list.push({ value: JSON.parse(row.value) as ValueCountModel['value'], count: row.count });
-    out.set(row.key, list);
-  }
-  return out;
+  return valueCountsByKey(found);
 }
 
 export interface CategoricalBreakdown {
@@ -179,18 +185,27 @@ export interface CategoricalBreakdown {
 }
 
 /**
- * Value → record count of one field among the records matching `where` (one statement); with
- * `sumOf`, also the total of that numeric field per value, and the values are ranked by it.
+ * Value → record count of one field among the records matching `where` (null: all records); with
+ * `sumOf`, also the total of that numeric field per value, and the values are ranked by it. All
+ * accounts or users without `sumOf`: from the maintained statistics; otherwise one scanning statement.
  */
 export async function categoricalBreakdown(
   q: Queryable,
   workspaceId: string,
   object: ObjectKind,
   key: string,
-  where: SQL,
+  filter: SQL | null,
   limit: number,
   sumOf: string | null = null,
 ): Promise<CategoricalBreakdown> {
+  if (object !== 'EVENT' && filter === null && sumOf === null) {
+    const [coverage, top] = await Promise.all([
+      maintainedCoverage(q, workspaceId, object, key),
+      maintainedTopValues(q, workspaceId, object, [key], limit),
+    ]);
+    return { total: coverage.total, valued: coverage.valued, top: top.get(key) ?? [] };
+  }
+  const where = filter ?? sql`true`;
   const value = valueExpr(object, 't', key);
   // Summed in numeric (exact, cannot overflow near ±1.8e308) and clamped back to float8.
   const summed = sumOf === null ? null : valueExpr(object, 't', sumOf);
@@ -225,16 +240,27 @@ export interface Histogram {
   counts: Map<number, number>;
 }
 
-/** Equal-width histogram of a numeric field among the records matching `where` (one statement). */
+/**
+ * Equal-width histogram of a numeric field among the records matching `where` (null: all records;
+ * one statement). All accounts or users: from the maintained value counts (the cost follows the
+ * field's distinct numeric values, not the records).
+ */
 export async function histogram(
   q: Queryable,
   workspaceId: string,
   object: ObjectKind,
   key: string,
-  where: SQL,
+  filter: SQL | null,
   buckets: number,
 ): Promise<Histogram> {
   const value = valueExpr(object, 't', key);
+  // v: each numeric value (x) with the number of records holding it (n); s: totals and bounds.
+  const maintained = object !== 'EVENT' && filter === null;
+  const sources = maintained
+    ? sql`v as (${maintainedNumbers(workspaceId, object, key)}),
+        s as (select ${recordTotal(workspaceId, object)}::int as total, coalesce(sum(n), 0)::int as valued, min(x)::float8 as min, max(x)::float8 as max from v)`
+    : sql`v as (select ${numberOf(value)} as x, 1 as n from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${filter ?? sql`true`}),
+        s as (select count(*)::int as total, count(x)::int as valued, min(x)::float8 as min, max(x)::float8 as max from v)`;
   const found = await rows<{
     total: number;
     valued: number;
@@ -245,15 +271,14 @@ export async function histogram(
   }>(
     q,
     sql`
-      with v as (select ${numberOf(value)} as x, ${hasValue(value)} as present from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${where}),
-        s as (select count(*)::int as total, count(x)::int as valued, min(x)::float8 as min, max(x)::float8 as max from v)
+      with ${sources}
       select s.total, s.valued, s.min, s.max, h.bucket, h.count
       from s
       left join lateral (
         -- width_bucket, computed on halves: max - min overflows float8 for bounds near ±1.8e308
         -- (and PostgreSQL 15's width_bucket then answers nonsense).
         select least(floor((x / 2 - s.min / 2) / (s.max / 2 - s.min / 2) * ${buckets}::int)::int + 1, ${buckets}::int) as bucket,
-          count(*)::int as count
+          sum(n)::int as count
         from v where x is not null and s.max > s.min group by 1
       ) as h on true`,
   );

@@ -37,7 +37,8 @@ export async function breakdown(
   const fields = catalog.fieldMap(dimensions);
   const field = requireField(fields, args.object, args.key, 'key');
   const dimension = dimensions.find((d) => d.key === field.key) as DimensionModel;
-  const where = compileFilters(args.object, 't', args.filter, fields);
+  // No filter: all records, which the catalog's maintained statistics answer without a scan.
+  const where = args.filter && args.filter.length > 0 ? compileFilters(args.object, 't', args.filter, fields) : null;
 
   if (field.type === 'NUMBER') {
     const h = await catalog.histogram(ctx.db, ctx.workspaceId, args.object, field.key, where, bucketCount);

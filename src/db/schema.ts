@@ -19,6 +19,16 @@ import {
 // workspace_id, so the schema can be distributed by workspace (Citus) without rewriting keys.
 // test/db/tenancy.test.ts enforces it against the live database.
 
+/** Values (as jsonb text) up to this size are in the top-N index of `field_values`; btree entries hold ~2.7 kB. */
+export const INDEXED_VALUE_BYTES = 2000;
+
+/**
+ * The key of a jsonb value in `field_values`: equal exactly when the values are equal as jsonb
+ * (numbers by value, so 1.50 and 1.5 share a key; "1" and 1 do not).
+ */
+export const valueHash = (value: string) =>
+  sql.raw(`md5(case when jsonb_typeof(${value}) = 'number' then trim_scale((${value})::numeric)::text else ${value}::text end)`);
+
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** Dimension values of one record: default fields under their GraphQL names, custom fields under their keys. */
@@ -293,6 +303,53 @@ export const meaningOverrides = pgTable(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.target, t.key] })],
+);
+
+/**
+ * Catalog statistics of accounts and users, maintained in the ingest transaction that changes the
+ * records (src/catalog/statistics.ts), so the catalog reads them instead of scanning every record.
+ * `field_values`: how many records hold each value of each field (jsonb equality; rows at zero are
+ * deleted). The value is keyed by its hash because a text value may exceed what a btree entry holds;
+ * the top-N index covers values short enough to be indexed, the few longer ones have their own.
+ */
+export const fieldValues = pgTable(
+  'field_values',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
+    key: text('key').notNull(),
+    value: jsonb('value').notNull(),
+    valueHash: text('value_hash').notNull().generatedAlwaysAs(valueHash('value')),
+    /** Short enough for the top-N index (a column, so the planner knows how rare long values are). */
+    indexed: boolean('indexed')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`octet_length(value::text) <= ${INDEXED_VALUE_BYTES}`)),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.object, t.key, t.valueHash] }),
+    index('field_values_top_idx').on(t.workspaceId, t.object, t.key, t.count.desc(), t.value).where(sql`indexed`),
+    index('field_values_long_idx').on(t.workspaceId, t.object, t.key, t.count.desc()).where(sql`not indexed`),
+    index('field_values_number_idx').on(t.workspaceId, t.object, t.key, sql`(value::numeric)`).where(sql`jsonb_typeof(value) = 'number'`),
+  ],
+);
+
+/**
+ * Per-field summary of accounts and users, maintained with `field_values`: records holding the field,
+ * distinct values, and the count and exact sum of its numeric values. The `id` row counts the records.
+ */
+export const fieldStats = pgTable(
+  'field_stats',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
+    key: text('key').notNull(),
+    records: bigint('records', { mode: 'number' }).notNull(),
+    distinctValues: bigint('distinct_values', { mode: 'number' }).notNull(),
+    numbers: bigint('numbers', { mode: 'number' }).notNull(),
+    numberSum: numeric('number_sum').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.object, t.key] })],
 );
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;

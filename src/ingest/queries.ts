@@ -65,35 +65,40 @@ export async function mergeExisting(q: Queryable, object: RecordKind, workspaceI
 }
 
 /**
- * Insert new rows. Should another call create the same ID between our read and this insert, the
- * conflict branch merges instead, so nothing is lost. Returns the IDs that this statement inserted.
+ * Insert new rows; returns the IDs that this statement inserted. An ID another call created between
+ * our read and this insert is left alone here: the caller locks it and merges into it (so the
+ * statistics see the fields it had before).
  */
 export async function insertNew(q: Queryable, object: RecordKind, workspaceId: string, patches: readonly Patch[]): Promise<Set<string>> {
   if (patches.length === 0) return new Set();
-  const inserted = await rows<{ id: string; inserted: boolean }>(
+  const inserted = await rows<{ id: string }>(
     q,
     sql`
       insert into ${table(object)} as t (workspace_id, id, dims)
       select ${workspaceId}, r.id, jsonb_strip_nulls(r.patch)
       from jsonb_to_recordset(${jsonParam(patches)}) as r(id text, patch jsonb)
       order by r.id
-      on conflict (workspace_id, id) do update
-        set dims = jsonb_strip_nulls(t.dims || excluded.dims), updated_at = now()
-        where t.dims is distinct from jsonb_strip_nulls(t.dims || excluded.dims)
-      returning t.id, (t.xmax = 0) as inserted`,
+      on conflict (workspace_id, id) do nothing
+      returning t.id`,
   );
-  return new Set(inserted.filter((row) => row.inserted).map((row) => row.id));
+  return new Set(inserted.map((row) => row.id));
 }
 
-export async function deleteByIds(q: Queryable, object: RecordKind, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const deleted = await rows<{ id: string }>(
+/** Delete rows; returns the deleted ones with their fields. */
+export async function deleteByIds(
+  q: Queryable,
+  object: RecordKind,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, Dimensions>> {
+  if (ids.length === 0) return new Map();
+  const deleted = await rows<{ id: string; dims: Dimensions }>(
     q,
     sql`delete from ${table(object)} t
         where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))
-        returning t.id`,
+        returning t.id, t.dims`,
   );
-  return new Set(deleted.map((row) => row.id));
+  return new Map(deleted.map((row) => [row.id, row.dims]));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DEFAULT_FIELDS, defaultField, requiredOnCreate } from '../catalog/fields.ts';
 import { type FieldType, mergeTypes, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
 import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
+import { applyStatistics } from '../catalog/statistics.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
@@ -259,11 +260,29 @@ export async function upsertRecords(
     const toInsert = changed.filter(([id]) => !existing.has(id)).map(([id, patch]) => ({ id, patch }));
     await sql.mergeExisting(tx, object, env.workspaceId, toUpdate);
     const inserted = await sql.insertNew(tx, object, env.workspaceId, toInsert);
-    // Another call created the row between our read and our insert: ours merged into it.
-    for (const { id } of toInsert) {
+    // Another call created the row between our read and our insert: ours merges into it (two more
+    // statements, only in that race).
+    const raced = toInsert.filter(({ id }) => !inserted.has(id));
+    const racedBefore =
+      raced.length === 0
+        ? new Map<string, Dimensions>()
+        : await sql.lockExisting(
+            tx,
+            object,
+            env.workspaceId,
+            raced.map((r) => r.id),
+          );
+    await sql.mergeExisting(tx, object, env.workspaceId, raced);
+    for (const { id } of raced) {
       const result = createdBy.get(id);
-      if (result && !inserted.has(id)) result.status = 'UPDATED';
+      if (result) result.status = 'UPDATED';
     }
+    await applyStatistics(
+      tx,
+      object,
+      env.workspaceId,
+      changed.map(([id]) => ({ id, before: existing.get(id) ?? racedBefore.get(id) ?? null })),
+    );
 
     if (object === 'USER') {
       const links = changed
@@ -332,7 +351,14 @@ export async function deleteRecords(
 
   await inTransaction(env.db, async (tx) => {
     await logIssues(env, object, results, false, tx);
-    const deleted = await sql.deleteByIds(tx, object, env.workspaceId, ids);
+    const deletedDims = await sql.deleteByIds(tx, object, env.workspaceId, ids);
+    await applyStatistics(
+      tx,
+      object,
+      env.workspaceId,
+      [...deletedDims].map(([id, before]) => ({ id, before })),
+    );
+    const deleted = new Set(deletedDims.keys());
     const seen = new Set<string>();
     for (const result of results) {
       if (result.status === 'REJECTED' || seen.has(result.id!)) continue;
