@@ -15,11 +15,13 @@ import { toGraphQLInput } from './records.ts';
  * Where an ingestion call spends its database time: `npx tsx bench/explain-ingest.ts [--events N …]`.
  * Loads a dataset through the ingestion service (no HTTP: it only sets the scene), then runs one
  * more 1,000-event `trackEvents` and one 1,000-user `upsertUsers` inside transactions that are
- * rolled back, printing each statement with the time until the next one, and the
+ * rolled back (and one of 1,000 new users), printing each statement with the time until the next one, and the
  * `EXPLAIN (ANALYZE, BUFFERS)` of each write statement (also rolled back: nothing changes).
  * Same scale options as `npm run bench`; PostgreSQL when DATABASE_URL is set, else PGlite.
  * `EXPLAIN_WINDOWS=1`: first create every maintained window (7/30/90 days, accounts and users, each
- * event name), to measure what maintaining them adds to an event batch.
+ * event name), to measure what maintaining them adds to an event batch. `EXPLAIN_AUTO=1` (PostgreSQL,
+ * superuser): also log every statement's `EXPLAIN ANALYZE` with the call's own rows through
+ * `auto_explain`, into the server's log.
  */
 
 interface Captured {
@@ -105,15 +107,28 @@ async function main(): Promise<void> {
     const users = [...generateUsers({ ...gen, scale: { ...gen.scale, users: Math.min(1000, gen.scale.users) } })].map((u) =>
       toGraphQLInput('user', { ...u, department: 'Explained' }),
     );
+    // And new users (new IDs and e-mails, the same other fields): the CREATED path of a first load.
+    const newUsers = [...generateUsers({ ...gen, scale: { ...gen.scale, users: Math.min(1000, gen.scale.users) } })].map((u) =>
+      toGraphQLInput('user', { ...u, user_id: `${u.user_id}-new`, email: `new.${u.email}` }),
+    );
     for (const [label, call] of [
       [`trackEvents(${events.length} events)`, (db: Db) => trackEvents({ ...env, db }, events)],
       [`upsertUsers(${users.length} users, all updated)`, (db: Db) => upsertRecords({ ...env, db }, 'USER', users, 'UPSERT')],
+      [`upsertUsers(${newUsers.length} users, all new)`, (db: Db) => upsertRecords({ ...env, db }, 'USER', newUsers, 'UPSERT')],
     ] as const) {
       captured.splice(0);
       const started = performance.now();
       let ended = started;
       await database.db
         .transaction(async (tx) => {
+          if (process.env.EXPLAIN_AUTO === '1' && database.kind === 'postgres') {
+            // The plans with the rows the call itself wrote, in PostgreSQL's log (superuser only).
+            await tx.execute(sql`load 'auto_explain'`);
+            await tx.execute(sql`set local auto_explain.log_min_duration = 0`);
+            await tx.execute(sql`set local auto_explain.log_analyze = on`);
+            await tx.execute(sql`set local auto_explain.log_buffers = on`);
+            captured.splice(0);
+          }
           await call(tx as unknown as Db);
           ended = performance.now();
           throw new Rollback();

@@ -28,6 +28,11 @@ export interface Config {
     maxRpcBatchCalls: number;
     /** Rows kept in a workspace's rejection log (`ingestIssues`); the least recently seen go first. */
     maxIngestIssues: number;
+    /**
+     * Distinct non-numeric values of an account or user field counted exactly; past it the field's
+     * values are sampled and its distinct count estimated (src/catalog/statistics.ts).
+     */
+    exactDistinctValues: number;
   };
   /** Checked before a GraphQL operation executes (src/graphql/limits.ts). */
   graphqlLimits: {
@@ -189,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxCustomFieldsPerWorkspace: integer(env, 'MAX_CUSTOM_FIELDS_PER_WORKSPACE', 10_000, 1, 10_000_000),
       maxRpcBatchCalls: integer(env, 'MAX_RPC_BATCH_CALLS', 20, 1, 1000),
       maxIngestIssues: integer(env, 'MAX_INGEST_ISSUES', 500, 1, 100_000),
+      exactDistinctValues: integer(env, 'CATALOG_EXACT_DISTINCT_VALUES', 8192, 1, 10_000_000),
     },
     graphqlLimits: {
       maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),

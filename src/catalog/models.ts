@@ -29,7 +29,11 @@ export interface DimensionStats {
   /** Records of the object (the coverage denominator). */
   total: number;
   valueCount: number;
+  /** Exact, or an estimate when the field's values are sampled (src/catalog/statistics.ts). */
   distinctCount: number;
+  distinctCountExact: boolean;
+  /** Relative standard error of an estimated distinct count; null when exact. */
+  distinctCountRelativeError: number | null;
   min: number | null;
   max: number | null;
   avg: number | null;

@@ -132,6 +132,7 @@ export async function dimensionStats(
     sql`
       select k.key, (select count(*)::int from ${TABLES[object]} where t.workspace_id = ${workspaceId}) as total,
         coalesce(s.value_count, 0)::int as "valueCount", coalesce(s.distinct_count, 0)::int as "distinctCount",
+        true as "distinctCountExact", null::float8 as "distinctCountRelativeError",
         ${toFloat8(sql`s.min`)} as min, ${toFloat8(sql`s.max`)} as max, ${toFloat8(sql`s.avg`)} as avg, ${toFloat8(sql`s.sum`)} as sum
       from jsonb_array_elements_text(${keyList}) as k(key)
       left join (
@@ -187,7 +188,8 @@ export interface CategoricalBreakdown {
 /**
  * Value → record count of one field among the records matching `where` (null: all records); with
  * `sumOf`, also the total of that numeric field per value, and the values are ranked by it. All
- * accounts or users without `sumOf`: from the maintained statistics; otherwise one scanning statement.
+ * accounts or users without `sumOf`: from the maintained statistics (unless the field is sampled);
+ * otherwise one scanning statement.
  */
 export async function categoricalBreakdown(
   q: Queryable,
@@ -203,7 +205,8 @@ export async function categoricalBreakdown(
       maintainedCoverage(q, workspaceId, object, key),
       maintainedTopValues(q, workspaceId, object, [key], limit),
     ]);
-    return { total: coverage.total, valued: coverage.valued, top: top.get(key) ?? [] };
+    // A sampled field's value rows are not all its values: its exact breakdown scans the records.
+    if (!coverage.sampled) return { total: coverage.total, valued: coverage.valued, top: top.get(key) ?? [] };
   }
   const where = filter ?? sql`true`;
   const value = valueExpr(object, 't', key);

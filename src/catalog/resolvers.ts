@@ -113,6 +113,8 @@ export const catalogResolvers: Resolvers = {
     },
     valueCount: async (d, _args, ctx) => (await statsOf(d, ctx))?.valueCount ?? 0,
     distinctCount: async (d, _args, ctx) => (await statsOf(d, ctx))?.distinctCount ?? 0,
+    distinctCountExact: async (d, _args, ctx) => (await statsOf(d, ctx))?.distinctCountExact ?? true,
+    distinctCountRelativeError: async (d, _args, ctx) => (await statsOf(d, ctx))?.distinctCountRelativeError ?? null,
     topValues: async (d, { limit }, ctx) => {
       if (fieldType(d) === 'NUMBER') return [];
       const n = boundedInt(limit, 10, 'limit');

@@ -336,7 +336,13 @@ export const fieldValues = pgTable(
 
 /**
  * Per-field summary of accounts and users, maintained with `field_values`: records holding the field,
- * distinct values, and the count and exact sum of its numeric values. The `id` row counts the records.
+ * the count and exact sum of its numeric values, and its distinct values. The `id` row counts the records.
+ *
+ * A field whose non-numeric distinct values outgrow a limit is *sampled* (`sample_shift` > 0): only
+ * the values whose hash has at least `sample_shift` trailing zero bits (1 in 2^shift) keep a row in
+ * `field_values`, plus the rows that were frequent when sampling began. `distinct_values` then counts
+ * the numeric values and the sampled others (`distinct_numbers` the numeric ones), and the catalog
+ * reports `distinct_numbers + (distinct_values - distinct_numbers) * 2^sample_shift` as an estimate.
  */
 export const fieldStats = pgTable(
   'field_stats',
@@ -348,6 +354,8 @@ export const fieldStats = pgTable(
     distinctValues: bigint('distinct_values', { mode: 'number' }).notNull(),
     numbers: bigint('numbers', { mode: 'number' }).notNull(),
     numberSum: numeric('number_sum').notNull(),
+    distinctNumbers: bigint('distinct_numbers', { mode: 'number' }).notNull().default(0),
+    sampleShift: smallint('sample_shift').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.object, t.key] })],
 );

@@ -377,8 +377,24 @@ export type Dimension = {
   coverage: Scalars['Float']['output'];
   /** The type declared with `createCustomField`, if any (enforced). */
   declaredType?: Maybe<FieldType>;
-  /** Number of distinct values. */
+  /** Number of distinct values: exact when `distinctCountExact` is true, otherwise an estimate (see `distinctCountRelativeError`). */
   distinctCount: Scalars['Int']['output'];
+  /**
+   * False when this account or user field has more distinct non-numeric values than the deployment
+   * counts exactly (`CATALOG_EXACT_DISTINCT_VALUES`, 8,192 by default: e-mails, names, timestamps):
+   * its values are then sampled by hash, `distinctCount` is estimated from the sample (numeric values
+   * are always counted exactly), and `topValues` ranks the sampled values and those already held by two
+   * records or more when sampling began, so a value that became frequent later may be missing (every
+   * count shown is exact). Coverage, `valueCount`, `numericStats` and breakdowns stay exact. Always true
+   * for event fields.
+   */
+  distinctCountExact: Scalars['Boolean']['output'];
+  /**
+   * Relative standard error of an estimated `distinctCount` (0.012: ±1.2% for one standard error,
+   * about ±2.4% at 95% confidence); null when the count is exact. With the default limit it stays
+   * within about 1.6% while the field keeps its values (docs/graphql.md, "Catalog statistics").
+   */
+  distinctCountRelativeError?: Maybe<Scalars['Float']['output']>;
   /** When a value for this field first arrived; null for a field declared or default but never received. */
   firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable, opaque ID of this field in the workspace (the same object and key always give the same ID), for normalised client caches. */
@@ -401,7 +417,7 @@ export type Dimension = {
   semantic?: Maybe<SemanticType>;
   /** True when `semantic` comes from the workspace's correction rather than inference. */
   semanticOverridden: Scalars['Boolean']['output'];
-  /** Most frequent values with their record counts (categorical fields; empty for numbers). */
+  /** Most frequent values with their record counts (categorical fields; empty for numbers). For a sampled field (`distinctCountExact: false`) the list may miss values, never miscount them. */
   topValues: Array<ValueCount>;
   /** Inferred type, or the declared type when one was declared. */
   type: FieldType;
@@ -2188,6 +2204,8 @@ export type DimensionResolvers<ContextType = Context, ParentType extends Resolve
   coverage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   declaredType?: Resolver<Maybe<ResolversTypes['FieldType']>, ParentType, ContextType>;
   distinctCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  distinctCountExact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  distinctCountRelativeError?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inferredSemantic?: Resolver<Maybe<ResolversTypes['SemanticType']>, ParentType, ContextType>;

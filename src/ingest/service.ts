@@ -282,6 +282,7 @@ export async function upsertRecords(
       object,
       env.workspaceId,
       changed.map(([id]) => ({ id, before: existing.get(id) ?? racedBefore.get(id) ?? null })),
+      env.limits.exactDistinctValues,
     );
 
     if (object === 'USER') {
@@ -357,6 +358,7 @@ export async function deleteRecords(
       object,
       env.workspaceId,
       [...deletedDims].map(([id, before]) => ({ id, before })),
+      env.limits.exactDistinctValues,
     );
     const deleted = new Set(deletedDims.keys());
     const seen = new Set<string>();

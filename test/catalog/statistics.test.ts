@@ -159,29 +159,96 @@ const step = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), ids: fc.array(ids, { minLength: 1, maxLength: 3 }) }),
 );
 
+type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
+
+/** A new workspace of `app` after `steps` of upserts, replays, concurrent batches and deletes. */
+async function runSteps(app: TestApp, name: string, object: Kind, steps: readonly Step[]) {
+  const workspace = await app.newWorkspace(name);
+  const upsert = (records: unknown[]) => app.gql(object === 'ACCOUNT' ? UPSERT_ACCOUNTS : UPSERT_USERS, { records }, workspace.adminKey);
+  const shaped = (records: GenericRecord[]) => records.map((r) => shape(object, r));
+  let last: unknown[] = [];
+  for (const s of steps) {
+    if (s.op === 'upsert') {
+      last = shaped(s.records);
+      expect((await upsert(last)).errors).toBeUndefined();
+    } else if (s.op === 'replay') {
+      if (last.length > 0) expect((await upsert(last)).errors).toBeUndefined();
+    } else if (s.op === 'concurrent') {
+      const results = await Promise.all([upsert(shaped(s.a)), upsert(shaped(s.b))]);
+      for (const r of results) expect(r.errors).toBeUndefined();
+    } else {
+      const res = await app.gql(object === 'ACCOUNT' ? DELETE_ACCOUNTS : DELETE_USERS, { ids: s.ids }, workspace.adminKey);
+      expect(res.errors).toBeUndefined();
+    }
+  }
+  return workspace;
+}
+
+/**
+ * The sampling level of a non-numeric value, as specified in src/catalog/statistics.ts: trailing
+ * zero bits of the first 32 bits of md5(value as jsonb text). In the sample of shift s iff ≥ s.
+ */
+const LEVEL = (value: SQL) => sql`(32 - length(rtrim(('x' || left(md5(${value}::text), 8))::bit(32)::text, '0')))`;
+
+/**
+ * A sampled workspace against a recount: every value row holds its exact count; every numeric value
+ * and every value in the sample has its row; the summaries are exact, their distinct parts count the
+ * numbers and the sampled values, and the sample stays within the limit.
+ */
+async function compareSampled(app: TestApp, workspaceId: string, object: Kind, limit: number) {
+  const db = app.database.db;
+  const recount = sql`
+    select e.key, e.value, count(*)::int as count
+    from ${TABLE[object]} t cross join lateral jsonb_each(t.dims) as e(key, value)
+    where t.workspace_id = ${workspaceId} and e.key <> 'id' and jsonb_typeof(e.value) <> 'null'
+    group by e.key, e.value`;
+  const miscounted = await rows(
+    db,
+    sql`select f.key, f.value, f.count, r.count as actual from field_values f left join (${recount}) r on r.key = f.key and r.value = f.value
+        where f.workspace_id = ${workspaceId} and f.object = ${object} and r.count is distinct from f.count::int`,
+  );
+  expect(miscounted).toEqual([]);
+  const missing = await rows(
+    db,
+    sql`select r.key, r.value from (${recount}) r
+        left join field_stats s on s.workspace_id = ${workspaceId} and s.object = ${object} and s.key = r.key
+        where (jsonb_typeof(r.value) = 'number' or ${LEVEL(sql`r.value`)} >= coalesce(s.sample_shift, 0))
+          and not exists (select 1 from field_values f where f.workspace_id = ${workspaceId} and f.object = ${object}
+            and f.key = r.key and f.value = r.value)`,
+  );
+  expect(missing).toEqual([]);
+  const summaries = await rows<{ key: string; ok: boolean; sampled: number }>(
+    db,
+    sql`select s.key, s.sample_shift as shift,
+          s.records = coalesce(x.records, 0) and s.numbers = coalesce(x.numbers, 0)
+            and s.distinct_numbers = coalesce(x.distinct_numbers, 0)
+            and s.distinct_values - s.distinct_numbers = coalesce(x.sampled, 0)
+            and (s.numbers = 0 or s.number_sum = x.number_sum) as ok,
+          (s.distinct_values - s.distinct_numbers)::int as sampled
+        from field_stats s left join (
+          select key, sum(count) as records,
+            sum(count) filter (where jsonb_typeof(value) = 'number') as numbers,
+            sum(count * (value)::numeric) filter (where jsonb_typeof(value) = 'number') as number_sum,
+            count(*) filter (where jsonb_typeof(value) = 'number') as distinct_numbers,
+            count(*) filter (where jsonb_typeof(value) <> 'number' and ${LEVEL(sql`value`)} >= (
+              select sample_shift from field_stats where workspace_id = ${workspaceId} and object = ${object} and key = r.key)) as sampled
+          from (${recount}) r group by key
+        ) x on x.key = s.key
+        where s.workspace_id = ${workspaceId} and s.object = ${object} and s.key <> 'id'`,
+  );
+  for (const row of summaries) {
+    expect(row, row.key).toMatchObject({ ok: true });
+    expect(row.sampled, row.key).toBeLessThanOrEqual(limit);
+  }
+  return summaries;
+}
+
 describe('catalog statistics maintained at write time', () => {
   it('equal a recount from the raw rows after any sequence of creates, updates, clears, deletes, replays and concurrent batches', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), fc.constantFrom<Kind>('ACCOUNT', 'USER'), async (steps, object) => {
-        const { workspaceId, adminKey } = await t.newWorkspace(`stats-${run++}`);
-        const upsert = (records: unknown[]) => t.gql(object === 'ACCOUNT' ? UPSERT_ACCOUNTS : UPSERT_USERS, { records }, adminKey);
-        const shaped = (records: GenericRecord[]) => records.map((r) => shape(object, r));
-        let last: unknown[] = [];
-        for (const s of steps) {
-          if (s.op === 'upsert') {
-            last = shaped(s.records);
-            expect((await upsert(last)).errors).toBeUndefined();
-          } else if (s.op === 'replay') {
-            if (last.length > 0) expect((await upsert(last)).errors).toBeUndefined();
-          } else if (s.op === 'concurrent') {
-            const results = await Promise.all([upsert(shaped(s.a)), upsert(shaped(s.b))]);
-            for (const r of results) expect(r.errors).toBeUndefined();
-          } else {
-            const res = await t.gql(object === 'ACCOUNT' ? DELETE_ACCOUNTS : DELETE_USERS, { ids: s.ids }, adminKey);
-            expect(res.errors).toBeUndefined();
-          }
-        }
+        const { workspaceId } = await runSteps(t, `stats-${run++}`, object, steps);
         const { maintained, recounted } = await compare(workspaceId, object);
         expect(maintained).toEqual(recounted);
         await compareReads(workspaceId, object);
@@ -305,5 +372,114 @@ describe('catalog statistics maintained at write time', () => {
         { value: 'pro', count: 999 },
       ],
     });
+  });
+});
+
+describe('catalog statistics of fields with many distinct values (sampled)', () => {
+  const LIMIT = 1;
+  let sampledApp: TestApp;
+  beforeAll(async () => {
+    sampledApp = await createTestApp({ CATALOG_EXACT_DISTINCT_VALUES: String(LIMIT) });
+  });
+  afterAll(async () => {
+    await sampledApp?.close();
+  });
+
+  it('keep exact counts for every stored value, a row for every sampled one, and exact summaries after any sequence of writes', async () => {
+    let run = 0;
+    let sampledFields = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), fc.constantFrom<Kind>('ACCOUNT', 'USER'), async (steps, object) => {
+        const { workspaceId } = await runSteps(sampledApp, `sampled-${run++}`, object, steps);
+        const summaries = await compareSampled(sampledApp, workspaceId, object, LIMIT);
+        sampledFields += summaries.filter((s) => (s as unknown as { shift: number }).shift > 0).length;
+      }),
+      { numRuns: Number(process.env.STATS_RUNS ?? 25), seed: process.env.STATS_SEED ? Number(process.env.STATS_SEED) : undefined },
+    );
+    // The property exercised sampling (with a limit of 1, any field with two text values outgrows it).
+    expect(sampledFields).toBeGreaterThan(0);
+  });
+
+  it('estimate the distinct count of a near-unique field within its stated error, and keep numbers, coverage and breakdowns exact', async () => {
+    const app = await createTestApp({ CATALOG_EXACT_DISTINCT_VALUES: '256' });
+    try {
+      const { workspaceId, adminKey } = await app.newWorkspace('sampled-domains');
+      // 3,000 accounts: a unique name and domain each, a plan among 3, a unique numeric score, and a
+      // `source` that is unique except for one value held by 500 accounts from the start.
+      for (let batch = 0; batch < 3; batch++) {
+        const records = Array.from({ length: 1000 }, (_, j) => {
+          const i = batch * 1000 + j;
+          return {
+            id: `d-${i}`,
+            name: `Company ${i}`,
+            plan: ['free', 'pro', 'team'][i % 3],
+            domain: `company-${i}.example`,
+            custom: { score: i * 1.5, source: i % 6 === 0 ? 'partner' : `lead-${i}` },
+          };
+        });
+        expect((await app.gql(UPSERT_ACCOUNTS, { records }, adminKey)).errors).toBeUndefined();
+      }
+      // Then 400 of them are deleted: the estimate follows deletes too.
+      const deleted = Array.from({ length: 400 }, (_, i) => `d-${i * 7}`);
+      expect((await app.gql(DELETE_ACCOUNTS, { ids: deleted }, adminKey)).errors).toBeUndefined();
+      await compareSampled(app, workspaceId, 'ACCOUNT', 256);
+
+      const res = await app.gql(
+        `{ dimensions(object: ACCOUNT) { key valueCount distinctCount distinctCountExact distinctCountRelativeError
+             topValues(limit: 2) { value count } numericStats { min max } } }`,
+        {},
+        adminKey,
+      );
+      expect(res.errors).toBeUndefined();
+      const byKey = Object.fromEntries((res.data?.dimensions as Array<any>).map((d) => [d.key, d]));
+      const [truth] = await rows<{ domains: number; names: number; sources: number; partners: number }>(
+        app.database.db,
+        sql`select count(distinct dims->>'domain')::int as domains, count(distinct dims->>'name')::int as names,
+              count(distinct dims->>'source')::int as sources, count(*) filter (where dims->>'source' = 'partner')::int as partners
+            from accounts where workspace_id = ${workspaceId}`,
+      );
+      for (const [key, actual] of [
+        ['domain', truth!.domains],
+        ['name', truth!.names],
+        ['source', truth!.sources],
+      ] as const) {
+        const d = byKey[key];
+        expect(d, key).toMatchObject({ valueCount: 2600, distinctCountExact: false });
+        expect(d.distinctCountRelativeError, key).toBeGreaterThan(0);
+        // A sample of at least limit ÷ 2 values: relative standard error under 1/√128 ≈ 8.8%.
+        expect(d.distinctCountRelativeError, key).toBeLessThan(0.09);
+        // Within four standard errors (a failure here by chance has probability < 1e-4 per field).
+        expect(Math.abs(d.distinctCount - actual) / actual, key).toBeLessThan(4 * d.distinctCountRelativeError);
+        expect(d.distinctCount, key).toBeLessThanOrEqual(2600);
+      }
+      // A value frequent when sampling began keeps its exact count, and ranks first.
+      expect(byKey.source.topValues[0]).toEqual({ value: 'partner', count: truth!.partners });
+      // Numbers are never sampled; few-valued fields stay exact.
+      expect(byKey.score).toMatchObject({ distinctCount: 2600, distinctCountExact: true, distinctCountRelativeError: null });
+      expect(byKey.score.numericStats).toEqual({ min: 1.5, max: 4498.5 });
+      expect(byKey.plan).toMatchObject({ distinctCount: 3, distinctCountExact: true });
+      expect(byKey.id).toMatchObject({ distinctCount: 2600, distinctCountExact: true });
+
+      // The breakdown of a sampled field is exact (it scans the records).
+      const breakdown = await app.gql(
+        `{ dimensionBreakdown(object: ACCOUNT, key: "source", limit: 1) { total missing other buckets { value count } } }`,
+        {},
+        adminKey,
+      );
+      expect(breakdown.data?.dimensionBreakdown).toEqual({
+        total: 2600,
+        missing: 0,
+        other: 2600 - truth!.partners,
+        buckets: [{ value: 'partner', count: truth!.partners }],
+      });
+      // The value rows of a sampled field stay near the limit, not near the records.
+      const [stored] = await rows<{ n: number }>(
+        app.database.db,
+        sql`select count(*)::int as n from field_values where workspace_id = ${workspaceId} and object = 'ACCOUNT' and key = 'domain'`,
+      );
+      expect(stored!.n).toBeLessThanOrEqual(256);
+    } finally {
+      await app.close();
+    }
   });
 });
