@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
+import { foldQueuedChanges } from './ingest/service.ts';
 import { startUp } from './keys/service.ts';
 import { buildServer } from './server.ts';
 
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     );
   }
 
+  // Catalog statistics of ingest calls interrupted between their commit and their fold.
+  await foldQueuedChanges(database.db, config.limits);
   const { app } = await buildServer({ config, database });
   let stopping = false;
   const stop = async (signal: string) => {

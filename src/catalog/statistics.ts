@@ -8,15 +8,17 @@ import type { DimensionStats, ValueCountModel } from './models.ts';
  * Catalog statistics of accounts and users, maintained at write time (tables `field_values` and
  * `field_stats`, src/db/schema.ts) so that reading them costs the same at 100 records or 10 million.
  *
- * Writing: the ingest transaction that changes records calls `applyStatistics` once, after its
- * writes, with each changed record's fields before the change (as read under the row lock); the new
- * fields are read back from the table. It first locks the `field_stats` rows of every field the
- * records hold (creating missing ones), in key order: writers of a field take turns from there to
- * their commit, so each one's statement sees every earlier change and its counts are exact. One
- * statement then computes the per-(field, value) deltas of the fields that changed (-1 for the old
- * value, +1 for the new one), deletes value rows that reach zero, upserts the others in key order and
- * adjusts the per-field summaries. The statistics therefore always equal a recount of
- * `jsonb_each(dims)` over the records (values compared as jsonb, as the scans did).
+ * Writing, in two steps: the ingest transaction that changes records queues them (`queueChanges`:
+ * one row holding each record's fields before, as read under the row lock, and after), and once it
+ * has committed — before the call answers — `foldStatistics` folds every queued change of the
+ * workspace's object in one set-based statement (-1 for each old value, +1 for each new one, rows at
+ * zero deleted), under an advisory lock that makes it the only writer of these statistics. So the
+ * ingest transactions of a workspace never wait for each other on the statistics' hot rows (a value
+ * held by many records, the record count), concurrent calls are folded together by whichever folds
+ * first, and when a call answers, its changes are in the statistics: a query issued after it sees
+ * them, exactly. The statistics always equal a recount of `jsonb_each(dims)` over the records (values
+ * compared as jsonb, as the scans did). Changes queued by a process that stopped before folding are
+ * folded by the workspace's next ingest call or at the next start (`pendingFolds`).
  *
  * Near-unique fields (e-mails, names, timestamps) would cost a value row per record and per field,
  * written by every new record: once a field's non-numeric distinct values exceed the exact limit
@@ -49,59 +51,80 @@ export interface RecordChange {
 }
 
 /**
- * Fold the changes of one ingest call into the statistics: two statements (lock, fold), and a third
- * only when a field outgrows the exact limit (resample). The records must be locked by the caller and
- * already written.
+ * Queue the changes of one ingest call for the fold (one statement, one row): each record's fields
+ * before (as read under the row lock) and after (read back from the table, null once deleted). Call
+ * it in the call's transaction, after its writes; then, once it has committed, `foldStatistics`.
  */
-export async function applyStatistics(
-  q: Queryable,
-  object: RecordKind,
-  workspaceId: string,
-  changes: readonly RecordChange[],
-  exactDistinctValues: number,
-): Promise<void> {
+export async function queueChanges(q: Queryable, object: RecordKind, workspaceId: string, changes: readonly RecordChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const changeList = jsonParam(changes);
-  const table = TABLES[object];
-  const locked = await rows<{ key: string; shift: number }>(
-    q,
-    sql`
-    with c as (
-      select * from jsonb_to_recordset(${changeList}) as c(id text, before jsonb)
-    ), keys as (
-      select 'id' as key
-      union select jsonb_object_keys(c.before) from c where c.before is not null
-      union select jsonb_object_keys(t.dims) from c join ${table} t on t.workspace_id = ${workspaceId} and t.id = c.id
-    )
-    insert into field_stats as s (workspace_id, object, key, records, distinct_values, numbers, number_sum)
-    select ${workspaceId}, ${object}, key, 0, 0, 0, 0 from keys order by key
-    on conflict (workspace_id, object, key) do update set sample_shift = s.sample_shift
-    returning s.key, s.sample_shift as shift`,
-  );
-  const shifts = Object.fromEntries(locked.filter((k) => k.shift > 0).map((k) => [k.key, k.shift]));
-  const found = await rows<{ over: string[] | null }>(
-    q,
-    sql`
-    with c as (
-      select * from jsonb_to_recordset(${changeList}) as c(id text, before jsonb)
+  await q.execute(sql`
+    insert into field_changes (workspace_id, object, changes)
+    select ${workspaceId}, ${object}, jsonb_agg(jsonb_build_object('b', c.before, 'a', t.dims))
+    from jsonb_to_recordset(${jsonParam(changes)}) as c(id text, before jsonb)
+    left join ${TABLES[object]} t on t.workspace_id = ${workspaceId} and t.id = c.id`);
+}
+
+/** Queued calls folded by one statement (a backlog is folded in several). */
+const FOLD_CALLS = 64;
+
+/**
+ * Fold every queued change of one object of a workspace into the statistics, in the transaction `q`
+ * (which it makes the workspace's only folder of that object until it commits: an advisory lock).
+ * Calls queued concurrently are folded together by whichever call folds first; a call whose changes
+ * a concurrent fold took waits for that fold's commit on the lock, so when `foldStatistics` returns,
+ * every change committed before it was called is in the statistics.
+ */
+export async function foldStatistics(q: Queryable, object: RecordKind, workspaceId: string, exactDistinctValues: number): Promise<void> {
+  await q.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK_CLASS}::int, hashtext(${workspaceId} || ':' || ${object}))`);
+  for (;;) {
+    const found = await rows<{ calls: number; over: string[] | null }>(q, foldStatement(object, workspaceId, exactDistinctValues));
+    const over = found[0]?.over ?? null;
+    if (over && over.length > 0) await resample(q, object, workspaceId, over, exactDistinctValues);
+    if ((found[0]?.calls ?? 0) < FOLD_CALLS) return;
+  }
+}
+
+/** The class of the fold's advisory locks (the two-key space: apart from the attribution lock's). */
+const FOLD_LOCK_CLASS = 7_001;
+
+/** Workspaces and objects with queued changes (left by a process that stopped between commit and fold). */
+export async function pendingFolds(q: Queryable): Promise<Array<{ workspaceId: string; object: RecordKind }>> {
+  return rows(q, sql`select distinct workspace_id as "workspaceId", object from field_changes order by 1, 2`);
+}
+
+/**
+ * One fold: takes up to FOLD_CALLS queued calls, computes the per-(field, value) deltas of the fields
+ * that changed (-1 for the old value, +1 for the new one), deletes value rows that reach zero, upserts
+ * the sampled others in key order (and adjusts the rows kept as frequent), adjusts the per-field
+ * summaries, and returns the fields whose sample outgrew the limit. Only folds write these tables, one
+ * at a time per workspace and object (the lock), so its snapshot is the statistics' current state.
+ */
+function foldStatement(object: RecordKind, workspaceId: string, exactDistinctValues: number): SQL {
+  return sql`
+    with pending as (
+      delete from field_changes where id in (
+        select id from field_changes where workspace_id = ${workspaceId} and object = ${object} order by id limit ${FOLD_CALLS}::int)
+      returning changes
+    ), c as (
+      select nullif(x.value -> 'b', 'null'::jsonb) as before, nullif(x.value -> 'a', 'null'::jsonb) as after
+      from pending p cross join lateral jsonb_array_elements(p.changes) as x(value)
     ), pairs as (
       -- Only the fields whose value changed: -1 for the old value, +1 for the new one.
-      select e.key, e.value, -1 as d from c left join ${table} t on t.workspace_id = ${workspaceId} and t.id = c.id
-        cross join lateral jsonb_each(c.before) as e(key, value)
-      where (t.dims -> e.key) is distinct from e.value
+      select e.key, e.value, -1 as d from c cross join lateral jsonb_each(c.before) as e(key, value)
+      where (c.after -> e.key) is distinct from e.value
       union all
-      select e.key, e.value, 1 from c join ${table} t on t.workspace_id = ${workspaceId} and t.id = c.id
-        cross join lateral jsonb_each(t.dims) as e(key, value)
+      select e.key, e.value, 1 from c cross join lateral jsonb_each(c.after) as e(key, value)
       where (c.before -> e.key) is distinct from e.value
     ), summed as (
       select key, value, ${valueHash('value')} as hash, sum(d)::bigint as d from pairs
       where key <> 'id' and jsonb_typeof(value) <> 'null'
       group by key, value having sum(d) <> 0
     ), delta as (
-      -- sampled: the value has (or gets) its own row; others only adjust a row kept as frequent.
+      -- sampled: the value has (or gets) its own row; the others only adjust a row kept as frequent.
       select s.*, jsonb_typeof(s.value) = 'number' as number,
-        (jsonb_typeof(s.value) = 'number' or ${sampleLevel(sql`s.hash`)} >= coalesce((${jsonParam(shifts)}::jsonb ->> s.key)::int, 0)) as sampled
+        (jsonb_typeof(s.value) = 'number' or ${sampleLevel(sql`s.hash`)} >= coalesce(st.sample_shift, 0)) as sampled
       from summed s
+      left join field_stats st on st.workspace_id = ${workspaceId} and st.object = ${object} and st.key = s.key
     ), gone as (
       delete from field_values f using delta d
       where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = d.key and f.value_hash = d.hash
@@ -126,8 +149,7 @@ export async function applyStatistics(
       select k.key, 1, d.number from kept k join delta d on d.key = k.key and d.hash = k.value_hash
       where d.sampled and k.count = d.d
     ), records as (
-      select (select count(*) from c join ${table} t on t.workspace_id = ${workspaceId} and t.id = c.id)
-        - (select count(*) from c where c.before is not null) as n
+      select count(after) - count(before) as n from c
     ), summary as (
       select key, sum(records)::bigint as records, sum(distinct_values)::bigint as distinct_values,
         sum(distinct_numbers)::bigint as distinct_numbers, sum(numbers)::bigint as numbers, sum(number_sum) as number_sum
@@ -143,27 +165,26 @@ export async function applyStatistics(
       ) as s
       group by key
     ), stats as (
-      update field_stats s set
-        records = s.records + m.records,
-        distinct_values = s.distinct_values + m.distinct_values,
-        distinct_numbers = s.distinct_numbers + m.distinct_numbers,
-        numbers = s.numbers + m.numbers,
-        number_sum = s.number_sum + m.number_sum
-      from summary m
-      where s.workspace_id = ${workspaceId} and s.object = ${object} and s.key = m.key
+      insert into field_stats as s (workspace_id, object, key, records, distinct_values, distinct_numbers, numbers, number_sum)
+      select ${workspaceId}, ${object}, key, records, distinct_values, distinct_numbers, numbers, number_sum from summary
+      where records <> 0 or distinct_values <> 0 or numbers <> 0 or number_sum <> 0
+      order by key
+      on conflict (workspace_id, object, key) do update set
+        records = s.records + excluded.records,
+        distinct_values = s.distinct_values + excluded.distinct_values,
+        distinct_numbers = s.distinct_numbers + excluded.distinct_numbers,
+        numbers = s.numbers + excluded.numbers,
+        number_sum = s.number_sum + excluded.number_sum
       returning s.key, s.distinct_values - s.distinct_numbers as sampled_values
     )
-    select array_agg(key order by key) filter (where key <> 'id' and sampled_values > ${exactDistinctValues}::int) as over
-    from stats`,
-  );
-  const over = found[0]?.over ?? null;
-  if (over && over.length > 0) await resample(q, object, workspaceId, over, exactDistinctValues);
+    select (select count(*)::int from pending) as calls,
+      (select array_agg(key order by key) from stats where key <> 'id' and sampled_values > ${exactDistinctValues}::int) as over`;
 }
 
 /**
  * Raise the sampling shift of fields whose sampled values outgrew the limit to the smallest shift that
  * brings them back under it, and drop the rows that leave the sample (but not numbers, nor values held
- * by two records or more: those keep exact counts). One statement; the fields are locked by the caller.
+ * by two records or more: those keep exact counts). One statement, in the fold's transaction.
  */
 async function resample(q: Queryable, object: RecordKind, workspaceId: string, keys: readonly string[], limit: number): Promise<void> {
   const keyList = sql`(select jsonb_array_elements_text(${jsonParam(keys)}))`;

@@ -360,6 +360,24 @@ export const fieldStats = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.object, t.key] })],
 );
 
+/**
+ * Record changes of accounts and users not yet folded into `field_values`/`field_stats`: one row per
+ * ingest call (its records' fields before and after), written in the call's transaction and folded
+ * right after it commits, before the call answers (src/catalog/statistics.ts). Rows remain only
+ * when a process stopped between the two; the next fold of the workspace, or the next start, folds them.
+ */
+export const fieldChanges = pgTable(
+  'field_changes',
+  {
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    workspaceId: text('workspace_id').notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
+    /** `[{ "b": fields before or null, "a": fields after or null }, …]` */
+    changes: jsonb('changes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.object, t.id] })],
+);
+
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;

@@ -1,7 +1,7 @@
 import { DEFAULT_FIELDS, defaultField, requiredOnCreate } from '../catalog/fields.ts';
 import { type FieldType, mergeTypes, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
 import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
-import { applyStatistics } from '../catalog/statistics.ts';
+import { foldStatistics, pendingFolds, queueChanges } from '../catalog/statistics.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
@@ -82,6 +82,21 @@ async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T
       rethrowFault(error);
     }
   }
+}
+
+/**
+ * Fold the call's committed changes (and any other queued ones of the workspace's object) into the
+ * catalog statistics before the call answers, in a transaction of its own (src/catalog/statistics.ts).
+ * Every call that wrote folds, even when nothing changed: if a fold fails, the changes stay queued
+ * and the client's retry — whose records are then unchanged — folds them.
+ */
+async function foldChanges(env: IngestEnv, object: RecordKind): Promise<void> {
+  await inTransaction(env.db, (tx) => foldStatistics(tx, object, env.workspaceId, env.limits.exactDistinctValues));
+}
+
+/** At start-up: fold the changes a stopped process queued but did not fold (usually none). */
+export async function foldQueuedChanges(db: Db, limits: Config['limits']): Promise<void> {
+  for (const { workspaceId, object } of await guarded(pendingFolds(db))) await foldChanges({ db, workspaceId, limits }, object);
 }
 
 /** A statement outside the write transaction: an unreachable database is still SERVICE_UNAVAILABLE. */
@@ -277,12 +292,11 @@ export async function upsertRecords(
       const result = createdBy.get(id);
       if (result) result.status = 'UPDATED';
     }
-    await applyStatistics(
+    await queueChanges(
       tx,
       object,
       env.workspaceId,
       changed.map(([id]) => ({ id, before: existing.get(id) ?? racedBefore.get(id) ?? null })),
-      env.limits.exactDistinctValues,
     );
 
     if (object === 'USER') {
@@ -298,6 +312,7 @@ export async function upsertRecords(
     await recordObservations(tx, env.workspaceId, object, observed, known);
     await logIssues(env, object, results, mode === 'UPDATE_ONLY', tx);
   });
+  await foldChanges(env, object);
   return summarize(results);
 }
 
@@ -353,12 +368,11 @@ export async function deleteRecords(
   await inTransaction(env.db, async (tx) => {
     await logIssues(env, object, results, false, tx);
     const deletedDims = await sql.deleteByIds(tx, object, env.workspaceId, ids);
-    await applyStatistics(
+    await queueChanges(
       tx,
       object,
       env.workspaceId,
       [...deletedDims].map(([id, before]) => ({ id, before })),
-      env.limits.exactDistinctValues,
     );
     const deleted = new Set(deletedDims.keys());
     const seen = new Set<string>();
@@ -382,6 +396,7 @@ export async function deleteRecords(
       );
     }
   });
+  await foldChanges(env, object);
   return summarize(results);
 }
 

@@ -2,8 +2,10 @@ import { type SQL, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DimensionStats } from '../../src/catalog/models.ts';
-import { maintainedStats, maintainedTopValues } from '../../src/catalog/statistics.ts';
+import { maintainedStats, maintainedTopValues, queueChanges } from '../../src/catalog/statistics.ts';
+import { loadConfig } from '../../src/config.ts';
 import { jsonParam, type Queryable, rows } from '../../src/db/client.ts';
+import { foldQueuedChanges } from '../../src/ingest/service.ts';
 import { DELETE_ACCOUNTS, DELETE_USERS, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
@@ -274,6 +276,39 @@ describe('catalog statistics maintained at write time', () => {
     expect(await statements(UPSERT_ACCOUNTS, { records: accounts(500, 'many', 'pro') })).toBe(update);
     const remove = await statements(DELETE_ACCOUNTS, { ids: ['few-0', 'few-1', 'few-2'] });
     expect(await statements(DELETE_ACCOUNTS, { ids: accounts(500, 'many', 'pro').map((a) => a.id) })).toBe(remove);
+  });
+
+  it('folds changes a stopped process queued but did not fold: at the next call of the workspace (even a replay), or at start-up', async () => {
+    const { workspaceId, adminKey } = await t.newWorkspace('stats-queued');
+    const records = [
+      { id: 'q-1', name: 'One', plan: 'free' },
+      { id: 'q-2', name: 'Two', plan: 'free' },
+    ];
+    expect((await t.gql(UPSERT_ACCOUNTS, { records }, adminKey)).errors).toBeUndefined();
+    /** What an ingest call that stopped between its commit and its fold leaves: the write and its queued change. */
+    const stoppedCall = async (id: string, plan: string) => {
+      await t.database.db.transaction(async (tx) => {
+        const [row] = await rows<{ dims: Record<string, string> }>(
+          tx,
+          sql`select dims from accounts where workspace_id = ${workspaceId} and id = ${id} for update`,
+        );
+        await tx.execute(sql`update accounts set dims = dims || ${jsonParam({ plan })} where workspace_id = ${workspaceId} and id = ${id}`);
+        await queueChanges(tx, 'ACCOUNT', workspaceId, [{ id, before: row!.dims }]);
+      });
+    };
+    await stoppedCall('q-1', 'pro');
+    let { maintained, recounted } = await compare(workspaceId, 'ACCOUNT');
+    expect(maintained).not.toEqual(recounted);
+    // A replay of unchanged records folds what is queued.
+    expect((await t.gql(UPSERT_ACCOUNTS, { records: [records[1]] }, adminKey)).errors).toBeUndefined();
+    ({ maintained, recounted } = await compare(workspaceId, 'ACCOUNT'));
+    expect(maintained).toEqual(recounted);
+    // So does the start-up pass.
+    await stoppedCall('q-2', 'team');
+    await foldQueuedChanges(t.database.db, loadConfig({}).limits);
+    ({ maintained, recounted } = await compare(workspaceId, 'ACCOUNT'));
+    expect(maintained).toEqual(recounted);
+    expect(await rows(t.database.db, sql`select 1 from field_changes where workspace_id = ${workspaceId}`)).toEqual([]);
   });
 
   it('ranks values too long for the top-N index with the others', async () => {
