@@ -295,7 +295,9 @@ const epochMs = (expr: string) => sql.raw(`(extract(epoch from ${expr}) * 1000):
 
 /**
  * Count metrics (one per event name) and value metrics (one per numeric property), with totals and
- * distinct users/accounts from the rollups. Optionally only some names/properties (one statement).
+ * distinct users/accounts, from the maintained all-time totals (`metric_reach`, `metric_reach_counts`,
+ * `event_names`): the cost follows the number of metrics, not of events. Optionally only some
+ * names/properties (one statement).
  */
 export async function metricCatalog(
   q: Queryable,
@@ -304,19 +306,10 @@ export async function metricCatalog(
 ): Promise<MetricModel[]> {
   const events = only ? jsonParam(only.events) : null;
   const properties = only ? jsonParam(only.properties) : null;
-  const within = (column: string, list: SQL | null) =>
-    list ? sql`and ${sql.raw(column)} in (select jsonb_array_elements_text(${list}))` : sql``;
-  // Distinct users and accounts per metric: two hashed DISTINCTs are several times faster than
-  // count(distinct …), which sorts every group.
-  const distinctCounts = (table: string, key: string, list: SQL | null) => sql`(
-    select key, count(*) filter (where who = 'u') as users, count(*) filter (where who = 'a') as accounts
-    from (
-      select distinct ${sql.raw(key)} as key, 'u' as who, user_id as id from ${sql.raw(table)}
-      where workspace_id = ${workspaceId} ${within(key, list)}
-      union all
-      select distinct ${sql.raw(key)}, 'a', account_id from ${sql.raw(table)}
-      where workspace_id = ${workspaceId} and account_id is not null ${within(key, list)}
-    ) as d
+  const within = (column: SQL, list: SQL | null) => (list ? sql`and ${column} in (select jsonb_array_elements_text(${list}))` : sql``);
+  const reached = (kind: 'COUNT' | 'VALUE', list: SQL | null) => sql`(
+    select key, sum(users) as users, sum(accounts) as accounts from metric_reach_counts
+    where workspace_id = ${workspaceId} and kind = ${kind} ${within(sql`key`, list)}
     group by key)`;
   const found = await rows<{
     kind: 'COUNT' | 'VALUE';
@@ -335,18 +328,20 @@ export async function metricCatalog(
         coalesce(u.users, 0)::int as "uniqueUsers", coalesce(u.accounts, 0)::int as "uniqueAccounts",
         ${epochMs('n.first_at')} as "firstMs", ${epochMs('n.last_at')} as "lastMs", null::text as "eventNames"
       from event_names n
-      left join ${distinctCounts('metric_daily', 'name', events)} as u on u.key = n.name
-      where n.workspace_id = ${workspaceId} ${within('n.name', events)}
+      left join ${reached('COUNT', events)} as u on u.key = n.name
+      where n.workspace_id = ${workspaceId} ${within(sql`n.name`, events)}
       union all
-      select 'VALUE', p.property, p.total, p.events, coalesce(u.users, 0)::int, coalesce(u.accounts, 0)::int, p.first_ms, p.last_ms, p.names
+      select 'VALUE', p.key, p.total, p.events, coalesce(u.users, 0)::int, coalesce(u.accounts, 0)::int, p.first_ms, p.last_ms, p.names
       from (
-        select property, ${toFloat8(sql`sum(sum)`)} as total, sum(n)::int as events,
-          ${epochMs('min(day)::timestamp')} as first_ms, ${epochMs('max(last_at)')} as last_ms,
-          array_to_json(array_agg(distinct name))::text as names
-        from property_daily where workspace_id = ${workspaceId} ${within('property', properties)}
-        group by property
+        -- One row per (property, event name): the value metric's events, sum and bounds per name.
+        select key, ${toFloat8(sql`sum(total)`)} as total, sum(count)::int as events,
+          ${epochMs('min(first_at)')} as first_ms, ${epochMs('max(last_at)')} as last_ms,
+          array_to_json(array_agg(record_id order by record_id))::text as names
+        from metric_reach
+        where workspace_id = ${workspaceId} and kind = 'VALUE' and object = 'NAME' and count > 0 ${within(sql`key`, properties)}
+        group by key
       ) as p
-      left join ${distinctCounts('property_daily', 'property', properties)} as u on u.key = p.property
+      left join ${reached('VALUE', properties)} as u on u.key = p.key
       order by 1, 2`,
   );
   return found.map((r) => ({

@@ -170,6 +170,46 @@ export const propertyDaily = pgTable(
 );
 
 /**
+ * All-time totals of each metric per record, so that the `metrics` catalog reads its distinct users
+ * and accounts instead of grouping every rollup row: events of a count metric (`kind` COUNT, `key`
+ * the event name) or events carrying a value metric's property (VALUE, `key` the property), per user
+ * (`object` USER) and per effective account (ACCOUNT); for value metrics also per event name (NAME),
+ * with the exact sum of the values and when they were first (day) and last seen. Kept exact by every
+ * write that changes the rollups (event inserts, retroactive attribution, purges), in its statement;
+ * rows that fall to zero stay (at zero). `metric_reach_counts` counts the users and accounts with a
+ * positive total, split in shards like `event_name_counters`.
+ */
+export const metricReach = pgTable(
+  'metric_reach',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    kind: text('kind').$type<'COUNT' | 'VALUE'>().notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER' | 'NAME'>().notNull(),
+    key: text('key').notNull(),
+    recordId: text('record_id').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+    total: numeric('total').notNull().default('0'),
+    firstAt: timestamptz('first_at'),
+    lastAt: timestamptz('last_at'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.kind, t.object, t.key, t.recordId] })],
+);
+
+/** Users and accounts with a positive all-time total of each metric (`metric_reach`), in shards summed on read. */
+export const metricReachCounts = pgTable(
+  'metric_reach_counts',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    kind: text('kind').$type<'COUNT' | 'VALUE'>().notNull(),
+    key: text('key').notNull(),
+    shard: smallint('shard').notNull(),
+    users: bigint('users', { mode: 'number' }).notNull(),
+    accounts: bigint('accounts', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.kind, t.key, t.shard] })],
+);
+
+/**
  * A maintained window: the count metric `name` summed per account (object ACCOUNT) or per user
  * (USER) over the UTC days [first_day, last_day]. Created by the first read that ranks records by
  * that metric over a standard window (the last 7, 30 or 90 days), then kept exact by every write

@@ -121,6 +121,52 @@ function applyWindowDeltas(workspaceId: string, deltas: SQL): SQL {
 }
 
 /**
+ * CTEs `reach_summed`, `reach` and `reach_counted` (to place in a WITH list): add per-record deltas of
+ * every metric to the all-time totals (`metric_reach`, see src/db/schema.ts), and count the users and
+ * accounts whose total leaves or reaches zero in this connection's shard of `metric_reach_counts`.
+ * `deltas` is a CTE name with columns (kind, key, object, record_id, delta, total, first_at, last_at);
+ * rows are applied in key order. A row created or raised from zero holds exactly its delta afterwards,
+ * one lowered to zero holds 0: that is how a transition is recognised, also when concurrent batches
+ * add to the same row (the later one sees the earlier one's committed count).
+ */
+function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
+  return sql`reach_summed as (
+      select kind, object, key, record_id, sum(delta)::bigint as delta, coalesce(sum(total), 0) as total,
+        min(first_at) as first_at, max(last_at) as last_at
+      from ${deltas} where record_id is not null
+      group by kind, object, key, record_id
+      having sum(delta) <> 0
+    ), reach as (
+      insert into metric_reach as r (workspace_id, kind, object, key, record_id, count, total, first_at, last_at)
+      select ${workspaceId}, kind, object, key, record_id, delta, total, first_at, last_at from reach_summed
+      order by kind, object, key, record_id
+      on conflict (workspace_id, kind, object, key, record_id) do update set
+        count = r.count + excluded.count,
+        total = r.total + excluded.total,
+        first_at = least(r.first_at, excluded.first_at),
+        last_at = greatest(r.last_at, excluded.last_at)
+      returning r.kind, r.object, r.key, r.record_id, r.count
+    ), reach_counted as (
+      insert into metric_reach_counts as c (workspace_id, kind, key, shard, users, accounts)
+      select ${workspaceId}, x.kind, x.key, ${COUNTER_SHARD},
+        coalesce(sum(t.n) filter (where x.object = 'USER'), 0), coalesce(sum(t.n) filter (where x.object = 'ACCOUNT'), 0)
+      from reach x
+      join reach_summed s on s.kind = x.kind and s.object = x.object and s.key = x.key and s.record_id = x.record_id
+      cross join lateral (select case when x.count > 0 and x.count = s.delta then 1 when x.count = 0 then -1 else 0 end as n) as t
+      where x.object in ('USER', 'ACCOUNT') and t.n <> 0
+      group by x.kind, x.key
+      order by x.kind, x.key
+      on conflict (workspace_id, kind, key, shard) do update set
+        users = c.users + excluded.users,
+        accounts = c.accounts + excluded.accounts
+      returning 1
+    )`;
+}
+
+/** Columns of a reach delta without a value sum or bounds (users and accounts). */
+const NO_VALUE = sql.raw('null::numeric as total, null::timestamptz as first_at, null::timestamptz as last_at');
+
+/**
  * Attribution lock: event batches take it shared (many at once), user calls that change account
  * links take it exclusively, so a link change and the rollups of concurrent events never miss
  * each other. Held until the transaction ends.
@@ -159,13 +205,25 @@ export async function reattribute(
       select m.name, m.day, m.count, m.account_id as old_account, l.account_id as new_account
       from metric_daily m join links l on m.user_id = l.user_id
       where m.workspace_id = ${workspaceId} and m.explicit_account_id = '' and m.account_id is distinct from l.account_id
+    ), moved_values as (
+      select p.property, p.n, p.account_id as old_account, l.account_id as new_account
+      from property_daily p join links l on p.user_id = l.user_id
+      where p.workspace_id = ${workspaceId} and p.explicit_account_id = '' and p.account_id is distinct from l.account_id
     ), counts as (${relink(workspaceId, 'metric_daily')}
     ), props as (${relink(workspaceId, 'property_daily')}
     ), deltas as (
       select m.name, m.day, 'ACCOUNT' as object, d.record_id, d.delta
       from moved m cross join lateral (values (m.old_account, -m.count), (m.new_account, m.count)) as d(record_id, delta)
-    )
-    ${applyWindowDeltas(workspaceId, sql`deltas`)}`);
+    ), windows as (
+      ${applyWindowDeltas(workspaceId, sql`deltas`)}
+      returning 1
+    ), reach_deltas as (
+      select 'COUNT' as kind, 'ACCOUNT' as object, name as key, record_id, delta, ${NO_VALUE} from deltas
+      union all
+      select 'VALUE', 'ACCOUNT', p.property, d.record_id, d.delta, ${NO_VALUE}
+      from moved_values p cross join lateral (values (p.old_account, -p.n), (p.new_account, p.n)) as d(record_id, delta)
+    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}
+    select 1`);
 }
 
 /**
@@ -237,7 +295,16 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
     ), windows as (
       ${applyWindowDeltas(workspaceId, sql`activity`)}
       returning 1
-    ), names as (
+    ), reach_deltas as (
+      select 'COUNT' as kind, object, name as key, record_id, delta, ${NO_VALUE} from activity
+      union all
+      -- A value metric's events per user, per account and per event name (with the values' sum and bounds).
+      select 'VALUE', o.object, v.property, o.record_id, 1, o.total, o.first_at, o.last_at
+      from vals v cross join lateral (values
+        ('ACCOUNT', v.effective_account, null::numeric, null::timestamptz, null::timestamptz),
+        ('USER', v.user_id, null, null, null),
+        ('NAME', v.name, v.v, v.day::timestamp at time zone 'UTC', v.occurred_at)) as o(object, record_id, total, first_at, last_at)
+    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, names as (
       insert into event_name_counters as n (workspace_id, name, shard, event_count, first_at, last_at)
       select ${workspaceId}, name, ${COUNTER_SHARD}, count(*), min(occurred_at), max(occurred_at)
       from ins group by name order by name
@@ -273,8 +340,15 @@ export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' 
       returning 1
     ), p as (
       delete from property_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
-      returning 1
-    ), removed as (
+      returning r.property, r.name, r.user_id, r.account_id, r.n, r.sum
+    ), reach_deltas as (
+      select 'COUNT' as kind, object, name as key, record_id, delta, ${NO_VALUE} from purged
+      union all
+      -- (A purge lowers totals; the bounds a value metric was seen within do not move, as for event names.)
+      select 'VALUE', o.object, p.property, o.record_id, -p.n, o.total, null::timestamptz, null::timestamptz
+      from p cross join lateral (values ('ACCOUNT', p.account_id, null::numeric), ('USER', p.user_id, null), ('NAME', p.name, -p.sum))
+        as o(object, record_id, total)
+    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, removed as (
       select name, count(*) as n from gone group by name
     )
     -- A negative delta in this connection's shard: the sum over shards stays exact.

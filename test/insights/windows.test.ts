@@ -6,7 +6,8 @@ import { createTestApp, type TestApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
 // Maintained windows (src/insights/windows.ts): rankings over the last 7, 30 or 90 days read
-// per-record totals kept by every write. They must always equal a recount from the raw events,
+// per-record totals kept by every write; so does the `metrics` catalog (all-time totals per user,
+// account and event name, `metric_reach`). They must always equal a recount from the raw events,
 // after any sequence of inserts, replays, link changes (retroactive attribution) and deletions.
 
 let t: TestApp;
@@ -41,6 +42,74 @@ async function windowDrift() {
     )
     select * from (select * from raw where rid is not null) raw full join kept using (name, object, first_day, last_day, rid)
     where raw.n is distinct from kept.n`,
+  );
+}
+
+/**
+ * The all-time totals of every metric (`metric_reach`: per user, per account and, for value metrics,
+ * per event name with the values' sum) and the user/account counts (`metric_reach_counts`) next to a
+ * recount from events. Rows that differ; none when they agree.
+ */
+async function reachDrift() {
+  const recount = sql`
+    with e as (
+      select e.name, e.user_id, coalesce(e.account_id, u.account_id) as account_id, e.properties
+      from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+      where e.workspace_id = ${ws()}
+    ), v as (
+      select e.*, p.key as property, p.value::numeric as x
+      from e cross join lateral jsonb_each(e.properties) as p(key, value) where jsonb_typeof(p.value) = 'number'
+    )
+    select 'COUNT' as kind, 'USER' as object, name as key, user_id as rid, count(*)::int as n, null::numeric as total from e group by 3, 4
+    union all select 'COUNT', 'ACCOUNT', name, account_id, count(*)::int, null from e where account_id is not null group by 3, 4
+    union all select 'VALUE', 'USER', property, user_id, count(*)::int, null from v group by 3, 4
+    union all select 'VALUE', 'ACCOUNT', property, account_id, count(*)::int, null from v where account_id is not null group by 3, 4
+    union all select 'VALUE', 'NAME', property, name, count(*)::int, sum(x) from v group by 3, 4`;
+  const totals = await query(
+    t,
+    sql`
+    with raw as (${recount}), kept as (
+      select kind, object, key, record_id as rid, count::int as n, case when object = 'NAME' then total end as total
+      from metric_reach where workspace_id = ${ws()} and count <> 0
+    )
+    select * from raw full join kept using (kind, object, key, rid)
+    where raw.n is distinct from kept.n or raw.total is distinct from kept.total`,
+  );
+  const counts = await query(
+    t,
+    sql`
+    with raw as (
+      select kind, key, count(*) filter (where object = 'USER')::int as users, count(*) filter (where object = 'ACCOUNT')::int as accounts
+      from (${recount}) as r where object <> 'NAME' group by 1, 2
+    ), kept as (
+      select kind, key, sum(users)::int as users, sum(accounts)::int as accounts
+      from metric_reach_counts where workspace_id = ${ws()} group by 1, 2 having sum(users) <> 0 or sum(accounts) <> 0
+    )
+    select * from raw full join kept using (kind, key)
+    where raw.users is distinct from kept.users or raw.accounts is distinct from kept.accounts`,
+  );
+  return [...totals, ...counts];
+}
+
+/** The `metrics` catalog next to the scan of the rollups it used to run (distinct users and accounts, totals, names). */
+async function metricsDrift() {
+  const res = await t.gql(`{ metrics { kind name total eventCount uniqueUsers uniqueAccounts eventNames } }`);
+  expect(res.errors).toBeUndefined();
+  const scanned = await query<Record<string, unknown>>(
+    t,
+    sql`
+    select 'COUNT' as kind, n.name, sum(n.count)::float8 as total, sum(n.count)::int as "eventCount",
+      count(distinct n.user_id)::int as "uniqueUsers", count(distinct n.account_id)::int as "uniqueAccounts", '[]' as "eventNames"
+    from metric_daily n where n.workspace_id = ${ws()} group by n.name having sum(n.count) > 0
+    union all
+    select 'VALUE', p.property, sum(p.sum)::float8, sum(p.n)::int, count(distinct p.user_id)::int, count(distinct p.account_id)::int,
+      array_to_json(array_agg(distinct p.name order by p.name))::text
+    from property_daily p where p.workspace_id = ${ws()} group by p.property
+    order by 1, 2`,
+  );
+  const api = (res.data?.metrics as Array<Record<string, unknown>>).filter((m) => (m.eventCount as number) > 0);
+  expect(api.map((m) => ({ ...m, eventNames: m.kind === 'COUNT' ? '[]' : JSON.stringify(m.eventNames) }))).toEqual(
+    scanned.map((r) => ({ ...r, eventNames: r.kind === 'COUNT' ? '[]' : JSON.stringify(JSON.parse(r.eventNames as string)) })),
   );
 }
 
@@ -213,7 +282,7 @@ describe('maintained windows', () => {
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and name = 'Old'`)).toEqual([]);
   });
 
-  it('stay equal to a recount after any sequence of writes', async () => {
+  it('stay equal to a recount after any sequence of writes (windows, all-time totals, the metrics catalog)', async () => {
     const users = ['p1', 'p2', 'p3', 'p4'];
     const accounts = ['q1', 'q2', 'q3'];
     const now = Date.now();
@@ -223,6 +292,8 @@ describe('maintained windows', () => {
       daysAgo: fc.integer({ min: 0, max: 100 }),
       name: fc.constantFrom('Ping', 'Pong'),
       id: fc.option(fc.constantFrom('r1', 'r2', 'r3'), { nil: undefined }),
+      // A value metric (`score`) carried by some events of either name.
+      score: fc.option(fc.integer({ min: -3, max: 9 }), { nil: undefined }),
     });
     const step = fc.oneof(
       fc.record({ op: fc.constant('track' as const), events: fc.array(event, { minLength: 1, maxLength: 6 }) }),
@@ -242,6 +313,7 @@ describe('maintained windows', () => {
               timestamp: new Date(now - e.daysAgo * DAY_MS).toISOString(),
               ...(e.account ? { accountId: e.account } : {}),
               ...(e.id ? { eventId: e.id } : {}),
+              ...(e.score === undefined ? {} : { properties: { score: e.score } }),
             }));
             await t.gql(TRACK, { records });
           } else if (s.op === 'link') {
@@ -259,7 +331,9 @@ describe('maintained windows', () => {
             expect(await rankPaged(s.name, { lastDays: s.days })).toEqual(ranked.accounts);
           }
           expect(await windowDrift()).toEqual([]);
+          expect(await reachDrift()).toEqual([]);
         }
+        await metricsDrift();
       }),
       { numRuns: 25 },
     );
