@@ -170,6 +170,29 @@ export const propertyDaily = pgTable(
 );
 
 /**
+ * Count metrics per effective account and UTC day: `metric_daily` summed over the account's users
+ * (and events naming the account), one row per account and day instead of one per user and day, so
+ * an account's series and rankings of accounts by a count over any window read far fewer rows. Kept
+ * exact by every write that changes `metric_daily` (event inserts, retroactive attribution, purges),
+ * in its statement; rows that fall to zero stay (at zero).
+ */
+export const accountDaily = pgTable(
+  'account_daily',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    accountId: text('account_id').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.name, t.day, t.accountId] }),
+    // One account's series from the index alone (count as a trailing key column).
+    index('account_daily_account_idx').on(t.workspaceId, t.accountId, t.name, t.day, t.count),
+  ],
+);
+
+/**
  * All-time totals of each metric per record, so that the `metrics` catalog reads its distinct users
  * and accounts instead of grouping every rollup row: events of a count metric (`kind` COUNT, `key`
  * the event name) or events carrying a value metric's property (VALUE, `key` the property), per user

@@ -121,6 +121,24 @@ function applyWindowDeltas(workspaceId: string, deltas: SQL): SQL {
 }
 
 /**
+ * CTE `account_days` (to place in a WITH list): add the ACCOUNT rows of per-record deltas of a count
+ * metric (CTE `deltas`: name, day, object, record_id, delta) to the per-account daily rollup
+ * (`account_daily`), in key order.
+ */
+function applyAccountDayDeltas(workspaceId: string, deltas: SQL): SQL {
+  return sql`account_days as (
+      insert into account_daily as a (workspace_id, name, day, account_id, count)
+      select ${workspaceId}, name, day, record_id, sum(delta) from ${deltas}
+      where object = 'ACCOUNT' and record_id is not null
+      group by name, day, record_id
+      having sum(delta) <> 0
+      order by name, day, record_id
+      on conflict (workspace_id, name, day, account_id) do update set count = a.count + excluded.count
+      returning 1
+    )`;
+}
+
+/**
  * CTEs `reach_summed`, `reach` and `reach_counted` (to place in a WITH list): add per-record deltas of
  * every metric to the all-time totals (`metric_reach`, see src/db/schema.ts), and count the users and
  * accounts whose total leaves or reaches zero in this connection's shard of `metric_reach_counts`.
@@ -217,7 +235,7 @@ export async function reattribute(
     ), windows as (
       ${applyWindowDeltas(workspaceId, sql`deltas`)}
       returning 1
-    ), reach_deltas as (
+    ), ${applyAccountDayDeltas(workspaceId, sql`deltas`)}, reach_deltas as (
       select 'COUNT' as kind, 'ACCOUNT' as object, name as key, record_id, delta, ${NO_VALUE} from deltas
       union all
       select 'VALUE', 'ACCOUNT', p.property, d.record_id, d.delta, ${NO_VALUE}
@@ -295,7 +313,7 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
     ), windows as (
       ${applyWindowDeltas(workspaceId, sql`activity`)}
       returning 1
-    ), reach_deltas as (
+    ), ${applyAccountDayDeltas(workspaceId, sql`activity`)}, reach_deltas as (
       select 'COUNT' as kind, object, name as key, record_id, delta, ${NO_VALUE} from activity
       union all
       -- A value metric's events per user, per account and per event name (with the values' sum and bounds).
@@ -338,7 +356,7 @@ export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' 
     ), windows as (
       ${applyWindowDeltas(workspaceId, sql`purged`)}
       returning 1
-    ), p as (
+    ), ${applyAccountDayDeltas(workspaceId, sql`purged`)}, p as (
       delete from property_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
       returning r.property, r.name, r.user_id, r.account_id, r.n, r.sum
     ), reach_deltas as (

@@ -116,6 +116,17 @@ export function metricSource(workspaceId: string, spec: MetricSpec, days: DayRan
   return days && !isUtc(timeZone) ? zonedEventSource(workspaceId, spec, days, timeZone) : rollupSource(workspaceId, spec);
 }
 
+/**
+ * The source of a query that reads a count metric's COUNT per account only (columns `day`,
+ * `account_id`, `count`; no user): the per-account daily rollup, one row per account and day.
+ * Falls back to `metricSource` for anything else (other aggregates, value metrics, non-UTC days).
+ */
+export function accountMetricSource(workspaceId: string, spec: MetricSpec, days: DayRange | null, timeZone: string): SQL {
+  if (spec.kind !== 'COUNT' || spec.aggregate !== 'COUNT' || (days && !isUtc(timeZone)))
+    return metricSource(workspaceId, spec, days, timeZone);
+  return sql`(select day, account_id, count from account_daily where workspace_id = ${workspaceId} and name = ${spec.event}::text) as r`;
+}
+
 export function dayCondition(days: DayRange | null): SQL {
   return days ? sql`r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date` : sql`true`;
 }

@@ -3,7 +3,7 @@ import type { RecordKind } from '../catalog/inference.ts';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { AccountRow, Dimensions, EventRow, UserRow } from '../db/schema.ts';
 import type { CursorValue } from './cursor.ts';
-import { aggregateExpr, bucketExpr, dayCondition, type MetricSpec, metricSource } from './metrics.ts';
+import { accountMetricSource, aggregateExpr, bucketExpr, dayCondition, type MetricSpec, metricSource } from './metrics.ts';
 import type { DayRange, Interval } from './time.ts';
 import { windowTotals } from './windows.ts';
 
@@ -36,6 +36,9 @@ const RECORD_COLUMNS = (object: RecordKind) =>
 const TABLE = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'accounts t' : 'users t');
 /** The rollup column that attributes activity to a record of this object. */
 const ROLLUP_KEY = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'r.account_id' : 'r.user_id');
+/** The source of a metric read per record of `object` (accounts: the per-account rollup where it suffices). */
+const perRecordSource = (workspaceId: string, object: RecordKind, spec: MetricSpec, days: DayRange | null) =>
+  object === 'ACCOUNT' ? accountMetricSource(workspaceId, spec, days, 'UTC') : metricSource(workspaceId, spec, days, 'UTC');
 
 /** How a page of records is ordered. Ties always break by ID ascending. */
 export type PageOrder =
@@ -94,7 +97,7 @@ export async function pageRecords<T extends AccountRow | UserRow>(
       ) as d where who is not null group by 1)`
           : sql`m as materialized (
       select ${ROLLUP_KEY(object)} as rid, ${aggregateExpr(order.spec)} as v
-      from ${metricSource(workspaceId, order.spec, order.days, 'UTC')}
+      from ${perRecordSource(workspaceId, object, order.spec, order.days)}
       where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
       group by 1)`,
     );
@@ -344,7 +347,7 @@ export async function metricPerRecord(
   const found = await rows<{ id: string; value: number | null }>(
     q,
     sql`select ${key} as id, ${aggregateExpr(spec)} as value
-        from ${metricSource(workspaceId, spec, null, 'UTC')}
+        from ${perRecordSource(workspaceId, object, spec, null)}
         where ${dayCondition(days)} and ${anyOf(key, ids)}
         group by ${key}`,
   );
@@ -394,10 +397,13 @@ export async function seriesRows(
   }
   const record = perRecord ? ROLLUP_KEY(perRecord) : sql`null::text`;
   const sets = perRecord ? sql`grouping sets ((${record}, b.bucket), (${record}))` : sql`grouping sets ((b.bucket), ())`;
+  // Restricted to accounts and reading no user: the per-account rollup holds every row it needs.
+  const accountsOnly = (scope.accountIds || scope.accountWhere) && !scope.userIds && !scope.userWhere && perRecord !== 'USER';
+  const source = accountsOnly ? accountMetricSource(workspaceId, spec, days, timeZone) : metricSource(workspaceId, spec, days, timeZone);
   return rows<SeriesRow>(
     q,
     sql`select ${record} as id, case when grouping(b.bucket) = 0 then b.bucket::text end as bucket, ${aggregateExpr(spec)} as value
-        from ${metricSource(workspaceId, spec, days, timeZone)}
+        from ${source}
         cross join lateral (select ${bucketExpr(interval)} as bucket) as b
         where ${sql.join(conditions, sql` and `)}
         group by ${sets}`,

@@ -57,6 +57,8 @@ export async function ensureWindow(
 /** One statement: register the window, sum its totals (if it is new), drop windows that ended before `oldestKept`. */
 async function createWindow(q: Queryable, workspaceId: string, object: RecordKind, name: string, days: DayRange, oldestKept: string) {
   const recordKey = sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
+  // Accounts from the per-account rollup (one row per account and day), users from the per-user one.
+  const rollup = sql.raw(object === 'ACCOUNT' ? 'account_daily' : 'metric_daily');
   await q.execute(sql`
     with made as (
       insert into metric_windows (workspace_id, object, name, first_day, last_day)
@@ -66,7 +68,7 @@ async function createWindow(q: Queryable, workspaceId: string, object: RecordKin
     ), totals as (
       insert into metric_window_totals (workspace_id, name, object, first_day, last_day, record_id, count)
       select ${workspaceId}, ${name}, ${object}, ${days.firstDay}::date, ${days.lastDay}::date, r.${recordKey}, sum(r.count)
-      from metric_daily r
+      from ${rollup} r
       where exists (select 1 from made) and r.workspace_id = ${workspaceId} and r.name = ${name}::text
         and r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date and r.${recordKey} is not null
       group by r.${recordKey}

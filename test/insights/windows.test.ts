@@ -6,8 +6,8 @@ import { createTestApp, type TestApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
 // Maintained windows (src/insights/windows.ts): rankings over the last 7, 30 or 90 days read
-// per-record totals kept by every write; so does the `metrics` catalog (all-time totals per user,
-// account and event name, `metric_reach`). They must always equal a recount from the raw events,
+// per-record totals kept by every write; so do the `metrics` catalog (all-time totals per user,
+// account and event name, `metric_reach`) and account series and rankings (`account_daily`). They must always equal a recount from the raw events,
 // after any sequence of inserts, replays, link changes (retroactive attribution) and deletions.
 
 let t: TestApp;
@@ -89,6 +89,23 @@ async function reachDrift() {
     where raw.users is distinct from kept.users or raw.accounts is distinct from kept.accounts`,
   );
   return [...totals, ...counts];
+}
+
+/** The per-account daily rollup (`account_daily`) next to a recount from events: rows that differ. */
+async function accountDayDrift() {
+  return await query(
+    t,
+    sql`
+    with raw as (
+      select e.name, (e.occurred_at at time zone 'UTC')::date as day, coalesce(e.account_id, u.account_id) as rid, count(*)::int as n
+      from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+      where e.workspace_id = ${ws()} group by 1, 2, 3
+    ), kept as (
+      select name, day, account_id as rid, count::int as n from account_daily where workspace_id = ${ws()} and count <> 0
+    )
+    select * from (select * from raw where rid is not null) raw full join kept using (name, day, rid)
+    where raw.n is distinct from kept.n`,
+  );
 }
 
 /** The `metrics` catalog next to the scan of the rollups it used to run (distinct users and accounts, totals, names). */
@@ -282,7 +299,7 @@ describe('maintained windows', () => {
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and name = 'Old'`)).toEqual([]);
   });
 
-  it('stay equal to a recount after any sequence of writes (windows, all-time totals, the metrics catalog)', async () => {
+  it('stay equal to a recount after any sequence of writes (windows, all-time totals, the metrics catalog, account days)', async () => {
     const users = ['p1', 'p2', 'p3', 'p4'];
     const accounts = ['q1', 'q2', 'q3'];
     const now = Date.now();
@@ -332,6 +349,7 @@ describe('maintained windows', () => {
           }
           expect(await windowDrift()).toEqual([]);
           expect(await reachDrift()).toEqual([]);
+          expect(await accountDayDrift()).toEqual([]);
         }
         await metricsDrift();
       }),
