@@ -5,6 +5,7 @@ CREATE TABLE "metric_reach" (
 	"key" text NOT NULL,
 	"record_id" text NOT NULL,
 	"count" bigint NOT NULL,
+	"previous_count" bigint DEFAULT 0 NOT NULL,
 	"total" numeric DEFAULT '0' NOT NULL,
 	"first_at" timestamp with time zone,
 	"last_at" timestamp with time zone,

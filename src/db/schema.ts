@@ -211,6 +211,8 @@ export const metricReach = pgTable(
     key: text('key').notNull(),
     recordId: text('record_id').notNull(),
     count: bigint('count', { mode: 'number' }).notNull(),
+    /** The count before the last write (0 for a new row): what tells the writer a total left or reached zero. */
+    previousCount: bigint('previous_count', { mode: 'number' }).notNull().default(0),
     total: numeric('total').notNull().default('0'),
     firstAt: timestamptz('first_at'),
     lastAt: timestamptz('last_at'),

@@ -143,9 +143,9 @@ function applyAccountDayDeltas(workspaceId: string, deltas: SQL): SQL {
  * every metric to the all-time totals (`metric_reach`, see src/db/schema.ts), and count the users and
  * accounts whose total leaves or reaches zero in this connection's shard of `metric_reach_counts`.
  * `deltas` is a CTE name with columns (kind, key, object, record_id, delta, total, first_at, last_at);
- * rows are applied in key order. A row created or raised from zero holds exactly its delta afterwards,
- * one lowered to zero holds 0: that is how a transition is recognised, also when concurrent batches
- * add to the same row (the later one sees the earlier one's committed count).
+ * rows are applied in key order. Each write keeps the row's count before it (`previous_count`, 0 for a
+ * new row), so a total that leaves or reaches zero is recognised from the returned row alone, also
+ * when concurrent batches add to the same row (the later one updates the earlier one's committed row).
  */
 function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
   return sql`reach_summed as (
@@ -159,18 +159,18 @@ function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
       select ${workspaceId}, kind, object, key, record_id, delta, total, first_at, last_at from reach_summed
       order by kind, object, key, record_id
       on conflict (workspace_id, kind, object, key, record_id) do update set
+        previous_count = r.count,
         count = r.count + excluded.count,
         total = r.total + excluded.total,
         first_at = least(r.first_at, excluded.first_at),
         last_at = greatest(r.last_at, excluded.last_at)
-      returning r.kind, r.object, r.key, r.record_id, r.count
+      returning r.kind, r.object, r.key, r.count, r.previous_count
     ), reach_counted as (
       insert into metric_reach_counts as c (workspace_id, kind, key, shard, users, accounts)
       select ${workspaceId}, x.kind, x.key, ${COUNTER_SHARD},
         coalesce(sum(t.n) filter (where x.object = 'USER'), 0), coalesce(sum(t.n) filter (where x.object = 'ACCOUNT'), 0)
       from reach x
-      join reach_summed s on s.kind = x.kind and s.object = x.object and s.key = x.key and s.record_id = x.record_id
-      cross join lateral (select case when x.count > 0 and x.count = s.delta then 1 when x.count = 0 then -1 else 0 end as n) as t
+      cross join lateral (select case when x.previous_count = 0 and x.count > 0 then 1 when x.previous_count > 0 and x.count = 0 then -1 else 0 end as n) as t
       where x.object in ('USER', 'ACCOUNT') and t.n <> 0
       group by x.kind, x.key
       order by x.kind, x.key
