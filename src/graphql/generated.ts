@@ -702,7 +702,7 @@ export type Metric = {
   eventCount: Scalars['Int']['output'];
   /** VALUE metrics: the event names that carry this property. */
   eventNames: Array<Scalars['String']['output']>;
-  /** Time of the earliest event that carried it. */
+  /** Time of the earliest event that carried it (VALUE: the start of that event's UTC day). Not moved later by a purge of events. */
   firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable, opaque ID of this metric in the workspace (the same kind and name always give the same ID), for normalised client caches. */
   id: Scalars['ID']['output'];
@@ -712,7 +712,7 @@ export type Metric = {
   kind: MetricKind;
   /** Human label. */
   label: Scalars['String']['output'];
-  /** Time of the latest event that carried it. */
+  /** Time of the latest event that carried it. Not moved earlier by a purge of events. */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   /** Event name (COUNT) or property key (VALUE). */
   name: Scalars['String']['output'];
