@@ -113,13 +113,36 @@ export const serviceUnavailable = (retryAfterSeconds = OUTAGE_RETRY_AFTER_SECOND
   );
 
 /**
+ * A statement that ran past the database's statement timeout (or was canceled): still a retryable
+ * SERVICE_UNAVAILABLE, but saying what happened (`reason: STATEMENT_TIMEOUT`), so that a client can
+ * tell "this request is too heavy now" from "the database is down".
+ */
+export const statementTimedOut = (retryAfterSeconds = OUTAGE_RETRY_AFTER_SECONDS) =>
+  new AppError(
+    503,
+    'SERVICE_UNAVAILABLE',
+    'The database did not answer this request within its statement timeout; nothing of it was stored. Retry later, or ask for less (a smaller page, a shorter window).',
+    { reason: 'STATEMENT_TIMEOUT' },
+    retryAfterSeconds,
+  );
+
+/**
  * The one place that knows which thrown values are faults with a known answer: an AppError is
  * itself; a database that cannot be reached (or is too slow: statement timeout) is a retryable
  * SERVICE_UNAVAILABLE with Retry-After. Anything else is undefined: a bug, for the caller to log.
  */
 export function knownFault(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
-  if (isDatabaseUnavailable(error)) return serviceUnavailable();
+  if (isDatabaseUnavailable(error)) return coded(error, (code) => code === '57014') ? statementTimedOut() : serviceUnavailable();
+  return undefined;
+}
+
+/** The first error along `error`'s `cause` chain whose `code` (SQLSTATE or driver code) `match` accepts. */
+function coded(error: unknown, match: (code: string) => boolean): { code: string; message: string } | undefined {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && match(e.code)) return { code: e.code, message: String(e.message ?? '') };
+    e = e.cause as typeof e;
+  }
   return undefined;
 }
 
@@ -163,11 +186,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * it reaches the database; this is the safety net for what validation missed.
  */
 export function dataException(error: unknown): { sqlState: string; message: string } | undefined {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) return { sqlState: e.code, message: String(e.message ?? '') };
-    e = e.cause as typeof e;
-  }
-  return undefined;
+  const found = coded(error, (code) => /^22[0-9A-Z]{3}$/.test(code));
+  return found && { sqlState: found.code, message: found.message };
 }
 
 export const invalidValue = (detail: { sqlState: string; message: string }) =>

@@ -29,6 +29,12 @@ describe('AppError', () => {
       const fault = knownFault(cause);
       expect([fault?.status, fault?.code, fault?.retryable, fault?.retryAfterSeconds]).toEqual([503, 'SERVICE_UNAVAILABLE', true, 5]);
     }
+    // A statement timeout says so (a heavy request), unlike an outage.
+    expect(knownFault(new Error('canceling statement due to statement timeout', { cause: { code: '57014' } }))?.details).toEqual({
+      reason: 'STATEMENT_TIMEOUT',
+    });
+    expect(knownFault({ code: '57014' })?.message).toMatch(/statement timeout/);
+    expect(knownFault({ code: 'ECONNREFUSED' })?.details).toEqual({});
     expect(knownFault({ code: '08P01' })).toBeUndefined();
     expect(knownFault(new Error('bug'))).toBeUndefined();
     const own = badUserInput('bad');
