@@ -9,6 +9,7 @@ import type { AccountRow, UserRow } from '../db/schema.ts';
 import { badUserInput } from '../errors.ts';
 import type { Measure, MeasureFilter, MeasureOrder } from '../graphql/generated.ts';
 import { groupedLoader, keyOf } from '../loaders.ts';
+import { rollupKey } from './metrics.ts';
 import { addDays, type DayRange, dayOf, startOfDay, type WindowInput, windowDays } from './time.ts';
 
 // Measures derived from meaning (docs/views.md): active users, activity, usage change, seat
@@ -57,7 +58,6 @@ export function measureInputs(s: Semantics): MeasureInputs {
 // SQL shared by both ways
 // ---------------------------------------------------------------------------------------------
 
-const ROLLUP_KEY = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
 const inList = (column: SQL, values: readonly string[]) =>
   sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
 
@@ -69,7 +69,7 @@ function activitySelect(
   w: MeasureWindow,
   ids: readonly string[] | null,
 ): SQL {
-  const key = ROLLUP_KEY(object);
+  const key = rollupKey(object);
   const inCurrent = sql`day >= ${w.current.firstDay}::date and day <= ${w.current.lastDay}::date`;
   return sql`
     select ${key} as rid,

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { RecordKind } from '../catalog/inference.ts';
 import { toFloat8 } from '../db/client.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
 import type { MetricAggregate, MetricRef } from '../graphql/generated.ts';
@@ -110,6 +111,16 @@ export function zonedEventSource(workspaceId: string, spec: MetricSpec, days: Da
   return sql`(select ${common}, 1::bigint as n, ${value}::numeric as sum, ${value}::float8 as min, ${value}::float8 as max,
     e.occurred_at as last_at, ${value}::float8 as last_value
     ${from} and jsonb_typeof(${value}) = 'number' ${event}) as r`;
+}
+
+/**
+ * The rollup column that attributes activity to a record of `object` (`account_id`: the effective
+ * account; `user_id`), qualified by the rollup's alias when given. The one place that maps an object
+ * to its rollup column.
+ */
+export function rollupKey(object: RecordKind, alias?: 'r'): SQL {
+  const column = object === 'ACCOUNT' ? 'account_id' : 'user_id';
+  return sql.raw(alias ? `${alias}.${column}` : column);
 }
 
 export function metricSource(workspaceId: string, spec: MetricSpec, days: DayRange | null, timeZone: string): SQL {

@@ -3,7 +3,7 @@ import type { RecordKind } from '../catalog/inference.ts';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { AccountRow, Dimensions, EventRow, UserRow } from '../db/schema.ts';
 import type { CursorValue } from './cursor.ts';
-import { accountMetricSource, aggregateExpr, bucketExpr, dayCondition, type MetricSpec, metricSource } from './metrics.ts';
+import { accountMetricSource, aggregateExpr, bucketExpr, dayCondition, type MetricSpec, metricSource, rollupKey } from './metrics.ts';
 import type { DayRange, Interval } from './time.ts';
 import { windowTotals } from './windows.ts';
 
@@ -34,8 +34,8 @@ const RECORD_COLUMNS = (object: RecordKind) =>
     `t.id, t.dims::text as dims, ${object === 'USER' ? 't.account_id,' : ''} floor(extract(epoch from t.first_received_at) * 1000)::float8 as first_ms, floor(extract(epoch from t.updated_at) * 1000)::float8 as updated_ms`,
   );
 const TABLE = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'accounts t' : 'users t');
-/** The rollup column that attributes activity to a record of this object. */
-const ROLLUP_KEY = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'r.account_id' : 'r.user_id');
+/** The rollup column (of the source `r`) that attributes activity to a record of this object. */
+const ROLLUP_KEY = (object: RecordKind) => rollupKey(object, 'r');
 /** The source of a metric read per record of `object` (accounts: the per-account rollup where it suffices). */
 const perRecordSource = (workspaceId: string, object: RecordKind, spec: MetricSpec, days: DayRange | null) =>
   object === 'ACCOUNT' ? accountMetricSource(workspaceId, spec, days, 'UTC') : metricSource(workspaceId, spec, days, 'UTC');
@@ -91,7 +91,7 @@ export async function pageRecords<T extends AccountRow | UserRow>(
           ? // Distinct users/accounts per record: hashed DISTINCT then a count, instead of count(distinct) sorting every group.
             sql`m as materialized (
       select rid, count(*)::float8 as v from (
-        select distinct ${ROLLUP_KEY(object)} as rid, ${sql.raw(order.spec.aggregate === 'UNIQUE_USERS' ? 'r.user_id' : 'r.account_id')} as who
+        select distinct ${ROLLUP_KEY(object)} as rid, ${ROLLUP_KEY(order.spec.aggregate === 'UNIQUE_USERS' ? 'USER' : 'ACCOUNT')} as who
         from ${metricSource(workspaceId, order.spec, order.days, 'UTC')}
         where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
       ) as d where who is not null group by 1)`
@@ -325,7 +325,7 @@ export async function lastActivity(
   object: RecordKind,
   ids: readonly string[],
 ): Promise<Map<string, Date>> {
-  const key = sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
+  const key = rollupKey(object);
   const found = await rows<{ id: string; at: number }>(
     q,
     sql`select ${key} as id, ${ms('max(last_at)')} as at from metric_daily

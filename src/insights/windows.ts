@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { RecordKind } from '../catalog/inference.ts';
 import type { Database, Queryable } from '../db/client.ts';
 import { lockAttribution } from '../ingest/queries.ts';
-import type { MetricSpec } from './metrics.ts';
+import { type MetricSpec, rollupKey } from './metrics.ts';
 import { addDays, type DayRange, dayOf } from './time.ts';
 
 // Maintained windows: per-record totals of a count metric over the standard windows, so that
@@ -56,7 +56,7 @@ export async function ensureWindow(
 
 /** One statement: register the window, sum its totals (if it is new), drop windows that ended before `oldestKept`. */
 async function createWindow(q: Queryable, workspaceId: string, object: RecordKind, name: string, days: DayRange, oldestKept: string) {
-  const recordKey = sql.raw(object === 'ACCOUNT' ? 'account_id' : 'user_id');
+  const recordKey = rollupKey(object);
   // Accounts from the per-account rollup (one row per account and day), users from the per-user one.
   const rollup = sql.raw(object === 'ACCOUNT' ? 'account_daily' : 'metric_daily');
   await q.execute(sql`
