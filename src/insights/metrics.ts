@@ -138,6 +138,11 @@ export function accountMetricSource(workspaceId: string, spec: MetricSpec, days:
   return sql`(select day, account_id, count from account_daily where workspace_id = ${workspaceId} and name = ${spec.event}::text) as r`;
 }
 
+/** The source of a metric read per record of `object` in UTC days: accounts read the per-account rollup where it suffices. */
+export function recordMetricSource(workspaceId: string, object: RecordKind, spec: MetricSpec, days: DayRange | null): SQL {
+  return object === 'ACCOUNT' ? accountMetricSource(workspaceId, spec, days, 'UTC') : metricSource(workspaceId, spec, days, 'UTC');
+}
+
 export function dayCondition(days: DayRange | null): SQL {
   return days ? sql`r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date` : sql`true`;
 }

@@ -3,7 +3,16 @@ import type { RecordKind } from '../catalog/inference.ts';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import type { AccountRow, Dimensions, EventRow, UserRow } from '../db/schema.ts';
 import type { CursorValue } from './cursor.ts';
-import { accountMetricSource, aggregateExpr, bucketExpr, dayCondition, type MetricSpec, metricSource, rollupKey } from './metrics.ts';
+import {
+  accountMetricSource,
+  aggregateExpr,
+  bucketExpr,
+  dayCondition,
+  type MetricSpec,
+  metricSource,
+  recordMetricSource,
+  rollupKey,
+} from './metrics.ts';
 import type { DayRange, Interval } from './time.ts';
 import { windowTotals } from './windows.ts';
 
@@ -36,9 +45,6 @@ const RECORD_COLUMNS = (object: RecordKind) =>
 const TABLE = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'accounts t' : 'users t');
 /** The rollup column (of the source `r`) that attributes activity to a record of this object. */
 const ROLLUP_KEY = (object: RecordKind) => rollupKey(object, 'r');
-/** The source of a metric read per record of `object` (accounts: the per-account rollup where it suffices). */
-const perRecordSource = (workspaceId: string, object: RecordKind, spec: MetricSpec, days: DayRange | null) =>
-  object === 'ACCOUNT' ? accountMetricSource(workspaceId, spec, days, 'UTC') : metricSource(workspaceId, spec, days, 'UTC');
 
 /** How a page of records is ordered. Ties always break by ID ascending. */
 export type PageOrder =
@@ -97,7 +103,7 @@ export async function pageRecords<T extends AccountRow | UserRow>(
       ) as d where who is not null group by 1)`
           : sql`m as materialized (
       select ${ROLLUP_KEY(object)} as rid, ${aggregateExpr(order.spec)} as v
-      from ${perRecordSource(workspaceId, object, order.spec, order.days)}
+      from ${recordMetricSource(workspaceId, object, order.spec, order.days)}
       where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
       group by 1)`,
     );
@@ -347,7 +353,7 @@ export async function metricPerRecord(
   const found = await rows<{ id: string; value: number | null }>(
     q,
     sql`select ${key} as id, ${aggregateExpr(spec)} as value
-        from ${perRecordSource(workspaceId, object, spec, null)}
+        from ${recordMetricSource(workspaceId, object, spec, null)}
         where ${dayCondition(days)} and ${anyOf(key, ids)}
         group by ${key}`,
   );

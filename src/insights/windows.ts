@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { RecordKind } from '../catalog/inference.ts';
 import type { Database, Queryable } from '../db/client.ts';
 import { lockAttribution } from '../ingest/queries.ts';
-import { type MetricSpec, rollupKey } from './metrics.ts';
+import { dayCondition, type MetricSpec, recordMetricSource, rollupKey } from './metrics.ts';
 import { addDays, type DayRange, dayOf } from './time.ts';
 
 // Maintained windows: per-record totals of a count metric over the standard windows, so that
@@ -56,9 +56,9 @@ export async function ensureWindow(
 
 /** One statement: register the window, sum its totals (if it is new), drop windows that ended before `oldestKept`. */
 async function createWindow(q: Queryable, workspaceId: string, object: RecordKind, name: string, days: DayRange, oldestKept: string) {
-  const recordKey = rollupKey(object);
+  const recordKey = rollupKey(object, 'r');
   // Accounts from the per-account rollup (one row per account and day), users from the per-user one.
-  const rollup = sql.raw(object === 'ACCOUNT' ? 'account_daily' : 'metric_daily');
+  const source = recordMetricSource(workspaceId, object, { kind: 'COUNT', event: name, property: null, aggregate: 'COUNT' }, days);
   await q.execute(sql`
     with made as (
       insert into metric_windows (workspace_id, object, name, first_day, last_day)
@@ -67,12 +67,11 @@ async function createWindow(q: Queryable, workspaceId: string, object: RecordKin
       returning 1
     ), totals as (
       insert into metric_window_totals (workspace_id, name, object, first_day, last_day, record_id, count)
-      select ${workspaceId}, ${name}, ${object}, ${days.firstDay}::date, ${days.lastDay}::date, r.${recordKey}, sum(r.count)
-      from ${rollup} r
-      where exists (select 1 from made) and r.workspace_id = ${workspaceId} and r.name = ${name}::text
-        and r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date and r.${recordKey} is not null
-      group by r.${recordKey}
-      order by r.${recordKey}
+      select ${workspaceId}, ${name}, ${object}, ${days.firstDay}::date, ${days.lastDay}::date, ${recordKey}, sum(r.count)
+      from ${source}
+      where exists (select 1 from made) and ${dayCondition(days)} and ${recordKey} is not null
+      group by ${recordKey}
+      order by ${recordKey}
       returning 1
     ), stale as (
       delete from metric_windows w
