@@ -103,9 +103,10 @@ function sizeArgument(field: GraphQLField<unknown, unknown>, args: Arguments): n
 
 /** Points of a `MetricSeries` field: from its own arguments or its `input` object. */
 function seriesPoints(args: Arguments): number {
-  const input = (args.input ?? args) as { from?: unknown; to?: unknown; interval?: unknown };
+  const input = (args.input ?? args) as { from?: unknown; to?: unknown; interval?: unknown; timeZone?: unknown };
   if (!(input.from instanceof Date) || !(input.to instanceof Date)) return 0;
-  return seriesPointsAtMost(input.from, input.to, (input.interval ?? 'DAY') as Interval);
+  const timeZone = typeof input.timeZone === 'string' ? input.timeZone : 'UTC';
+  return seriesPointsAtMost(input.from, input.to, (input.interval ?? 'DAY') as Interval, timeZone);
 }
 
 function fieldDefinition(parent: GraphQLNamedType, name: string, schema: GraphQLSchema): GraphQLField<unknown, unknown> | undefined {

@@ -167,23 +167,33 @@ export function seriesBuckets(from: Date, to: Date, interval: Interval, timeZone
 }
 
 /**
- * How many points a series from `from` to `to` can have at most, without building it: used to
- * price a query before it runs. Generous by up to one bucket at each edge (the time zone shifts
- * the edges by less than a day); 0 when the range is empty (the series is then refused);
- * capped just above MAX_POINTS (beyond it the series is refused).
+ * How many points a series from `from` to `to` in `timeZone` has, without building it: used to
+ * price a query before it runs. Exact for a known zone (the edges are the same local days
+ * `seriesBuckets` uses, so a DST change or a zone's skipped day cannot make it low); an unknown
+ * zone is priced as UTC (the series itself is then refused). 0 when the range is empty (the series
+ * is then refused); capped just above MAX_POINTS (beyond it the series is refused).
  */
-export function seriesPointsAtMost(from: Date, to: Date, interval: Interval): number {
-  const span = to.getTime() - from.getTime();
-  if (!(span > 0)) return 0;
-  let points: number;
-  if (interval === 'DAY') points = Math.ceil(span / DAY_MS) + 1;
-  else if (interval === 'WEEK') points = Math.ceil(span / (7 * DAY_MS)) + 1;
-  else {
-    const a = new Date(from.getTime() - DAY_MS);
-    const b = new Date(to.getTime() + DAY_MS);
-    points = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth()) + 1;
+export function seriesPointsAtMost(from: Date, to: Date, interval: Interval, timeZone = 'UTC'): number {
+  let zone = timeZone;
+  try {
+    canonicalZone(zone);
+  } catch {
+    zone = 'UTC';
   }
-  return Math.min(points, MAX_POINTS + 1);
+  // Out-of-range edges are refused by seriesBuckets; clamped here so the days stay 4-digit years.
+  const start = Math.max(from.getTime(), EARLIEST_INSTANT.getTime());
+  const end = Math.min(to.getTime(), LATEST_INSTANT.getTime() + DAY_MS);
+  if (!(end > start)) return 0;
+  const first = bucketOf(dayOf(new Date(start), zone), interval);
+  const last = dayOf(new Date(end - 1), zone);
+  let points: number;
+  if (interval === 'MONTH') {
+    points = (Number(last.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + (Number(last.slice(5, 7)) - Number(first.slice(5, 7))) + 1;
+  } else {
+    const days = Math.round((Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / DAY_MS);
+    points = Math.floor(days / (interval === 'WEEK' ? 7 : 1)) + 1;
+  }
+  return Math.min(Math.max(points, 0), MAX_POINTS + 1);
 }
 
 export interface WindowInput {

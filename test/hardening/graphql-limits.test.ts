@@ -189,10 +189,10 @@ describe('GraphQL limits: series sizes and null page sizes', () => {
   it('prices a series by its buckets between from and to at its interval (literals and variables)', async () => {
     const series = (interval: string) =>
       `{ metricSeries(input: { metric: { event: "x" }, from: "2026-01-01T00:00:00Z", to: "2026-01-31T00:00:00Z", interval: ${interval} }) { points { value } } }`;
-    // 30 days: 31 points (one more for the time zone) > GRAPHQL_MAX_POINTS = 25.
+    // 30 days: 30 points > GRAPHQL_MAX_POINTS = 25.
     const daily = await sized.gql(series('DAY'));
     expect(daily.status).toBe(400);
-    expect(daily.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 31 });
+    expect(daily.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 30 });
     const nullInterval = await sized.gql(series('null'));
     expect(nullInterval.errors?.[0]?.extensions?.code).toBe('TOO_MANY_POINTS');
     const weekly = await sized.gql(series('WEEK'));
@@ -203,14 +203,20 @@ describe('GraphQL limits: series sizes and null page sizes', () => {
       'query($from: DateTime!, $to: DateTime!, $i: Interval) { metricSeries(input: { metric: { event: "x" }, from: $from, to: $to, interval: $i }) { points { value } } }',
       { from: '2026-01-01T00:00:00Z', to: '2026-01-31T00:00:00Z' },
     );
-    expect(withVariables.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 31 });
+    expect(withVariables.errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 30 });
+
+    // Priced in the series' own zone: 25 UTC days are 26 Berlin days (the last hour is the 26th).
+    const zoned = (timeZone: string) =>
+      `{ metricSeries(input: { metric: { event: "x" }, from: "2026-01-01T00:00:00Z", to: "2026-01-26T00:00:00Z", timeZone: "${timeZone}" }) { points { value } } }`;
+    expect((await sized.gql(zoned('UTC'))).errors).toBeUndefined();
+    expect((await sized.gql(zoned('Europe/Berlin'))).errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 26 });
   });
 
   it('adds up the points of every series in the response, multiplied by the enclosing pages', async () => {
     const query = (first: number) =>
       `{ accounts(first: ${first}) { nodes { metricSeries(metric: { event: "x" }, from: "2026-01-01T00:00:00Z", to: "2026-01-11T00:00:00Z") { points { value } } } } }`;
-    // 2 × 11 points = 22 ≤ 25, cost 1 + 2 + 2 + 22 = 27 ≤ 30.
+    // 2 × 10 points = 20 ≤ 25, cost 1 + 2 + 2 + 20 = 25 ≤ 30.
     expect((await sized.gql(query(2))).errors).toBeUndefined();
-    expect((await sized.gql(query(3))).errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 33 });
+    expect((await sized.gql(query(3))).errors?.[0]?.extensions).toEqual({ code: 'TOO_MANY_POINTS', limit: 25, actual: 30 });
   });
 });
