@@ -33,6 +33,11 @@ export interface Config {
      * values are sampled and its distinct count estimated (src/catalog/statistics.ts).
      */
     exactDistinctValues: number;
+    /**
+     * How often (ms) a server folds catalog changes that stopped ingest calls left queued
+     * (src/ingest/service.ts, `startFoldSweeper`); 0 = only at start-up and by the next ingest call.
+     */
+    foldSweepMs: number;
   };
   /** Checked before a GraphQL operation executes (src/graphql/limits.ts). */
   graphqlLimits: {
@@ -195,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxRpcBatchCalls: integer(env, 'MAX_RPC_BATCH_CALLS', 20, 1, 1000),
       maxIngestIssues: integer(env, 'MAX_INGEST_ISSUES', 500, 1, 100_000),
       exactDistinctValues: integer(env, 'CATALOG_EXACT_DISTINCT_VALUES', 8192, 1, 10_000_000),
+      foldSweepMs: integer(env, 'CATALOG_FOLD_SWEEP_MS', 10_000, 0, 3_600_000),
     },
     graphqlLimits: {
       maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),

@@ -94,9 +94,37 @@ async function foldChanges(env: IngestEnv, object: RecordKind): Promise<void> {
   await inTransaction(env.db, (tx) => foldStatistics(tx, object, env.workspaceId, env.limits.exactDistinctValues));
 }
 
-/** At start-up: fold the changes a stopped process queued but did not fold (usually none). */
+/** Fold the changes a stopped process queued but did not fold (usually none): at start-up, then by the sweeper. */
 export async function foldQueuedChanges(db: Db, limits: Config['limits']): Promise<void> {
   for (const { workspaceId, object } of await guarded(pendingFolds(db))) await foldChanges({ db, workspaceId, limits }, object);
+}
+
+/**
+ * Every `everyMs`, fold what stopped calls left queued (one cheap read when there is nothing), so
+ * that with several instances a crash between a call's commit and its fold delays the catalog
+ * statistics by at most that long, not until the workspace's next ingest call or the next start.
+ * Sweeps never overlap; `stop` waits for the running one. `everyMs` 0: off.
+ */
+export function startFoldSweeper(db: Db, limits: Config['limits'], everyMs: number, onError: (error: unknown) => void) {
+  let running: Promise<void> | null = null;
+  const timer =
+    everyMs > 0
+      ? setInterval(() => {
+          if (running) return;
+          running = foldQueuedChanges(db, limits)
+            .catch(onError)
+            .finally(() => {
+              running = null;
+            });
+        }, everyMs)
+      : null;
+  timer?.unref();
+  return {
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** A statement outside the write transaction: an unreachable database is still SERVICE_UNAVAILABLE. */

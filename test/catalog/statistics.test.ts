@@ -1,11 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DimensionStats } from '../../src/catalog/models.ts';
 import { maintainedStats, maintainedTopValues, queueChanges } from '../../src/catalog/statistics.ts';
 import { loadConfig } from '../../src/config.ts';
 import { jsonParam, type Queryable, rows } from '../../src/db/client.ts';
-import { foldQueuedChanges } from '../../src/ingest/service.ts';
+import { foldQueuedChanges, startFoldSweeper } from '../../src/ingest/service.ts';
 import { DELETE_ACCOUNTS, DELETE_USERS, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
@@ -309,6 +309,24 @@ describe('catalog statistics maintained at write time', () => {
     ({ maintained, recounted } = await compare(workspaceId, 'ACCOUNT'));
     expect(maintained).toEqual(recounted);
     expect(await rows(t.database.db, sql`select 1 from field_changes where workspace_id = ${workspaceId}`)).toEqual([]);
+
+    // And so does a running server's sweeper, with no call of the workspace.
+    const sweeper = startFoldSweeper(t.database.db, loadConfig({}).limits, 20, (error) => {
+      throw error;
+    });
+    try {
+      await stoppedCall('q-1', 'enterprise');
+      await vi.waitFor(
+        async () => {
+          expect(await rows(t.database.db, sql`select 1 from field_changes where workspace_id = ${workspaceId}`)).toEqual([]);
+        },
+        { timeout: 20_000, interval: 50 },
+      );
+      ({ maintained, recounted } = await compare(workspaceId, 'ACCOUNT'));
+      expect(maintained).toEqual(recounted);
+    } finally {
+      await sweeper.stop();
+    }
   });
 
   it('ranks values too long for the top-N index with the others', async () => {
