@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config.ts';
 import { type Db, openDatabase, rows } from '../src/db/client.ts';
 import { trackEvents, upsertRecords } from '../src/ingest/service.ts';
 import { addDays, dayOf } from '../src/insights/time.ts';
-import { ensureWindow, STANDARD_WINDOW_DAYS } from '../src/insights/windows.ts';
+import { ensureWindow, eventWindow, STANDARD_WINDOW_DAYS } from '../src/insights/windows.ts';
 import { createWorkspace } from '../src/keys/service.ts';
 import { ArgsError, parseArgs, USAGE } from './args.ts';
 import { prepareDatabase } from './database.ts';
@@ -87,7 +87,15 @@ async function main(): Promise<void> {
       for (const { name } of names)
         for (const object of ['ACCOUNT', 'USER'] as const)
           for (const n of STANDARD_WINDOW_DAYS)
-            await ensureWindow(database, workspace.id, object, name, { firstDay: addDays(today, -(n - 1)), lastDay: today }, options.now);
+            await ensureWindow(
+              database,
+              workspace.id,
+              object,
+              eventWindow(name),
+              { firstDay: addDays(today, -(n - 1)), lastDay: today },
+              addDays(today, 1),
+              options.now,
+            );
       process.stdout.write(`(with ${names.length * 2 * STANDARD_WINDOW_DAYS.length} maintained windows)\n`);
     }
     await database.db.execute('analyze' as never);

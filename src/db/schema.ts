@@ -235,43 +235,78 @@ export const metricReachCounts = pgTable(
 );
 
 /**
- * A maintained window: the count metric `name` summed per account (object ACCOUNT) or per user
- * (USER) over the UTC days [first_day, last_day]. Created by the first read that ranks records by
- * that metric over a standard window (the last 7, 30 or 90 days), then kept exact by every write
- * that changes `metric_daily` (event inserts, retroactive attribution, purges), in the same
- * transaction. Windows end on fixed days, so a window never changes meaning: the next day is a new
- * window, and windows that ended before yesterday are dropped when a new one is made.
+ * A maintained window: a count metric summed per account (object ACCOUNT) or per user (USER) over
+ * the UTC days [first_day, last_day]. `kind` EVENT: the events named `name` (rankings by an event's
+ * count or unique users); ACTIVITY: every event in `names`, the workspace's activity events (the
+ * activity measures), `name` being a hash of that set, so a change of meanings makes a new window.
+ * Created by the first read that needs it (a standard window: the last 7, 30 or 90 days, or the
+ * window before one, for usage change), then kept exact by every write that changes `metric_daily`
+ * (event inserts, retroactive attribution, purges), in the same transaction. Windows end on fixed
+ * days, so a window never changes meaning: the next day is a new window, and a window is dropped
+ * once `kept_until` (the last day it can be asked for) has passed.
  */
 export const metricWindows = pgTable(
   'metric_windows',
   {
     workspaceId: text('workspace_id').notNull(),
+    kind: text('kind').$type<'EVENT' | 'ACTIVITY'>().notNull(),
     object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
     name: text('name').notNull(),
     firstDay: date('first_day', { mode: 'string' }).notNull(),
     lastDay: date('last_day', { mode: 'string' }).notNull(),
+    /** The event names the window counts. */
+    names: text('names').array().notNull(),
+    keptUntil: date('kept_until', { mode: 'string' }).notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.name, t.object, t.firstDay, t.lastDay] })],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.kind, t.name, t.object, t.firstDay, t.lastDay] })],
 );
 
-/** The totals of a maintained window, one row per record with activity in it. */
+/**
+ * The totals of a maintained window, one row per record with activity in it: its events (`count`)
+ * and, for accounts, its users with at least one (`users`, from `metric_window_members`).
+ */
 export const metricWindowTotals = pgTable(
   'metric_window_totals',
   {
     workspaceId: text('workspace_id').notNull(),
+    kind: text('kind').$type<'EVENT' | 'ACTIVITY'>().notNull(),
     name: text('name').notNull(),
     object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
     firstDay: date('first_day', { mode: 'string' }).notNull(),
     lastDay: date('last_day', { mode: 'string' }).notNull(),
     recordId: text('record_id').notNull(),
     count: bigint('count', { mode: 'number' }).notNull(),
+    users: bigint('users', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
-    primaryKey({ columns: [t.workspaceId, t.name, t.object, t.firstDay, t.lastDay, t.recordId] }),
-    // Top N of a window in count order, from the index alone.
-    index('metric_window_totals_rank_idx').on(t.workspaceId, t.name, t.object, t.firstDay, t.lastDay, t.count.desc(), t.recordId),
+    primaryKey({ columns: [t.workspaceId, t.kind, t.name, t.object, t.firstDay, t.lastDay, t.recordId] }),
+    // Top N of a window in count order, or in unique-users order, from the index alone.
+    index('metric_window_totals_rank_idx').on(t.workspaceId, t.kind, t.name, t.object, t.firstDay, t.lastDay, t.count.desc(), t.recordId),
+    index('metric_window_totals_users_idx').on(t.workspaceId, t.kind, t.name, t.object, t.firstDay, t.lastDay, t.users.desc(), t.recordId),
   ],
+);
+
+/**
+ * The events of each user of each account within an account window: what makes the window's
+ * distinct-user count (`metric_window_totals.users`) exact under inserts, re-attribution and
+ * purges. `previous_count` is the count before the last write (0 for a new row), so a user who
+ * becomes active or inactive in the window is recognised from the written row alone.
+ */
+export const metricWindowMembers = pgTable(
+  'metric_window_members',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    kind: text('kind').$type<'EVENT' | 'ACTIVITY'>().notNull(),
+    name: text('name').notNull(),
+    firstDay: date('first_day', { mode: 'string' }).notNull(),
+    lastDay: date('last_day', { mode: 'string' }).notNull(),
+    accountId: text('account_id').notNull(),
+    userId: text('user_id').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+    previousCount: bigint('previous_count', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.kind, t.name, t.firstDay, t.lastDay, t.accountId, t.userId] })],
 );
 
 /**

@@ -652,8 +652,9 @@ export type Interval =
 
 /**
  * Measures derived from what fields and events mean (see `MetricRole`): exact, from the per-day
- * rollups. *Activity* = events whose role is `SIGN_IN`, `PAGE_VIEW` or `FEATURE_USE`. The window is
- * `{ lastDays: 30 }` unless given; the previous window is the one of the same length just before it.
+ * rollups (over the last 7, 30 or 90 days, from maintained window totals). *Activity* = events whose
+ * role is `SIGN_IN`, `PAGE_VIEW` or `FEATURE_USE`. The window is `{ lastDays: 30 }` unless given; the
+ * previous window is the one of the same length just before it.
  */
 export type Measure =
   /** Distinct users with at least one activity event in the window (accounts; on users: 1 or 0). */

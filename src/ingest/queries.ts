@@ -102,22 +102,49 @@ export async function deleteByIds(
 }
 
 /**
- * Add per-record deltas of a count metric to the maintained windows that contain their day
+ * CTEs `window_deltas`, `window_members` and `windows` (to place in a WITH list): add per-record
+ * deltas of a count metric to the maintained windows that count their event and contain their day
  * (`metric_window_totals`, see src/db/schema.ts). `deltas` is a CTE name with columns
- * (name, day, object, record_id, delta); rows are applied in key order, like every other upsert here.
+ * (name, day, object, record_id, user_id, delta). For account windows, each user's events in the
+ * account (`metric_window_members`) are kept too: a user whose count there leaves or reaches zero
+ * moves the account's `users` by one, read from the written rows alone (`previous_count`). Rows
+ * are applied in key order, like every other upsert here.
  */
 function applyWindowDeltas(workspaceId: string, deltas: SQL): SQL {
-  return sql`
-    insert into metric_window_totals as w (workspace_id, name, object, first_day, last_day, record_id, count)
-    select ${workspaceId}, d.name, d.object, mw.first_day, mw.last_day, d.record_id, sum(d.delta)
-    from ${deltas} d
-    join metric_windows mw on mw.workspace_id = ${workspaceId} and mw.name = d.name and mw.object = d.object
-      and d.day between mw.first_day and mw.last_day
-    where d.record_id is not null
-    group by d.name, d.object, mw.first_day, mw.last_day, d.record_id
-    having sum(d.delta) <> 0
-    order by d.name, d.object, mw.first_day, mw.last_day, d.record_id
-    on conflict (workspace_id, name, object, first_day, last_day, record_id) do update set count = w.count + excluded.count`;
+  return sql`window_deltas as (
+      select mw.kind, mw.name, d.object, mw.first_day, mw.last_day, d.record_id, d.user_id, d.delta
+      from ${deltas} d
+      join metric_windows mw on mw.workspace_id = ${workspaceId} and mw.object = d.object and d.name = any(mw.names)
+        and d.day between mw.first_day and mw.last_day
+      where d.record_id is not null
+    ), window_members as (
+      insert into metric_window_members as mm (workspace_id, kind, name, first_day, last_day, account_id, user_id, count)
+      select ${workspaceId}, kind, name, first_day, last_day, record_id, user_id, sum(delta)
+      from window_deltas where object = 'ACCOUNT' and user_id is not null
+      group by kind, name, first_day, last_day, record_id, user_id
+      having sum(delta) <> 0
+      order by kind, name, first_day, last_day, record_id, user_id
+      on conflict (workspace_id, kind, name, first_day, last_day, account_id, user_id) do update set
+        previous_count = mm.count,
+        count = mm.count + excluded.count
+      returning mm.kind, mm.name, mm.first_day, mm.last_day, mm.account_id, mm.count, mm.previous_count
+    ), window_changes as (
+      select kind, name, object, first_day, last_day, record_id, delta as count, 0 as users from window_deltas
+      union all
+      select kind, name, 'ACCOUNT', first_day, last_day, account_id, 0, (count > 0)::int - (previous_count > 0)::int
+      from window_members
+    ), windows as (
+      insert into metric_window_totals as w (workspace_id, kind, name, object, first_day, last_day, record_id, count, users)
+      select ${workspaceId}, kind, name, object, first_day, last_day, record_id, sum(count), sum(users)
+      from window_changes
+      group by kind, name, object, first_day, last_day, record_id
+      having sum(count) <> 0 or sum(users) <> 0
+      order by kind, name, object, first_day, last_day, record_id
+      on conflict (workspace_id, kind, name, object, first_day, last_day, record_id) do update set
+        count = w.count + excluded.count,
+        users = w.users + excluded.users
+      returning 1
+    )`;
 }
 
 /**
@@ -220,7 +247,7 @@ export async function reattribute(
       select * from jsonb_to_recordset(${jsonParam(links)}) as l(user_id text, account_id text)
     ), moved as (
       -- The rows as they were (the statement's snapshot; the exclusive attribution lock keeps writers out).
-      select m.name, m.day, m.count, m.account_id as old_account, l.account_id as new_account
+      select m.name, m.day, m.user_id, m.count, m.account_id as old_account, l.account_id as new_account
       from metric_daily m join links l on m.user_id = l.user_id
       where m.workspace_id = ${workspaceId} and m.explicit_account_id = '' and m.account_id is distinct from l.account_id
     ), moved_values as (
@@ -230,12 +257,9 @@ export async function reattribute(
     ), counts as (${relink(workspaceId, 'metric_daily')}
     ), props as (${relink(workspaceId, 'property_daily')}
     ), deltas as (
-      select m.name, m.day, 'ACCOUNT' as object, d.record_id, d.delta
+      select m.name, m.day, 'ACCOUNT' as object, d.record_id, m.user_id, d.delta
       from moved m cross join lateral (values (m.old_account, -m.count), (m.new_account, m.count)) as d(record_id, delta)
-    ), windows as (
-      ${applyWindowDeltas(workspaceId, sql`deltas`)}
-      returning 1
-    ), ${applyAccountDayDeltas(workspaceId, sql`deltas`)}, reach_deltas as (
+    ), ${applyWindowDeltas(workspaceId, sql`deltas`)}, ${applyAccountDayDeltas(workspaceId, sql`deltas`)}, reach_deltas as (
       select 'COUNT' as kind, 'ACCOUNT' as object, name as key, record_id, delta, ${NO_VALUE} from deltas
       union all
       select 'VALUE', 'ACCOUNT', p.property, d.record_id, d.delta, ${NO_VALUE}
@@ -308,12 +332,9 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
         account_id = excluded.account_id
       returning 1
     ), activity as (
-      select a.name, a.day, o.object, o.record_id, 1 as delta
+      select a.name, a.day, o.object, o.record_id, a.user_id, 1 as delta
       from attributed a cross join lateral (values ('ACCOUNT', a.effective_account), ('USER', a.user_id)) as o(object, record_id)
-    ), windows as (
-      ${applyWindowDeltas(workspaceId, sql`activity`)}
-      returning 1
-    ), ${applyAccountDayDeltas(workspaceId, sql`activity`)}, reach_deltas as (
+    ), ${applyWindowDeltas(workspaceId, sql`activity`)}, ${applyAccountDayDeltas(workspaceId, sql`activity`)}, reach_deltas as (
       select 'COUNT' as kind, object, name as key, record_id, delta, ${NO_VALUE} from activity
       union all
       -- A value metric's events per user, per account and per event name (with the values' sum and bounds).
@@ -351,12 +372,9 @@ export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' 
       delete from metric_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
       returning r.name, r.day, r.user_id, r.account_id, r.count
     ), purged as (
-      select m.name, m.day, o.object, o.record_id, -m.count as delta
+      select m.name, m.day, o.object, o.record_id, m.user_id, -m.count as delta
       from m cross join lateral (values ('ACCOUNT', m.account_id), ('USER', m.user_id)) as o(object, record_id)
-    ), windows as (
-      ${applyWindowDeltas(workspaceId, sql`purged`)}
-      returning 1
-    ), ${applyAccountDayDeltas(workspaceId, sql`purged`)}, p as (
+    ), ${applyWindowDeltas(workspaceId, sql`purged`)}, ${applyAccountDayDeltas(workspaceId, sql`purged`)}, p as (
       delete from property_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
       returning r.property, r.name, r.user_id, r.account_id, r.n, r.sum
     ), reach_deltas as (

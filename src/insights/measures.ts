@@ -10,7 +10,9 @@ import { badUserInput } from '../errors.ts';
 import type { Measure, MeasureFilter, MeasureOrder } from '../graphql/generated.ts';
 import { groupedLoader, keyOf } from '../loaders.ts';
 import { rollupKey } from './metrics.ts';
+import type { RankedWindow } from './queries.ts';
 import { addDays, type DayRange, dayOf, startOfDay, type WindowInput, windowDays } from './time.ts';
+import { activityTotals, activityWindow, ensureWindow, isStandardDays } from './windows.ts';
 
 // Measures derived from meaning (docs/views.md): active users, activity, usage change, seat
 // utilisation, days until renewal, users added. Each is computed two ways from ONE definition of
@@ -83,6 +85,28 @@ function activitySelect(
     group by 1`;
 }
 
+/**
+ * The activity subquery of a window (columns rid, active, current, previous): over a standard
+ * window, from the maintained activity windows (the window and the one before it, created by the
+ * first read that needs them); over any other window, grouped from the rollups.
+ */
+async function activityQuery(
+  ctx: Pick<Context, 'db' | 'workspaceId'>,
+  object: RecordKind,
+  names: readonly string[],
+  w: MeasureWindow,
+  ids: readonly string[] | null,
+  now: Date,
+): Promise<SQL> {
+  if (!isStandardDays(w.current, now)) return activitySelect(ctx.workspaceId, object, names, w, ids);
+  const metric = activityWindow(names);
+  // Both windows are asked for as long as the current one is.
+  const keptUntil = addDays(w.current.lastDay, 1);
+  await ensureWindow(ctx, ctx.workspaceId, object, metric, w.current, keptUntil, now);
+  await ensureWindow(ctx, ctx.workspaceId, object, metric, w.previous, keptUntil, now);
+  return activityTotals(ctx.workspaceId, object, metric, w.current, w.previous, ids);
+}
+
 /** Instants bounding a window's days, as the ISO text stored in DATETIME dimensions. */
 function isoBounds(days: DayRange): { from: string; to: string } {
   return { from: startOfDay(days.firstDay).toISOString(), to: startOfDay(addDays(days.lastDay, 1)).toISOString() };
@@ -144,7 +168,10 @@ export const measureLoaders = perRequest((ctx: Context) => {
       load: async (g, ids) => {
         const { activity } = await inputs();
         if (activity.length === 0) return new Map();
-        const found = await rows<{ rid: string } & ActivityStats>(db, activitySelect(workspaceId, g.object, activity, g.window, ids));
+        const found = await rows<{ rid: string } & ActivityStats>(
+          db,
+          await activityQuery(ctx, g.object, activity, g.window, ids, new Date()),
+        );
         return new Map(found.map(({ rid, ...stats }) => [rid, stats]));
       },
       missing: NO_ACTIVITY,
@@ -210,6 +237,12 @@ export interface CompiledMeasures {
   where: SQL;
   /** The value to order by (over `t` and the joins), when ordered by a measure. */
   order: SQL | null;
+  /**
+   * When the order is a column of a maintained activity window (accounts by active users, any
+   * record by activity, over a standard window): that column, so an unfiltered descending page can
+   * walk its rank index instead of joining every record (same values and order).
+   */
+  ranked: RankedWindow | null;
 }
 
 const MISSING_INPUT: Partial<Record<Measure, { input: keyof MeasureInputs; hint: string }>> = {
@@ -255,8 +288,8 @@ class JoinSet {
 }
 
 /** One measure as SQL over `t` (a record of `object`), reading the subqueries it needs through `joins`. */
-function measureSql(
-  workspaceId: string,
+async function measureSql(
+  ctx: Context,
   object: RecordKind,
   measure: Measure,
   window: WindowInput | null | undefined,
@@ -264,7 +297,8 @@ function measureSql(
   joins: JoinSet,
   now: Date,
   argument: string,
-): SQL {
+): Promise<SQL> {
+  const { workspaceId } = ctx;
   assertMeasureFits(object, measure, argument);
   const missing = MISSING_INPUT[measure];
   if (missing && inputs[missing.input] === null) throw badUserInput(`${measure}: ${missing.hint}`, { argument });
@@ -281,9 +315,8 @@ function measureSql(
     return sql`coalesce(${a}.added, 0)::float8`;
   }
   if (inputs.activity.length === 0) return measure === 'ACTIVE_USERS' || measure === 'ACTIVITY' ? sql`0::float8` : sql`null::float8`;
-  const a = joins.alias(`activity ${keyOf(...rangeKey(w.current), ...rangeKey(w.previous))}`, () =>
-    activitySelect(workspaceId, object, inputs.activity, w, null),
-  );
+  const activity = await activityQuery(ctx, object, inputs.activity, w, null, now);
+  const a = joins.alias(`activity ${keyOf(...rangeKey(w.current), ...rangeKey(w.previous))}`, () => activity);
   switch (measure) {
     case 'ACTIVE_USERS':
       return sql`coalesce(${a}.active, 0)::float8`;
@@ -308,28 +341,35 @@ export async function compileMeasures(
   order: MeasureOrder | null | undefined,
   now: Date,
 ): Promise<CompiledMeasures> {
-  if (!filters?.length && !order) return { joins: sql``, where: sql`true`, order: null };
+  if (!filters?.length && !order) return { joins: sql``, where: sql`true`, order: null, ranked: null };
   const inputs = measureInputs(await catalogLoaders(ctx).semantics.load(''));
   const joins = new JoinSet();
   const conditions: SQL[] = [];
-  (filters ?? []).forEach((filter, index) => {
+  for (const [index, filter] of (filters ?? []).entries()) {
     const argument = `measureFilter[${index}]`;
     const set = COMPARISONS.filter((op) => filter[op] != null);
     if (set.length !== 1) {
       throw badUserInput(`A measure filter must set exactly one of ${COMPARISONS.join(', ')}; it sets ${set.length}.`, { argument });
     }
     const op = set[0] as (typeof COMPARISONS)[number];
-    const value = measureSql(ctx.workspaceId, object, filter.measure, filter.window, inputs, joins, now, argument);
+    const value = await measureSql(ctx, object, filter.measure, filter.window, inputs, joins, now, argument);
     if (op === 'exists') conditions.push(filter.exists ? sql`${value} is not null` : sql`${value} is null`);
     else {
       const bound = filter[op] as number;
       if (!Number.isFinite(bound)) throw badUserInput(`\`${op}\` needs a finite number.`, { argument: `${argument}.${op}` });
       conditions.push(sql`${value} ${sql.raw({ gt: '>', gte: '>=', lt: '<', lte: '<=' }[op])} ${bound}::float8`);
     }
-  });
-  let orderValue: SQL | null = null;
-  if (order) {
-    orderValue = measureSql(ctx.workspaceId, object, order.measure, order.window, inputs, joins, now, 'orderBy.measure');
   }
-  return { joins: joins.sql(), where: conditions.length ? sql.join(conditions, sql` and `) : sql`true`, order: orderValue };
+  let orderValue: SQL | null = null;
+  let ranked: RankedWindow | null = null;
+  if (order) {
+    orderValue = await measureSql(ctx, object, order.measure, order.window, inputs, joins, now, 'orderBy.measure');
+    const current = measureWindow(order.window, now).current;
+    const column = order.measure === 'ACTIVITY' ? 'count' : order.measure === 'ACTIVE_USERS' && object === 'ACCOUNT' ? 'users' : null;
+    // (measureSql made the activity windows of a standard window.)
+    if (column && inputs.activity.length > 0 && isStandardDays(current, now)) {
+      ranked = { metric: activityWindow(inputs.activity), days: current, column };
+    }
+  }
+  return { joins: joins.sql(), where: conditions.length ? sql.join(conditions, sql` and `) : sql`true`, order: orderValue, ranked };
 }

@@ -14,7 +14,7 @@ import {
   rollupKey,
 } from './metrics.ts';
 import type { DayRange, Interval } from './time.ts';
-import { windowTotals } from './windows.ts';
+import { eventWindow, rankColumn, type WindowMetric, windowCondition, windowTotals } from './windows.ts';
 
 // Set-based reads for accounts, users, events and metrics. Every function is ONE statement for
 // any number of parent records; the loaders group requests by their arguments.
@@ -81,7 +81,10 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   /** Left joins of per-record values (derived measures) that `where` and the order value read. */
   joins: SQL = sql``,
 ): Promise<Array<PageRow<T>>> {
-  if (order.kind === 'metric' && order.maintained === 'ranked') return await pageByRank<T>(q, workspaceId, object, order, after, limit);
+  if (order.kind === 'metric' && order.maintained === 'ranked') {
+    const ranked = { metric: eventWindow(order.spec.event ?? ''), days: order.days, column: rankColumn(order.spec) };
+    return await pageByRank<T>(q, workspaceId, object, ranked, after, limit);
+  }
   const ctes: SQL[] = [];
   let join = sql``;
   let sortValue = sql`null::text`;
@@ -92,7 +95,7 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   } else if (order.kind === 'metric') {
     ctes.push(
       order.maintained
-        ? sql`m as materialized ${windowTotals(workspaceId, object, order.spec.event ?? '', order.days)}`
+        ? sql`m as materialized ${windowTotals(workspaceId, object, order.spec, order.days)}`
         : order.spec.kind === 'COUNT' && order.spec.aggregate !== 'COUNT'
           ? // Distinct users/accounts per record: hashed DISTINCT then a count, instead of count(distinct) sorting every group.
             sql`m as materialized (
@@ -155,40 +158,49 @@ function toPageRow<T>(workspaceId: string, object: RecordKind, r: RawRecord & { 
   return { row: (object === 'ACCOUNT' ? toAccount(workspaceId, r) : toUser(workspaceId, r)) as T, sortValue: r.sort_value };
 }
 
+/** A maintained window's column that a page is ranked by: events (`count`) or an account's users with one (`users`). */
+export interface RankedWindow {
+  metric: WindowMetric;
+  days: DayRange;
+  column: 'count' | 'users';
+}
+
 /**
- * A page of all records in descending order of a maintained window's count, read in index order:
- * first the records with a count (the totals' rank index, joined to the records that exist), then
+ * A page of all records in descending order of a maintained window's column, read in index order:
+ * first the records with a value (the totals' rank index, joined to the records that exist), then
  * those without one, by ID. Each branch stops after `limit` rows, so a page costs its own rows
- * whatever the number of records. Same order and cursors as the general path.
+ * whatever the number of records. Same order and cursors as the general path (a record without a
+ * value ranks as 0).
  */
-async function pageByRank<T>(
+export async function pageByRank<T>(
   q: Queryable,
   workspaceId: string,
   object: RecordKind,
-  order: Extract<PageOrder, { kind: 'metric' }>,
+  ranked: RankedWindow,
   after: { v: CursorValue; id: string } | null,
   limit: number,
 ): Promise<Array<PageRow<T>>> {
-  const totals = sql`w.workspace_id = ${workspaceId} and w.name = ${order.spec.event ?? ''}::text and w.object = ${object}
-    and w.first_day = ${order.days.firstDay}::date and w.last_day = ${order.days.lastDay}::date`;
+  const totals = windowCondition(workspaceId, object, ranked.metric, ranked.days);
+  // The rank column and its index.
+  const rank = sql.raw(`w.${ranked.column}`);
   const v = after === null || after.v === null ? null : Number(after.v);
   const counted =
     after === null
       ? sql`true`
       : v === null || v <= 0
         ? sql`false`
-        : sql`(w.count < ${v}::bigint or (w.count = ${v}::bigint and w.record_id > ${after.id}::text))`;
+        : sql`(${rank} < ${v}::bigint or (${rank} = ${v}::bigint and w.record_id > ${after.id}::text))`;
   const uncounted = after === null || v === null || v > 0 ? sql`true` : sql`t.id > ${after.id}::text`;
   const found = await rows<RawRecord & { sort_value: CursorValue }>(
     q,
     sql`
       with ranked as materialized (
-        -- "desc nulls last" matches the rank index (count is never null, but the planner needs the same order).
-        select w.record_id as id, w.count::float8 as sort_value
+        -- "desc nulls last" matches the rank index (the column is never null, but the planner needs the same order).
+        select w.record_id as id, ${rank}::float8 as sort_value
         from metric_window_totals w
-        where ${totals} and w.count > 0 and ${counted}
+        where ${totals} and ${rank} > 0 and ${counted}
           and exists (select 1 from ${TABLE(object)} where t.workspace_id = ${workspaceId} and t.id = w.record_id)
-        order by w.count desc nulls last, w.record_id asc
+        order by ${rank} desc nulls last, w.record_id asc
         limit ${limit}::int
       ), page as (
         select * from ranked
@@ -196,7 +208,7 @@ async function pageByRank<T>(
         -- Records without activity, by ID: only read when the ranked ones do not fill the page.
         (select t.id, 0::float8 from ${TABLE(object)}
          where (select count(*) from ranked) < ${limit}::int and t.workspace_id = ${workspaceId} and ${uncounted}
-           and not exists (select 1 from metric_window_totals w where ${totals} and w.record_id = t.id and w.count > 0)
+           and not exists (select 1 from metric_window_totals w where ${totals} and w.record_id = t.id and ${rank} > 0)
          order by t.id asc
          limit ${limit}::int)
       )

@@ -23,7 +23,7 @@ import {
   type WindowInput,
   windowDays,
 } from './time.ts';
-import { ensureWindow, isStandardWindow } from './windows.ts';
+import { ensureRankingWindow, isStandardWindow } from './windows.ts';
 
 export const MAX_PAGE = 500;
 
@@ -86,14 +86,19 @@ export async function recordConnection<T extends AccountRow | UserRow>(
   const measures = await compileMeasures(ctx, object, args.measureFilter, args.orderBy?.measure, now);
   const where = sql`${compileFilters(object, 't', args.filter, fields)} and ${measures.where}`;
   const order = pageOrder(object, args.orderBy, fields, now, measures.order);
-  if (order.kind === 'metric' && order.spec.event !== null && isStandardWindow(order.spec, order.days, 'UTC', now)) {
-    await ensureWindow(ctx, ctx.workspaceId, object, order.spec.event, order.days, now);
-    const unfiltered = (args.filter?.length ?? 0) === 0 && (args.measureFilter?.length ?? 0) === 0;
-    order.maintained = unfiltered && order.direction === 'DESC' ? 'ranked' : 'join';
+  // An unfiltered descending page by a maintained window's column walks its rank index.
+  const byRank =
+    (args.filter?.length ?? 0) === 0 && (args.measureFilter?.length ?? 0) === 0 && (args.orderBy?.direction ?? 'DESC') === 'DESC';
+  if (order.kind === 'metric' && isStandardWindow(object, order.spec, order.days, 'UTC', now)) {
+    await ensureRankingWindow(ctx, ctx.workspaceId, object, order.spec, order.days, now);
+    order.maintained = byRank ? 'ranked' : 'join';
   }
   const ordering = orderingFingerprint([object, args.orderBy ?? null]);
   const after = args.after ? decodeCursor(args.after, ordering) : null;
-  const found = await queries.pageRecords<T>(ctx.db, ctx.workspaceId, object, where, order, after, first + 1, measures.joins);
+  const found =
+    measures.ranked && byRank
+      ? await queries.pageByRank<T>(ctx.db, ctx.workspaceId, object, measures.ranked, after, first + 1)
+      : await queries.pageRecords<T>(ctx.db, ctx.workspaceId, object, where, order, after, first + 1, measures.joins);
   const page = found.slice(0, first);
   for (const { row } of page) {
     if (object === 'ACCOUNT') insightsLoaders(ctx).accountById.prime(row.id, row as AccountRow);

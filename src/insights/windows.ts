@@ -1,90 +1,218 @@
-import { sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { type SQL, sql } from 'drizzle-orm';
 import type { RecordKind } from '../catalog/inference.ts';
-import type { Database, Queryable } from '../db/client.ts';
+import { anyOf, type Database, jsonParam, type Queryable } from '../db/client.ts';
 import { lockAttribution } from '../ingest/queries.ts';
-import { dayCondition, type MetricSpec, recordMetricSource, rollupKey } from './metrics.ts';
+import { type MetricSpec, rollupKey } from './metrics.ts';
 import { addDays, type DayRange, dayOf } from './time.ts';
 
 // Maintained windows: per-record totals of a count metric over the standard windows, so that
-// "top N accounts by sign-ins over the last 30 days" reads an index instead of grouping every
-// rollup row of the window. Created by the first read that needs one, then kept exact by every
-// write that changes `metric_daily` (src/ingest/queries.ts, `applyWindowDeltas`), in the write's
-// own transaction. Tables: `metric_windows`, `metric_window_totals` (src/db/schema.ts).
+// "top N accounts by sign-ins (or by unique users) over the last 30 days" and the activity
+// measures (active users, activity, usage change, seat utilisation) read an index instead of
+// grouping every rollup row of the window. Created by the first read that needs one, then kept
+// exact by every write that changes `metric_daily` (src/ingest/queries.ts, `applyWindowDeltas`), in
+// the write's own transaction. Tables: `metric_windows`, `metric_window_totals`,
+// `metric_window_members` (src/db/schema.ts).
 
 /** Window lengths, in days, kept as maintained totals. */
 export const STANDARD_WINDOW_DAYS: readonly number[] = [7, 30, 90];
 
-/**
- * Whether a ranking over `days` is answered from a maintained window: a COUNT of a count metric,
- * in UTC days, over 7, 30 or 90 days that end today or yesterday (`lastDays: N`, or `from`/`to`
- * ending at the current instant or at today's midnight).
- */
-export function isStandardWindow(spec: MetricSpec, days: DayRange, timeZone: string, now: Date): boolean {
-  if (spec.kind !== 'COUNT' || spec.aggregate !== 'COUNT' || timeZone !== 'UTC') return false;
+/** What a window counts: the events of one name, or the workspace's activity events (a set). */
+export interface WindowMetric {
+  kind: 'EVENT' | 'ACTIVITY';
+  /** The event name (EVENT), or a hash of the sorted set of names (ACTIVITY). */
+  name: string;
+  names: readonly string[];
+}
+
+export function eventWindow(name: string): WindowMetric {
+  return { kind: 'EVENT', name, names: [name] };
+}
+
+/** The window of a set of activity events: another set (a change of meanings) is another window. */
+export function activityWindow(names: readonly string[]): WindowMetric {
+  const sorted = [...new Set(names)].sort();
+  return { kind: 'ACTIVITY', name: createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 32), names: sorted };
+}
+
+/** Whether `days` are a standard window: 7, 30 or 90 UTC days ending today or yesterday. */
+export function isStandardDays(days: DayRange, now: Date): boolean {
   const today = dayOf(now);
   if (days.lastDay !== today && days.lastDay !== addDays(today, -1)) return false;
   return STANDARD_WINDOW_DAYS.some((n) => addDays(days.lastDay, -(n - 1)) === days.firstDay);
 }
 
-/** Windows known to exist, per database handle (a window is only dropped once it can no longer be asked for). */
-const known = new WeakMap<object, Set<string>>();
+/**
+ * Whether a ranking over `days` is answered from a maintained window: the COUNT of a count metric
+ * (accounts or users), or its UNIQUE_USERS per account, in UTC days, over a standard window
+ * (`lastDays: N`, or `from`/`to` ending at the current instant or at today's midnight).
+ */
+export function isStandardWindow(object: RecordKind, spec: MetricSpec, days: DayRange, timeZone: string, now: Date): boolean {
+  if (spec.kind !== 'COUNT' || spec.event === null || timeZone !== 'UTC') return false;
+  if (spec.aggregate !== 'COUNT' && !(spec.aggregate === 'UNIQUE_USERS' && object === 'ACCOUNT')) return false;
+  return isStandardDays(days, now);
+}
+
+/** The totals column a ranking by `spec` reads: events, or an account's users with at least one. */
+export function rankColumn(spec: MetricSpec): 'count' | 'users' {
+  return spec.aggregate === 'UNIQUE_USERS' ? 'users' : 'count';
+}
+
+/**
+ * Windows known to exist (or being made), per database handle: concurrent reads of one request
+ * (the views' previews) wait for the same creation instead of each making it. A window is only
+ * dropped once it can no longer be asked for, and so is its entry here (swept when a window is
+ * made); a failed creation is forgotten, so the next read retries.
+ */
+const known = new WeakMap<object, Map<string, { keptUntil: string; made: Promise<void> }>>();
 
 /**
  * Make sure the window exists, creating its totals from the rollups if it does not. Creation takes
  * the workspace's attribution lock exclusively, so no event batch or link change is in flight while
- * the totals are summed, and every later write sees the window and maintains it. Windows that ended
- * before yesterday are dropped at the same time (they can no longer be a standard window).
+ * the totals are summed, and every later write sees the window and maintains it. `keptUntil` is the
+ * last day the window can be asked for (the day after its last day, for a window ending today; the
+ * day after the current window's last day, for the window before it); windows past theirs are
+ * dropped at the same time.
  */
-export async function ensureWindow(
+export function ensureWindow(
   database: Pick<Database, 'db'>,
   workspaceId: string,
   object: RecordKind,
-  name: string,
+  metric: WindowMetric,
   days: DayRange,
+  keptUntil: string,
   now: Date,
 ): Promise<void> {
-  const key = JSON.stringify([workspaceId, object, name, days.firstDay, days.lastDay]);
-  const seen = known.get(database.db) ?? new Set<string>();
-  known.set(database.db, seen);
-  if (seen.has(key)) return;
-  await database.db.transaction(async (tx) => {
+  const key = JSON.stringify([workspaceId, object, metric.kind, metric.name, days.firstDay, days.lastDay, keptUntil]);
+  const windows = known.get(database.db) ?? new Map<string, { keptUntil: string; made: Promise<void> }>();
+  known.set(database.db, windows);
+  const found = windows.get(key);
+  if (found) return found.made;
+  const today = dayOf(now);
+  for (const [k, w] of windows) if (w.keptUntil < today) windows.delete(k);
+  const made = database.db.transaction(async (tx) => {
     await lockAttribution(tx, workspaceId, 'exclusive');
-    await createWindow(tx, workspaceId, object, name, days, addDays(dayOf(now), -1));
+    await createWindow(tx, workspaceId, object, metric, days, keptUntil, today);
   });
-  seen.add(key);
+  made.catch(() => windows.delete(key));
+  windows.set(key, { keptUntil, made });
+  return made;
 }
 
-/** One statement: register the window, sum its totals (if it is new), drop windows that ended before `oldestKept`. */
-async function createWindow(q: Queryable, workspaceId: string, object: RecordKind, name: string, days: DayRange, oldestKept: string) {
+/** The window of a ranking over `days` (kept while it can be asked for: until the day after its last day). */
+export function ensureRankingWindow(
+  database: Pick<Database, 'db'>,
+  workspaceId: string,
+  object: RecordKind,
+  spec: MetricSpec,
+  days: DayRange,
+  now: Date,
+) {
+  return ensureWindow(database, workspaceId, object, eventWindow(spec.event ?? ''), days, addDays(days.lastDay, 1), now);
+}
+
+/**
+ * One statement: register the window (or extend how long it is kept), sum its totals and, for
+ * accounts, each user's events (if it is new), and drop the windows no longer kept on `today`.
+ */
+async function createWindow(
+  q: Queryable,
+  workspaceId: string,
+  object: RecordKind,
+  metric: WindowMetric,
+  days: DayRange,
+  keptUntil: string,
+  today: string,
+) {
   const recordKey = rollupKey(object, 'r');
-  // Accounts from the per-account rollup (one row per account and day), users from the per-user one.
-  const source = recordMetricSource(workspaceId, object, { kind: 'COUNT', event: name, property: null, aggregate: 'COUNT' }, days);
+  const accounts = object === 'ACCOUNT';
+  const window = sql`workspace_id = ${workspaceId} and kind = ${metric.kind} and name = ${metric.name}::text and object = ${object}
+    and first_day = ${days.firstDay}::date and last_day = ${days.lastDay}::date`;
+  // Accounts: one row per account and user (the members); users: one row per user.
+  const source = sql`
+      select ${recordKey} as record_id, ${accounts ? sql`r.user_id` : sql`null::text`} as user_id, sum(r.count) as count
+      from metric_daily r
+      where exists (select 1 from made) and r.workspace_id = ${workspaceId} and ${anyOf(sql`r.name`, metric.names)}
+        and r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date and ${recordKey} is not null
+      group by 1, 2
+      having sum(r.count) > 0`;
   await q.execute(sql`
     with made as (
-      insert into metric_windows (workspace_id, object, name, first_day, last_day)
-      values (${workspaceId}, ${object}, ${name}, ${days.firstDay}::date, ${days.lastDay}::date)
+      insert into metric_windows (workspace_id, kind, object, name, first_day, last_day, names, kept_until)
+      values (${workspaceId}, ${metric.kind}, ${object}, ${metric.name}::text, ${days.firstDay}::date, ${days.lastDay}::date,
+        array(select jsonb_array_elements_text(${jsonParam(metric.names)})), ${keptUntil}::date)
       on conflict do nothing
       returning 1
+    ), kept as (
+      -- (The statement's snapshot does not see the row inserted above: this updates an existing window only.)
+      update metric_windows set kept_until = greatest(kept_until, ${keptUntil}::date) where ${window}
+      returning 1
+    ), source as materialized (${source}
+    ), members as (
+      insert into metric_window_members (workspace_id, kind, name, first_day, last_day, account_id, user_id, count)
+      select ${workspaceId}, ${metric.kind}, ${metric.name}::text, ${days.firstDay}::date, ${days.lastDay}::date, record_id, user_id, count
+      from source where user_id is not null
+      order by record_id, user_id
+      returning 1
     ), totals as (
-      insert into metric_window_totals (workspace_id, name, object, first_day, last_day, record_id, count)
-      select ${workspaceId}, ${name}, ${object}, ${days.firstDay}::date, ${days.lastDay}::date, ${recordKey}, sum(r.count)
-      from ${source}
-      where exists (select 1 from made) and ${dayCondition(days)} and ${recordKey} is not null
-      group by ${recordKey}
-      order by ${recordKey}
+      insert into metric_window_totals (workspace_id, kind, name, object, first_day, last_day, record_id, count, users)
+      select ${workspaceId}, ${metric.kind}, ${metric.name}::text, ${object}, ${days.firstDay}::date, ${days.lastDay}::date, record_id,
+        sum(count), ${accounts ? sql`count(*)` : sql`0`}
+      from source
+      group by record_id
+      order by record_id
       returning 1
     ), stale as (
       delete from metric_windows w
-      where w.workspace_id = ${workspaceId} and w.last_day < ${oldestKept}::date
-      returning w.name, w.object, w.first_day, w.last_day
+      where w.workspace_id = ${workspaceId} and w.kept_until < ${today}::date
+        and not (${windowCondition(workspaceId, object, metric, days)})
+      returning w.kind, w.name, w.object, w.first_day, w.last_day
+    ), stale_members as (
+      delete from metric_window_members m using stale s
+      where m.workspace_id = ${workspaceId} and s.object = 'ACCOUNT' and m.kind = s.kind and m.name = s.name
+        and m.first_day = s.first_day and m.last_day = s.last_day
+      returning 1
     )
     delete from metric_window_totals t using stale s
-    where t.workspace_id = ${workspaceId} and t.name = s.name and t.object = s.object and t.first_day = s.first_day and t.last_day = s.last_day`);
+    where t.workspace_id = ${workspaceId} and t.kind = s.kind and t.name = s.name and t.object = s.object
+      and t.first_day = s.first_day and t.last_day = s.last_day`);
+}
+
+/** The condition selecting one window's totals (alias `w`). */
+export function windowCondition(workspaceId: string, object: RecordKind, metric: WindowMetric, days: DayRange): SQL {
+  return sql`w.workspace_id = ${workspaceId} and w.kind = ${metric.kind} and w.name = ${metric.name}::text and w.object = ${object}
+    and w.first_day = ${days.firstDay}::date and w.last_day = ${days.lastDay}::date`;
 }
 
 /** The window's totals as the metric source `r` of a ranking: columns `rid` and `v`. */
-export function windowTotals(workspaceId: string, object: RecordKind, name: string, days: DayRange) {
-  return sql`(select record_id as rid, count::float8 as v from metric_window_totals
-    where workspace_id = ${workspaceId} and name = ${name}::text and object = ${object}
-      and first_day = ${days.firstDay}::date and last_day = ${days.lastDay}::date)`;
+export function windowTotals(workspaceId: string, object: RecordKind, spec: MetricSpec, days: DayRange) {
+  const column = sql.raw(`w.${rankColumn(spec)}`);
+  return sql`(select w.record_id as rid, ${column}::float8 as v from metric_window_totals w
+    where ${windowCondition(workspaceId, object, eventWindow(spec.event ?? ''), days)})`;
+}
+
+/**
+ * Per record: active users, activity events in the current window and in the previous one, from
+ * the two maintained activity windows (columns `rid`, `active`, `current`, `previous`). A user is
+ * active in their own window when they have an event there.
+ */
+export function activityTotals(
+  workspaceId: string,
+  object: RecordKind,
+  metric: WindowMetric,
+  current: DayRange,
+  previous: DayRange,
+  ids: readonly string[] | null,
+): SQL {
+  const inCurrent = sql`w.first_day = ${current.firstDay}::date`;
+  const active = object === 'ACCOUNT' ? sql`w.users` : sql`(w.count > 0)::int`;
+  return sql`
+    select w.record_id as rid,
+      coalesce(sum(${active}) filter (where ${inCurrent}), 0)::float8 as active,
+      coalesce(sum(w.count) filter (where ${inCurrent}), 0)::float8 as current,
+      coalesce(sum(w.count) filter (where not ${inCurrent}), 0)::float8 as previous
+    from metric_window_totals w
+    where ((${windowCondition(workspaceId, object, metric, current)}) or (${windowCondition(workspaceId, object, metric, previous)}))
+      ${ids ? sql`and ${anyOf(sql`w.record_id`, ids)}` : sql``}
+    group by 1`;
 }

@@ -22,27 +22,48 @@ const ws = () => t.workspaceId;
 const DAY_MS = 86_400_000;
 const today = () => dayOf(new Date());
 
-/** Every maintained window's totals next to a recount from events (effective account = explicit, else the user's). */
+/**
+ * Every maintained window's totals (events and, for accounts, distinct users) and each account's
+ * per-user counts (`metric_window_members`) next to a recount from events (effective account =
+ * explicit, else the user's). Rows that differ; none when they agree.
+ */
 async function windowDrift() {
-  return await query(
+  const recount = sql`
+      select w.kind, w.name, w.object, w.first_day, w.last_day, e.user_id,
+             case when w.object = 'ACCOUNT' then coalesce(e.account_id, u.account_id) else e.user_id end as rid
+      from metric_windows w
+      join events e on e.workspace_id = w.workspace_id and e.name = any(w.names)
+        and (e.occurred_at at time zone 'UTC')::date between w.first_day and w.last_day
+      left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+      where w.workspace_id = ${ws()}`;
+  const totals = await query(
     t,
     sql`
     with raw as (
-      select w.name, w.object, w.first_day, w.last_day,
-             case when w.object = 'ACCOUNT' then coalesce(e.account_id, u.account_id) else e.user_id end as rid, count(*)::int as n
-      from metric_windows w
-      join events e on e.workspace_id = w.workspace_id and e.name = w.name
-        and (e.occurred_at at time zone 'UTC')::date between w.first_day and w.last_day
-      left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
-      where w.workspace_id = ${ws()}
-      group by 1, 2, 3, 4, 5
+      select kind, name, object, first_day, last_day, rid, count(*)::int as n,
+        (case when object = 'ACCOUNT' then count(distinct user_id) else 0 end)::int as users
+      from (${recount}) as r where rid is not null group by 1, 2, 3, 4, 5, 6
     ), kept as (
-      select name, object, first_day, last_day, record_id as rid, count::int as n
-      from metric_window_totals where workspace_id = ${ws()} and count <> 0
+      select kind, name, object, first_day, last_day, record_id as rid, count::int as n, users::int as users
+      from metric_window_totals where workspace_id = ${ws()} and (count <> 0 or users <> 0)
     )
-    select * from (select * from raw where rid is not null) raw full join kept using (name, object, first_day, last_day, rid)
+    select * from raw full join kept using (kind, name, object, first_day, last_day, rid)
+    where raw.n is distinct from kept.n or raw.users is distinct from kept.users`,
+  );
+  const members = await query(
+    t,
+    sql`
+    with raw as (
+      select kind, name, first_day, last_day, rid, user_id, count(*)::int as n
+      from (${recount}) as r where object = 'ACCOUNT' and rid is not null group by 1, 2, 3, 4, 5, 6
+    ), kept as (
+      select kind, name, first_day, last_day, account_id as rid, user_id, count::int as n
+      from metric_window_members where workspace_id = ${ws()} and count <> 0
+    )
+    select * from raw full join kept using (kind, name, first_day, last_day, rid, user_id)
     where raw.n is distinct from kept.n`,
   );
+  return [...totals, ...members];
 }
 
 /**
@@ -135,8 +156,8 @@ const RANK = `query($event: String!, $window: TimeWindow!) {
   users(first: 100, orderBy: { metric: { metric: { event: $event }, window: $window } }) { edges { orderValue node { id } } }
 }`;
 
-/** The ranking of existing accounts / users by a recount, in the API's order (count desc, then ID). */
-async function recountRanking(object: 'ACCOUNT' | 'USER', name: string, firstDay: string, lastDay: string) {
+/** The ranking of existing accounts / users by a recount (events, or distinct users), in the API's order (desc, then ID). */
+async function recountRanking(object: 'ACCOUNT' | 'USER', name: string, firstDay: string, lastDay: string, unique = false) {
   const table = sql.raw(object === 'ACCOUNT' ? 'accounts' : 'users');
   const key = sql.raw(object === 'ACCOUNT' ? 'coalesce(e.account_id, u.account_id)' : 'e.user_id');
   const found = await query<{ id: string; n: number }>(
@@ -144,7 +165,8 @@ async function recountRanking(object: 'ACCOUNT' | 'USER', name: string, firstDay
     sql`
     select r.id, coalesce(c.n, 0)::float8 as n from ${table} r
     left join (
-      select ${key} as rid, count(*) as n from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+      select ${key} as rid, ${unique ? sql`count(distinct e.user_id)` : sql`count(*)`} as n
+      from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
       where e.workspace_id = ${ws()} and e.name = ${name} and (e.occurred_at at time zone 'UTC')::date between ${firstDay}::date and ${lastDay}::date
       group by 1
     ) c on c.rid = r.id
@@ -161,24 +183,124 @@ async function rank(name: string, window: Record<string, unknown>) {
   return { accounts: pick(res.data?.accounts), users: pick(res.data?.users) };
 }
 
-const PAGE = `query($event: String!, $window: TimeWindow!, $after: String) {
-  accounts(first: 2, after: $after, orderBy: { metric: { metric: { event: $event }, window: $window } }) {
+const PAGE = `query($event: String!, $window: TimeWindow!, $after: String, $aggregate: MetricAggregate) {
+  accounts(first: 2, after: $after, orderBy: { metric: { metric: { event: $event }, aggregate: $aggregate, window: $window } }) {
     pageInfo { hasNextPage endCursor } edges { orderValue node { id } }
   }
 }`;
 
 /** The same ranking, two accounts per page, following the cursors (crosses from counted to uncounted accounts). */
-async function rankPaged(name: string, window: Record<string, unknown>) {
+async function rankPaged(name: string, window: Record<string, unknown>, aggregate = 'COUNT') {
   const all: Array<{ id: string; n: number }> = [];
   let after: string | null = null;
   for (let i = 0; i < 50; i++) {
-    const res: any = await t.gql(PAGE, { event: name, window, after });
+    const res: any = await t.gql(PAGE, { event: name, window, after, aggregate });
     expect(res.errors).toBeUndefined();
     all.push(...res.data.accounts.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue })));
     if (!res.data.accounts.pageInfo.hasNextPage) break;
     after = res.data.accounts.pageInfo.endCursor;
   }
   return all;
+}
+
+const UNIQUE = `query($event: String!, $window: TimeWindow!) {
+  accounts(first: 100, orderBy: { metric: { metric: { event: $event }, aggregate: UNIQUE_USERS, window: $window } }) {
+    edges { orderValue node { id } }
+  }
+}`;
+
+async function rankUnique(name: string, window: Record<string, unknown>) {
+  const res: any = await t.gql(UNIQUE, { event: name, window });
+  expect(res.errors).toBeUndefined();
+  return res.data.accounts.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue }));
+}
+
+/** Events whose role is activity in the property below: `Signed In` (of the tests above, by inference), `Ping`, `Pong` — not `Noise`. */
+const ACTIVITY = ['Ping', 'Pong', 'Signed In'];
+
+const MEASURES = `query($window: TimeWindow!) {
+  accounts(first: 100, orderBy: { measure: { measure: ACTIVE_USERS, window: $window } }) {
+    edges { orderValue node { id activeUsers(window: $window) activity(window: $window) usageChange(window: $window) } }
+  }
+  users(first: 100, orderBy: { measure: { measure: ACTIVITY, window: $window } }) {
+    edges { orderValue node { id activity(window: $window) usageChange(window: $window) } }
+  }
+  growing: accounts(first: 100, measureFilter: [{ measure: USAGE_CHANGE, window: $window, gte: 1 }]) { totalCount }
+  # The same order with a filter every account passes: joins the totals instead of walking their rank index.
+  joined: accounts(first: 100, measureFilter: [{ measure: ACTIVITY, window: $window, gte: 0 }], orderBy: { measure: { measure: ACTIVE_USERS, window: $window } }) {
+    edges { orderValue node { id } }
+  }
+}`;
+
+const MEASURE_PAGE = `query($window: TimeWindow!, $after: String) {
+  accounts(first: 2, after: $after, orderBy: { measure: { measure: ACTIVE_USERS, window: $window } }) {
+    pageInfo { hasNextPage endCursor } edges { orderValue node { id } }
+  }
+}`;
+
+/** Accounts by active users, two per page, following the cursors (crosses from active to inactive accounts). */
+async function measurePaged(days: number) {
+  const all: Array<{ id: string; n: number }> = [];
+  let after: string | null = null;
+  for (let i = 0; i < 50; i++) {
+    const res: any = await t.gql(MEASURE_PAGE, { window: { lastDays: days }, after });
+    expect(res.errors).toBeUndefined();
+    all.push(...res.data.accounts.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue })));
+    if (!res.data.accounts.pageInfo.hasNextPage) break;
+    after = res.data.accounts.pageInfo.endCursor;
+  }
+  return all;
+}
+
+/**
+ * The activity measures of every account and user (active users, activity, usage change over the
+ * last `days` days and the window before), ordered as the API orders them, by a recount from events.
+ */
+async function recountMeasures(object: 'ACCOUNT' | 'USER', days: number) {
+  const table = sql.raw(object === 'ACCOUNT' ? 'accounts' : 'users');
+  const key = sql.raw(object === 'ACCOUNT' ? 'coalesce(e.account_id, u.account_id)' : 'e.user_id');
+  const first = addDays(today(), -(days - 1));
+  const before = addDays(today(), -(2 * days - 1));
+  const found = await query<{ id: string; active: number; current: number; previous: number }>(
+    t,
+    sql`
+    select r.id, coalesce(c.active, 0)::int as active, coalesce(c.current, 0)::int as current, coalesce(c.previous, 0)::int as previous
+    from ${table} r
+    left join (
+      select ${key} as rid,
+        count(distinct e.user_id) filter (where day >= ${first}::date) as active,
+        count(*) filter (where day >= ${first}::date) as current,
+        count(*) filter (where day < ${first}::date) as previous
+      from (select *, (occurred_at at time zone 'UTC')::date as day from events) e
+      left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+      where e.workspace_id = ${ws()} and e.name in (select jsonb_array_elements_text(${JSON.stringify(ACTIVITY)}::jsonb)) and e.day between ${before}::date and ${today()}::date
+      group by 1
+    ) c on c.rid = r.id
+    where r.workspace_id = ${ws()}`,
+  );
+  const change = (r: { current: number; previous: number }) => (r.previous > 0 ? r.current / r.previous : null);
+  const value = (r: (typeof found)[number]) => (object === 'ACCOUNT' ? r.active : r.current);
+  const ordered = found.sort((a, b) => value(b) - value(a) || (a.id < b.id ? -1 : 1));
+  return {
+    records: ordered.map((r) =>
+      object === 'ACCOUNT'
+        ? { id: r.id, n: r.active, activeUsers: r.active, activity: r.current, usageChange: change(r) }
+        : { id: r.id, n: r.current, activity: r.current, usageChange: change(r) },
+    ),
+    growing: found.filter((r) => (change(r) ?? 0) >= 1).length,
+  };
+}
+
+async function measures(days: number) {
+  const res: any = await t.gql(MEASURES, { window: { lastDays: days } });
+  expect(res.errors).toBeUndefined();
+  const pick = (conn: any) => conn.edges.map((e: any) => ({ n: e.orderValue, ...e.node }));
+  return {
+    accounts: pick(res.data.accounts),
+    users: pick(res.data.users),
+    growing: res.data.growing.totalCount as number,
+    joined: res.data.joined.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue })),
+  };
 }
 
 describe('maintained windows', () => {
@@ -286,17 +408,27 @@ describe('maintained windows', () => {
   it('drop windows that can no longer be asked for when a new one is made', async () => {
     await query(
       t,
-      sql`insert into metric_windows (workspace_id, object, name, first_day, last_day)
-          values (${ws()}, 'ACCOUNT', 'Old', ${addDays(today(), -40)}::date, ${addDays(today(), -3)}::date)`,
+      sql`insert into metric_windows (workspace_id, kind, object, name, first_day, last_day, names, kept_until)
+          values (${ws()}, 'EVENT', 'ACCOUNT', 'Old', ${addDays(today(), -40)}::date, ${addDays(today(), -3)}::date, array['Old'], ${addDays(today(), -1)}::date),
+                 (${ws()}, 'EVENT', 'ACCOUNT', 'Kept', ${addDays(today(), -40)}::date, ${addDays(today(), -3)}::date, array['Kept'], ${today()}::date)`,
     );
     await query(
       t,
-      sql`insert into metric_window_totals (workspace_id, name, object, first_day, last_day, record_id, count)
-          values (${ws()}, 'Old', 'ACCOUNT', ${addDays(today(), -40)}::date, ${addDays(today(), -3)}::date, 'a1', 5)`,
+      sql`insert into metric_window_totals (workspace_id, kind, name, object, first_day, last_day, record_id, count, users)
+          values (${ws()}, 'EVENT', 'Old', 'ACCOUNT', ${addDays(today(), -40)}::date, ${addDays(today(), -3)}::date, 'a1', 5, 1)`,
+    );
+    await query(
+      t,
+      sql`insert into metric_window_members (workspace_id, kind, name, first_day, last_day, account_id, user_id, count)
+          values (${ws()}, 'EVENT', 'Old', ${addDays(today(), -40)}::date, ${addDays(today(), -3)}::date, 'a1', 'u1', 5)`,
     );
     await rank('Signed In', { lastDays: 7 });
-    expect(await query(t, sql`select 1 from metric_windows where workspace_id = ${ws()} and name = 'Old'`)).toEqual([]);
+    expect(await query(t, sql`select name from metric_windows where workspace_id = ${ws()} and name in ('Old', 'Kept')`)).toEqual([
+      { name: 'Kept' },
+    ]);
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and name = 'Old'`)).toEqual([]);
+    expect(await query(t, sql`select 1 from metric_window_members where workspace_id = ${ws()} and name = 'Old'`)).toEqual([]);
+    await query(t, sql`delete from metric_windows where workspace_id = ${ws()} and name = 'Kept'`);
   });
 
   it('stay equal to a recount after any sequence of writes (windows, all-time totals, the metrics catalog, account days)', async () => {
@@ -307,7 +439,7 @@ describe('maintained windows', () => {
       user: fc.constantFrom(...users),
       account: fc.option(fc.constantFrom(...accounts), { nil: undefined }),
       daysAgo: fc.integer({ min: 0, max: 100 }),
-      name: fc.constantFrom('Ping', 'Pong'),
+      name: fc.constantFrom('Ping', 'Pong', 'Noise'),
       id: fc.option(fc.constantFrom('r1', 'r2', 'r3'), { nil: undefined }),
       // A value metric (`score`) carried by some events of either name.
       score: fc.option(fc.integer({ min: -3, max: 9 }), { nil: undefined }),
@@ -318,8 +450,23 @@ describe('maintained windows', () => {
       fc.record({ op: fc.constant('deleteUser' as const), user: fc.constantFrom(...users), purge: fc.boolean() }),
       fc.record({ op: fc.constant('deleteAccount' as const), account: fc.constantFrom(...accounts), purge: fc.boolean() }),
       fc.record({ op: fc.constant('rank' as const), name: fc.constantFrom('Ping', 'Pong'), days: fc.constantFrom(7, 30, 90) }),
+      fc.record({ op: fc.constant('unique' as const), name: fc.constantFrom('Ping', 'Pong'), days: fc.constantFrom(7, 30, 90) }),
+      fc.record({ op: fc.constant('measures' as const), days: fc.constantFrom(7, 30, 90) }),
     );
     await t.gql(UPSERT_ACCOUNTS, { records: accounts.map((id) => ({ id, name: id })) });
+    // Ping and Pong are activity (the activity measures count both, a user once), like Signed In; Noise is not.
+    const day0 = new Date(now - 400 * DAY_MS).toISOString();
+    await t.gql(TRACK, { records: ['Ping', 'Pong', 'Noise'].map((name) => ({ name, userId: 'p1', timestamp: day0 })) });
+    for (const [name, role] of [
+      ['Ping', 'SIGN_IN'],
+      ['Pong', 'FEATURE_USE'],
+      ['Noise', 'ERROR'],
+    ]) {
+      const set = await t.gql(
+        `mutation { setMetricRole(input: { metric: { kind: COUNT, name: "${name}" }, role: ${role} }) { userErrors { code } } }`,
+      );
+      expect(set.data?.setMetricRole.userErrors).toEqual([]);
+    }
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 10 }), async (steps) => {
         for (const s of steps) {
@@ -340,12 +487,26 @@ describe('maintained windows', () => {
           } else if (s.op === 'deleteAccount') {
             await t.gql(DELETE_ACCOUNTS, { ids: [s.account], purge: s.purge });
             await t.gql(UPSERT_ACCOUNTS, { records: [{ id: s.account, name: s.account }] });
-          } else {
+          } else if (s.op === 'rank') {
             const ranked = await rank(s.name, { lastDays: s.days });
             const first = addDays(today(), -(s.days - 1));
             expect(ranked.accounts).toEqual(await recountRanking('ACCOUNT', s.name, first, today()));
             expect(ranked.users).toEqual(await recountRanking('USER', s.name, first, today()));
             expect(await rankPaged(s.name, { lastDays: s.days })).toEqual(ranked.accounts);
+          } else if (s.op === 'unique') {
+            const first = addDays(today(), -(s.days - 1));
+            const ranked = await rankUnique(s.name, { lastDays: s.days });
+            expect(ranked).toEqual(await recountRanking('ACCOUNT', s.name, first, today(), true));
+            expect(await rankPaged(s.name, { lastDays: s.days }, 'UNIQUE_USERS')).toEqual(ranked);
+          } else {
+            const api = await measures(s.days);
+            const accountsRecount = await recountMeasures('ACCOUNT', s.days);
+            expect(api.accounts).toEqual(accountsRecount.records);
+            expect(api.users).toEqual((await recountMeasures('USER', s.days)).records);
+            expect(api.growing).toBe(accountsRecount.growing);
+            const ranking = accountsRecount.records.map((r) => ({ id: r.id, n: r.n }));
+            expect(api.joined).toEqual(ranking);
+            expect(await measurePaged(s.days)).toEqual(ranking);
           }
           expect(await windowDrift()).toEqual([]);
           expect(await reachDrift()).toEqual([]);
@@ -355,9 +516,12 @@ describe('maintained windows', () => {
       }),
       { numRuns: 25 },
     );
-    // The property made windows and wrote into them (it is not vacuous).
+    // The property made windows and wrote into them (it is not vacuous): event windows, activity
+    // windows (the current and the previous), and accounts with several active users.
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and name in ('Ping', 'Pong')`)).not.toEqual(
       [],
     );
+    expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and kind = 'ACTIVITY'`)).not.toEqual([]);
+    expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and users > 1`)).not.toEqual([]);
   });
 });
