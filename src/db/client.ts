@@ -79,6 +79,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
         application_name: 'correlated-ingest',
         statement_timeout: options.statementTimeoutMs ?? 30_000,
         idle_in_transaction_session_timeout: 60_000,
+        // Every execution is planned for its own parameters. Workspaces differ by orders of
+        // magnitude (100 accounts or 100k, a window just created or a year old), so a cached
+        // generic plan — made after five runs, for no workspace in particular — can be the wrong
+        // one for all later ones: the bench caught a users ranking sorting its whole window
+        // (17 ms) instead of walking the rank index (1 ms). Planning costs well under a millisecond.
+        plan_cache_mode: 'force_custom_plan',
       },
       onnotice: () => {},
     });

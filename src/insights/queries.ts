@@ -183,10 +183,6 @@ export async function pageByRank<T>(
   const totals = windowCondition(workspaceId, object, ranked.metric, ranked.days);
   // The rank column and its index.
   const rank = sql.raw(`w.${ranked.column}`);
-  // The page size as a literal (a validated integer): a cached generic plan then still knows the
-  // page is small, and walks the rank index instead of sorting the whole window.
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`invalid page size ${limit}`);
-  const top = sql.raw(String(limit));
   const v = after === null || after.v === null ? null : Number(after.v);
   const counted =
     after === null
@@ -205,19 +201,19 @@ export async function pageByRank<T>(
         where ${totals} and ${rank} > 0 and ${counted}
           and exists (select 1 from ${TABLE(object)} where t.workspace_id = ${workspaceId} and t.id = w.record_id)
         order by ${rank} desc nulls last, w.record_id asc
-        limit ${top}
+        limit ${limit}::int
       ), page as (
         select * from ranked
         union all
         -- Records without activity, by ID: only read when the ranked ones do not fill the page.
         (select t.id, 0::float8 from ${TABLE(object)}
-         where (select count(*) from ranked) < ${top} and t.workspace_id = ${workspaceId} and ${uncounted}
+         where (select count(*) from ranked) < ${limit}::int and t.workspace_id = ${workspaceId} and ${uncounted}
            and not exists (select 1 from metric_window_totals w where ${totals} and w.record_id = t.id and ${rank} > 0)
          order by t.id asc
-         limit ${top})
+         limit ${limit}::int)
       )
       select ${RECORD_COLUMNS(object)}, s.sort_value
-      from (select * from page order by sort_value desc, id asc limit ${top}) s
+      from (select * from page order by sort_value desc, id asc limit ${limit}::int) s
       join ${TABLE(object)} on t.workspace_id = ${workspaceId} and t.id = s.id
       order by s.sort_value desc, s.id asc`,
   );
