@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import type { RecordKind } from '../catalog/inference.ts';
-import { anyOf, type Database, jsonParam, type Queryable } from '../db/client.ts';
+import { anyOf, type Database, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { lockAttribution } from '../ingest/queries.ts';
 import { type MetricSpec, rollupKey } from './metrics.ts';
 import { addDays, type DayRange, dayOf } from './time.ts';
@@ -92,7 +92,13 @@ export function ensureWindow(
   for (const [k, w] of windows) if (w.keptUntil < today) windows.delete(k);
   const made = database.db.transaction(async (tx) => {
     await lockAttribution(tx, workspaceId, 'exclusive');
-    await createWindow(tx, workspaceId, object, metric, days, keptUntil, today);
+    if (await createWindow(tx, workspaceId, object, metric, days, keptUntil, today)) {
+      // The planner's statistics do not know the new window yet: they would cost it at one row, and
+      // a ranking could sort the whole window instead of walking its rank index until autovacuum
+      // analyzes the table. (ANALYZE counts the transaction's own rows; an autovacuum in its way is
+      // cancelled by the server.)
+      await tx.execute(sql`analyze metric_window_totals`);
+    }
   });
   made.catch(() => windows.delete(key));
   windows.set(key, { keptUntil, made });
@@ -114,6 +120,7 @@ export function ensureRankingWindow(
 /**
  * One statement: register the window (or extend how long it is kept), sum its totals and, for
  * accounts, each user's events (if it is new), and drop the windows no longer kept on `today`.
+ * True when the window was made.
  */
 async function createWindow(
   q: Queryable,
@@ -123,7 +130,7 @@ async function createWindow(
   days: DayRange,
   keptUntil: string,
   today: string,
-) {
+): Promise<boolean> {
   const recordKey = rollupKey(object, 'r');
   const accounts = object === 'ACCOUNT';
   const window = sql`workspace_id = ${workspaceId} and kind = ${metric.kind} and name = ${metric.name}::text and object = ${object}
@@ -136,7 +143,9 @@ async function createWindow(
         and r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date and ${recordKey} is not null
       group by 1, 2
       having sum(r.count) > 0`;
-  await q.execute(sql`
+  const [result] = await rows<{ made: number }>(
+    q,
+    sql`
     with made as (
       insert into metric_windows (workspace_id, kind, object, name, first_day, last_day, names, kept_until)
       values (${workspaceId}, ${metric.kind}, ${object}, ${metric.name}::text, ${days.firstDay}::date, ${days.lastDay}::date,
@@ -172,10 +181,15 @@ async function createWindow(
       where m.workspace_id = ${workspaceId} and s.object = 'ACCOUNT' and m.kind = s.kind and m.name = s.name
         and m.first_day = s.first_day and m.last_day = s.last_day
       returning 1
+    ), stale_totals as (
+      delete from metric_window_totals t using stale s
+      where t.workspace_id = ${workspaceId} and t.kind = s.kind and t.name = s.name and t.object = s.object
+        and t.first_day = s.first_day and t.last_day = s.last_day
+      returning 1
     )
-    delete from metric_window_totals t using stale s
-    where t.workspace_id = ${workspaceId} and t.kind = s.kind and t.name = s.name and t.object = s.object
-      and t.first_day = s.first_day and t.last_day = s.last_day`);
+    select count(*)::int as made from made`,
+  );
+  return (result?.made ?? 0) > 0;
 }
 
 /** The condition selecting one window's totals (alias `w`). */
