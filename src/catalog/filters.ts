@@ -1,5 +1,8 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { aliasedTableColumn, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { jsonParam } from '../db/client.ts';
+import { accounts, events, users } from '../db/schema.ts';
+import { alias } from '../db/sql.ts';
 import { badUserInput } from '../errors.ts';
 import type { DimensionFilter } from '../graphql/generated.ts';
 import { isStorableText, normalizeId } from '../text.ts';
@@ -21,16 +24,35 @@ type Operator = (typeof OPERATORS)[number];
 // Fields that live in columns rather than in the jsonb document. Everything else is a dims key
 // (accounts, users) or an event property.
 // A Map: the key is user-chosen, and a plain object would answer `valueOf` or `constructor` from its prototype.
-const EVENT_COLUMNS: ReadonlyMap<string, string> = new Map([
-  ['name', 'name'],
-  ['userId', 'user_id'],
-  ['accountId', 'account_id'],
-  ['eventId', 'event_id'],
+const EVENT_COLUMNS: ReadonlyMap<string, PgColumn> = new Map<string, PgColumn>([
+  ['name', events.name],
+  ['userId', events.userId],
+  ['accountId', events.accountId],
+  ['eventId', events.eventId],
 ]);
+
+/** The tables of the three objects under one alias name, e.g. `alias(accounts, 't')`. */
+const aliasedTables = (aliasName: string) => ({
+  ACCOUNT: alias(accounts, aliasName),
+  USER: alias(users, aliasName),
+  EVENT: alias(events, aliasName),
+});
+
+/** Alias objects by alias name (callers use a few fixed names: 't', 'e'), built once. */
+const ALIASED = new Map<string, ReturnType<typeof aliasedTables>>();
+
+function tablesAs(aliasName: string): ReturnType<typeof aliasedTables> {
+  let tables = ALIASED.get(aliasName);
+  if (!tables) {
+    tables = aliasedTables(aliasName);
+    ALIASED.set(aliasName, tables);
+  }
+  return tables;
+}
 
 /** The jsonb document column holding an object's fields. */
 function documentColumn(object: ObjectKind, alias: string): SQL {
-  return sql.raw(`${alias}.${object === 'EVENT' ? 'properties' : 'dims'}`);
+  return object === 'EVENT' ? sql`${tablesAs(alias).EVENT.properties}` : sql`${tablesAs(alias)[object].dims}`;
 }
 
 /** True when the field is stored in the jsonb document (so containment and GIN indexes apply). */
@@ -43,10 +65,11 @@ function inDocument(object: ObjectKind, key: string): boolean {
 export function valueExpr(object: ObjectKind, alias: string, key: string): SQL {
   if (object === 'EVENT') {
     const column = EVENT_COLUMNS.get(key);
-    if (column) return sql.raw(`to_jsonb(${alias}.${column})`);
-    if (key === 'timestamp') return sql.raw(`to_jsonb(to_char(${alias}.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`);
+    if (column) return sql`to_jsonb(${aliasedTableColumn(column, alias)})`;
+    if (key === 'timestamp')
+      return sql`to_jsonb(to_char(${tablesAs(alias).EVENT.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
   } else if (key === 'id') {
-    return sql.raw(`to_jsonb(${alias}.id)`);
+    return sql`to_jsonb(${tablesAs(alias)[object].id})`;
   }
   return sql`(${documentColumn(object, alias)} -> ${key}::text)`;
 }

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type Queryable, rows } from '../db/client.ts';
+import { catalogFields, eventNames, meaningOverrides } from '../db/schema.ts';
+import { alias, tableAs } from '../db/sql.ts';
 import type { FieldType, RecordKind, SemanticType } from './inference.ts';
 import type { DimensionModel } from './models.ts';
 import { fieldType } from './queries.ts';
@@ -11,6 +13,9 @@ import { recordsWithValue } from './statistics.ts';
  * the plan…, and which events are activity. Derived measures and views read it instead of asking
  * anyone to configure a mapping. Built per request from a fixed number of statements.
  */
+
+/** The overrides as `loadMetricMeanings` joins them. */
+const o = alias(meaningOverrides, 'o');
 
 /** A metric with its inferred and effective role. */
 export interface MetricMeaning {
@@ -31,14 +36,16 @@ export async function loadMetricMeanings(q: Queryable, workspaceId: string): Pro
   const found = await rows<{ kind: 'COUNT' | 'VALUE'; name: string; events: number | null; overridden: boolean; meaning: string | null }>(
     q,
     sql`
-      select m.kind, m.name, m.events, o.key is not null as overridden, o.meaning
+      select m.kind, m.name, m.events, ${o.key} is not null as overridden, ${o.meaning}
       from (
-        select 'COUNT'::text as kind, name, event_count::float8 as events from event_names where workspace_id = ${workspaceId}
+        select 'COUNT'::text as kind, ${eventNames.name}, ${eventNames.eventCount}::float8 as events from ${eventNames}
+        where ${eventNames.workspaceId} = ${workspaceId}
         union all
-        select 'VALUE'::text, key, null::float8 from catalog_fields
-        where workspace_id = ${workspaceId} and object = 'EVENT' and not is_default and coalesce(declared_type, type) in ('NUMBER', 'MIXED')
+        select 'VALUE'::text, ${catalogFields.key}, null::float8 from ${catalogFields}
+        where ${catalogFields.workspaceId} = ${workspaceId} and ${catalogFields.object} = 'EVENT' and not ${catalogFields.isDefault}
+          and coalesce(${catalogFields.declaredType}, ${catalogFields.type}) in ('NUMBER', 'MIXED')
       ) as m
-      left join meaning_overrides o on o.workspace_id = ${workspaceId} and o.target = m.kind and o.key = m.name
+      left join ${tableAs(o)} on ${o.workspaceId} = ${workspaceId} and ${o.target} = m.kind and ${o.key} = m.name
       order by m.kind, m.name`,
   );
   return found.map((r) => {

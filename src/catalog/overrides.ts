@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { type Queryable, rows } from '../db/client.ts';
+import type { Queryable } from '../db/client.ts';
 import { meaningOverrides } from '../db/schema.ts';
+import { columnList, columnName } from '../db/sql.ts';
 import type { ObjectKind } from './inference.ts';
 
 /**
@@ -24,9 +25,11 @@ export async function setOverride(
   meaning: string | null,
 ): Promise<void> {
   await q.execute(sql`
-    insert into meaning_overrides (workspace_id, target, key, meaning, updated_at)
+    insert into ${meaningOverrides} (${columnList(meaningOverrides.workspaceId, meaningOverrides.target, meaningOverrides.key, meaningOverrides.meaning, meaningOverrides.updatedAt)})
     values (${workspaceId}, ${target}, ${key}, ${meaning}, now())
-    on conflict (workspace_id, target, key) do update set meaning = excluded.meaning, updated_at = excluded.updated_at`);
+    on conflict (${columnList(meaningOverrides.workspaceId, meaningOverrides.target, meaningOverrides.key)}) do update set
+      ${columnName(meaningOverrides.meaning)} = excluded.${columnName(meaningOverrides.meaning)},
+      ${columnName(meaningOverrides.updatedAt)} = excluded.${columnName(meaningOverrides.updatedAt)}`);
 }
 
 /** Remove one override; true when there was one. */
@@ -40,9 +43,9 @@ export async function clearOverride(q: Queryable, workspaceId: string, target: O
 
 /** Overrides of one target as a map key → override (one statement). */
 export async function loadOverrides(q: Queryable, workspaceId: string, target: OverrideTarget): Promise<Map<string, Override>> {
-  const found = await rows<{ key: string; meaning: string | null }>(
-    q,
-    sql`select key, meaning from meaning_overrides where workspace_id = ${workspaceId} and target = ${target}`,
-  );
+  const found = await q
+    .select({ key: meaningOverrides.key, meaning: meaningOverrides.meaning })
+    .from(meaningOverrides)
+    .where(and(eq(meaningOverrides.workspaceId, workspaceId), eq(meaningOverrides.target, target)));
   return new Map(found.map((r) => [r.key, { meaning: r.meaning }]));
 }

@@ -1,6 +1,17 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
-import type { CatalogFieldRow } from '../db/schema.ts';
+import {
+  accounts,
+  type CatalogFieldRow,
+  catalogFields,
+  eventNames,
+  events,
+  meaningOverrides,
+  metricReach,
+  metricReachCounts,
+  users,
+} from '../db/schema.ts';
+import { alias, tableAs } from '../db/sql.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import type { FieldMap } from './filters.ts';
 import { numberOf, valueExpr } from './filters.ts';
@@ -21,16 +32,24 @@ import { humanLabel } from './tokens.ts';
 // accounts and users over all records come from the tables maintained at write time
 // (./statistics.ts); events, and breakdowns of a filtered subset, scan the matching records.
 
-const TABLES: Record<ObjectKind, SQL> = { ACCOUNT: sql.raw('accounts t'), USER: sql.raw('users t'), EVENT: sql.raw('events t') };
+/** Each object's table as `t` (the alias the filters of ./filters.ts are compiled for). */
+const TABLES = { ACCOUNT: alias(accounts, 't'), USER: alias(users, 't'), EVENT: alias(events, 't') } as const;
 
 /** Every field of a record as one jsonb object (columns included), for per-key statistics. */
+const recordDocument = (t: (typeof TABLES)['ACCOUNT' | 'USER']) => sql`${t.dims} || jsonb_build_object('id', ${t.id})`;
+const eventDocument = (t: (typeof TABLES)['EVENT']) =>
+  sql`${t.properties} || jsonb_strip_nulls(jsonb_build_object('name', ${t.name}, 'timestamp', to_char(${t.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'userId', ${t.userId}, 'accountId', ${t.accountId}, 'eventId', ${t.eventId}))`;
 const DOCUMENTS: Record<ObjectKind, SQL> = {
-  ACCOUNT: sql.raw(`t.dims || jsonb_build_object('id', t.id)`),
-  USER: sql.raw(`t.dims || jsonb_build_object('id', t.id)`),
-  EVENT: sql.raw(
-    `t.properties || jsonb_strip_nulls(jsonb_build_object('name', t.name, 'timestamp', to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'userId', t.user_id, 'accountId', t.account_id, 'eventId', t.event_id))`,
-  ),
+  ACCOUNT: recordDocument(TABLES.ACCOUNT),
+  USER: recordDocument(TABLES.USER),
+  EVENT: eventDocument(TABLES.EVENT),
 };
+
+// The catalog rows (c) and the overrides (o) of `loadDimensions` are subqueries of their tables, under these names.
+const c = alias(catalogFields, 'c');
+const o = alias(meaningOverrides, 'o');
+/** The count-metric catalog of `metricCatalog`. */
+const n = alias(eventNames, 'n');
 
 /**
  * The catalog of one object: the default fields (always present, in their fixed order), then custom
@@ -53,11 +72,11 @@ export async function loadDimensions(q: Queryable, workspaceId: string, object: 
   }>(
     q,
     sql`
-      select coalesce(c.key, o.key) as key, c.key is not null as stored, c.label, c.type, c.declared_type, c.semantic, c.is_default,
-        ${epochMs('c.first_seen_at')} as first_ms, ${epochMs('c.last_seen_at')} as last_ms,
-        o.key is not null as overridden, o.meaning
-      from (select * from catalog_fields where workspace_id = ${workspaceId} and object = ${object}) as c
-      full join (select key, meaning from meaning_overrides where workspace_id = ${workspaceId} and target = ${object}) as o on o.key = c.key
+      select coalesce(${c.key}, ${o.key}) as key, ${c.key} is not null as stored, ${c.label}, ${c.type}, ${c.declaredType}, ${c.semantic}, ${c.isDefault},
+        ${epochMs(c.firstSeenAt)} as first_ms, ${epochMs(c.lastSeenAt)} as last_ms,
+        ${o.key} is not null as overridden, ${o.meaning}
+      from (select * from ${catalogFields} where ${catalogFields.workspaceId} = ${workspaceId} and ${catalogFields.object} = ${object}) as ${c}
+      full join (select ${meaningOverrides.key}, ${meaningOverrides.meaning} from ${meaningOverrides} where ${meaningOverrides.workspaceId} = ${workspaceId} and ${meaningOverrides.target} = ${object}) as ${o} on ${o.key} = ${c.key}
       order by 1`,
   );
   const instant = (ms: number | null) => (ms === null ? null : new Date(Math.floor(ms)));
@@ -126,11 +145,12 @@ export async function dimensionStats(
   keys: readonly string[],
 ): Promise<Map<string, DimensionStats>> {
   if (object !== 'EVENT') return maintainedStats(q, workspaceId, object, keys);
+  const t = TABLES[object];
   const keyList = jsonParam(keys);
   const found = await rows<{ key: string } & DimensionStats>(
     q,
     sql`
-      select k.key, (select count(*)::int from ${TABLES[object]} where t.workspace_id = ${workspaceId}) as total,
+      select k.key, (select count(*)::int from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId}) as total,
         coalesce(s.value_count, 0)::int as "valueCount", coalesce(s.distinct_count, 0)::int as "distinctCount",
         true as "distinctCountExact", null::float8 as "distinctCountRelativeError",
         ${toFloat8(sql`s.min`)} as min, ${toFloat8(sql`s.max`)} as max, ${toFloat8(sql`s.avg`)} as avg, ${toFloat8(sql`s.sum`)} as sum
@@ -138,10 +158,10 @@ export async function dimensionStats(
       left join (
         select e.key, count(*) as value_count, count(distinct e.value) as distinct_count,
           min(x.n) as min, max(x.n) as max, avg(x.n) as avg, sum(x.n) as sum
-        from ${TABLES[object]}
+        from ${tableAs(t)}
         cross join lateral jsonb_each(${DOCUMENTS[object]}) as e(key, value)
         cross join lateral (select case when jsonb_typeof(e.value) = 'number' then e.value::numeric end as n) as x
-        where t.workspace_id = ${workspaceId}
+        where ${t.workspaceId} = ${workspaceId}
           and e.key in (select jsonb_array_elements_text(${keyList}))
           and jsonb_typeof(e.value) <> 'null'
         group by e.key
@@ -159,6 +179,7 @@ export async function topValues(
   limit: number,
 ): Promise<Map<string, ValueCountModel[]>> {
   if (object !== 'EVENT') return maintainedTopValues(q, workspaceId, object, keys, limit);
+  const t = TABLES[object];
   const keyList = jsonParam(keys);
   const found = await rows<{ key: string; value: string; count: number }>(
     q,
@@ -166,9 +187,9 @@ export async function topValues(
       select key, value::text as value, count from (
         select e.key, e.value, count(*)::int as count,
           row_number() over (partition by e.key order by count(*) desc, e.value) as rank
-        from ${TABLES[object]}
+        from ${tableAs(t)}
         cross join lateral jsonb_each(${DOCUMENTS[object]}) as e(key, value)
-        where t.workspace_id = ${workspaceId}
+        where ${t.workspaceId} = ${workspaceId}
           and e.key in (select jsonb_array_elements_text(${keyList}))
           and jsonb_typeof(e.value) in ('string', 'number', 'boolean')
         group by e.key, e.value
@@ -209,6 +230,7 @@ export async function categoricalBreakdown(
     if (!coverage.sampled) return { total: coverage.total, valued: coverage.valued, top: top.get(key) ?? [] };
   }
   const where = filter ?? sql`true`;
+  const t = TABLES[object];
   const value = valueExpr(object, 't', key);
   // Summed in numeric (exact, cannot overflow near ±1.8e308) and clamped back to float8.
   const summed = sumOf === null ? null : valueExpr(object, 't', sumOf);
@@ -217,7 +239,7 @@ export async function categoricalBreakdown(
   const found = await rows<{ total: number; valued: number; value: string | null; count: number | null; sum: number | null }>(
     q,
     sql`
-      with v as (select ${value} as val, ${amount} as amount from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${where}),
+      with v as (select ${value} as val, ${amount} as amount from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${where}),
         g as (select val, count(*)::int as count, ${toFloat8(sql`sum(amount)`)} as sum from v where jsonb_typeof(val) in ('string', 'number', 'boolean') group by val)
       select (select count(*)::int from v) as total, (select coalesce(sum(count), 0)::int from g) as valued,
         top.value, top.count, top.sum
@@ -256,13 +278,14 @@ export async function histogram(
   filter: SQL | null,
   buckets: number,
 ): Promise<Histogram> {
+  const t = TABLES[object];
   const value = valueExpr(object, 't', key);
   // v: each numeric value (x) with the number of records holding it (n); s: totals and bounds.
   const maintained = object !== 'EVENT' && filter === null;
   const sources = maintained
     ? sql`v as (${maintainedNumbers(workspaceId, object, key)}),
         s as (select ${recordTotal(workspaceId, object)}::int as total, coalesce(sum(n), 0)::int as valued, min(x)::float8 as min, max(x)::float8 as max from v)`
-    : sql`v as (select ${numberOf(value)} as x, 1 as n from ${TABLES[object]} where t.workspace_id = ${workspaceId} and ${filter ?? sql`true`}),
+    : sql`v as (select ${numberOf(value)} as x, 1 as n from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${filter ?? sql`true`}),
         s as (select count(*)::int as total, count(x)::int as valued, min(x)::float8 as min, max(x)::float8 as max from v)`;
   const found = await rows<{
     total: number;
@@ -291,7 +314,7 @@ export async function histogram(
   return { total: first?.total ?? 0, valued: first?.valued ?? 0, min: first?.min ?? null, max: first?.max ?? null, counts };
 }
 
-const epochMs = (expr: string) => sql.raw(`(extract(epoch from ${expr}) * 1000)::float8`);
+const epochMs = (expr: SQLWrapper) => sql`(extract(epoch from ${expr}) * 1000)::float8`;
 
 /**
  * Count metrics (one per event name) and value metrics (one per numeric property), with totals and
@@ -304,13 +327,15 @@ export async function metricCatalog(
   workspaceId: string,
   only?: { events: readonly string[]; properties: readonly string[] },
 ): Promise<MetricModel[]> {
-  const events = only ? jsonParam(only.events) : null;
+  const eventList = only ? jsonParam(only.events) : null;
   const properties = only ? jsonParam(only.properties) : null;
-  const within = (column: SQL, list: SQL | null) => (list ? sql`and ${column} in (select jsonb_array_elements_text(${list}))` : sql``);
+  const within = (column: SQLWrapper, list: SQL | null) =>
+    list ? sql`and ${column} in (select jsonb_array_elements_text(${list}))` : sql``;
   const reached = (kind: 'COUNT' | 'VALUE', list: SQL | null) => sql`(
-    select key, sum(users) as users, sum(accounts) as accounts from metric_reach_counts
-    where workspace_id = ${workspaceId} and kind = ${kind} ${within(sql`key`, list)}
-    group by key)`;
+    select ${metricReachCounts.key}, sum(${metricReachCounts.users}) as users, sum(${metricReachCounts.accounts}) as accounts
+    from ${metricReachCounts}
+    where ${metricReachCounts.workspaceId} = ${workspaceId} and ${metricReachCounts.kind} = ${kind} ${within(metricReachCounts.key, list)}
+    group by ${metricReachCounts.key})`;
   const found = await rows<{
     kind: 'COUNT' | 'VALUE';
     name: string;
@@ -324,22 +349,23 @@ export async function metricCatalog(
   }>(
     q,
     sql`
-      select 'COUNT' as kind, n.name, n.event_count::float8 as total, n.event_count::int as "eventCount",
+      select 'COUNT' as kind, ${n.name}, ${n.eventCount}::float8 as total, ${n.eventCount}::int as "eventCount",
         coalesce(u.users, 0)::int as "uniqueUsers", coalesce(u.accounts, 0)::int as "uniqueAccounts",
-        ${epochMs('n.first_at')} as "firstMs", ${epochMs('n.last_at')} as "lastMs", null::text as "eventNames"
-      from event_names n
-      left join ${reached('COUNT', events)} as u on u.key = n.name
-      where n.workspace_id = ${workspaceId} ${within(sql`n.name`, events)}
+        ${epochMs(n.firstAt)} as "firstMs", ${epochMs(n.lastAt)} as "lastMs", null::text as "eventNames"
+      from ${eventNames} ${n}
+      left join ${reached('COUNT', eventList)} as u on u.key = ${n.name}
+      where ${n.workspaceId} = ${workspaceId} ${within(n.name, eventList)}
       union all
       select 'VALUE', p.key, p.total, p.events, coalesce(u.users, 0)::int, coalesce(u.accounts, 0)::int, p.first_ms, p.last_ms, p.names
       from (
         -- One row per (property, event name): the value metric's events, sum and bounds per name.
-        select key, ${toFloat8(sql`sum(total)`)} as total, sum(count)::int as events,
-          ${epochMs('min(first_at)')} as first_ms, ${epochMs('max(last_at)')} as last_ms,
-          array_to_json(array_agg(record_id order by record_id))::text as names
-        from metric_reach
-        where workspace_id = ${workspaceId} and kind = 'VALUE' and object = 'NAME' and count > 0 ${within(sql`key`, properties)}
-        group by key
+        select ${metricReach.key}, ${toFloat8(sql`sum(${metricReach.total})`)} as total, sum(${metricReach.count})::int as events,
+          ${epochMs(sql`min(${metricReach.firstAt})`)} as first_ms, ${epochMs(sql`max(${metricReach.lastAt})`)} as last_ms,
+          array_to_json(array_agg(${metricReach.recordId} order by ${metricReach.recordId}))::text as names
+        from ${metricReach}
+        where ${metricReach.workspaceId} = ${workspaceId} and ${metricReach.kind} = 'VALUE' and ${metricReach.object} = 'NAME' and ${metricReach.count} > 0
+          ${within(metricReach.key, properties)}
+        group by ${metricReach.key}
       ) as p
       left join ${reached('VALUE', properties)} as u on u.key = p.key
       order by 1, 2`,

@@ -1,6 +1,7 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
+import { alias, columnList, columnName } from '../db/sql.ts';
 import { defaultField } from './fields.ts';
 import { type FieldType, mergeTypes, type ObjectKind, TEXT_TYPES } from './inference.ts';
 import { inferSemantic } from './semantics.ts';
@@ -21,6 +22,8 @@ export interface KnownField {
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 /** The text types as an SQL list (a constant): the SQL merge below applies mergeTypes' rule. */
 const TEXT_SQL = sql.raw(TEXT_TYPES.map((type) => `'${type}'`).join(', '));
+/** The catalog as the upserts name it. */
+const c = alias(catalogFields, 'c');
 
 /** What the catalog knows about these keys of one object (one statement). */
 export async function loadKnownFields(
@@ -91,21 +94,21 @@ export async function recordObservations(
     };
   });
   await q.execute(sql`
-    insert into catalog_fields as c (workspace_id, object, key, label, type, semantic, is_default, first_seen_at, last_seen_at)
+    insert into ${catalogFields} as ${c} (${columnList(c.workspaceId, c.object, c.key, c.label, c.type, c.semantic, c.isDefault, c.firstSeenAt, c.lastSeenAt)})
     select ${workspaceId}, ${object}, f.key, f.label, f.type, f.semantic, f.is_default, now(), now()
     from jsonb_to_recordset(${jsonParam(fields)}) as f(key text, label text, type text, semantic text, is_default boolean)
     order by f.key
-    on conflict (workspace_id, object, key) do update set
-      type = case
-        when c.declared_type is not null then c.declared_type
-        when c.type is null then excluded.type
-        when excluded.type is null or excluded.type = c.type then c.type
-        when c.type in (${TEXT_SQL}) and excluded.type in (${TEXT_SQL}) then 'STRING'
+    on conflict (${columnList(c.workspaceId, c.object, c.key)}) do update set
+      ${columnName(c.type)} = case
+        when ${c.declaredType} is not null then ${c.declaredType}
+        when ${c.type} is null then excluded.${columnName(c.type)}
+        when excluded.${columnName(c.type)} is null or excluded.${columnName(c.type)} = ${c.type} then ${c.type}
+        when ${c.type} in (${TEXT_SQL}) and excluded.${columnName(c.type)} in (${TEXT_SQL}) then 'STRING'
         else 'MIXED'
       end,
-      semantic = coalesce(excluded.semantic, c.semantic),
-      first_seen_at = coalesce(c.first_seen_at, excluded.first_seen_at),
-      last_seen_at = excluded.last_seen_at`);
+      ${columnName(c.semantic)} = coalesce(excluded.${columnName(c.semantic)}, ${c.semantic}),
+      ${columnName(c.firstSeenAt)} = coalesce(${c.firstSeenAt}, excluded.${columnName(c.firstSeenAt)}),
+      ${columnName(c.lastSeenAt)} = excluded.${columnName(c.lastSeenAt)}`);
 }
 
 export type DeclareResult = { ok: true; field: CatalogFieldRow } | { ok: false; code: 'CONFLICT' | 'INVALID'; message: string };
@@ -120,15 +123,15 @@ export async function declareField(
   const [row] = await rows<{ key: string }>(
     q,
     sql`
-      insert into catalog_fields as c (workspace_id, object, key, label, type, declared_type, semantic, is_default)
+      insert into ${catalogFields} as ${c} (${columnList(c.workspaceId, c.object, c.key, c.label, c.type, c.declaredType, c.semantic, c.isDefault)})
       values (${workspaceId}, ${input.object}, ${input.key}, ${label}, ${input.type}, ${input.type}, ${inferSemantic(input.key, input.type, input.object)}, false)
-      on conflict (workspace_id, object, key) do update set
-        declared_type = excluded.declared_type,
-        type = excluded.declared_type,
-        label = case when ${input.label ?? null}::text is null then c.label else excluded.label end
-      where c.is_default = false
-        and coalesce(c.declared_type, c.type, excluded.declared_type) = excluded.declared_type
-      returning c.key`,
+      on conflict (${columnList(c.workspaceId, c.object, c.key)}) do update set
+        ${columnName(c.declaredType)} = excluded.${columnName(c.declaredType)},
+        ${columnName(c.type)} = excluded.${columnName(c.declaredType)},
+        ${columnName(c.label)} = case when ${input.label ?? null}::text is null then ${c.label} else excluded.${columnName(c.label)} end
+      where ${c.isDefault} = false
+        and coalesce(${c.declaredType}, ${c.type}, excluded.${columnName(c.declaredType)}) = excluded.${columnName(c.declaredType)}
+      returning ${c.key}`,
   );
   const [field] = await q
     .select()

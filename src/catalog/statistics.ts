@@ -1,6 +1,8 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
-import { type Dimensions, valueHash } from '../db/schema.ts';
+import { type Dimensions, fieldChanges, fieldStats, fieldValues, valueHash } from '../db/schema.ts';
+import { alias, columnList, columnName, recordAliases, tableAs } from '../db/sql.ts';
 import type { RecordKind } from './inference.ts';
 import type { DimensionStats, ValueCountModel } from './models.ts';
 
@@ -36,13 +38,27 @@ import type { DimensionStats, ValueCountModel } from './models.ts';
  * the records (the coverage denominator), and its top values come from the primary key.
  */
 
-const TABLES: Record<RecordKind, SQL> = { ACCOUNT: sql.raw('accounts'), USER: sql.raw('users') };
+/** The records of each object, as `t`. */
+const TABLES = recordAliases('t');
+/** Value rows (`f`), summaries (`s`, and `st` where `s` names another relation). */
+const f = alias(fieldValues, 'f');
+const s = alias(fieldStats, 's');
+const st = alias(fieldStats, 'st');
+/**
+ * The fold's CTEs that return rows of a table: `pending p` (field_changes) and `kept k` (field_values).
+ * (The `k(key)` of the reading statements is their list of keys, written as text.)
+ */
+const p = alias(fieldChanges, 'p');
+const k = alias(fieldValues, 'k');
+
+/** `col = <alias>.col + excluded.col`: an upsert adding the proposed row to the existing one. */
+const accumulate = (column: PgColumn) => sql`${columnName(column)} = ${column} + excluded.${columnName(column)}`;
 
 /**
  * The sampling level of a value hash (md5 hex): trailing zero bits of its first 32 bits. A value is in
  * the sample of a field with shift s when its level is at least s (1 value in 2^s).
  */
-const sampleLevel = (hash: SQL) => sql`(32 - length(rtrim(('x' || left(${hash}, 8))::bit(32)::text, '0')))`;
+const sampleLevel = (hash: SQLWrapper) => sql`(32 - length(rtrim(('x' || left(${hash}, 8))::bit(32)::text, '0')))`;
 
 /** A record whose fields changed in this transaction: its fields before (null when it did not exist). */
 export interface RecordChange {
@@ -57,11 +73,12 @@ export interface RecordChange {
  */
 export async function queueChanges(q: Queryable, object: RecordKind, workspaceId: string, changes: readonly RecordChange[]): Promise<void> {
   if (changes.length === 0) return;
+  const t = TABLES[object];
   await q.execute(sql`
-    insert into field_changes (workspace_id, object, changes)
-    select ${workspaceId}, ${object}, jsonb_agg(jsonb_build_object('b', c.before, 'a', t.dims))
+    insert into ${fieldChanges} (${columnList(fieldChanges.workspaceId, fieldChanges.object, fieldChanges.changes)})
+    select ${workspaceId}, ${object}, jsonb_agg(jsonb_build_object('b', c.before, 'a', ${t.dims}))
     from jsonb_to_recordset(${jsonParam(changes)}) as c(id text, before jsonb)
-    left join ${TABLES[object]} t on t.workspace_id = ${workspaceId} and t.id = c.id`);
+    left join ${tableAs(t)} on ${t.workspaceId} = ${workspaceId} and ${t.id} = c.id`);
 }
 
 /** Queued calls folded by one statement (a backlog is folded in several). */
@@ -89,7 +106,10 @@ const FOLD_LOCK_CLASS = 7_001;
 
 /** Workspaces and objects with queued changes (left by a process that stopped between commit and fold). */
 export async function pendingFolds(q: Queryable): Promise<Array<{ workspaceId: string; object: RecordKind }>> {
-  return rows(q, sql`select distinct workspace_id as "workspaceId", object from field_changes order by 1, 2`);
+  return rows(
+    q,
+    sql`select distinct ${fieldChanges.workspaceId} as "workspaceId", ${fieldChanges.object} from ${fieldChanges} order by 1, 2`,
+  );
 }
 
 /**
@@ -102,12 +122,13 @@ export async function pendingFolds(q: Queryable): Promise<Array<{ workspaceId: s
 function foldStatement(object: RecordKind, workspaceId: string, exactDistinctValues: number): SQL {
   return sql`
     with pending as (
-      delete from field_changes where id in (
-        select id from field_changes where workspace_id = ${workspaceId} and object = ${object} order by id limit ${FOLD_CALLS}::int)
-      returning changes
+      delete from ${fieldChanges} where ${fieldChanges.id} in (
+        select ${fieldChanges.id} from ${fieldChanges}
+        where ${fieldChanges.workspaceId} = ${workspaceId} and ${fieldChanges.object} = ${object} order by ${fieldChanges.id} limit ${FOLD_CALLS}::int)
+      returning ${fieldChanges.changes}
     ), c as (
       select nullif(x.value -> 'b', 'null'::jsonb) as before, nullif(x.value -> 'a', 'null'::jsonb) as after
-      from pending p cross join lateral jsonb_array_elements(p.changes) as x(value)
+      from pending ${p} cross join lateral jsonb_array_elements(${p.changes}) as x(value)
     ), pairs as (
       -- Only the fields whose value changed: -1 for the old value, +1 for the new one.
       select e.key, e.value, -1 as d from c cross join lateral jsonb_each(c.before) as e(key, value)
@@ -122,32 +143,32 @@ function foldStatement(object: RecordKind, workspaceId: string, exactDistinctVal
     ), delta as (
       -- sampled: the value has (or gets) its own row; the others only adjust a row kept as frequent.
       select s.*, jsonb_typeof(s.value) = 'number' as number,
-        (jsonb_typeof(s.value) = 'number' or ${sampleLevel(sql`s.hash`)} >= coalesce(st.sample_shift, 0)) as sampled
+        (jsonb_typeof(s.value) = 'number' or ${sampleLevel(sql`s.hash`)} >= coalesce(${st.sampleShift}, 0)) as sampled
       from summed s
-      left join field_stats st on st.workspace_id = ${workspaceId} and st.object = ${object} and st.key = s.key
+      left join ${tableAs(st)} on ${st.workspaceId} = ${workspaceId} and ${st.object} = ${object} and ${st.key} = s.key
     ), gone as (
-      delete from field_values f using delta d
-      where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = d.key and f.value_hash = d.hash
-        and f.count + d.d = 0
+      delete from ${tableAs(f)} using delta d
+      where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = d.key and ${f.valueHash} = d.hash
+        and ${f.count} + d.d = 0
       returning d.key, d.hash, d.sampled, d.number
     ), frequent as (
-      update field_values f set count = f.count + d.d from delta d
-      where not d.sampled and f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = d.key and f.value_hash = d.hash
-        and f.count + d.d <> 0
+      update ${tableAs(f)} set ${columnName(fieldValues.count)} = ${f.count} + d.d from delta d
+      where not d.sampled and ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = d.key and ${f.valueHash} = d.hash
+        and ${f.count} + d.d <> 0
       returning 1
     ), kept as (
-      insert into field_values as f (workspace_id, object, key, value, count)
+      insert into ${fieldValues} as ${f} (${columnList(fieldValues.workspaceId, fieldValues.object, fieldValues.key, fieldValues.value, fieldValues.count)})
       select ${workspaceId}, ${object}, d.key, d.value, d.d from delta d
       where d.sampled and not exists (select 1 from gone g where g.key = d.key and g.hash = d.hash)
       order by d.key, d.hash
-      on conflict (workspace_id, object, key, value_hash) do update set count = f.count + excluded.count
-      returning f.key, f.value_hash, f.count
+      on conflict (${columnList(fieldValues.workspaceId, fieldValues.object, fieldValues.key, fieldValues.valueHash)}) do update set ${accumulate(f.count)}
+      returning ${f.key}, ${f.valueHash}, ${f.count}
     ), distinct_delta as (
       select key, -1 as n, number from gone where sampled
       union all
       -- A sampled row created by this statement holds exactly its delta: a new distinct value.
-      select k.key, 1, d.number from kept k join delta d on d.key = k.key and d.hash = k.value_hash
-      where d.sampled and k.count = d.d
+      select ${k.key}, 1, d.number from kept ${k} join delta d on d.key = ${k.key} and d.hash = ${k.valueHash}
+      where d.sampled and ${k.count} = d.d
     ), records as (
       select count(after) - count(before) as n from c
     ), summary as (
@@ -165,17 +186,26 @@ function foldStatement(object: RecordKind, workspaceId: string, exactDistinctVal
       ) as s
       group by key
     ), stats as (
-      insert into field_stats as s (workspace_id, object, key, records, distinct_values, distinct_numbers, numbers, number_sum)
+      insert into ${fieldStats} as ${s} (${columnList(
+        fieldStats.workspaceId,
+        fieldStats.object,
+        fieldStats.key,
+        fieldStats.records,
+        fieldStats.distinctValues,
+        fieldStats.distinctNumbers,
+        fieldStats.numbers,
+        fieldStats.numberSum,
+      )})
       select ${workspaceId}, ${object}, key, records, distinct_values, distinct_numbers, numbers, number_sum from summary
       where records <> 0 or distinct_values <> 0 or numbers <> 0 or number_sum <> 0
       order by key
-      on conflict (workspace_id, object, key) do update set
-        records = s.records + excluded.records,
-        distinct_values = s.distinct_values + excluded.distinct_values,
-        distinct_numbers = s.distinct_numbers + excluded.distinct_numbers,
-        numbers = s.numbers + excluded.numbers,
-        number_sum = s.number_sum + excluded.number_sum
-      returning s.key, s.distinct_values - s.distinct_numbers as sampled_values
+      on conflict (${columnList(fieldStats.workspaceId, fieldStats.object, fieldStats.key)}) do update set
+        ${accumulate(s.records)},
+        ${accumulate(s.distinctValues)},
+        ${accumulate(s.distinctNumbers)},
+        ${accumulate(s.numbers)},
+        ${accumulate(s.numberSum)}
+      returning ${s.key}, ${s.distinctValues} - ${s.distinctNumbers} as sampled_values
     )
     select (select count(*)::int from pending) as calls,
       (select array_agg(key order by key) from stats where key <> 'id' and sampled_values > ${exactDistinctValues}::int) as over`;
@@ -190,29 +220,29 @@ async function resample(q: Queryable, object: RecordKind, workspaceId: string, k
   const keyList = sql`(select jsonb_array_elements_text(${jsonParam(keys)}))`;
   await q.execute(sql`
     with levels as (
-      select f.key, ${sampleLevel(sql`f.value_hash`)} as level, count(*) as n from field_values f
-      where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key in ${keyList} and jsonb_typeof(f.value) <> 'number'
+      select ${f.key}, ${sampleLevel(f.valueHash)} as level, count(*) as n from ${tableAs(f)}
+      where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} in ${keyList} and jsonb_typeof(${f.value}) <> 'number'
       group by 1, 2
     ), choice as (
-      select s.key, min(c.shift) as shift from field_stats s
-      cross join lateral generate_series(s.sample_shift + 1, 32) as c(shift)
-      where s.workspace_id = ${workspaceId} and s.object = ${object} and s.key in ${keyList}
-        and (select coalesce(sum(l.n), 0) from levels l where l.key = s.key and l.level >= c.shift) <= ${limit}::int
-      group by s.key
+      select ${s.key}, min(c.shift) as shift from ${tableAs(s)}
+      cross join lateral generate_series(${s.sampleShift} + 1, 32) as c(shift)
+      where ${s.workspaceId} = ${workspaceId} and ${s.object} = ${object} and ${s.key} in ${keyList}
+        and (select coalesce(sum(l.n), 0) from levels l where l.key = ${s.key} and l.level >= c.shift) <= ${limit}::int
+      group by ${s.key}
     ), raised as (
-      update field_stats s set sample_shift = c.shift,
-        distinct_values = s.distinct_numbers + (select coalesce(sum(l.n), 0) from levels l where l.key = s.key and l.level >= c.shift)
-      from choice c where s.workspace_id = ${workspaceId} and s.object = ${object} and s.key = c.key
+      update ${tableAs(s)} set ${columnName(fieldStats.sampleShift)} = c.shift,
+        ${columnName(fieldStats.distinctValues)} = ${s.distinctNumbers} + (select coalesce(sum(l.n), 0) from levels l where l.key = ${s.key} and l.level >= c.shift)
+      from choice c where ${s.workspaceId} = ${workspaceId} and ${s.object} = ${object} and ${s.key} = c.key
       returning 1
     )
-    delete from field_values f using choice c
-    where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = c.key and jsonb_typeof(f.value) <> 'number'
-      and ${sampleLevel(sql`f.value_hash`)} < c.shift and f.count = 1`);
+    delete from ${tableAs(f)} using choice c
+    where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = c.key and jsonb_typeof(${f.value}) <> 'number'
+      and ${sampleLevel(f.valueHash)} < c.shift and ${f.count} = 1`);
 }
 
 /** The record total of an object (the `id` row of `field_stats`). */
 export const recordTotal = (workspaceId: string, object: RecordKind) =>
-  sql`coalesce((select records from field_stats where workspace_id = ${workspaceId} and object = ${object} and key = 'id'), 0)`;
+  sql`coalesce((select ${fieldStats.records} from ${fieldStats} where ${fieldStats.workspaceId} = ${workspaceId} and ${fieldStats.object} = ${object} and ${fieldStats.key} = 'id'), 0)`;
 
 /** Coverage, distinct values and numeric summary of several fields, from the maintained statistics. */
 export async function maintainedStats(
@@ -222,27 +252,27 @@ export async function maintainedStats(
   keys: readonly string[],
 ): Promise<Map<string, DimensionStats>> {
   const numbers = (direction: SQL) => sql`(
-    select (f.value)::numeric from field_values f
-    where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = k.key and jsonb_typeof(f.value) = 'number'
-    order by (f.value)::numeric ${direction} limit 1)`;
+    select (${f.value})::numeric from ${tableAs(f)}
+    where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = k.key and jsonb_typeof(${f.value}) = 'number'
+    order by (${f.value})::numeric ${direction} limit 1)`;
   const found = await rows<{ key: string } & DimensionStats>(
     q,
     sql`
       select k.key, ${recordTotal(workspaceId, object)}::int as total,
-        coalesce(s.records, 0)::int as "valueCount",
-        coalesce(least(s.records, s.distinct_numbers + (s.distinct_values - s.distinct_numbers) * (1::bigint << s.sample_shift)), 0)::int
+        coalesce(${s.records}, 0)::int as "valueCount",
+        coalesce(least(${s.records}, ${s.distinctNumbers} + (${s.distinctValues} - ${s.distinctNumbers}) * (1::bigint << ${s.sampleShift})), 0)::int
           as "distinctCount",
-        coalesce(s.sample_shift, 0) = 0 as "distinctCountExact",
+        coalesce(${s.sampleShift}, 0) = 0 as "distinctCountExact",
         -- Standard error of the estimate (binomial sample of the non-numeric values, p = 2^-shift) over the estimate.
-        (case when s.sample_shift > 0 and s.distinct_values > s.distinct_numbers then
-          sqrt((s.distinct_values - s.distinct_numbers) * (1 - 2 ^ (-s.sample_shift)::float8)) * 2 ^ (s.sample_shift::float8)
-            / (s.distinct_numbers + (s.distinct_values - s.distinct_numbers) * (1::bigint << s.sample_shift))
+        (case when ${s.sampleShift} > 0 and ${s.distinctValues} > ${s.distinctNumbers} then
+          sqrt((${s.distinctValues} - ${s.distinctNumbers}) * (1 - 2 ^ (-${s.sampleShift})::float8)) * 2 ^ (${s.sampleShift}::float8)
+            / (${s.distinctNumbers} + (${s.distinctValues} - ${s.distinctNumbers}) * (1::bigint << ${s.sampleShift}))
         end)::float8 as "distinctCountRelativeError",
         ${toFloat8(numbers(sql`asc`))} as min, ${toFloat8(numbers(sql`desc`))} as max,
-        ${toFloat8(sql`(s.number_sum / nullif(s.numbers, 0))`)} as avg,
-        ${toFloat8(sql`(case when s.numbers > 0 then s.number_sum end)`)} as sum
+        ${toFloat8(sql`(${s.numberSum} / nullif(${s.numbers}, 0))`)} as avg,
+        ${toFloat8(sql`(case when ${s.numbers} > 0 then ${s.numberSum} end)`)} as sum
       from jsonb_array_elements_text(${jsonParam(keys)}) as k(key)
-      left join field_stats s on s.workspace_id = ${workspaceId} and s.object = ${object} and s.key = k.key`,
+      left join ${tableAs(s)} on ${s.workspaceId} = ${workspaceId} and ${s.object} = ${object} and ${s.key} = k.key`,
   );
   return new Map(found.map(({ key, ...stats }) => [key, stats]));
 }
@@ -259,6 +289,7 @@ export async function maintainedTopValues(
   keys: readonly string[],
   limit: number,
 ): Promise<Map<string, ValueCountModel[]>> {
+  const t = TABLES[object];
   const found = await rows<{ key: string; value: string; count: number }>(
     q,
     sql`
@@ -266,17 +297,17 @@ export async function maintainedTopValues(
       from jsonb_array_elements_text(${jsonParam(keys)}) as k(key)
       cross join lateral (
         select value, count from (
-          (select f.value, f.count from field_values f
-            where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = k.key and k.key <> 'id'
-              and f.indexed and jsonb_typeof(f.value) in ('string', 'number', 'boolean')
-            order by f.count desc nulls last, f.value limit ${limit}::int)
+          (select ${f.value}, ${f.count} from ${tableAs(f)}
+            where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = k.key and k.key <> 'id'
+              and ${f.indexed} and jsonb_typeof(${f.value}) in ('string', 'number', 'boolean')
+            order by ${f.count} desc nulls last, ${f.value} limit ${limit}::int)
           union all
-          (select f.value, f.count from field_values f
-            where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = k.key and k.key <> 'id'
-              and not f.indexed and jsonb_typeof(f.value) in ('string', 'number', 'boolean'))
+          (select ${f.value}, ${f.count} from ${tableAs(f)}
+            where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = k.key and k.key <> 'id'
+              and not ${f.indexed} and jsonb_typeof(${f.value}) in ('string', 'number', 'boolean'))
           union all
-          (select to_jsonb(t.id), 1::bigint from ${TABLES[object]} t
-            where k.key = 'id' and t.workspace_id = ${workspaceId} order by t.id limit ${limit}::int)
+          (select to_jsonb(${t.id}), 1::bigint from ${tableAs(t)}
+            where k.key = 'id' and ${t.workspaceId} = ${workspaceId} order by ${t.id} limit ${limit}::int)
         ) as candidates
         order by count desc, value limit ${limit}::int
       ) as top
@@ -305,10 +336,10 @@ export async function recordsWithValue(
   const found = await rows<{ object: RecordKind; key: string; n: number }>(
     q,
     sql`
-      select s.object, s.key, s.records::int as n from field_stats s
-      where s.workspace_id = ${workspaceId} and (
-        (s.object = 'ACCOUNT' and s.key in (select jsonb_array_elements_text(${jsonParam(keys.ACCOUNT)})))
-        or (s.object = 'USER' and s.key in (select jsonb_array_elements_text(${jsonParam(keys.USER)}))))`,
+      select ${s.object}, ${s.key}, ${s.records}::int as n from ${tableAs(s)}
+      where ${s.workspaceId} = ${workspaceId} and (
+        (${s.object} = 'ACCOUNT' and ${s.key} in (select jsonb_array_elements_text(${jsonParam(keys.ACCOUNT)})))
+        or (${s.object} = 'USER' and ${s.key} in (select jsonb_array_elements_text(${jsonParam(keys.USER)}))))`,
   );
   return new Map(found.map((r) => [`${r.object}:${r.key}`, r.n]));
 }
@@ -324,10 +355,10 @@ export async function maintainedCoverage(
     q,
     sql`
       select ${recordTotal(workspaceId, object)}::int as total,
-        (case when ${key} = 'id' then ${recordTotal(workspaceId, object)} else coalesce(s.records, 0) end)::int as valued,
-        coalesce(s.numbers, 0)::int as numbers, coalesce(s.sample_shift, 0) > 0 as sampled
+        (case when ${key} = 'id' then ${recordTotal(workspaceId, object)} else coalesce(${s.records}, 0) end)::int as valued,
+        coalesce(${s.numbers}, 0)::int as numbers, coalesce(${s.sampleShift}, 0) > 0 as sampled
       from (select 1) as one
-      left join field_stats s on s.workspace_id = ${workspaceId} and s.object = ${object} and s.key = ${key}`,
+      left join ${tableAs(s)} on ${s.workspaceId} = ${workspaceId} and ${s.object} = ${object} and ${s.key} = ${key}`,
   );
   return found[0] ?? { total: 0, valued: 0, numbers: 0, sampled: false };
 }
@@ -337,6 +368,6 @@ export async function maintainedCoverage(
  * the cost follows the number of distinct values, not of records.
  */
 export function maintainedNumbers(workspaceId: string, object: RecordKind, key: string): SQL {
-  return sql`select (f.value)::float8 as x, f.count as n from field_values f
-    where f.workspace_id = ${workspaceId} and f.object = ${object} and f.key = ${key} and jsonb_typeof(f.value) = 'number'`;
+  return sql`select (${f.value})::float8 as x, ${f.count} as n from ${tableAs(f)}
+    where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = ${key} and jsonb_typeof(${f.value}) = 'number'`;
 }

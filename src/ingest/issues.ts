@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { ObjectKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
-import type { IngestIssueRow, IngestIssueSample } from '../db/schema.ts';
+import { type IngestIssueRow, type IngestIssueSample, ingestIssues } from '../db/schema.ts';
+import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
 import { toStorableText } from '../text.ts';
 import type { RecordResult } from './records.ts';
 
@@ -26,6 +27,10 @@ interface IssueDelta {
   count: number;
   samples: IngestIssueSample[];
 }
+
+/** The log as the write statements name it: `i` in the upsert, `d` in the trim. */
+const i = alias(ingestIssues, 'i');
+const d = alias(ingestIssues, 'd');
 
 /** Cut short, then made storable (input echoed back may hold NUL or a surrogate half, or be split inside a pair). */
 const cut = (text: string, max: number) => toStorableText(text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -76,28 +81,29 @@ export async function writeIssues(
   maxIssues: number,
 ): Promise<void> {
   if (issues.length === 0) return;
+  // (`d` of the upsert is the batch's record set, not the table.)
   await q.execute(sql`
-    insert into ingest_issues as i (workspace_id, object, field, code, count, first_seen_at, last_seen_at, samples)
+    insert into ${ingestIssues} as ${i} (${columnList(i.workspaceId, i.object, i.field, i.code, i.count, i.firstSeenAt, i.lastSeenAt, i.samples)})
     select ${workspaceId}, ${object}, d.field, d.code, d.count, now(), now(), d.samples
     from jsonb_to_recordset(${jsonParam(issues)}) as d(field text, code text, count bigint, samples jsonb)
     order by d.field, d.code
-    on conflict (workspace_id, object, field, code) do update set
-      count = i.count + excluded.count,
-      last_seen_at = excluded.last_seen_at,
-      samples = (
+    on conflict (${columnList(i.workspaceId, i.object, i.field, i.code)}) do update set
+      ${columnName(i.count)} = ${i.count} + excluded.${columnName(i.count)},
+      ${columnName(i.lastSeenAt)} = excluded.${columnName(i.lastSeenAt)},
+      ${columnName(i.samples)} = (
         select coalesce(jsonb_agg(s.value order by s.n), '[]'::jsonb)
-        from jsonb_array_elements(excluded.samples || i.samples) with ordinality as s(value, n)
+        from jsonb_array_elements(excluded.${columnName(i.samples)} || ${i.samples}) with ordinality as s(value, n)
         where s.n <= ${SAMPLES_PER_ISSUE}
       )`);
   await q.execute(sql`
-    delete from ingest_issues d
+    delete from ${tableAs(d)}
     using (
-      select object, field, code from ingest_issues
-      where workspace_id = ${workspaceId}
-      order by last_seen_at desc, object, field, code
+      select ${ingestIssues.object}, ${ingestIssues.field}, ${ingestIssues.code} from ${ingestIssues}
+      where ${ingestIssues.workspaceId} = ${workspaceId}
+      order by ${ingestIssues.lastSeenAt} desc, ${ingestIssues.object}, ${ingestIssues.field}, ${ingestIssues.code}
       offset ${maxIssues}
     ) old
-    where d.workspace_id = ${workspaceId} and d.object = old.object and d.field = old.field and d.code = old.code`);
+    where ${d.workspaceId} = ${workspaceId} and ${d.object} = old.object and ${d.field} = old.field and ${d.code} = old.code`);
 }
 
 export interface IssueFilter {
@@ -119,12 +125,14 @@ export async function listIssues(q: Queryable, workspaceId: string, filter: Issu
     samples: IngestIssueSample[];
   }>(
     q,
-    sql`select object, field, code, count, first_seen_at, last_seen_at, samples from ingest_issues
-        where workspace_id = ${workspaceId}
-          and (${filter.object ?? null}::text is null or object = ${filter.object ?? null})
-          and (${filter.field ?? null}::text is null or field = ${filter.field ?? null})
-          and (${filter.code ?? null}::text is null or code = ${filter.code ?? null})
-        order by last_seen_at desc, object, field, code
+    sql`select ${ingestIssues.object}, ${ingestIssues.field}, ${ingestIssues.code}, ${ingestIssues.count},
+          ${ingestIssues.firstSeenAt}, ${ingestIssues.lastSeenAt}, ${ingestIssues.samples}
+        from ${ingestIssues}
+        where ${ingestIssues.workspaceId} = ${workspaceId}
+          and (${filter.object ?? null}::text is null or ${ingestIssues.object} = ${filter.object ?? null})
+          and (${filter.field ?? null}::text is null or ${ingestIssues.field} = ${filter.field ?? null})
+          and (${filter.code ?? null}::text is null or ${ingestIssues.code} = ${filter.code ?? null})
+        order by ${ingestIssues.lastSeenAt} desc, ${ingestIssues.object}, ${ingestIssues.field}, ${ingestIssues.code}
         limit ${filter.first}`,
   );
   return found.map((row) => ({

@@ -1,7 +1,22 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { RecordKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
-import type { Dimensions } from '../db/schema.ts';
+import {
+  accountDaily,
+  type Dimensions,
+  eventNameCounters,
+  eventNames,
+  events as eventsTable,
+  metricDaily,
+  metricReach,
+  metricReachCounts,
+  metricWindowMembers,
+  metricWindows,
+  metricWindowTotals,
+  propertyDaily,
+  users,
+} from '../db/schema.ts';
+import { alias, columnList, columnName, RECORD_TABLES, recordAliases, tableAs } from '../db/sql.ts';
 import type { EventRecord } from './records.ts';
 import type { Scalar } from './values.ts';
 
@@ -15,8 +30,28 @@ import type { Scalar } from './values.ts';
 /** The event-name counter shard a statement writes to: one per connection, so concurrent batches rarely share a row. */
 const COUNTER_SHARD = sql`(pg_backend_pid() % 8)`;
 
-const TABLES: Record<RecordKind, string> = { ACCOUNT: 'accounts', USER: 'users' };
-const table = (object: RecordKind) => sql.identifier(TABLES[object]);
+// Table aliases, as the statements name them: grouped per statement (or family of statements),
+// because one letter stands for different tables in different statements.
+/** Accounts or users as `t`. */
+const RECORD_ALIASES = recordAliases('t');
+/** The maintained windows (`applyWindowDeltas`). */
+const WINDOW_ALIASES = {
+  mw: alias(metricWindows, 'mw'),
+  mm: alias(metricWindowMembers, 'mm'),
+  w: alias(metricWindowTotals, 'w'),
+} as const;
+/** The per-account daily rollup (`applyAccountDayDeltas`). */
+const ACCOUNT_DAY_ALIASES = { a: alias(accountDaily, 'a') } as const;
+/** The all-time totals (`applyReachDeltas`). */
+const REACH_ALIASES = { r: alias(metricReach, 'r'), c: alias(metricReachCounts, 'c') } as const;
+/** The daily rollups where a statement reads or writes them as `m` and `p` (`reattribute`, `insertEvents`). */
+const ROLLUP_ALIASES = { m: alias(metricDaily, 'm'), p: alias(propertyDaily, 'p') } as const;
+/** A daily rollup where a statement rewrites or deletes its rows as `r` (`relink`, `purgeEvents`). */
+const ROLLUP_AS_R = { metricDaily: alias(metricDaily, 'r'), propertyDaily: alias(propertyDaily, 'r') } as const;
+/** The other tables of `insertEvents`. */
+const INSERT_ALIASES = { u: alias(users, 'u'), n: alias(eventNameCounters, 'n') } as const;
+/** The other tables of `purgeEvents`. */
+const PURGE_ALIASES = { e: alias(eventsTable, 'e'), c: alias(eventNameCounters, 'c'), b: alias(eventNames, 'b') } as const;
 
 /** Lock and read the existing rows among `ids` (sorted, so concurrent calls lock in one order). */
 export async function lockExisting(
@@ -26,11 +61,12 @@ export async function lockExisting(
   ids: readonly string[],
 ): Promise<Map<string, Dimensions>> {
   if (ids.length === 0) return new Map();
+  const t = RECORD_ALIASES[object];
   const found = await rows<{ id: string; dims: Dimensions }>(
     q,
-    sql`select t.id, t.dims from ${table(object)} t
-        where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))
-        order by t.id for update`,
+    sql`select ${t.id}, ${t.dims} from ${tableAs(t)}
+        where ${t.workspaceId} = ${workspaceId} and ${t.id} in (select jsonb_array_elements_text(${jsonParam(ids)}))
+        order by ${t.id} for update`,
   );
   return new Map(found.map((row) => [row.id, row.dims]));
 }
@@ -38,9 +74,10 @@ export async function lockExisting(
 /** Which of `ids` exist (no lock: used only to describe rejected records). */
 export async function findExisting(q: Queryable, object: RecordKind, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
+  const t = RECORD_ALIASES[object];
   const found = await rows<{ id: string }>(
     q,
-    sql`select t.id from ${table(object)} t where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))`,
+    sql`select ${t.id} from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${t.id} in (select jsonb_array_elements_text(${jsonParam(ids)}))`,
   );
   return new Set(found.map((row) => row.id));
 }
@@ -56,12 +93,13 @@ export interface Patch {
  */
 export async function mergeExisting(q: Queryable, object: RecordKind, workspaceId: string, patches: readonly Patch[]): Promise<void> {
   if (patches.length === 0) return;
+  const t = RECORD_ALIASES[object];
   await q.execute(sql`
-    update ${table(object)} as t
-    set dims = jsonb_strip_nulls(t.dims || r.patch), updated_at = now()
+    update ${RECORD_TABLES[object]} as ${t}
+    set ${columnName(t.dims)} = jsonb_strip_nulls(${t.dims} || r.patch), ${columnName(t.updatedAt)} = now()
     from (select * from jsonb_to_recordset(${jsonParam(patches)}) as x(id text, patch jsonb) order by x.id) as r
-    where t.workspace_id = ${workspaceId} and t.id = r.id
-      and t.dims is distinct from jsonb_strip_nulls(t.dims || r.patch)`);
+    where ${t.workspaceId} = ${workspaceId} and ${t.id} = r.id
+      and ${t.dims} is distinct from jsonb_strip_nulls(${t.dims} || r.patch)`);
 }
 
 /**
@@ -71,15 +109,16 @@ export async function mergeExisting(q: Queryable, object: RecordKind, workspaceI
  */
 export async function insertNew(q: Queryable, object: RecordKind, workspaceId: string, patches: readonly Patch[]): Promise<Set<string>> {
   if (patches.length === 0) return new Set();
+  const t = RECORD_ALIASES[object];
   const inserted = await rows<{ id: string }>(
     q,
     sql`
-      insert into ${table(object)} as t (workspace_id, id, dims)
+      insert into ${RECORD_TABLES[object]} as ${t} (${columnList(t.workspaceId, t.id, t.dims)})
       select ${workspaceId}, r.id, jsonb_strip_nulls(r.patch)
       from jsonb_to_recordset(${jsonParam(patches)}) as r(id text, patch jsonb)
       order by r.id
-      on conflict (workspace_id, id) do nothing
-      returning t.id`,
+      on conflict (${columnList(t.workspaceId, t.id)}) do nothing
+      returning ${t.id}`,
   );
   return new Set(inserted.map((row) => row.id));
 }
@@ -92,11 +131,12 @@ export async function deleteByIds(
   ids: readonly string[],
 ): Promise<Map<string, Dimensions>> {
   if (ids.length === 0) return new Map();
+  const t = RECORD_ALIASES[object];
   const deleted = await rows<{ id: string; dims: Dimensions }>(
     q,
-    sql`delete from ${table(object)} t
-        where t.workspace_id = ${workspaceId} and t.id in (select jsonb_array_elements_text(${jsonParam(ids)}))
-        returning t.id, t.dims`,
+    sql`delete from ${tableAs(t)}
+        where ${t.workspaceId} = ${workspaceId} and ${t.id} in (select jsonb_array_elements_text(${jsonParam(ids)}))
+        returning ${t.id}, ${t.dims}`,
   );
   return new Map(deleted.map((row) => [row.id, row.dims]));
 }
@@ -111,38 +151,39 @@ export async function deleteByIds(
  * are applied in key order, like every other upsert here.
  */
 function applyWindowDeltas(workspaceId: string, deltas: SQL): SQL {
+  const { mw, mm, w } = WINDOW_ALIASES;
   return sql`window_deltas as (
-      select mw.kind, mw.name, d.object, mw.first_day, mw.last_day, d.record_id, d.user_id, d.delta
+      select ${mw.kind}, ${mw.name}, d.object, ${mw.firstDay}, ${mw.lastDay}, d.record_id, d.user_id, d.delta
       from ${deltas} d
-      join metric_windows mw on mw.workspace_id = ${workspaceId} and mw.object = d.object and d.name = any(mw.names)
-        and d.day between mw.first_day and mw.last_day
+      join ${tableAs(mw)} on ${mw.workspaceId} = ${workspaceId} and ${mw.object} = d.object and d.name = any(${mw.names})
+        and d.day between ${mw.firstDay} and ${mw.lastDay}
       where d.record_id is not null
     ), window_members as (
-      insert into metric_window_members as mm (workspace_id, kind, name, first_day, last_day, account_id, user_id, count)
+      insert into ${metricWindowMembers} as ${mm} (${columnList(mm.workspaceId, mm.kind, mm.name, mm.firstDay, mm.lastDay, mm.accountId, mm.userId, mm.count)})
       select ${workspaceId}, kind, name, first_day, last_day, record_id, user_id, sum(delta)
       from window_deltas where object = 'ACCOUNT' and user_id is not null
       group by kind, name, first_day, last_day, record_id, user_id
       having sum(delta) <> 0
       order by kind, name, first_day, last_day, record_id, user_id
-      on conflict (workspace_id, kind, name, first_day, last_day, account_id, user_id) do update set
-        previous_count = mm.count,
-        count = mm.count + excluded.count
-      returning mm.kind, mm.name, mm.first_day, mm.last_day, mm.account_id, mm.count, mm.previous_count
+      on conflict (${columnList(mm.workspaceId, mm.kind, mm.name, mm.firstDay, mm.lastDay, mm.accountId, mm.userId)}) do update set
+        ${columnName(mm.previousCount)} = ${mm.count},
+        ${columnName(mm.count)} = ${mm.count} + excluded.${columnName(mm.count)}
+      returning ${mm.kind}, ${mm.name}, ${mm.firstDay}, ${mm.lastDay}, ${mm.accountId}, ${mm.count}, ${mm.previousCount}
     ), window_changes as (
       select kind, name, object, first_day, last_day, record_id, delta as count, 0 as users from window_deltas
       union all
       select kind, name, 'ACCOUNT', first_day, last_day, account_id, 0, (count > 0)::int - (previous_count > 0)::int
       from window_members
     ), windows as (
-      insert into metric_window_totals as w (workspace_id, kind, name, object, first_day, last_day, record_id, count, users)
+      insert into ${metricWindowTotals} as ${w} (${columnList(w.workspaceId, w.kind, w.name, w.object, w.firstDay, w.lastDay, w.recordId, w.count, w.users)})
       select ${workspaceId}, kind, name, object, first_day, last_day, record_id, sum(count), sum(users)
       from window_changes
       group by kind, name, object, first_day, last_day, record_id
       having sum(count) <> 0 or sum(users) <> 0
       order by kind, name, object, first_day, last_day, record_id
-      on conflict (workspace_id, kind, name, object, first_day, last_day, record_id) do update set
-        count = w.count + excluded.count,
-        users = w.users + excluded.users
+      on conflict (${columnList(w.workspaceId, w.kind, w.name, w.object, w.firstDay, w.lastDay, w.recordId)}) do update set
+        ${columnName(w.count)} = ${w.count} + excluded.${columnName(w.count)},
+        ${columnName(w.users)} = ${w.users} + excluded.${columnName(w.users)}
       returning 1
     )`;
 }
@@ -153,14 +194,15 @@ function applyWindowDeltas(workspaceId: string, deltas: SQL): SQL {
  * (`account_daily`), in key order.
  */
 function applyAccountDayDeltas(workspaceId: string, deltas: SQL): SQL {
+  const { a } = ACCOUNT_DAY_ALIASES;
   return sql`account_days as (
-      insert into account_daily as a (workspace_id, name, day, account_id, count)
+      insert into ${accountDaily} as ${a} (${columnList(a.workspaceId, a.name, a.day, a.accountId, a.count)})
       select ${workspaceId}, name, day, record_id, sum(delta) from ${deltas}
       where object = 'ACCOUNT' and record_id is not null
       group by name, day, record_id
       having sum(delta) <> 0
       order by name, day, record_id
-      on conflict (workspace_id, name, day, account_id) do update set count = a.count + excluded.count
+      on conflict (${columnList(a.workspaceId, a.name, a.day, a.accountId)}) do update set ${columnName(a.count)} = ${a.count} + excluded.${columnName(a.count)}
       returning 1
     )`;
 }
@@ -175,6 +217,7 @@ function applyAccountDayDeltas(workspaceId: string, deltas: SQL): SQL {
  * when concurrent batches add to the same row (the later one updates the earlier one's committed row).
  */
 function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
+  const { r, c } = REACH_ALIASES;
   return sql`reach_summed as (
       select kind, object, key, record_id, sum(delta)::bigint as delta, coalesce(sum(total), 0) as total,
         min(first_at) as first_at, max(last_at) as last_at
@@ -182,18 +225,18 @@ function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
       group by kind, object, key, record_id
       having sum(delta) <> 0
     ), reach as (
-      insert into metric_reach as r (workspace_id, kind, object, key, record_id, count, total, first_at, last_at)
+      insert into ${metricReach} as ${r} (${columnList(r.workspaceId, r.kind, r.object, r.key, r.recordId, r.count, r.total, r.firstAt, r.lastAt)})
       select ${workspaceId}, kind, object, key, record_id, delta, total, first_at, last_at from reach_summed
       order by kind, object, key, record_id
-      on conflict (workspace_id, kind, object, key, record_id) do update set
-        previous_count = r.count,
-        count = r.count + excluded.count,
-        total = r.total + excluded.total,
-        first_at = least(r.first_at, excluded.first_at),
-        last_at = greatest(r.last_at, excluded.last_at)
-      returning r.kind, r.object, r.key, r.count, r.previous_count
+      on conflict (${columnList(r.workspaceId, r.kind, r.object, r.key, r.recordId)}) do update set
+        ${columnName(r.previousCount)} = ${r.count},
+        ${columnName(r.count)} = ${r.count} + excluded.${columnName(r.count)},
+        ${columnName(r.total)} = ${r.total} + excluded.${columnName(r.total)},
+        ${columnName(r.firstAt)} = least(${r.firstAt}, excluded.${columnName(r.firstAt)}),
+        ${columnName(r.lastAt)} = greatest(${r.lastAt}, excluded.${columnName(r.lastAt)})
+      returning ${r.kind}, ${r.object}, ${r.key}, ${r.count}, ${r.previousCount}
     ), reach_counted as (
-      insert into metric_reach_counts as c (workspace_id, kind, key, shard, users, accounts)
+      insert into ${metricReachCounts} as ${c} (${columnList(c.workspaceId, c.kind, c.key, c.shard, c.users, c.accounts)})
       select ${workspaceId}, x.kind, x.key, ${COUNTER_SHARD},
         coalesce(sum(t.n) filter (where x.object = 'USER'), 0), coalesce(sum(t.n) filter (where x.object = 'ACCOUNT'), 0)
       from reach x
@@ -201,9 +244,9 @@ function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
       where x.object in ('USER', 'ACCOUNT') and t.n <> 0
       group by x.kind, x.key
       order by x.kind, x.key
-      on conflict (workspace_id, kind, key, shard) do update set
-        users = c.users + excluded.users,
-        accounts = c.accounts + excluded.accounts
+      on conflict (${columnList(c.workspaceId, c.kind, c.key, c.shard)}) do update set
+        ${columnName(c.users)} = ${c.users} + excluded.${columnName(c.users)},
+        ${columnName(c.accounts)} = ${c.accounts} + excluded.${columnName(c.accounts)}
       returning 1
     )`;
 }
@@ -225,11 +268,11 @@ export async function lockAttribution(q: Queryable, workspaceId: string, mode: '
 }
 
 /** Point a rollup's rows of events without an explicit account at the links' accounts (a CTE body). */
-const relink = (workspaceId: string, rollup: 'metric_daily' | 'property_daily') => sql`
-      update ${sql.identifier(rollup)} r set account_id = l.account_id
+const relink = (workspaceId: string, r: (typeof ROLLUP_AS_R)[keyof typeof ROLLUP_AS_R]) => sql`
+      update ${tableAs(r)} set ${columnName(r.accountId)} = l.account_id
       from links l
-      where r.workspace_id = ${workspaceId} and r.user_id = l.user_id and r.explicit_account_id = ''
-        and r.account_id is distinct from l.account_id
+      where ${r.workspaceId} = ${workspaceId} and ${r.userId} = l.user_id and ${r.explicitAccountId} = ''
+        and ${r.accountId} is distinct from l.account_id
       returning 1`;
 
 /**
@@ -242,20 +285,21 @@ export async function reattribute(
   links: ReadonlyArray<{ user_id: string; account_id: string | null }>,
 ): Promise<void> {
   if (links.length === 0) return;
+  const { m, p } = ROLLUP_ALIASES;
   await q.execute(sql`
     with links as (
       select * from jsonb_to_recordset(${jsonParam(links)}) as l(user_id text, account_id text)
     ), moved as (
       -- The rows as they were (the statement's snapshot; the exclusive attribution lock keeps writers out).
-      select m.name, m.day, m.user_id, m.count, m.account_id as old_account, l.account_id as new_account
-      from metric_daily m join links l on m.user_id = l.user_id
-      where m.workspace_id = ${workspaceId} and m.explicit_account_id = '' and m.account_id is distinct from l.account_id
+      select ${m.name}, ${m.day}, ${m.userId}, ${m.count}, ${m.accountId} as old_account, l.account_id as new_account
+      from ${tableAs(m)} join links l on ${m.userId} = l.user_id
+      where ${m.workspaceId} = ${workspaceId} and ${m.explicitAccountId} = '' and ${m.accountId} is distinct from l.account_id
     ), moved_values as (
-      select p.property, p.n, p.account_id as old_account, l.account_id as new_account
-      from property_daily p join links l on p.user_id = l.user_id
-      where p.workspace_id = ${workspaceId} and p.explicit_account_id = '' and p.account_id is distinct from l.account_id
-    ), counts as (${relink(workspaceId, 'metric_daily')}
-    ), props as (${relink(workspaceId, 'property_daily')}
+      select ${p.property}, ${p.n}, ${p.accountId} as old_account, l.account_id as new_account
+      from ${tableAs(p)} join links l on ${p.userId} = l.user_id
+      where ${p.workspaceId} = ${workspaceId} and ${p.explicitAccountId} = '' and ${p.accountId} is distinct from l.account_id
+    ), counts as (${relink(workspaceId, ROLLUP_AS_R.metricDaily)}
+    ), props as (${relink(workspaceId, ROLLUP_AS_R.propertyDaily)}
     ), deltas as (
       select m.name, m.day, 'ACCOUNT' as object, d.record_id, m.user_id, d.delta
       from moved m cross join lateral (values (m.old_account, -m.count), (m.new_account, m.count)) as d(record_id, delta)
@@ -283,6 +327,8 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
     aid: e.accountId,
     props: e.properties,
   }));
+  const { m, p } = ROLLUP_ALIASES;
+  const { u, n } = INSERT_ALIASES;
   const inserted = await rows<{ dedup_key: string }>(
     q,
     sql`
@@ -290,24 +336,33 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
       select * from jsonb_to_recordset(${jsonParam(batch)})
         as r(k text, eid text, name text, ts timestamptz, uid text, aid text, props jsonb)
     ), ins as (
-      insert into events (workspace_id, dedup_key, event_id, name, occurred_at, user_id, account_id, properties)
+      insert into ${eventsTable} (${columnList(
+        eventsTable.workspaceId,
+        eventsTable.dedupKey,
+        eventsTable.eventId,
+        eventsTable.name,
+        eventsTable.occurredAt,
+        eventsTable.userId,
+        eventsTable.accountId,
+        eventsTable.properties,
+      )})
       select ${workspaceId}, k, eid, name, ts, uid, aid, props from input order by k
-      on conflict (workspace_id, dedup_key) do nothing
-      returning dedup_key, name, occurred_at, user_id, account_id, properties
+      on conflict (${columnList(eventsTable.workspaceId, eventsTable.dedupKey)}) do nothing
+      returning ${columnList(eventsTable.dedupKey, eventsTable.name, eventsTable.occurredAt, eventsTable.userId, eventsTable.accountId, eventsTable.properties)}
     ), attributed as (
-      select ins.*, coalesce(ins.account_id, u.account_id) as effective_account,
+      select ins.*, coalesce(ins.account_id, ${u.accountId}) as effective_account,
              (ins.occurred_at at time zone 'UTC')::date as day
-      from ins left join users u on u.workspace_id = ${workspaceId} and u.id = ins.user_id
+      from ins left join ${tableAs(u)} on ${u.workspaceId} = ${workspaceId} and ${u.id} = ins.user_id
     ), counts as (
-      insert into metric_daily as m (workspace_id, name, day, user_id, explicit_account_id, account_id, count, last_at)
+      insert into ${metricDaily} as ${m} (${columnList(m.workspaceId, m.name, m.day, m.userId, m.explicitAccountId, m.accountId, m.count, m.lastAt)})
       select ${workspaceId}, name, day, user_id, coalesce(account_id, ''), min(effective_account), count(*), max(occurred_at)
       from attributed
       group by name, day, user_id, coalesce(account_id, '')
       order by name, day, user_id, coalesce(account_id, '')
-      on conflict (workspace_id, name, day, user_id, explicit_account_id) do update set
-        count = m.count + excluded.count,
-        last_at = greatest(m.last_at, excluded.last_at),
-        account_id = excluded.account_id
+      on conflict (${columnList(m.workspaceId, m.name, m.day, m.userId, m.explicitAccountId)}) do update set
+        ${columnName(m.count)} = ${m.count} + excluded.${columnName(m.count)},
+        ${columnName(m.lastAt)} = greatest(${m.lastAt}, excluded.${columnName(m.lastAt)}),
+        ${columnName(m.accountId)} = excluded.${columnName(m.accountId)}
       returning 1
     ), vals as (
       -- numeric, so that the sums of values near ±1.8e308 cannot overflow (the stored values are finite doubles).
@@ -316,20 +371,34 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
       from attributed a, jsonb_each(a.properties) as p(key, value)
       where jsonb_typeof(p.value) = 'number'
     ), props as (
-      insert into property_daily as p (workspace_id, property, name, day, user_id, explicit_account_id, account_id, n, sum, min, max, last_at, last_value)
+      insert into ${propertyDaily} as ${p} (${columnList(
+        p.workspaceId,
+        p.property,
+        p.name,
+        p.day,
+        p.userId,
+        p.explicitAccountId,
+        p.accountId,
+        p.n,
+        p.sum,
+        p.min,
+        p.max,
+        p.lastAt,
+        p.lastValue,
+      )})
       select ${workspaceId}, property, name, day, user_id, explicit, min(effective_account), count(*), sum(v), min(v)::float8, max(v)::float8,
              max(occurred_at), ((array_agg(v order by occurred_at desc))[1])::float8
       from vals
       group by property, name, day, user_id, explicit
       order by property, name, day, user_id, explicit
-      on conflict (workspace_id, property, name, day, user_id, explicit_account_id) do update set
-        n = p.n + excluded.n,
-        sum = p.sum + excluded.sum,
-        min = least(p.min, excluded.min),
-        max = greatest(p.max, excluded.max),
-        last_value = case when excluded.last_at >= p.last_at then excluded.last_value else p.last_value end,
-        last_at = greatest(p.last_at, excluded.last_at),
-        account_id = excluded.account_id
+      on conflict (${columnList(p.workspaceId, p.property, p.name, p.day, p.userId, p.explicitAccountId)}) do update set
+        ${columnName(p.n)} = ${p.n} + excluded.${columnName(p.n)},
+        ${columnName(p.sum)} = ${p.sum} + excluded.${columnName(p.sum)},
+        ${columnName(p.min)} = least(${p.min}, excluded.${columnName(p.min)}),
+        ${columnName(p.max)} = greatest(${p.max}, excluded.${columnName(p.max)}),
+        ${columnName(p.lastValue)} = case when excluded.${columnName(p.lastAt)} >= ${p.lastAt} then excluded.${columnName(p.lastValue)} else ${p.lastValue} end,
+        ${columnName(p.lastAt)} = greatest(${p.lastAt}, excluded.${columnName(p.lastAt)}),
+        ${columnName(p.accountId)} = excluded.${columnName(p.accountId)}
       returning 1
     ), activity as (
       select a.name, a.day, o.object, o.record_id, a.user_id, 1 as delta
@@ -344,13 +413,13 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
         ('USER', v.user_id, null, null, null),
         ('NAME', v.name, v.v, v.day::timestamp at time zone 'UTC', v.occurred_at)) as o(object, record_id, total, first_at, last_at)
     ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, names as (
-      insert into event_name_counters as n (workspace_id, name, shard, event_count, first_at, last_at)
+      insert into ${eventNameCounters} as ${n} (${columnList(n.workspaceId, n.name, n.shard, n.eventCount, n.firstAt, n.lastAt)})
       select ${workspaceId}, name, ${COUNTER_SHARD}, count(*), min(occurred_at), max(occurred_at)
       from ins group by name order by name
-      on conflict (workspace_id, name, shard) do update set
-        event_count = n.event_count + excluded.event_count,
-        first_at = least(n.first_at, excluded.first_at),
-        last_at = greatest(n.last_at, excluded.last_at)
+      on conflict (${columnList(n.workspaceId, n.name, n.shard)}) do update set
+        ${columnName(n.eventCount)} = ${n.eventCount} + excluded.${columnName(n.eventCount)},
+        ${columnName(n.firstAt)} = least(${n.firstAt}, excluded.${columnName(n.firstAt)}),
+        ${columnName(n.lastAt)} = greatest(${n.lastAt}, excluded.${columnName(n.lastAt)})
       returning 1
     )
     select dedup_key from ins`,
@@ -361,22 +430,23 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
 /** Purge the events (and their rollups) of deleted users or accounts, then re-count the event-name catalog. */
 export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' | 'account', ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  const column = sql.identifier(by === 'user' ? 'user_id' : 'account_id');
-  const rollupColumn = sql.identifier(by === 'user' ? 'user_id' : 'explicit_account_id');
+  const { e, c, b } = PURGE_ALIASES;
+  // Both rollups are `r` in their statements (rm, rp here).
+  const { metricDaily: rm, propertyDaily: rp } = ROLLUP_AS_R;
   await q.execute(sql`
     with ids as (select jsonb_array_elements_text(${jsonParam(ids)}) as id),
     gone as (
-      delete from events e using ids where e.workspace_id = ${workspaceId} and e.${column} = ids.id
-      returning e.name
+      delete from ${tableAs(e)} using ids where ${e.workspaceId} = ${workspaceId} and ${by === 'user' ? e.userId : e.accountId} = ids.id
+      returning ${e.name}
     ), m as (
-      delete from metric_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
-      returning r.name, r.day, r.user_id, r.account_id, r.count
+      delete from ${tableAs(rm)} using ids where ${rm.workspaceId} = ${workspaceId} and ${by === 'user' ? rm.userId : rm.explicitAccountId} = ids.id
+      returning ${rm.name}, ${rm.day}, ${rm.userId}, ${rm.accountId}, ${rm.count}
     ), purged as (
       select m.name, m.day, o.object, o.record_id, m.user_id, -m.count as delta
       from m cross join lateral (values ('ACCOUNT', m.account_id), ('USER', m.user_id)) as o(object, record_id)
     ), ${applyWindowDeltas(workspaceId, sql`purged`)}, ${applyAccountDayDeltas(workspaceId, sql`purged`)}, p as (
-      delete from property_daily r using ids where r.workspace_id = ${workspaceId} and r.${rollupColumn} = ids.id
-      returning r.property, r.name, r.user_id, r.account_id, r.n, r.sum
+      delete from ${tableAs(rp)} using ids where ${rp.workspaceId} = ${workspaceId} and ${by === 'user' ? rp.userId : rp.explicitAccountId} = ids.id
+      returning ${rp.property}, ${rp.name}, ${rp.userId}, ${rp.accountId}, ${rp.n}, ${rp.sum}
     ), reach_deltas as (
       select 'COUNT' as kind, object, name as key, record_id, delta, ${NO_VALUE} from purged
       union all
@@ -388,10 +458,10 @@ export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' 
       select name, count(*) as n from gone group by name
     )
     -- A negative delta in this connection's shard: the sum over shards stays exact.
-    insert into event_name_counters as c (workspace_id, name, shard, event_count, first_at, last_at)
+    insert into ${eventNameCounters} as ${c} (${columnList(c.workspaceId, c.name, c.shard, c.eventCount, c.firstAt, c.lastAt)})
     -- (first/last seen are copied from the existing counters, so the view's bounds do not move.)
-    select ${workspaceId}, r.name, ${COUNTER_SHARD}, -r.n, b.first_at, b.last_at
-    from removed r join event_names b on b.workspace_id = ${workspaceId} and b.name = r.name
+    select ${workspaceId}, r.name, ${COUNTER_SHARD}, -r.n, ${b.firstAt}, ${b.lastAt}
+    from removed r join ${eventNames} ${b} on ${b.workspaceId} = ${workspaceId} and ${b.name} = r.name
     order by r.name
-    on conflict (workspace_id, name, shard) do update set event_count = c.event_count + excluded.event_count`);
+    on conflict (${columnList(c.workspaceId, c.name, c.shard)}) do update set ${columnName(c.eventCount)} = ${c.eventCount} + excluded.${columnName(c.eventCount)}`);
 }

@@ -1,11 +1,12 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { numberOf } from '../catalog/filters.ts';
 import type { RecordKind } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import { activityEvents, fieldFor, type Semantics } from '../catalog/meaning.ts';
 import { type Context, perRequest } from '../context.ts';
 import { jsonParam, rows } from '../db/client.ts';
-import type { AccountRow, UserRow } from '../db/schema.ts';
+import { type AccountRow, metricDaily, type UserRow, users } from '../db/schema.ts';
+import { alias, recordAliases, tableAs } from '../db/sql.ts';
 import { badUserInput } from '../errors.ts';
 import type { Measure, MeasureFilter, MeasureOrder } from '../graphql/generated.ts';
 import { groupedLoader, keyOf } from '../loaders.ts';
@@ -24,6 +25,10 @@ export type { Measure };
 export const DEFAULT_WINDOW: WindowInput = { lastDays: 30 };
 
 const ACCOUNT_ONLY: readonly Measure[] = ['SEAT_UTILIZATION', 'DAYS_UNTIL_RENEWAL', 'USERS_ADDED'];
+
+/** Per kind: the records of a page, as `t`. */
+const RECORDS = recordAliases('t');
+const u = alias(users, 'u');
 
 /** A window and the previous window of the same length. */
 export interface MeasureWindow {
@@ -60,7 +65,7 @@ export function measureInputs(s: Semantics): MeasureInputs {
 // SQL shared by both ways
 // ---------------------------------------------------------------------------------------------
 
-const inList = (column: SQL, values: readonly string[]) =>
+const inList = (column: SQLWrapper, values: readonly string[]) =>
   sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
 
 /** Per record: distinct active users and activity events in the window, activity in the previous window. */
@@ -71,16 +76,17 @@ function activitySelect(
   w: MeasureWindow,
   ids: readonly string[] | null,
 ): SQL {
+  const d = metricDaily;
   const key = rollupKey(object);
-  const inCurrent = sql`day >= ${w.current.firstDay}::date and day <= ${w.current.lastDay}::date`;
+  const inCurrent = sql`${d.day} >= ${w.current.firstDay}::date and ${d.day} <= ${w.current.lastDay}::date`;
   return sql`
     select ${key} as rid,
-      count(distinct user_id) filter (where ${inCurrent})::float8 as active,
-      coalesce(sum(count) filter (where ${inCurrent}), 0)::float8 as current,
-      coalesce(sum(count) filter (where day < ${w.current.firstDay}::date), 0)::float8 as previous
-    from metric_daily
-    where workspace_id = ${workspaceId} and ${inList(sql`name`, names)}
-      and day >= ${w.previous.firstDay}::date and day <= ${w.current.lastDay}::date and ${key} is not null
+      count(distinct ${d.userId}) filter (where ${inCurrent})::float8 as active,
+      coalesce(sum(${d.count}) filter (where ${inCurrent}), 0)::float8 as current,
+      coalesce(sum(${d.count}) filter (where ${d.day} < ${w.current.firstDay}::date), 0)::float8 as previous
+    from ${d}
+    where ${d.workspaceId} = ${workspaceId} and ${inList(d.name, names)}
+      and ${d.day} >= ${w.previous.firstDay}::date and ${d.day} <= ${w.current.lastDay}::date and ${key} is not null
       ${ids ? sql`and ${inList(key, ids)}` : sql``}
     group by 1`;
 }
@@ -115,13 +121,13 @@ function isoBounds(days: DayRange): { from: string; to: string } {
 /** Per account: users whose sign-up date (ISO text in `key`) falls in the window. */
 function usersAddedSelect(workspaceId: string, key: string, days: DayRange, ids: readonly string[] | null): SQL {
   const { from, to } = isoBounds(days);
-  const created = sql`((u.dims ->> ${key}::text) collate "C")`;
+  const created = sql`((${u.dims} ->> ${key}::text) collate "C")`;
   return sql`
-    select u.account_id as rid, count(*)::float8 as added
-    from users u
-    where u.workspace_id = ${workspaceId} and u.account_id is not null
-      and jsonb_typeof(u.dims -> ${key}::text) = 'string' and ${created} >= ${from}::text collate "C" and ${created} < ${to}::text collate "C"
-      ${ids ? sql`and ${inList(sql`u.account_id`, ids)}` : sql``}
+    select ${u.accountId} as rid, count(*)::float8 as added
+    from ${tableAs(u)}
+    where ${u.workspaceId} = ${workspaceId} and ${u.accountId} is not null
+      and jsonb_typeof(${u.dims} -> ${key}::text) = 'string' and ${created} >= ${from}::text collate "C" and ${created} < ${to}::text collate "C"
+      ${ids ? sql`and ${inList(u.accountId, ids)}` : sql``}
     group by 1`;
 }
 
@@ -267,13 +273,16 @@ const MISSING_INPUT: Partial<Record<Measure, { input: keyof MeasureInputs; hint:
 class JoinSet {
   private readonly byKey = new Map<string, { alias: string; join: SQL }>();
 
+  /** The joins of a page of records of `object` (`t`). */
+  constructor(private readonly object: RecordKind) {}
+
   /** The alias of the subquery identified by `key`, joined on `rid = t.id` the first time. */
   alias(key: string, select: () => SQL): SQL {
     let found = this.byKey.get(key);
     if (!found) {
       const alias = `m${this.byKey.size}`;
       const a = sql.raw(alias);
-      found = { alias, join: sql`left join (${select()}) as ${a} on ${a}.rid = t.id` };
+      found = { alias, join: sql`left join (${select()}) as ${a} on ${a}.rid = ${RECORDS[this.object].id}` };
       this.byKey.set(key, found);
     }
     return sql.raw(found.alias);
@@ -303,7 +312,7 @@ async function measureSql(
   const missing = MISSING_INPUT[measure];
   if (missing && inputs[missing.input] === null) throw badUserInput(`${measure}: ${missing.hint}`, { argument });
   if (measure === 'DAYS_UNTIL_RENEWAL') {
-    const value = sql`(t.dims -> ${inputs.renewal}::text)`;
+    const value = sql`(${RECORDS[object].dims} -> ${inputs.renewal}::text)`;
     return sql`(case when jsonb_typeof(${value}) = 'string' and (${value} #>> '{}') ~ '^\\d{4}-\\d{2}-\\d{2}'
         then (left(${value} #>> '{}', 10)::date - ${dayOf(now)}::date) end)::float8`;
   }
@@ -325,7 +334,7 @@ async function measureSql(
     case 'USAGE_CHANGE':
       return sql`(${a}.current / nullif(${a}.previous, 0))::float8`;
     default: {
-      const seats = numberOf(sql`(t.dims -> ${inputs.seats}::text)`);
+      const seats = numberOf(sql`(${RECORDS[object].dims} -> ${inputs.seats}::text)`);
       return sql`(case when ${seats} > 0 then coalesce(${a}.active, 0)::float8 / ${seats} end)::float8`;
     }
   }
@@ -343,7 +352,7 @@ export async function compileMeasures(
 ): Promise<CompiledMeasures> {
   if (!filters?.length && !order) return { joins: sql``, where: sql`true`, order: null, ranked: null };
   const inputs = measureInputs(await catalogLoaders(ctx).semantics.load(''));
-  const joins = new JoinSet();
+  const joins = new JoinSet(object);
   const conditions: SQL[] = [];
   for (const [index, filter] of (filters ?? []).entries()) {
     const argument = `measureFilter[${index}]`;

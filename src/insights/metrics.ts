@@ -1,6 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { RecordKind } from '../catalog/inference.ts';
 import { toFloat8 } from '../db/client.ts';
+import { accountDaily, events, metricDaily, propertyDaily, users } from '../db/schema.ts';
+import { alias, columnName, tableAs } from '../db/sql.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
 import type { MetricAggregate, MetricRef } from '../graphql/generated.ts';
 import type { Aggregate } from './models.ts';
@@ -11,6 +14,18 @@ import { addDays, type DayRange, type Interval, isUtc, startOfDay } from './time
 // callers add the day range and scope and pick an aggregate expression.
 
 export type { Aggregate };
+
+/**
+ * The rows of a metric source `r`, as the count rollup's columns. Every source names `day`,
+ * `user_id` and `account_id` like `metric_daily` (property_daily, account_daily and the zoned
+ * events alike), so any source reads them through this alias.
+ */
+export const metricRows = alias(metricDaily, 'r');
+const r = metricRows;
+/** The rows of a value metric's source `r` (property_daily's columns: n, sum, min, max, last_at, last_value). */
+const rv = alias(propertyDaily, 'r');
+const e = alias(events, 'e');
+const u = alias(users, 'u');
 
 // The domain's aggregates and the schema's enum are the same set: a value added to or removed
 // from either side fails to compile here.
@@ -62,33 +77,35 @@ export function zeroWhenEmpty(aggregate: Aggregate): boolean {
 /** The aggregate over the source rows `r` in a group, as float8 (sums in numeric: `r.sum` is numeric). */
 export function aggregateExpr(spec: MetricSpec): SQL {
   if (spec.kind === 'COUNT') {
-    if (spec.aggregate === 'UNIQUE_USERS') return sql`count(distinct r.user_id)::float8`;
-    if (spec.aggregate === 'UNIQUE_ACCOUNTS') return sql`count(distinct r.account_id)::float8`;
+    if (spec.aggregate === 'UNIQUE_USERS') return sql`count(distinct ${r.userId})::float8`;
+    if (spec.aggregate === 'UNIQUE_ACCOUNTS') return sql`count(distinct ${r.accountId})::float8`;
     // Counts are whole numbers far below 2^53: a float8 sum is exact and cheaper than numeric.
-    return sql`sum(r.count::float8)`;
+    return sql`sum(${r.count}::float8)`;
   }
   switch (spec.aggregate) {
     case 'SUM':
-      return toFloat8(sql`sum(r.sum)`);
+      return toFloat8(sql`sum(${rv.sum})`);
     case 'AVG':
-      return toFloat8(sql`sum(r.sum) / nullif(sum(r.n), 0)`);
+      return toFloat8(sql`sum(${rv.sum}) / nullif(sum(${rv.n}), 0)`);
     case 'MIN':
-      return sql`min(r.min)::float8`;
+      return sql`min(${rv.min})::float8`;
     case 'MAX':
-      return sql`max(r.max)::float8`;
+      return sql`max(${rv.max})::float8`;
     case 'LAST':
-      return sql`((array_agg(r.last_value order by r.last_at desc, r.day desc, r.user_id desc))[1])::float8`;
+      return sql`((array_agg(${rv.lastValue} order by ${rv.lastAt} desc, ${rv.day} desc, ${rv.userId} desc))[1])::float8`;
     default:
-      return sql`sum(r.n)::float8`;
+      return sql`sum(${rv.n})::float8`;
   }
 }
 
 /** Rollup rows of one metric in one workspace, as `r`. */
 export function rollupSource(workspaceId: string, spec: MetricSpec): SQL {
   if (spec.kind === 'COUNT')
-    return sql`(select * from metric_daily where workspace_id = ${workspaceId} and name = ${spec.event}::text) as r`;
-  const event = spec.event ? sql`and name = ${spec.event}::text` : sql``;
-  return sql`(select * from property_daily where workspace_id = ${workspaceId} and property = ${spec.property}::text ${event}) as r`;
+    return sql`(select * from ${metricDaily}
+      where ${metricDaily.workspaceId} = ${workspaceId} and ${metricDaily.name} = ${spec.event}::text) as ${r}`;
+  const event = spec.event ? sql`and ${propertyDaily.name} = ${spec.event}::text` : sql``;
+  return sql`(select * from ${propertyDaily}
+    where ${propertyDaily.workspaceId} = ${workspaceId} and ${propertyDaily.property} = ${spec.property}::text ${event}) as ${r}`;
 }
 
 /**
@@ -98,29 +115,38 @@ export function rollupSource(workspaceId: string, spec: MetricSpec): SQL {
 export function zonedEventSource(workspaceId: string, spec: MetricSpec, days: DayRange, timeZone: string): SQL {
   const start = startOfDay(days.firstDay, timeZone).toISOString();
   const end = startOfDay(addDays(days.lastDay, 1), timeZone).toISOString();
+  // The columns are named like the rollup's (they are read through `metricRows` and `rv`).
   const common = sql`
-    (e.occurred_at at time zone ${timeZone}::text)::date as day, e.user_id, coalesce(e.account_id, u.account_id) as account_id`;
+    (${e.occurredAt} at time zone ${timeZone}::text)::date as ${columnName(r.day)}, ${e.userId},
+    coalesce(${e.accountId}, ${u.accountId}) as ${columnName(r.accountId)}`;
   const from = sql`
-    from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
-    where e.workspace_id = ${workspaceId} and e.occurred_at >= ${start}::timestamptz and e.occurred_at < ${end}::timestamptz`;
+    from ${tableAs(e)} left join ${tableAs(u)} on ${u.workspaceId} = ${e.workspaceId} and ${u.id} = ${e.userId}
+    where ${e.workspaceId} = ${workspaceId} and ${e.occurredAt} >= ${start}::timestamptz and ${e.occurredAt} < ${end}::timestamptz`;
   if (spec.kind === 'COUNT') {
-    return sql`(select ${common}, 1::bigint as count, e.occurred_at as last_at ${from} and e.name = ${spec.event}::text) as r`;
+    return sql`(select ${common}, 1::bigint as ${columnName(r.count)}, ${e.occurredAt} as ${columnName(r.lastAt)}
+      ${from} and ${e.name} = ${spec.event}::text) as ${r}`;
   }
-  const value = sql`(e.properties -> ${spec.property}::text)`;
-  const event = spec.event ? sql`and e.name = ${spec.event}::text` : sql``;
-  return sql`(select ${common}, 1::bigint as n, ${value}::numeric as sum, ${value}::float8 as min, ${value}::float8 as max,
-    e.occurred_at as last_at, ${value}::float8 as last_value
-    ${from} and jsonb_typeof(${value}) = 'number' ${event}) as r`;
+  const value = sql`(${e.properties} -> ${spec.property}::text)`;
+  const event = spec.event ? sql`and ${e.name} = ${spec.event}::text` : sql``;
+  return sql`(select ${common}, 1::bigint as ${columnName(rv.n)}, ${value}::numeric as ${columnName(rv.sum)},
+    ${value}::float8 as ${columnName(rv.min)}, ${value}::float8 as ${columnName(rv.max)},
+    ${e.occurredAt} as ${columnName(rv.lastAt)}, ${value}::float8 as ${columnName(rv.lastValue)}
+    ${from} and jsonb_typeof(${value}) = 'number' ${event}) as ${r}`;
+}
+
+/** Rows with the rollup's record columns: `metric_daily` itself, or an alias of it (such as `metricRows`). */
+export interface RollupRows {
+  accountId: PgColumn;
+  userId: PgColumn;
 }
 
 /**
  * The rollup column that attributes activity to a record of `object` (`account_id`: the effective
- * account; `user_id`), qualified by the rollup's alias when given. The one place that maps an object
- * to its rollup column.
+ * account; `user_id`), of `rows` (`metric_daily` unaliased, or an alias of it such as the source
+ * `r`). The one place that maps an object to its rollup column.
  */
-export function rollupKey(object: RecordKind, alias?: 'r'): SQL {
-  const column = object === 'ACCOUNT' ? 'account_id' : 'user_id';
-  return sql.raw(alias ? `${alias}.${column}` : column);
+export function rollupKey(object: RecordKind, rows: RollupRows = metricDaily): PgColumn {
+  return object === 'ACCOUNT' ? rows.accountId : rows.userId;
 }
 
 export function metricSource(workspaceId: string, spec: MetricSpec, days: DayRange | null, timeZone: string): SQL {
@@ -135,7 +161,8 @@ export function metricSource(workspaceId: string, spec: MetricSpec, days: DayRan
 export function accountMetricSource(workspaceId: string, spec: MetricSpec, days: DayRange | null, timeZone: string): SQL {
   if (spec.kind !== 'COUNT' || spec.aggregate !== 'COUNT' || (days && !isUtc(timeZone)))
     return metricSource(workspaceId, spec, days, timeZone);
-  return sql`(select day, account_id, count from account_daily where workspace_id = ${workspaceId} and name = ${spec.event}::text) as r`;
+  return sql`(select ${accountDaily.day}, ${accountDaily.accountId}, ${accountDaily.count} from ${accountDaily}
+    where ${accountDaily.workspaceId} = ${workspaceId} and ${accountDaily.name} = ${spec.event}::text) as ${r}`;
 }
 
 /** The source of a metric read per record of `object` in UTC days: accounts read the per-account rollup where it suffices. */
@@ -144,12 +171,12 @@ export function recordMetricSource(workspaceId: string, object: RecordKind, spec
 }
 
 export function dayCondition(days: DayRange | null): SQL {
-  return days ? sql`r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date` : sql`true`;
+  return days ? sql`${r.day} >= ${days.firstDay}::date and ${r.day} <= ${days.lastDay}::date` : sql`true`;
 }
 
 /** The bucket (a date) a source row falls in. */
 export function bucketExpr(interval: Interval): SQL {
-  if (interval === 'WEEK') return sql`date_trunc('week', r.day::timestamp)::date`;
-  if (interval === 'MONTH') return sql`date_trunc('month', r.day::timestamp)::date`;
-  return sql`r.day`;
+  if (interval === 'WEEK') return sql`date_trunc('week', ${r.day}::timestamp)::date`;
+  if (interval === 'MONTH') return sql`date_trunc('month', ${r.day}::timestamp)::date`;
+  return sql`${r.day}`;
 }

@@ -1,7 +1,8 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { RecordKind } from '../catalog/inference.ts';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
-import type { AccountRow, Dimensions, EventRow, UserRow } from '../db/schema.ts';
+import { type AccountRow, type Dimensions, type EventRow, events, metricDaily, type UserRow, users } from '../db/schema.ts';
+import { alias, columnName, recordAliases, tableAs } from '../db/sql.ts';
 import type { CursorValue } from './cursor.ts';
 import {
   accountMetricSource,
@@ -9,17 +10,18 @@ import {
   bucketExpr,
   dayCondition,
   type MetricSpec,
+  metricRows,
   metricSource,
   recordMetricSource,
   rollupKey,
 } from './metrics.ts';
 import type { DayRange, Interval } from './time.ts';
-import { eventWindow, rankColumn, type WindowMetric, windowCondition, windowTotals } from './windows.ts';
+import { eventWindow, type RankColumn, rankColumn, type WindowMetric, windowCondition, windowRows, windowTotals } from './windows.ts';
 
 // Set-based reads for accounts, users, events and metrics. Every function is ONE statement for
 // any number of parent records; the loaders group requests by their arguments.
 
-const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
+const ms = (value: SQLWrapper) => sql`floor(extract(epoch from ${value}) * 1000)::float8`;
 interface RawRecord {
   id: string;
   dims: string | Dimensions;
@@ -38,13 +40,21 @@ function toUser(workspaceId: string, r: RawRecord): UserRow {
   return { ...toAccount(workspaceId, r), accountId: r.account_id ?? null };
 }
 
-const RECORD_COLUMNS = (object: RecordKind) =>
-  sql.raw(
-    `t.id, t.dims::text as dims, ${object === 'USER' ? 't.account_id,' : ''} floor(extract(epoch from t.first_received_at) * 1000)::float8 as first_ms, floor(extract(epoch from t.updated_at) * 1000)::float8 as updated_ms`,
-  );
-const TABLE = (object: RecordKind) => sql.raw(object === 'ACCOUNT' ? 'accounts t' : 'users t');
+/** Per kind: the records as `t`, and a page of them as `s` (a derived table: the records' `id` and a `sort_value`). */
+const RECORDS = recordAliases('t');
+const PAGES = recordAliases('s');
+const e = alias(events, 'e');
+/** The rows of a metric source `r`, and of a maintained window's totals `w`. */
+const r = metricRows;
+const w = windowRows;
+
+const RECORD_COLUMNS = (object: RecordKind) => {
+  const t = RECORDS[object];
+  const accountId = object === 'USER' ? sql`${RECORDS.USER.accountId},` : sql``;
+  return sql`${t.id}, ${t.dims}::text as dims, ${accountId} ${ms(t.firstReceivedAt)} as first_ms, ${ms(t.updatedAt)} as updated_ms`;
+};
 /** The rollup column (of the source `r`) that attributes activity to a record of this object. */
-const ROLLUP_KEY = (object: RecordKind) => rollupKey(object, 'r');
+const ROLLUP_KEY = (object: RecordKind) => rollupKey(object, r);
 
 /** How a page of records is ordered. Ties always break by ID ascending. */
 export type PageOrder =
@@ -85,6 +95,8 @@ export async function pageRecords<T extends AccountRow | UserRow>(
     const ranked = { metric: eventWindow(order.spec.event ?? ''), days: order.days, column: rankColumn(order.spec) };
     return await pageByRank<T>(q, workspaceId, object, ranked, after, limit);
   }
+  const t = RECORDS[object];
+  const s = PAGES[object];
   const ctes: SQL[] = [];
   let join = sql``;
   let sortValue = sql`null::text`;
@@ -110,7 +122,7 @@ export async function pageRecords<T extends AccountRow | UserRow>(
       where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
       group by 1)`,
     );
-    join = sql`left join m on m.rid = t.id`;
+    join = sql`left join m on m.rid = ${t.id}`;
     sortValue = order.zero ? sql`coalesce(m.v, 0)::float8` : sql`m.v`;
     numeric = true;
   }
@@ -119,17 +131,17 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   let keyset = sql`true`;
   let orderBy: SQL;
   if (order.kind === 'id') {
-    orderBy = sql`s.id ${dir}`;
-    if (after) keyset = order.direction === 'ASC' ? sql`s.id > ${after.id}::text` : sql`s.id < ${after.id}::text`;
+    orderBy = sql`${s.id} ${dir}`;
+    if (after) keyset = order.direction === 'ASC' ? sql`${s.id} > ${after.id}::text` : sql`${s.id} < ${after.id}::text`;
   } else {
-    orderBy = sql`s.sort_value ${dir} nulls last, s.id asc`;
+    orderBy = sql`s.sort_value ${dir} nulls last, ${s.id} asc`;
     if (after) {
       const cmp = sql.raw(order.direction === 'ASC' ? '>' : '<');
       if (after.v === null) {
-        keyset = sql`(s.sort_value is null and s.id > ${after.id}::text)`;
+        keyset = sql`(s.sort_value is null and ${s.id} > ${after.id}::text)`;
       } else {
         const v = numeric ? sql`${Number(after.v)}::float8` : sql`${String(after.v)}::text collate "C"`;
-        keyset = sql`(s.sort_value ${cmp} ${v} or (s.sort_value = ${v} and s.id > ${after.id}::text) or s.sort_value is null)`;
+        keyset = sql`(s.sort_value ${cmp} ${v} or (s.sort_value = ${v} and ${s.id} > ${after.id}::text) or s.sort_value is null)`;
       }
     }
   }
@@ -137,10 +149,10 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   // Rank IDs first, then read the columns (dims) of the page's rows only.
   ctes.push(sql`page as (
       select * from (
-        select t.id, ${sortValue} as sort_value
-        from ${TABLE(object)} ${join} ${joins}
-        where t.workspace_id = ${workspaceId} and ${where}
-      ) as s
+        select ${t.id}, ${sortValue} as sort_value
+        from ${tableAs(t)} ${join} ${joins}
+        where ${t.workspaceId} = ${workspaceId} and ${where}
+      ) as ${s}
       where ${keyset}
       order by ${orderBy}
       limit ${limit}::int)`);
@@ -148,7 +160,7 @@ export async function pageRecords<T extends AccountRow | UserRow>(
     q,
     sql`with ${sql.join(ctes, sql`, `)}
       select ${RECORD_COLUMNS(object)}, s.sort_value
-      from page s join ${TABLE(object)} on t.workspace_id = ${workspaceId} and t.id = s.id
+      from page ${s} join ${tableAs(t)} on ${t.workspaceId} = ${workspaceId} and ${t.id} = ${s.id}
       order by ${orderBy}`,
   );
   return found.map((r) => toPageRow<T>(workspaceId, object, r));
@@ -162,7 +174,7 @@ function toPageRow<T>(workspaceId: string, object: RecordKind, r: RawRecord & { 
 export interface RankedWindow {
   metric: WindowMetric;
   days: DayRange;
-  column: 'count' | 'users';
+  column: RankColumn;
 }
 
 /**
@@ -180,50 +192,53 @@ export async function pageByRank<T>(
   after: { v: CursorValue; id: string } | null,
   limit: number,
 ): Promise<Array<PageRow<T>>> {
+  const t = RECORDS[object];
+  const s = PAGES[object];
   const totals = windowCondition(workspaceId, object, ranked.metric, ranked.days);
   // The rank column and its index.
-  const rank = sql.raw(`w.${ranked.column}`);
+  const rank = w[ranked.column];
   const v = after === null || after.v === null ? null : Number(after.v);
   const counted =
     after === null
       ? sql`true`
       : v === null || v <= 0
         ? sql`false`
-        : sql`(${rank} < ${v}::bigint or (${rank} = ${v}::bigint and w.record_id > ${after.id}::text))`;
-  const uncounted = after === null || v === null || v > 0 ? sql`true` : sql`t.id > ${after.id}::text`;
+        : sql`(${rank} < ${v}::bigint or (${rank} = ${v}::bigint and ${w.recordId} > ${after.id}::text))`;
+  const uncounted = after === null || v === null || v > 0 ? sql`true` : sql`${t.id} > ${after.id}::text`;
   const found = await rows<RawRecord & { sort_value: CursorValue }>(
     q,
     sql`
       with ranked as materialized (
         -- "desc nulls last" matches the rank index (the column is never null, but the planner needs the same order).
-        select w.record_id as id, ${rank}::float8 as sort_value
-        from metric_window_totals w
+        select ${w.recordId} as ${columnName(s.id)}, ${rank}::float8 as sort_value
+        from ${tableAs(w)}
         where ${totals} and ${rank} > 0 and ${counted}
-          and exists (select 1 from ${TABLE(object)} where t.workspace_id = ${workspaceId} and t.id = w.record_id)
-        order by ${rank} desc nulls last, w.record_id asc
+          and exists (select 1 from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${t.id} = ${w.recordId})
+        order by ${rank} desc nulls last, ${w.recordId} asc
         limit ${limit}::int
       ), page as (
         select * from ranked
         union all
         -- Records without activity, by ID: only read when the ranked ones do not fill the page.
-        (select t.id, 0::float8 from ${TABLE(object)}
-         where (select count(*) from ranked) < ${limit}::int and t.workspace_id = ${workspaceId} and ${uncounted}
-           and not exists (select 1 from metric_window_totals w where ${totals} and w.record_id = t.id and ${rank} > 0)
-         order by t.id asc
+        (select ${t.id}, 0::float8 from ${tableAs(t)}
+         where (select count(*) from ranked) < ${limit}::int and ${t.workspaceId} = ${workspaceId} and ${uncounted}
+           and not exists (select 1 from ${tableAs(w)} where ${totals} and ${w.recordId} = ${t.id} and ${rank} > 0)
+         order by ${t.id} asc
          limit ${limit}::int)
       )
       select ${RECORD_COLUMNS(object)}, s.sort_value
-      from (select * from page order by sort_value desc, id asc limit ${limit}::int) s
-      join ${TABLE(object)} on t.workspace_id = ${workspaceId} and t.id = s.id
-      order by s.sort_value desc, s.id asc`,
+      from (select * from page order by sort_value desc, ${columnName(s.id)} asc limit ${limit}::int) ${s}
+      join ${tableAs(t)} on ${t.workspaceId} = ${workspaceId} and ${t.id} = ${s.id}
+      order by s.sort_value desc, ${s.id} asc`,
   );
   return found.map((r) => toPageRow<T>(workspaceId, object, r));
 }
 
 export async function countRecords(q: Queryable, workspaceId: string, object: RecordKind, where: SQL, joins: SQL = sql``): Promise<number> {
+  const t = RECORDS[object];
   const [found] = await rows<{ count: number }>(
     q,
-    sql`select count(*)::int as count from ${TABLE(object)} ${joins} where t.workspace_id = ${workspaceId} and ${where}`,
+    sql`select count(*)::int as count from ${tableAs(t)} ${joins} where ${t.workspaceId} = ${workspaceId} and ${where}`,
   );
   return found?.count ?? 0;
 }
@@ -236,15 +251,16 @@ export async function usersOfAccounts(
   after: string | null,
   limit: number,
 ): Promise<Map<string, UserRow[]>> {
-  const afterCondition = after === null ? sql`` : sql`and t.id > ${after}::text`;
+  const t = RECORDS.USER;
+  const afterCondition = after === null ? sql`` : sql`and ${t.id} > ${after}::text`;
   const found = await rows<RawRecord & { parent: string }>(
     q,
     sql`
       select k.parent, x.* from jsonb_array_elements_text(${jsonParam(accountIds)}) as k(parent)
       cross join lateral (
-        select ${RECORD_COLUMNS('USER')} from users t
-        where t.workspace_id = ${workspaceId} and t.account_id = k.parent ${afterCondition}
-        order by t.id limit ${limit}::int
+        select ${RECORD_COLUMNS('USER')} from ${tableAs(t)}
+        where ${t.workspaceId} = ${workspaceId} and ${t.accountId} = k.parent ${afterCondition}
+        order by ${t.id} limit ${limit}::int
       ) as x`,
   );
   const out = new Map<string, UserRow[]>();
@@ -255,8 +271,8 @@ export async function usersOfAccounts(
 export async function countUsersOfAccounts(q: Queryable, workspaceId: string, accountIds: readonly string[]): Promise<Map<string, number>> {
   const found = await rows<{ id: string; count: number }>(
     q,
-    sql`select account_id as id, count(*)::int as count from users
-        where workspace_id = ${workspaceId} and ${anyOf(sql.raw('account_id'), accountIds)} group by account_id`,
+    sql`select ${users.accountId} as id, count(*)::int as count from ${users}
+        where ${users.workspaceId} = ${workspaceId} and ${anyOf(users.accountId, accountIds)} group by ${users.accountId}`,
   );
   return new Map(found.map((r) => [r.id, r.count]));
 }
@@ -274,9 +290,10 @@ export async function eventsOfUsers(
   userIds: readonly string[],
   options: { name: string | null; after: { at: string; key: string } | null; limit: number },
 ): Promise<Map<string, EventWithKey[]>> {
-  const name = options.name === null ? sql`` : sql`and e.name = ${options.name}::text`;
+  const name = options.name === null ? sql`` : sql`and ${e.name} = ${options.name}::text`;
   const after = options.after
-    ? sql`and (e.occurred_at < ${options.after.at}::timestamptz or (e.occurred_at = ${options.after.at}::timestamptz and e.dedup_key > ${options.after.key}::text))`
+    ? sql`and (${e.occurredAt} < ${options.after.at}::timestamptz
+        or (${e.occurredAt} = ${options.after.at}::timestamptz and ${e.dedupKey} > ${options.after.key}::text))`
     : sql``;
   const found = await rows<{
     parent: string;
@@ -294,12 +311,12 @@ export async function eventsOfUsers(
     sql`
       select k.parent, x.* from jsonb_array_elements_text(${jsonParam(userIds)}) as k(parent)
       cross join lateral (
-        select e.dedup_key, e.event_id, e.name, e.user_id, e.account_id, e.properties::text as properties,
-          to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-          ${ms('e.occurred_at')} as occurred_ms, ${ms('e.received_at')} as received_ms
-        from events e
-        where e.workspace_id = ${workspaceId} and e.user_id = k.parent ${name} ${after}
-        order by e.occurred_at desc, e.dedup_key asc
+        select ${e.dedupKey}, ${e.eventId}, ${e.name}, ${e.userId}, ${e.accountId}, ${e.properties}::text as properties,
+          to_char(${e.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+          ${ms(e.occurredAt)} as occurred_ms, ${ms(e.receivedAt)} as received_ms
+        from ${tableAs(e)}
+        where ${e.workspaceId} = ${workspaceId} and ${e.userId} = k.parent ${name} ${after}
+        order by ${e.occurredAt} desc, ${e.dedupKey} asc
         limit ${options.limit}::int
       ) as x`,
   );
@@ -327,11 +344,11 @@ export async function countEventsOfUsers(
   userIds: readonly string[],
   name: string | null,
 ): Promise<Map<string, number>> {
-  const byName = name === null ? sql`` : sql`and name = ${name}::text`;
+  const byName = name === null ? sql`` : sql`and ${events.name} = ${name}::text`;
   const found = await rows<{ id: string; count: number }>(
     q,
-    sql`select user_id as id, count(*)::int as count from events
-        where workspace_id = ${workspaceId} and ${anyOf(sql.raw('user_id'), userIds)} ${byName} group by user_id`,
+    sql`select ${events.userId} as id, count(*)::int as count from ${events}
+        where ${events.workspaceId} = ${workspaceId} and ${anyOf(events.userId, userIds)} ${byName} group by ${events.userId}`,
   );
   return new Map(found.map((r) => [r.id, r.count]));
 }
@@ -346,8 +363,8 @@ export async function lastActivity(
   const key = rollupKey(object);
   const found = await rows<{ id: string; at: number }>(
     q,
-    sql`select ${key} as id, ${ms('max(last_at)')} as at from metric_daily
-        where workspace_id = ${workspaceId} and ${anyOf(key, ids)} group by ${key}`,
+    sql`select ${key} as id, ${ms(sql`max(${metricDaily.lastAt})`)} as at from ${metricDaily}
+        where ${metricDaily.workspaceId} = ${workspaceId} and ${anyOf(key, ids)} group by ${key}`,
   );
   return new Map(found.map((r) => [r.id, new Date(r.at)]));
 }
@@ -405,13 +422,17 @@ export async function seriesRows(
   perRecord: RecordKind | null,
 ): Promise<SeriesRow[]> {
   const conditions: SQL[] = [dayCondition(days)];
-  if (scope.accountIds) conditions.push(anyOf(sql.raw('r.account_id'), scope.accountIds));
-  if (scope.userIds) conditions.push(anyOf(sql.raw('r.user_id'), scope.userIds));
+  if (scope.accountIds) conditions.push(anyOf(r.accountId, scope.accountIds));
+  if (scope.userIds) conditions.push(anyOf(r.userId, scope.userIds));
   if (scope.accountWhere) {
-    conditions.push(sql`r.account_id in (select t.id from accounts t where t.workspace_id = ${workspaceId} and ${scope.accountWhere})`);
+    const t = RECORDS.ACCOUNT;
+    conditions.push(
+      sql`${r.accountId} in (select ${t.id} from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${scope.accountWhere})`,
+    );
   }
   if (scope.userWhere) {
-    conditions.push(sql`r.user_id in (select t.id from users t where t.workspace_id = ${workspaceId} and ${scope.userWhere})`);
+    const t = RECORDS.USER;
+    conditions.push(sql`${r.userId} in (select ${t.id} from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${scope.userWhere})`);
   }
   const record = perRecord ? ROLLUP_KEY(perRecord) : sql`null::text`;
   const sets = perRecord ? sql`grouping sets ((${record}, b.bucket), (${record}))` : sql`grouping sets ((b.bucket), ())`;

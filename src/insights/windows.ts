@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { RecordKind } from '../catalog/inference.ts';
 import { anyOf, type Database, jsonParam, type Queryable, rows } from '../db/client.ts';
+import { metricDaily, metricWindowMembers, metricWindows, metricWindowTotals } from '../db/schema.ts';
+import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
 import { lockAttribution } from '../ingest/queries.ts';
 import { type MetricSpec, rollupKey } from './metrics.ts';
 import { addDays, type DayRange, dayOf } from './time.ts';
@@ -13,6 +16,17 @@ import { addDays, type DayRange, dayOf } from './time.ts';
 // exact by every write that changes `metric_daily` (src/ingest/queries.ts, `applyWindowDeltas`), in
 // the write's own transaction. Tables: `metric_windows`, `metric_window_totals`,
 // `metric_window_members` (src/db/schema.ts).
+
+/** A window's totals as `w` (what `windowCondition` selects by default, and rankings read). */
+export const windowRows = alias(metricWindowTotals, 'w');
+const w = windowRows;
+/** The rollup rows a new window sums. */
+const r = alias(metricDaily, 'r');
+/** Windows being dropped (`w`), and the rows of the `stale` CTE that returns their keys (`s`). */
+const dropped = alias(metricWindows, 'w');
+const stale = alias(metricWindows, 's');
+const staleMembers = alias(metricWindowMembers, 'm');
+const staleTotals = alias(metricWindowTotals, 't');
 
 /** Window lengths, in days, kept as maintained totals. */
 export const STANDARD_WINDOW_DAYS: readonly number[] = [7, 30, 90];
@@ -53,8 +67,11 @@ export function isStandardWindow(object: RecordKind, spec: MetricSpec, days: Day
   return isStandardDays(days, now);
 }
 
+/** A totals column a ranking reads (a key of `metric_window_totals`): events, or an account's users with at least one. */
+export type RankColumn = 'count' | 'users';
+
 /** The totals column a ranking by `spec` reads: events, or an account's users with at least one. */
-export function rankColumn(spec: MetricSpec): 'count' | 'users' {
+export function rankColumn(spec: MetricSpec): RankColumn {
   return spec.aggregate === 'UNIQUE_USERS' ? 'users' : 'count';
 }
 
@@ -97,7 +114,7 @@ export function ensureWindow(
       // a ranking could sort the whole window instead of walking its rank index until autovacuum
       // analyzes the table. (ANALYZE counts the transaction's own rows; an autovacuum in its way is
       // cancelled by the server.)
-      await tx.execute(sql`analyze metric_window_totals`);
+      await tx.execute(sql`analyze ${metricWindowTotals}`);
     }
   });
   made.catch(() => windows.delete(key));
@@ -131,40 +148,45 @@ async function createWindow(
   keptUntil: string,
   today: string,
 ): Promise<boolean> {
-  const recordKey = rollupKey(object, 'r');
+  const recordKey = rollupKey(object, r);
   const accounts = object === 'ACCOUNT';
-  const window = sql`workspace_id = ${workspaceId} and kind = ${metric.kind} and name = ${metric.name}::text and object = ${object}
-    and first_day = ${days.firstDay}::date and last_day = ${days.lastDay}::date`;
+  const mw = metricWindows;
+  const mm = metricWindowMembers;
+  const mt = metricWindowTotals;
   // Accounts: one row per account and user (the members); users: one row per user.
   const source = sql`
-      select ${recordKey} as record_id, ${accounts ? sql`r.user_id` : sql`null::text`} as user_id, sum(r.count) as count
-      from metric_daily r
-      where exists (select 1 from made) and r.workspace_id = ${workspaceId} and ${anyOf(sql`r.name`, metric.names)}
-        and r.day >= ${days.firstDay}::date and r.day <= ${days.lastDay}::date and ${recordKey} is not null
+      select ${recordKey} as record_id, ${accounts ? sql`${r.userId}` : sql`null::text`} as user_id, sum(${r.count}) as count
+      from ${tableAs(r)}
+      where exists (select 1 from made) and ${r.workspaceId} = ${workspaceId} and ${anyOf(r.name, metric.names)}
+        and ${r.day} >= ${days.firstDay}::date and ${r.day} <= ${days.lastDay}::date and ${recordKey} is not null
       group by 1, 2
-      having sum(r.count) > 0`;
+      having sum(${r.count}) > 0`;
+  const m = staleMembers;
+  const t = staleTotals;
+  const s = stale;
   const [result] = await rows<{ made: number }>(
     q,
     sql`
     with made as (
-      insert into metric_windows (workspace_id, kind, object, name, first_day, last_day, names, kept_until)
+      insert into ${mw} (${columnList(mw.workspaceId, mw.kind, mw.object, mw.name, mw.firstDay, mw.lastDay, mw.names, mw.keptUntil)})
       values (${workspaceId}, ${metric.kind}, ${object}, ${metric.name}::text, ${days.firstDay}::date, ${days.lastDay}::date,
         array(select jsonb_array_elements_text(${jsonParam(metric.names)})), ${keptUntil}::date)
       on conflict do nothing
       returning 1
     ), kept as (
       -- (The statement's snapshot does not see the row inserted above: this updates an existing window only.)
-      update metric_windows set kept_until = greatest(kept_until, ${keptUntil}::date) where ${window}
+      update ${mw} set ${columnName(mw.keptUntil)} = greatest(${mw.keptUntil}, ${keptUntil}::date)
+      where ${windowCondition(workspaceId, object, metric, days, mw)}
       returning 1
     ), source as materialized (${source}
     ), members as (
-      insert into metric_window_members (workspace_id, kind, name, first_day, last_day, account_id, user_id, count)
+      insert into ${mm} (${columnList(mm.workspaceId, mm.kind, mm.name, mm.firstDay, mm.lastDay, mm.accountId, mm.userId, mm.count)})
       select ${workspaceId}, ${metric.kind}, ${metric.name}::text, ${days.firstDay}::date, ${days.lastDay}::date, record_id, user_id, count
       from source where user_id is not null
       order by record_id, user_id
       returning 1
     ), totals as (
-      insert into metric_window_totals (workspace_id, kind, name, object, first_day, last_day, record_id, count, users)
+      insert into ${mt} (${columnList(mt.workspaceId, mt.kind, mt.name, mt.object, mt.firstDay, mt.lastDay, mt.recordId, mt.count, mt.users)})
       select ${workspaceId}, ${metric.kind}, ${metric.name}::text, ${object}, ${days.firstDay}::date, ${days.lastDay}::date, record_id,
         sum(count), ${accounts ? sql`count(*)` : sql`0`}
       from source
@@ -172,19 +194,19 @@ async function createWindow(
       order by record_id
       returning 1
     ), stale as (
-      delete from metric_windows w
-      where w.workspace_id = ${workspaceId} and w.kept_until < ${today}::date
-        and not (${windowCondition(workspaceId, object, metric, days)})
-      returning w.kind, w.name, w.object, w.first_day, w.last_day
+      delete from ${tableAs(dropped)}
+      where ${dropped.workspaceId} = ${workspaceId} and ${dropped.keptUntil} < ${today}::date
+        and not (${windowCondition(workspaceId, object, metric, days, dropped)})
+      returning ${dropped.kind}, ${dropped.name}, ${dropped.object}, ${dropped.firstDay}, ${dropped.lastDay}
     ), stale_members as (
-      delete from metric_window_members m using stale s
-      where m.workspace_id = ${workspaceId} and s.object = 'ACCOUNT' and m.kind = s.kind and m.name = s.name
-        and m.first_day = s.first_day and m.last_day = s.last_day
+      delete from ${tableAs(m)} using stale ${s}
+      where ${m.workspaceId} = ${workspaceId} and ${s.object} = 'ACCOUNT' and ${m.kind} = ${s.kind} and ${m.name} = ${s.name}
+        and ${m.firstDay} = ${s.firstDay} and ${m.lastDay} = ${s.lastDay}
       returning 1
     ), stale_totals as (
-      delete from metric_window_totals t using stale s
-      where t.workspace_id = ${workspaceId} and t.kind = s.kind and t.name = s.name and t.object = s.object
-        and t.first_day = s.first_day and t.last_day = s.last_day
+      delete from ${tableAs(t)} using stale ${s}
+      where ${t.workspaceId} = ${workspaceId} and ${t.kind} = ${s.kind} and ${t.name} = ${s.name} and ${t.object} = ${s.object}
+        and ${t.firstDay} = ${s.firstDay} and ${t.lastDay} = ${s.lastDay}
       returning 1
     )
     select count(*)::int as made from made`,
@@ -192,16 +214,33 @@ async function createWindow(
   return (result?.made ?? 0) > 0;
 }
 
-/** The condition selecting one window's totals (alias `w`). */
-export function windowCondition(workspaceId: string, object: RecordKind, metric: WindowMetric, days: DayRange): SQL {
-  return sql`w.workspace_id = ${workspaceId} and w.kind = ${metric.kind} and w.name = ${metric.name}::text and w.object = ${object}
-    and w.first_day = ${days.firstDay}::date and w.last_day = ${days.lastDay}::date`;
+/** Rows keyed by a window (`metric_window_totals`, `metric_windows`, or an alias of one). */
+export interface WindowKeyed {
+  workspaceId: PgColumn;
+  kind: PgColumn;
+  name: PgColumn;
+  object: PgColumn;
+  firstDay: PgColumn;
+  lastDay: PgColumn;
+}
+
+/** The condition selecting one window's rows of `rows` (by default its totals, alias `w`). */
+export function windowCondition(
+  workspaceId: string,
+  object: RecordKind,
+  metric: WindowMetric,
+  days: DayRange,
+  rows: WindowKeyed = windowRows,
+): SQL {
+  return sql`${rows.workspaceId} = ${workspaceId} and ${rows.kind} = ${metric.kind} and ${rows.name} = ${metric.name}::text
+    and ${rows.object} = ${object}
+    and ${rows.firstDay} = ${days.firstDay}::date and ${rows.lastDay} = ${days.lastDay}::date`;
 }
 
 /** The window's totals as the metric source `r` of a ranking: columns `rid` and `v`. */
 export function windowTotals(workspaceId: string, object: RecordKind, spec: MetricSpec, days: DayRange) {
-  const column = sql.raw(`w.${rankColumn(spec)}`);
-  return sql`(select w.record_id as rid, ${column}::float8 as v from metric_window_totals w
+  const column = w[rankColumn(spec)];
+  return sql`(select ${w.recordId} as rid, ${column}::float8 as v from ${tableAs(w)}
     where ${windowCondition(workspaceId, object, eventWindow(spec.event ?? ''), days)})`;
 }
 
@@ -218,15 +257,15 @@ export function activityTotals(
   previous: DayRange,
   ids: readonly string[] | null,
 ): SQL {
-  const inCurrent = sql`w.first_day = ${current.firstDay}::date`;
-  const active = object === 'ACCOUNT' ? sql`w.users` : sql`(w.count > 0)::int`;
+  const inCurrent = sql`${w.firstDay} = ${current.firstDay}::date`;
+  const active = object === 'ACCOUNT' ? sql`${w.users}` : sql`(${w.count} > 0)::int`;
   return sql`
-    select w.record_id as rid,
+    select ${w.recordId} as rid,
       coalesce(sum(${active}) filter (where ${inCurrent}), 0)::float8 as active,
-      coalesce(sum(w.count) filter (where ${inCurrent}), 0)::float8 as current,
-      coalesce(sum(w.count) filter (where not ${inCurrent}), 0)::float8 as previous
-    from metric_window_totals w
+      coalesce(sum(${w.count}) filter (where ${inCurrent}), 0)::float8 as current,
+      coalesce(sum(${w.count}) filter (where not ${inCurrent}), 0)::float8 as previous
+    from ${tableAs(w)}
     where ((${windowCondition(workspaceId, object, metric, current)}) or (${windowCondition(workspaceId, object, metric, previous)}))
-      ${ids ? sql`and ${anyOf(sql`w.record_id`, ids)}` : sql``}
+      ${ids ? sql`and ${anyOf(w.recordId, ids)}` : sql``}
     group by 1`;
 }

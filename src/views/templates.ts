@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { breakdown } from '../catalog/resolvers.ts';
 import type { Context } from '../context.ts';
 import { jsonParam, rows } from '../db/client.ts';
-import type { AccountRow } from '../db/schema.ts';
+import { type AccountRow, metricDaily } from '../db/schema.ts';
+import { alias, tableAs } from '../db/sql.ts';
 import type {
   DimensionFilter,
   Measure,
@@ -422,6 +423,8 @@ const revenueBySegment: Template = {
 // ---------------------------------------------------------------------------------------------
 
 const TOP_FEATURES = 8;
+/** The daily counts as `topFeatures` joins them (`r` in its SQL). */
+const featureDays = alias(metricDaily, 'r');
 
 const topFeatures: Template = {
   id: 'top-features',
@@ -436,10 +439,10 @@ const topFeatures: Template = {
     const firstDay = addDays(today, -(WINDOW_DAYS - 1));
     const found = await rows<{ name: string; accounts: number; users: number }>(
       b.ctx.db,
-      sql`select k.name, count(distinct r.account_id)::int as accounts, count(distinct r.user_id)::int as users
+      sql`select k.name, count(distinct ${featureDays.accountId})::int as accounts, count(distinct ${featureDays.userId})::int as users
           from jsonb_array_elements_text(${jsonParam(names)}) as k(name)
-          left join metric_daily r on r.workspace_id = ${b.ctx.workspaceId} and r.name = k.name
-            and r.day >= ${firstDay}::date and r.day <= ${today}::date
+          left join ${tableAs(featureDays)} on ${featureDays.workspaceId} = ${b.ctx.workspaceId} and ${featureDays.name} = k.name
+            and ${featureDays.day} >= ${firstDay}::date and ${featureDays.day} <= ${today}::date
           group by k.name
           order by accounts desc, users desc, k.name
           limit ${TOP_FEATURES}::int`,

@@ -1,0 +1,45 @@
+import { type Name, type SQL, sql, type Table } from 'drizzle-orm';
+import { alias, type PgColumn } from 'drizzle-orm/pg-core';
+import { accounts, users } from './schema.ts';
+
+/**
+ * How the SQL of this service names tables and columns: always through the table objects of
+ * `schema.ts`, so a renamed column is renamed everywhere (or fails to compile), and `sql.raw` is
+ * left for constants.
+ *
+ * - `${metricDaily}` renders `"metric_daily"`; `${metricDaily.accountId}` renders
+ *   `"metric_daily"."account_id"` (for statements where the table is not aliased).
+ * - An aliased table: `const d = alias(metricDaily, 'd')` once per module, then
+ *   `from ${tableAs(d)}` (renders `"metric_daily" "d"`) and `${d.accountId}` (renders `"d"."account_id"`).
+ * - Where SQL wants a bare column name (insert column lists, `on conflict (…)`, `set` targets,
+ *   `excluded.…`, a CTE's column that kept the table's name): `columnName(c)` / `columnList(…)`.
+ */
+
+export { alias };
+
+/** A column's bare name, e.g. `"account_id"`. */
+export const columnName = (column: PgColumn): Name => sql.identifier(column.name);
+
+/** Bare column names separated by commas, for insert column lists and conflict targets. */
+export const columnList = (...columns: PgColumn[]): SQL =>
+  sql.join(
+    columns.map((column) => columnName(column)),
+    sql`, `,
+  );
+
+/** `"metric_daily" "d"` for `alias(metricDaily, 'd')`: the FROM item of an aliased table. */
+export function tableAs(aliased: Table): SQL {
+  const original = (aliased as unknown as Record<symbol, string | undefined>)[ORIGINAL_NAME];
+  if (!original) throw new Error('tableAs: not an alias of a table');
+  return sql`${sql.identifier(original)} ${aliased}`;
+}
+
+/** drizzle-orm's `Table.Symbol.OriginalName` (the name an alias stands for), not in its public types. */
+const ORIGINAL_NAME = Symbol.for('drizzle:OriginalName');
+
+/** The table of accounts or of users (the same columns: workspace_id, id, dims, …). */
+export const RECORD_TABLES = { ACCOUNT: accounts, USER: users } as const;
+export type RecordTable = (typeof RECORD_TABLES)[keyof typeof RECORD_TABLES];
+
+/** Accounts and users under one alias name (`recordAliases('t').ACCOUNT` renders `"t"`). */
+export const recordAliases = <Name extends string>(name: Name) => ({ ACCOUNT: alias(accounts, name), USER: alias(users, name) }) as const;
