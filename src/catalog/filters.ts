@@ -1,8 +1,8 @@
 import { aliasedTableColumn, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { jsonParam } from '../db/client.ts';
-import { accounts, events, users } from '../db/schema.ts';
-import { alias } from '../db/sql.ts';
+import { events } from '../db/schema.ts';
+import { alias, recordAliases } from '../db/sql.ts';
 import { badUserInput } from '../errors.ts';
 import type { DimensionFilter } from '../graphql/generated.ts';
 import { isStorableText, normalizeId } from '../text.ts';
@@ -32,11 +32,7 @@ const EVENT_COLUMNS: ReadonlyMap<string, PgColumn> = new Map<string, PgColumn>([
 ]);
 
 /** The tables of the three objects under one alias name, e.g. `alias(accounts, 't')`. */
-const aliasedTables = (aliasName: string) => ({
-  ACCOUNT: alias(accounts, aliasName),
-  USER: alias(users, aliasName),
-  EVENT: alias(events, aliasName),
-});
+const aliasedTables = (aliasName: string) => ({ ...recordAliases(aliasName), EVENT: alias(events, aliasName) });
 
 /** Alias objects by alias name (callers use a few fixed names: 't', 'e'), built once. */
 const ALIASED = new Map<string, ReturnType<typeof aliasedTables>>();

@@ -39,7 +39,6 @@ const ORIGINAL_NAME = Symbol.for('drizzle:OriginalName');
 
 /** The table of accounts or of users (the same columns: workspace_id, id, dims, …). */
 export const RECORD_TABLES = { ACCOUNT: accounts, USER: users } as const;
-export type RecordTable = (typeof RECORD_TABLES)[keyof typeof RECORD_TABLES];
 
 /** Accounts and users under one alias name (`recordAliases('t').ACCOUNT` renders `"t"`). */
 export const recordAliases = <Name extends string>(name: Name) => ({ ACCOUNT: alias(accounts, name), USER: alias(users, name) }) as const;
