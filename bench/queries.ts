@@ -104,10 +104,17 @@ export const QUERIES: readonly QueryDef[] = [
     build: (ctx) => ({ query: TOP_UNIQUE, variables: { window: lastDays(ctx, 30) } }),
   },
   {
-    // Not one of the maintained windows (7, 30, 90 days): grouped from the daily rollups.
+    // Not one of the maintained windows (7, 30, 90 days): bounded by the 90-day one when it is
+    // within the last 90 days (the last step), grouped from the daily rollups otherwise.
     id: 'top50-other',
     label: 'accounts: top 50 by 45-day count',
     build: (ctx) => ({ query: TOP, variables: { window: lastDays(ctx, 45) } }),
+  },
+  {
+    // Not maintained either: bounded by the maintained 90-day window (src/insights/queries.ts, pageByBound).
+    id: 'top50-users-other',
+    label: 'users: top 50 by 45-day count',
+    build: (ctx) => ({ query: TOP_USERS, variables: { window: lastDays(ctx, 45) } }),
   },
   {
     id: 'metrics',

@@ -39,6 +39,7 @@ export function evaluateTargets(result: Omit<BenchResult, 'targets'>): Target[] 
     ['top50-users', 'Top 50 users by 30-day count (maintained window), p50', 50],
     ['top50-unique', 'Top 50 accounts by 30-day unique users, p50', 50],
     ['top50-other', 'Top 50 accounts by count over another window (45 days), p50', 300],
+    ['top50-users-other', 'Top 50 users by count over another window (45 days), p50', 300],
     ['dimensions', 'dimensions(object: ACCOUNT) with every statistic, p50', 100],
     ['breakdown', 'dimensionBreakdown of a custom field, p50', 50],
     ['series', 'One account, 90-day daily series, p50', 10],

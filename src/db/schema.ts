@@ -140,7 +140,8 @@ export const metricDaily = pgTable(
     primaryKey({ columns: [t.workspaceId, t.name, t.day, t.userId, t.explicitAccountId] }),
     // count as a trailing key column (Drizzle 0.45 has no INCLUDE) lets account series be answered from the index alone.
     index('metric_daily_account_idx').on(t.workspaceId, t.accountId, t.name, t.day, t.count),
-    index('metric_daily_user_idx').on(t.workspaceId, t.userId, t.name, t.day),
+    // The same for one user's days (a user's series, a ranking's candidates summed one by one).
+    index('metric_daily_user_idx').on(t.workspaceId, t.userId, t.name, t.day, t.count),
   ],
 );
 

@@ -72,6 +72,12 @@ export type PageOrder =
        * (no filter, descending: the page costs its own rows, not the workspace's records).
        */
       maintained?: 'join' | 'ranked';
+      /**
+       * A maintained standard window containing `days` (`boundingDays`): an unfiltered descending
+       * page is first looked for among its leading records (`pageByBound`), and grouped from the
+       * rollups only when they do not decide it.
+       */
+      bound?: DayRange;
     };
 
 export interface PageRow<T> {
@@ -94,6 +100,10 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   if (order.kind === 'metric' && order.maintained === 'ranked') {
     const ranked = { metric: eventWindow(order.spec.event ?? ''), days: order.days, column: rankColumn(order.spec) };
     return await pageByRank<T>(q, workspaceId, object, ranked, after, limit);
+  }
+  if (order.kind === 'metric' && order.bound) {
+    const found = await pageByBound<T>(q, workspaceId, object, order.spec, order.days, order.bound, after, limit);
+    if (found) return found;
   }
   const t = RECORDS[object];
   const s = PAGES[object];
@@ -232,6 +242,68 @@ export async function pageByRank<T>(
       order by s.sort_value desc, ${s.id} asc`,
   );
   return found.map((r) => toPageRow<T>(workspaceId, object, r));
+}
+
+/** Candidates read per attempt of `pageByBound`, in pages: a first page is usually decided by the first. */
+const BOUND_ATTEMPTS = [4, 64];
+
+/**
+ * A page of all records in descending order of a count over `days`, found among the leading
+ * records of a maintained window that contains `days` (`bound`): a record's total over the window
+ * bounds its total over `days` from above. Each attempt reads the window's first C records in rank
+ * order (its index) and sums their rollups over `days` (an index range per record); the page is
+ * decided when it is full of positive totals and either the window has fewer than C records or its
+ * last total is strictly above the C-th record's bound (no record after it can reach the page). One
+ * statement per attempt; null when no attempt decides the page (the caller groups the rollups).
+ * Same order, values and cursors as the general path.
+ */
+export async function pageByBound<T>(
+  q: Queryable,
+  workspaceId: string,
+  object: RecordKind,
+  spec: MetricSpec,
+  days: DayRange,
+  bound: DayRange,
+  after: { v: CursorValue; id: string } | null,
+  limit: number,
+): Promise<Array<PageRow<T>> | null> {
+  const v = after === null ? null : after.v === null ? 0 : Number(after.v);
+  // After a record without events: the rest of the order is by ID among those without, which a bound does not give.
+  if (after !== null && (v === null || v <= 0)) return null;
+  const t = RECORDS[object];
+  const s = PAGES[object];
+  const keyset = after === null ? sql`true` : sql`(x.v < ${v}::float8 or (x.v = ${v}::float8 and x.rid > ${after.id}::text))`;
+  for (const pages of BOUND_ATTEMPTS) {
+    const candidates = pages * limit;
+    const found = await rows<RawRecord & { sort_value: CursorValue }>(
+      q,
+      sql`
+      with cand as materialized (
+        select ${w.recordId} as rid, ${w.count} as bound
+        from ${tableAs(w)}
+        where ${windowCondition(workspaceId, object, eventWindow(spec.event ?? ''), bound)} and ${w.count} > 0
+        order by ${w.count} desc nulls last, ${w.recordId} asc
+        limit ${candidates}::int
+      ), scored as materialized (
+        select c.rid, (select coalesce(sum(${r.count}), 0)::float8 from ${recordMetricSource(workspaceId, object, spec, days)}
+          where ${dayCondition(days)} and ${ROLLUP_KEY(object)} = c.rid) as v
+        from cand c
+      ), page as materialized (
+        select x.rid as ${columnName(s.id)}, x.v as sort_value from scored x
+        where x.v > 0 and ${keyset}
+          and exists (select 1 from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${t.id} = x.rid)
+        order by x.v desc, x.rid asc
+        limit ${limit}::int
+      )
+      select ${RECORD_COLUMNS(object)}, s.sort_value
+      from page ${s} join ${tableAs(t)} on ${t.workspaceId} = ${workspaceId} and ${t.id} = ${s.id}
+      where (select count(*) from page) = ${limit}::int
+        and ((select count(*) from cand) < ${candidates}::int or (select min(sort_value) from page) > (select min(bound) from cand))
+      order by s.sort_value desc, ${s.id} asc`,
+    );
+    if (found.length > 0) return found.map((r) => toPageRow<T>(workspaceId, object, r));
+  }
+  return null;
 }
 
 export async function countRecords(q: Queryable, workspaceId: string, object: RecordKind, where: SQL, joins: SQL = sql``): Promise<number> {

@@ -23,7 +23,7 @@ import {
   type WindowInput,
   windowDays,
 } from './time.ts';
-import { ensureRankingWindow, isStandardWindow } from './windows.ts';
+import { boundingDays, ensureRankingWindow, isStandardWindow } from './windows.ts';
 
 export const MAX_PAGE = 500;
 
@@ -92,6 +92,13 @@ export async function recordConnection<T extends AccountRow | UserRow>(
   if (order.kind === 'metric' && isStandardWindow(object, order.spec, order.days, 'UTC', now)) {
     await ensureRankingWindow(ctx, ctx.workspaceId, object, order.spec, order.days, now);
     order.maintained = byRank ? 'ranked' : 'join';
+  } else if (order.kind === 'metric' && byRank) {
+    // Any other window of the last 90 days: the standard window containing it bounds the ranking.
+    const bound = boundingDays(order.spec, order.days, 'UTC', now);
+    if (bound) {
+      await ensureRankingWindow(ctx, ctx.workspaceId, object, order.spec, bound, now);
+      order.bound = bound;
+    }
   }
   const ordering = orderingFingerprint([object, args.orderBy ?? null]);
   const after = args.after ? decodeCursor(args.after, ordering) : null;

@@ -67,6 +67,21 @@ export function isStandardWindow(object: RecordKind, spec: MetricSpec, days: Day
   return isStandardDays(days, now);
 }
 
+/**
+ * The smallest standard window ending today that contains `days`, for a ranking by the COUNT of a
+ * count metric over any other UTC window of the last 90 days: each record's total over that window
+ * is an upper bound of its total over `days` (counts are never negative), so a top N can be found
+ * among the window's leading records instead of grouping every rollup row of `days`
+ * (`pageByBound`). Null when no standard window contains `days`.
+ */
+export function boundingDays(spec: MetricSpec, days: DayRange, timeZone: string, now: Date): DayRange | null {
+  if (spec.kind !== 'COUNT' || spec.event === null || spec.aggregate !== 'COUNT' || timeZone !== 'UTC') return null;
+  const today = dayOf(now);
+  if (days.lastDay > today) return null;
+  const n = STANDARD_WINDOW_DAYS.find((n) => addDays(today, -(n - 1)) <= days.firstDay);
+  return n === undefined ? null : { firstDay: addDays(today, -(n - 1)), lastDay: today };
+}
+
 /** A totals column a ranking reads (a key of `metric_window_totals`): events, or an account's users with at least one. */
 export type RankColumn = 'count' | 'users';
 

@@ -405,6 +405,92 @@ describe('maintained windows', () => {
     expect(recount.some((r) => r.n > 1)).toBe(true);
   });
 
+  it('rank by a count over any other window of the last 90 days among the leading records of the window that bounds it', async () => {
+    // 30 accounts with one user each and uneven activity (ties included) of an event of their own.
+    const ids = Array.from({ length: 30 }, (_, i) => `b${String(i).padStart(2, '0')}`);
+    await t.gql(UPSERT_ACCOUNTS, { records: ids.map((id) => ({ id, name: id })) });
+    await t.gql(UPSERT_USERS, { records: ids.map((id) => ({ id: `${id}-u`, email: `${id}@x.io`, accountId: id })) });
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString();
+    // Account i: 30 - 2⌊i/2⌋ events in the last 45 days (pairs of ties), i % 4 more 50 to 89 days
+    // ago, i % 3 more 100 days ago, one more 70 days ago every fifth account from b20.
+    const events = (id: string, n: number, daysAgo: (k: number) => number) =>
+      Array.from({ length: n }, (_, k) => ({ name: 'Bounded', userId: `${id}-u`, timestamp: at(daysAgo(k)) }));
+    const records = ids.flatMap((id, i) => [
+      ...events(id, 30 - 2 * Math.floor(i / 2), (k) => (i + k * 7) % 45),
+      ...events(id, i % 4, (k) => 50 + ((i + k * 11) % 40)),
+      ...events(id, i % 3, () => 100),
+      ...events(id, i >= 20 && i % 5 === 0 ? 1 : 0, () => 70),
+    ]);
+    // `Tied` (events in the last 45 days, and 50 to 89 days ago): the first page (two records and
+    // one more for hasNextPage, looked for among 4 × 3 candidates) is undecided by the first attempt:
+    // its last total (d99's 5) ties the 12th candidate's bound (d20's 5), and d30, outside the
+    // candidates (same bound, later ID), ranks second. The second attempt decides it.
+    const tied: Array<[string, number, number]> = [
+      ['d01', 9, 0],
+      ['d98', 5, 3],
+      ['d99', 5, 3],
+      ...Array.from({ length: 8 }, (_, i) => [`d1${i}`, 0, 6] as [string, number, number]),
+      ['d20', 0, 5],
+      ['d30', 5, 0],
+    ];
+    await t.gql(UPSERT_ACCOUNTS, { records: tied.map(([id]) => ({ id, name: id })) });
+    await t.gql(UPSERT_USERS, { records: tied.map(([id]) => ({ id: `${id}-u`, email: `${id}@x.io`, accountId: id })) });
+    records.push(
+      ...tied
+        .flatMap(([id, recent, old]) => [...events(id, recent, (k) => k), ...events(id, old, (k) => 50 + k)])
+        .map((e) => ({ ...e, name: 'Tied' })),
+    );
+    await t.gql(TRACK, { records });
+    const midnight = Date.parse(`${today()}T00:00:00Z`);
+    const windows: Array<[Record<string, unknown>, string, string]> = [
+      [{ lastDays: 45 }, addDays(today(), -44), today()],
+      [{ lastDays: 5 }, addDays(today(), -4), today()],
+      [
+        { from: new Date(midnight - 60 * DAY_MS).toISOString(), to: new Date(midnight - 20 * DAY_MS).toISOString() },
+        addDays(today(), -60),
+        addDays(today(), -21),
+      ],
+      // Not within the last 90 days: grouped from the rollups.
+      [{ lastDays: 120 }, addDays(today(), -119), today()],
+    ];
+    for (const name of ['Bounded', 'Tied']) {
+      for (const [window, first, last] of windows) {
+        const ranked = await rank(name, window);
+        expect(ranked.accounts).toEqual(await recountRanking('ACCOUNT', name, first, last));
+        expect(ranked.users).toEqual(await recountRanking('USER', name, first, last));
+        // Two per page: each page is decided among 12 or 192 candidates, or falls back to grouping.
+        expect(await rankPaged(name, window)).toEqual(ranked.accounts);
+      }
+    }
+    expect((await rankPaged('Tied', { lastDays: 45 })).slice(0, 3).map((r) => r.id)).toEqual(['d01', 'd30', 'd98']);
+    // The bounding windows (the last 7 and the last 90 days) were made for accounts and users.
+    const made = await query(
+      t,
+      sql`select object, first_day::text from metric_windows where workspace_id = ${ws()} and name = 'Bounded' order by 1, 2`,
+    );
+    expect(made).toEqual(
+      ['ACCOUNT', 'USER'].flatMap((object) => [
+        { object, first_day: addDays(today(), -89) },
+        { object, first_day: addDays(today(), -6) },
+      ]),
+    );
+    // A first page decided by the bound is one statement (grouping would be another after it).
+    // A first page decided by the bound costs what a maintained window's page does: one statement
+    // (grouping the rollups would be another after it).
+    const statements = async (window: Record<string, unknown>) => {
+      const before = t.database.stats.statements;
+      const res: any = await t.gql(PAGE, { event: 'Bounded', window, after: null, aggregate: 'COUNT' });
+      expect(res.errors).toBeUndefined();
+      return { n: t.database.stats.statements - before, page: res };
+    };
+    await statements({ lastDays: 30 }); // (makes that window)
+    const { n, page } = await statements({ lastDays: 45 });
+    expect(n).toBe((await statements({ lastDays: 30 })).n);
+    expect(page.data.accounts.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue }))).toEqual(
+      (await recountRanking('ACCOUNT', 'Bounded', addDays(today(), -44), today())).slice(0, 2),
+    );
+  });
+
   it('drop windows that can no longer be asked for when a new one is made', async () => {
     await query(
       t,
@@ -449,7 +535,8 @@ describe('maintained windows', () => {
       fc.record({ op: fc.constant('link' as const), user: fc.constantFrom(...users), account: fc.option(fc.constantFrom(...accounts)) }),
       fc.record({ op: fc.constant('deleteUser' as const), user: fc.constantFrom(...users), purge: fc.boolean() }),
       fc.record({ op: fc.constant('deleteAccount' as const), account: fc.constantFrom(...accounts), purge: fc.boolean() }),
-      fc.record({ op: fc.constant('rank' as const), name: fc.constantFrom('Ping', 'Pong'), days: fc.constantFrom(7, 30, 90) }),
+      // 7, 30, 90: maintained; 5 and 45: bounded by the maintained 7 and 90 days.
+      fc.record({ op: fc.constant('rank' as const), name: fc.constantFrom('Ping', 'Pong'), days: fc.constantFrom(7, 30, 90, 5, 45) }),
       fc.record({ op: fc.constant('unique' as const), name: fc.constantFrom('Ping', 'Pong'), days: fc.constantFrom(7, 30, 90) }),
       fc.record({ op: fc.constant('measures' as const), days: fc.constantFrom(7, 30, 90) }),
     );
@@ -523,5 +610,6 @@ describe('maintained windows', () => {
     );
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and kind = 'ACTIVITY'`)).not.toEqual([]);
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and users > 1`)).not.toEqual([]);
-  });
+    // (25 random sequences of up to 10 steps, each checked against recounts: longer than one test's default.)
+  }, 120_000);
 });
