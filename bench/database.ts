@@ -38,6 +38,11 @@ export async function prepareDatabase(baseUrl: string | undefined, pglite: 'dir'
     async drop() {
       if (dropped) return;
       dropped = true;
+      // Kept for EXPLAIN after the run (drop it by hand): BENCH_KEEP_DATABASE=1.
+      if (process.env.BENCH_KEEP_DATABASE === '1') {
+        console.error(`bench: kept database ${name}`);
+        return;
+      }
       const cleanup = postgres(baseUrl, { max: 1, onnotice: () => {} });
       try {
         await cleanup.unsafe(`drop database if exists "${name}" with (force)`);

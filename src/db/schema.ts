@@ -266,6 +266,8 @@ export const metricWindows = pgTable(
 /**
  * The totals of a maintained window, one row per record with activity in it: its events (`count`)
  * and, for accounts, its users with at least one (`users`, from `metric_window_members`).
+ * Migration 0012 (hand-written: Drizzle cannot declare it) adds extended statistics on the window
+ * key, so the planner knows each window's size instead of multiplying per-column estimates.
  */
 export const metricWindowTotals = pgTable(
   'metric_window_totals',
