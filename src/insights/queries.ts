@@ -85,6 +85,12 @@ export interface PageRow<T> {
   sortValue: CursorValue;
 }
 
+/** A page's rows, and the number of records matching its filter when the statement counted them too. */
+export interface RecordPage<T> {
+  rows: Array<PageRow<T>>;
+  total: number | null;
+}
+
 /** One page of accounts or users: filtered, ordered, keyset-paginated after (value, id). */
 export async function pageRecords<T extends AccountRow | UserRow>(
   q: Queryable,
@@ -96,14 +102,20 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   limit: number,
   /** Left joins of per-record values (derived measures) that `where` and the order value read. */
   joins: SQL = sql``,
-): Promise<Array<PageRow<T>>> {
+  /**
+   * Also count every record matching `where` in the same statement (`total` on each row; first
+   * pages of the general path only): a filtered page and its count read the records and their
+   * joined measures once instead of twice.
+   */
+  withTotal = false,
+): Promise<RecordPage<T>> {
   if (order.kind === 'metric' && order.maintained === 'ranked') {
     const ranked = { metric: eventWindow(order.spec.event ?? ''), days: order.days, column: rankColumn(order.spec) };
-    return await pageByRank<T>(q, workspaceId, object, ranked, after, limit);
+    return { rows: await pageByRank<T>(q, workspaceId, object, ranked, after, limit), total: null };
   }
   if (order.kind === 'metric' && order.bound) {
     const found = await pageByBound<T>(q, workspaceId, object, order.spec, order.days, order.bound, after, limit);
-    if (found) return found;
+    if (found) return { rows: found, total: null };
   }
   const t = RECORDS[object];
   const s = PAGES[object];
@@ -157,23 +169,26 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   }
 
   // Rank IDs first, then read the columns (dims) of the page's rows only.
+  const counted = withTotal && after === null;
   ctes.push(sql`page as (
       select * from (
-        select ${t.id}, ${sortValue} as sort_value
+        select ${t.id}, ${sortValue} as sort_value${counted ? sql`, count(*) over () as total` : sql``}
         from ${tableAs(t)} ${join} ${joins}
         where ${t.workspaceId} = ${workspaceId} and ${where}
       ) as ${s}
       where ${keyset}
       order by ${orderBy}
       limit ${limit}::int)`);
-  const found = await rows<RawRecord & { sort_value: CursorValue }>(
+  const found = await rows<RawRecord & { sort_value: CursorValue; total?: number | string }>(
     q,
     sql`with ${sql.join(ctes, sql`, `)}
-      select ${RECORD_COLUMNS(object)}, s.sort_value
+      select ${RECORD_COLUMNS(object)}, s.sort_value${counted ? sql`, s.total::int as total` : sql``}
       from page ${s} join ${tableAs(t)} on ${t.workspaceId} = ${workspaceId} and ${t.id} = ${s.id}
       order by ${orderBy}`,
   );
-  return found.map((r) => toPageRow<T>(workspaceId, object, r));
+  // (An empty first page: nothing matches.)
+  const total = counted ? Number(found[0]?.total ?? 0) : null;
+  return { rows: found.map((r) => toPageRow<T>(workspaceId, object, r)), total };
 }
 
 function toPageRow<T>(workspaceId: string, object: RecordKind, r: RawRecord & { sort_value: CursorValue }): PageRow<T> {

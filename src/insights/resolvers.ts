@@ -1,3 +1,4 @@
+import { type GraphQLResolveInfo, Kind } from 'graphql';
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
 import { type FieldType, parseIsoDateTime, type RecordKind } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
@@ -62,16 +63,20 @@ const connection = {
   totalCount: <T>(c: ConnectionModel<T>) => c.totalCount(),
 };
 
+/** Whether the connection's own selection names `totalCount` (fragments are not followed: it is then counted on its own). */
+const selectsTotal = (info: GraphQLResolveInfo) =>
+  info.fieldNodes.some((node) => node.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'totalCount'));
+
 export const insightsResolvers: Resolvers = {
   Query: {
     metricSeries: (_parent, { input }, ctx) => {
       return insights.workspaceSeries(ctx, input, input.scope);
     },
-    accounts: (_parent, args, ctx) => {
-      return insights.recordConnection<AccountRow>(ctx, 'ACCOUNT', args);
+    accounts: (_parent, args, ctx, info) => {
+      return insights.recordConnection<AccountRow>(ctx, 'ACCOUNT', args, { withTotal: selectsTotal(info) });
     },
-    users: (_parent, args, ctx) => {
-      return insights.recordConnection<UserRow>(ctx, 'USER', args);
+    users: (_parent, args, ctx, info) => {
+      return insights.recordConnection<UserRow>(ctx, 'USER', args, { withTotal: selectsTotal(info) });
     },
     account: (_parent, { id }, ctx) => {
       return byId(insightsLoaders(ctx).accountById, id);

@@ -78,6 +78,8 @@ export async function recordConnection<T extends AccountRow | UserRow>(
   ctx: Context,
   object: RecordKind,
   args: RecordPageArgs,
+  /** `withTotal`: the caller will read `totalCount` (counted with the first page where the page is grouped anyway). */
+  options: { withTotal?: boolean } = {},
 ): Promise<ConnectionModel<T>> {
   const first = pageSize(args.first);
   const needsCatalog = (args.filter?.length ?? 0) > 0 || args.orderBy?.dimension != null;
@@ -102,10 +104,10 @@ export async function recordConnection<T extends AccountRow | UserRow>(
   }
   const ordering = orderingFingerprint([object, args.orderBy ?? null]);
   const after = args.after ? decodeCursor(args.after, ordering) : null;
-  const found =
+  const { rows: found, total } =
     measures.ranked && byRank
-      ? await queries.pageByRank<T>(ctx.db, ctx.workspaceId, object, measures.ranked, after, first + 1)
-      : await queries.pageRecords<T>(ctx.db, ctx.workspaceId, object, where, order, after, first + 1, measures.joins);
+      ? { rows: await queries.pageByRank<T>(ctx.db, ctx.workspaceId, object, measures.ranked, after, first + 1), total: null }
+      : await queries.pageRecords<T>(ctx.db, ctx.workspaceId, object, where, order, after, first + 1, measures.joins, options.withTotal);
   const page = found.slice(0, first);
   for (const { row } of page) {
     if (object === 'ACCOUNT') insightsLoaders(ctx).accountById.prime(row.id, row as AccountRow);
@@ -119,7 +121,8 @@ export async function recordConnection<T extends AccountRow | UserRow>(
     })),
     hasNextPage: found.length > first,
     hasPreviousPage: after !== null,
-    totalCount: () => queries.countRecords(ctx.db, ctx.workspaceId, object, where, measures.joins),
+    totalCount: () =>
+      total !== null ? Promise.resolve(total) : queries.countRecords(ctx.db, ctx.workspaceId, object, where, measures.joins),
   };
 }
 

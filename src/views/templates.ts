@@ -168,12 +168,12 @@ async function accountList(b: BuildContext, spec: AccountListSpec): Promise<Omit
   }
 }`;
 
-  const page = await recordConnection<AccountRow>(b.ctx, 'ACCOUNT', {
-    first: PREVIEW_ROWS,
-    filter: spec.filter ?? null,
-    measureFilter: spec.measureFilter ?? null,
-    orderBy: spec.orderBy,
-  });
+  const page = await recordConnection<AccountRow>(
+    b.ctx,
+    'ACCOUNT',
+    { first: PREVIEW_ROWS, filter: spec.filter ?? null, measureFilter: spec.measureFilter ?? null, orderBy: spec.orderBy },
+    { withTotal: true },
+  );
   const totalCount = await page.totalCount();
   return {
     operation: { operationName: spec.operationName, query, variables },

@@ -81,4 +81,23 @@ describe('statement count', () => {
     expect(own(large.statements)).toBe(own(small.statements));
     expect(own(large.statements)).toBeLessThanOrEqual(20);
   });
+
+  it("counts a filtered first page's totalCount in the page's own statement, and later pages' apart, alike", async () => {
+    const page = (select: string) => `query($after: String) {
+      accounts(first: 4, after: $after, filter: [{ key: "region", eq: "EMEA" }], measureFilter: [{ measure: ACTIVITY, gte: 1 }],
+        orderBy: { dimension: "seats", direction: DESC }) { ${select} pageInfo { endCursor } edges { node { id } } }
+    }`;
+    await statementsFor(page(''), { after: null }); // (makes the activity windows)
+    const without = await statementsFor(page(''), { after: null });
+    const withTotal = await statementsFor(page('totalCount'), { after: null });
+    expect(withTotal.statements).toBe(without.statements);
+    // 30 EMEA accounts (odd indexes), each with activity in the last 30 days.
+    expect(withTotal.data?.accounts.totalCount).toBe(30);
+    const next = await statementsFor(page('totalCount'), { after: withTotal.data?.accounts.pageInfo.endCursor });
+    expect(next.data?.accounts.totalCount).toBe(30);
+    expect(next.statements).toBe(without.statements + 1);
+    // Filtered to nothing: zero, from the empty page.
+    const none = await t.gql(`{ accounts(first: 4, filter: [{ key: "region", eq: "APAC" }], orderBy: { dimension: "seats" }) { totalCount } }`);
+    expect(none.data?.accounts.totalCount).toBe(0);
+  });
 });
