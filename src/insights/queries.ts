@@ -103,9 +103,9 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   /** Left joins of per-record values (derived measures) that `where` and the order value read. */
   joins: SQL = sql``,
   /**
-   * Also count every record matching `where` in the same statement (`total` on each row; first
-   * pages of the general path only): a filtered page and its count read the records and their
-   * joined measures once instead of twice.
+   * Also count every record matching `where` in the same statement (the page's `total`; first
+   * pages of the general path only, null otherwise): a filtered page and its count read the records
+   * and their joined measures once instead of twice.
    */
   withTotal = false,
 ): Promise<RecordPage<T>> {
