@@ -97,7 +97,9 @@ describe('statement count', () => {
     expect(next.data?.accounts.totalCount).toBe(30);
     expect(next.statements).toBe(without.statements + 1);
     // Filtered to nothing: zero, from the empty page.
-    const none = await t.gql(`{ accounts(first: 4, filter: [{ key: "region", eq: "APAC" }], orderBy: { dimension: "seats" }) { totalCount } }`);
+    const none = await t.gql(
+      `{ accounts(first: 4, filter: [{ key: "region", eq: "APAC" }], orderBy: { dimension: "seats" }) { totalCount } }`,
+    );
     expect(none.data?.accounts.totalCount).toBe(0);
   });
 });
