@@ -282,9 +282,9 @@ export async function pageByBound<T>(
   after: { v: CursorValue; id: string } | null,
   limit: number,
 ): Promise<Array<PageRow<T>> | null> {
-  const v = after === null ? null : after.v === null ? 0 : Number(after.v);
+  const v = Number(after?.v ?? 0);
   // After a record without events: the rest of the order is by ID among those without, which a bound does not give.
-  if (after !== null && (v === null || v <= 0)) return null;
+  if (after !== null && v <= 0) return null;
   const t = RECORDS[object];
   const s = PAGES[object];
   const keyset = after === null ? sql`true` : sql`(x.v < ${v}::float8 or (x.v = ${v}::float8 and x.rid > ${after.id}::text))`;
