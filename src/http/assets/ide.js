@@ -118,17 +118,29 @@ query Views {
     }
   };
 
+  // Asks once whether any view has data; a refusal to retry (429 from the workspace's read limit,
+  // 503 during an outage) or a network failure is retried after its Retry-After (1 s by default),
+  // a few times, so a busy first load still opens on the views.
   const openViewsWhenPopulated = async (key) => {
-    try {
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query: 'query IdeViews { views { locked } }', operationName: 'IdeViews' }),
-      });
-      const body = await response.json();
-      if (key === apiKey && (body?.data?.views ?? []).some((view) => !view.locked)) showViews();
-    } catch {
-      // The IDE works without it.
+    for (let attempt = 1; attempt <= 5 && key === apiKey; attempt++) {
+      let retryAfterSeconds = 1;
+      try {
+        const response = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ query: 'query IdeViews { views { locked } }', operationName: 'IdeViews' }),
+        });
+        if (response.status !== 429 && response.status < 500) {
+          const body = await response.json();
+          if (key === apiKey && (body?.data?.views ?? []).some((view) => !view.locked)) showViews();
+          return;
+        }
+        const header = Number(response.headers.get('retry-after'));
+        if (Number.isFinite(header) && header > 0) retryAfterSeconds = Math.min(header, 10);
+      } catch {
+        // Unreachable for now: retried below. The IDE works without it.
+      }
+      await new Promise((resolve) => setTimeout(resolve, retryAfterSeconds * 1000));
     }
   };
 
