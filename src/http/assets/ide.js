@@ -118,12 +118,14 @@ query Views {
     }
   };
 
-  // Asks once whether any view has data; a refusal to retry (429 from the workspace's read limit,
-  // 503 during an outage) or a network failure is retried after its Retry-After (1 s by default),
-  // a few times, so a busy first load still opens on the views.
+  // Asks whether any view has data. A 429 (the workspace's concurrent-read limit), a 5xx or a
+  // network failure is retried after its Retry-After (1 s by default, at most 10 s), up to five
+  // attempts in all, so a busy first load still opens on the views. The IDE works without it.
   const openViewsWhenPopulated = async (key) => {
+    let retryAfterSeconds = 1;
     for (let attempt = 1; attempt <= 5 && key === apiKey; attempt++) {
-      let retryAfterSeconds = 1;
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, retryAfterSeconds * 1000));
+      retryAfterSeconds = 1;
       try {
         const response = await fetch(endpoint, {
           method: 'POST',
@@ -138,9 +140,8 @@ query Views {
         const header = Number(response.headers.get('retry-after'));
         if (Number.isFinite(header) && header > 0) retryAfterSeconds = Math.min(header, 10);
       } catch {
-        // Unreachable for now: retried below. The IDE works without it.
+        // Network failure: the next attempt waits the default second.
       }
-      await new Promise((resolve) => setTimeout(resolve, retryAfterSeconds * 1000));
     }
   };
 
