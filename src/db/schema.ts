@@ -313,6 +313,43 @@ export const metricWindowMembers = pgTable(
 );
 
 /**
+ * A change counter per event name and ISO week (Monday, UTC), split in shards like
+ * `event_name_counters`: every write that changes `metric_daily` or `property_daily` (event
+ * inserts, retroactive attribution, purges) adds one to the rows of the (name, week) pairs it
+ * touched, in its own statement. The sum over the shards of the pairs an answer reads only grows,
+ * so an answer stored with that sum (`rollup_answers`) is still exact while the sum is unchanged.
+ */
+export const rollupVersions = pgTable(
+  'rollup_versions',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    week: date('week', { mode: 'string' }).notNull(),
+    shard: smallint('shard').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.name, t.week, t.shard] })],
+);
+
+/**
+ * Answers computed from the rollups by grouping (distinct users or accounts over a range), kept
+ * with the `rollup_versions` sum they were computed at, in the same snapshot: a read whose sum is
+ * the same returns the stored answer instead of grouping again (src/insights/answers.ts). `key`
+ * identifies the statement (a hash of its text and parameters); `value` is its rows.
+ */
+export const rollupAnswers = pgTable(
+  'rollup_answers',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    key: text('key').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    value: jsonb('value').$type<unknown[]>().notNull(),
+    computedAt: timestamptz('computed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] }), index('rollup_answers_age_idx').on(t.workspaceId, t.computedAt)],
+);
+
+/**
  * Per-name event counters, split over a few shards (chosen by the writing connection) so that
  * concurrent event batches do not all queue on the same hot row. Read through `event_names`.
  */

@@ -14,9 +14,11 @@ import {
   metricWindows,
   metricWindowTotals,
   propertyDaily,
+  rollupVersions,
   users,
 } from '../db/schema.ts';
 import { alias, columnList, columnName, RECORD_TABLES, recordAliases, tableAs } from '../db/sql.ts';
+import { isoWeek } from '../insights/answers.ts';
 import type { EventRecord } from './records.ts';
 import type { Scalar } from './values.ts';
 
@@ -251,6 +253,25 @@ function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
     )`;
 }
 
+/**
+ * CTE `rollup_changes` (to place in a WITH list): count one change of every (event name, ISO week)
+ * among `changes` (a CTE name with columns name and day: the rollup rows a statement writes) in this
+ * connection's shard of `rollup_versions`, so that answers kept from those weeks' rollups are
+ * grouped again on their next read (src/insights/answers.ts). Rows in key order.
+ */
+function countRollupChanges(workspaceId: string, changes: SQL): SQL {
+  const v = rollupVersions;
+  return sql`rollup_changes as (
+      insert into ${v} (${columnList(v.workspaceId, v.name, v.week, v.shard, v.version)})
+      select ${workspaceId}, c.name, c.week, ${COUNTER_SHARD}, 1
+      from (select distinct name, ${isoWeek(sql`day`)} as week from ${changes}) as c
+      order by c.name, c.week
+      on conflict (${columnList(v.workspaceId, v.name, v.week, v.shard)}) do update set
+        ${columnName(v.version)} = ${v.version} + 1
+      returning 1
+    )`;
+}
+
 /** Columns of a reach delta without a value sum or bounds (users and accounts). */
 const NO_VALUE = sql.raw('null::numeric as total, null::timestamptz as first_at, null::timestamptz as last_at');
 
@@ -308,7 +329,7 @@ export async function reattribute(
       union all
       select 'VALUE', 'ACCOUNT', p.property, d.record_id, d.delta, ${NO_VALUE}
       from moved_values p cross join lateral (values (p.old_account, -p.n), (p.new_account, p.n)) as d(record_id, delta)
-    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}
+    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, ${countRollupChanges(workspaceId, sql`moved`)}
     select 1`);
 }
 
@@ -412,7 +433,7 @@ export async function insertEvents(q: Queryable, workspaceId: string, events: re
         ('ACCOUNT', v.effective_account, null::numeric, null::timestamptz, null::timestamptz),
         ('USER', v.user_id, null, null, null),
         ('NAME', v.name, v.v, v.day::timestamp at time zone 'UTC', v.occurred_at)) as o(object, record_id, total, first_at, last_at)
-    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, names as (
+    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, ${countRollupChanges(workspaceId, sql`attributed`)}, names as (
       insert into ${eventNameCounters} as ${n} (${columnList(n.workspaceId, n.name, n.shard, n.eventCount, n.firstAt, n.lastAt)})
       select ${workspaceId}, name, ${COUNTER_SHARD}, count(*), min(occurred_at), max(occurred_at)
       from ins group by name order by name
@@ -454,7 +475,7 @@ export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' 
       select 'VALUE', o.object, p.property, o.record_id, -p.n, o.total, null::timestamptz, null::timestamptz
       from p cross join lateral (values ('ACCOUNT', p.account_id, null::numeric), ('USER', p.user_id, null), ('NAME', p.name, -p.sum))
         as o(object, record_id, total)
-    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, removed as (
+    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, ${countRollupChanges(workspaceId, sql`m`)}, removed as (
       select name, count(*) as n from gone group by name
     )
     -- A negative delta in this connection's shard: the sum over shards stays exact.

@@ -498,8 +498,12 @@ export interface SeriesRow {
  * Buckets of one metric plus the whole-range total (GROUPING SETS), optionally one series per
  * record of `perRecord`.
  */
-export async function seriesRows(
-  q: Queryable,
+export async function seriesRows(q: Queryable, ...args: Parameters<typeof seriesStatement>): Promise<SeriesRow[]> {
+  return rows<SeriesRow>(q, seriesStatement(...args));
+}
+
+/** The statement of `seriesRows`. */
+export function seriesStatement(
   workspaceId: string,
   spec: MetricSpec,
   days: DayRange,
@@ -507,7 +511,7 @@ export async function seriesRows(
   timeZone: string,
   scope: SeriesScope,
   perRecord: RecordKind | null,
-): Promise<SeriesRow[]> {
+): SQL {
   const conditions: SQL[] = [dayCondition(days)];
   if (scope.accountIds) conditions.push(anyOf(r.accountId, scope.accountIds));
   if (scope.userIds) conditions.push(anyOf(r.userId, scope.userIds));
@@ -526,12 +530,9 @@ export async function seriesRows(
   // Restricted to accounts and reading no user: the per-account rollup holds every row it needs.
   const accountsOnly = (scope.accountIds || scope.accountWhere) && !scope.userIds && !scope.userWhere && perRecord !== 'USER';
   const source = accountsOnly ? accountMetricSource(workspaceId, spec, days, timeZone) : metricSource(workspaceId, spec, days, timeZone);
-  return rows<SeriesRow>(
-    q,
-    sql`select ${record} as id, case when grouping(b.bucket) = 0 then b.bucket::text end as bucket, ${aggregateExpr(spec)} as value
+  return sql`select ${record} as id, case when grouping(b.bucket) = 0 then b.bucket::text end as bucket, ${aggregateExpr(spec)} as value
         from ${source}
         cross join lateral (select ${bucketExpr(interval)} as bucket) as b
         where ${sql.join(conditions, sql` and `)}
-        group by ${sets}`,
-  );
+        group by ${sets}`;
 }

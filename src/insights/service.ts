@@ -8,6 +8,7 @@ import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
 import type { DimensionFilter, Interval, MeasureFilter, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
+import { keptAnswer } from './answers.ts';
 import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
 import { insightsLoaders } from './loaders.ts';
 import { compileMeasures } from './measures.ts';
@@ -15,9 +16,11 @@ import { type MetricSpec, metricSpec, zeroWhenEmpty } from './metrics.ts';
 import type { ConnectionModel, MetricSeriesModel } from './models.ts';
 import * as queries from './queries.ts';
 import {
+  addDays,
   assertTimeZone,
   type DayRange,
   type Interval as IntervalName,
+  isUtc,
   seriesBuckets,
   startOfDay,
   type WindowInput,
@@ -266,8 +269,23 @@ export async function workspaceSeries(
   if (scopeArgs?.userFilter?.length) {
     scope.userWhere = compileFilters('USER', 't', scopeArgs.userFilter, await catalogFields(ctx, 'USER'));
   }
-  const found = await queries.seriesRows(ctx.db, ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null);
+  // The workspace's whole series of one event (no scope: nothing but that event's rollups is read)
+  // is kept with the change counters of its weeks (src/insights/answers.ts).
+  const found =
+    Object.keys(scope).length === 0 && plan.spec.event !== null
+      ? await keptAnswer<queries.SeriesRow>(
+          ctx.db,
+          ctx.workspaceId,
+          { names: [plan.spec.event], days: utcDaysCovering(plan.days, plan.timeZone) },
+          queries.seriesStatement(ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null),
+        )
+      : await queries.seriesRows(ctx.db, ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null);
   return assemble(plan, found);
+}
+
+/** The UTC days that hold the instants of `days` in `timeZone` (a day more on each side outside UTC). */
+function utcDaysCovering(days: DayRange, timeZone: string): DayRange {
+  return isUtc(timeZone) ? days : { firstDay: addDays(days.firstDay, -1), lastDay: addDays(days.lastDay, 1) };
 }
 
 /** `Account.metricSeries` / `User.metricSeries`: batched per (metric, range, interval, aggregate, zone). */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { breakdown } from '../catalog/resolvers.ts';
 import type { Context } from '../context.ts';
-import { jsonParam, rows } from '../db/client.ts';
+import { jsonParam } from '../db/client.ts';
 import { type AccountRow, metricDaily } from '../db/schema.ts';
 import { alias, tableAs } from '../db/sql.ts';
 import type {
@@ -15,6 +15,7 @@ import type {
   ViewOperation,
   ViewPreview,
 } from '../graphql/generated.ts';
+import { keptAnswer } from '../insights/answers.ts';
 import { recordMeasure } from '../insights/measures.ts';
 import { recordConnection, workspaceSeries } from '../insights/service.ts';
 import { addDays, dayOf, startOfDay } from '../insights/time.ts';
@@ -437,8 +438,11 @@ const topFeatures: Template = {
     const names = eventNames(b.provided[0]);
     const today = dayOf(b.now);
     const firstDay = addDays(today, -(WINDOW_DAYS - 1));
-    const found = await rows<{ name: string; accounts: number; users: number }>(
+    // Kept with the change counters of the features' weeks (src/insights/answers.ts).
+    const found = await keptAnswer<{ name: string; accounts: number; users: number }>(
       b.ctx.db,
+      b.ctx.workspaceId,
+      { names, days: { firstDay, lastDay: today } },
       sql`select k.name, count(distinct ${featureDays.accountId})::int as accounts, count(distinct ${featureDays.userId})::int as users
           from jsonb_array_elements_text(${jsonParam(names)}) as k(name)
           left join ${tableAs(featureDays)} on ${featureDays.workspaceId} = ${b.ctx.workspaceId} and ${featureDays.name} = k.name

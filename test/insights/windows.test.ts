@@ -303,6 +303,73 @@ async function measures(days: number) {
   };
 }
 
+/** Workspace series of both events by every count aggregate, weekly in UTC and Tokyo and daily in New York. */
+const WORKSPACE_SERIES = `query($from: DateTime!, $to: DateTime!) {${['Ping', 'Pong']
+  .flatMap((event) =>
+    ['UNIQUE_USERS', 'UNIQUE_ACCOUNTS', 'COUNT'].flatMap((aggregate) =>
+      [
+        ['WEEK', 'UTC'],
+        ['WEEK', 'Asia/Tokyo'],
+        ['DAY', 'America/New_York'],
+      ].map(
+        ([interval, zone], i) =>
+          `\n  ${event}_${aggregate}_${i}: metricSeries(input: { metric: { event: "${event}" }, from: $from, to: $to, interval: ${interval}, aggregate: ${aggregate}, timeZone: "${zone}" }) { total points { start value } }`,
+      ),
+    ),
+  )
+  .join('')}\n}`;
+
+async function workspaceSeries(range: { from: string; to: string }) {
+  const res: any = await t.gql(WORKSPACE_SERIES, range);
+  expect(res.errors).toBeUndefined();
+  return res.data;
+}
+
+const VIEWS = `{ views { id locked operation { variables } preview { rows { cells } } } }`;
+
+/**
+ * The previews of the views that group the rollups over a range (kept answers): weekly active
+ * users (distinct users of the sign-in event per ISO week, the last 12) and top features (distinct
+ * accounts and users of each feature event over the last 30 days), next to a recount from events.
+ */
+async function expectViewsEqualRecount() {
+  const res: any = await t.gql(VIEWS);
+  expect(res.errors).toBeUndefined();
+  const byId = new Map<string, any>(res.data.views.map((v: any) => [v.id, v]));
+  const wau = byId.get('weekly-active-users');
+  // (Locked when the sign-in event has no events left, after purges.)
+  if (!wau.locked) {
+    const event = wau.operation.variables.input.metric.event as string;
+    const weeks = await query<{ week: string; users: number }>(
+      t,
+      sql`select to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD') as week, count(distinct user_id)::int as users
+        from (select user_id, (occurred_at at time zone 'UTC')::date as day from events where workspace_id = ${ws()} and name = ${event}) e
+        where day <= ${today()}::date and day >= date_trunc('week', ${addDays(today(), -77)}::date::timestamp)::date
+        group by 1`,
+    );
+    const recounted = new Map(weeks.map((w) => [w.week, w.users]));
+    expect(wau.preview.rows.map((r: any) => [r.cells[0].slice(0, 10), r.cells[1]])).toEqual(
+      wau.preview.rows.map((r: any) => [r.cells[0].slice(0, 10), recounted.get(r.cells[0].slice(0, 10)) ?? 0]),
+    );
+    viewsChecked.add(wau.id);
+  }
+  const features = byId.get('top-features');
+  for (const [name, accounts, users] of (features.preview?.rows ?? []).map((r: any) => r.cells)) {
+    const [recount] = await query<{ accounts: number; users: number }>(
+      t,
+      sql`select count(distinct coalesce(e.account_id, u.account_id))::int as accounts, count(distinct e.user_id)::int as users
+          from events e left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
+          where e.workspace_id = ${ws()} and e.name = ${name}
+            and (e.occurred_at at time zone 'UTC')::date between ${addDays(today(), -29)}::date and ${today()}::date`,
+    );
+    expect({ name, accounts, users }).toEqual({ name, ...recount });
+    viewsChecked.add(features.id);
+  }
+}
+
+/** The views `expectViewsEqualRecount` compared with a recount at least once. */
+const viewsChecked = new Set<string>();
+
 describe('maintained windows', () => {
   it('answer standard-window rankings from totals that equal a recount', async () => {
     const now = Date.now();
@@ -542,7 +609,7 @@ describe('maintained windows', () => {
     await query(t, sql`delete from metric_windows where workspace_id = ${ws()} and name = 'Kept'`);
   });
 
-  it('stay equal to a recount after any sequence of writes (windows, all-time totals, the metrics catalog, account days)', async () => {
+  it('stay equal to a recount after any sequence of writes (windows, all-time totals, the metrics catalog, account days, kept answers)', async () => {
     const users = ['p1', 'p2', 'p3', 'p4'];
     const accounts = ['q1', 'q2', 'q3'];
     const now = Date.now();
@@ -564,6 +631,9 @@ describe('maintained windows', () => {
       fc.record({ op: fc.constant('rank' as const), name: fc.constantFrom('Ping', 'Pong'), days: fc.constantFrom(7, 30, 90, 5, 45) }),
       fc.record({ op: fc.constant('unique' as const), name: fc.constantFrom('Ping', 'Pong'), days: fc.constantFrom(7, 30, 90) }),
       fc.record({ op: fc.constant('measures' as const), days: fc.constantFrom(7, 30, 90) }),
+      // Kept answers (src/insights/answers.ts): workspace series and the views that group the rollups.
+      fc.record({ op: fc.constant('series' as const) }),
+      fc.record({ op: fc.constant('views' as const) }),
     );
     await t.gql(UPSERT_ACCOUNTS, { records: accounts.map((id) => ({ id, name: id })) });
     // Ping and Pong are activity (the activity measures count both, a user once), like Signed In; Noise is not.
@@ -610,6 +680,14 @@ describe('maintained windows', () => {
             const ranked = await rankUnique(s.name, { lastDays: s.days });
             expect(ranked).toEqual(await recountRanking('ACCOUNT', s.name, first, today(), true));
             expect(await rankPaged(s.name, { lastDays: s.days }, 'UNIQUE_USERS')).toEqual(ranked);
+          } else if (s.op === 'series') {
+            const range = { from: new Date(now - 100 * DAY_MS).toISOString(), to: new Date(now).toISOString() };
+            const kept = await workspaceSeries(range);
+            // The same series grouped from the rollups afresh.
+            await query(t, sql`delete from rollup_answers where workspace_id = ${ws()}`);
+            expect(kept).toEqual(await workspaceSeries(range));
+          } else if (s.op === 'views') {
+            await expectViewsEqualRecount();
           } else {
             const api = await measures(s.days);
             const accountsRecount = await recountMeasures('ACCOUNT', s.days);
@@ -635,6 +713,7 @@ describe('maintained windows', () => {
     );
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and kind = 'ACTIVITY'`)).not.toEqual([]);
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and users > 1`)).not.toEqual([]);
+    expect([...viewsChecked].sort()).toEqual(['top-features', 'weekly-active-users']);
     // (25 random sequences of up to 10 steps, each checked against recounts: longer than one test's default.)
   }, 120_000);
 });
