@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { type Database, rows } from '../src/db/client.ts';
+import { addDays, dayOf } from '../src/insights/time.ts';
+import { ensureWindow, eventWindow, STANDARD_WINDOW_DAYS } from '../src/insights/windows.ts';
 
 /**
  * Where a run's data lives: a brand-new PostgreSQL database next to DATABASE_URL's (dropped at
@@ -51,4 +55,30 @@ export async function prepareDatabase(baseUrl: string | undefined, pglite: 'dir'
       }
     },
   };
+}
+
+/**
+ * Steady state of a workspace whose rankings are in use: every standard window (7, 30 and 90 days
+ * ending on `now`'s day) of every event name exists for accounts and users, so new events also
+ * update the windows' totals. Returns how many windows that is.
+ */
+export async function makeEveryStandardWindow(database: Database, workspaceId: string, now: Date): Promise<number> {
+  const names = await rows<{ name: string }>(
+    database.db,
+    sql`select distinct name from event_name_counters where workspace_id = ${workspaceId}`,
+  );
+  const today = dayOf(now);
+  for (const { name } of names)
+    for (const object of ['ACCOUNT', 'USER'] as const)
+      for (const n of STANDARD_WINDOW_DAYS)
+        await ensureWindow(
+          database,
+          workspaceId,
+          object,
+          eventWindow(name),
+          { firstDay: addDays(today, -(n - 1)), lastDay: today },
+          addDays(today, 1),
+          now,
+        );
+  return names.length * 2 * STANDARD_WINDOW_DAYS.length;
 }

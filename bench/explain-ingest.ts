@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
-import { type Db, openDatabase, rows } from '../src/db/client.ts';
+import { type Db, openDatabase } from '../src/db/client.ts';
 import { trackEvents, upsertRecords } from '../src/ingest/service.ts';
-import { addDays, dayOf } from '../src/insights/time.ts';
-import { ensureWindow, eventWindow, STANDARD_WINDOW_DAYS } from '../src/insights/windows.ts';
 import { createWorkspace } from '../src/keys/service.ts';
 import { ArgsError, parseArgs, USAGE } from './args.ts';
-import { prepareDatabase } from './database.ts';
+import { makeEveryStandardWindow, prepareDatabase } from './database.ts';
 import { batches, type EventRecord, generateAccounts, generateEvents, generateUsers, type UserRecord } from './generator.ts';
 import { Progress } from './progress.ts';
 import { toGraphQLInput } from './records.ts';
@@ -77,26 +75,7 @@ async function main(): Promise<void> {
     }
     progress.finish();
     if (process.env.EXPLAIN_WINDOWS === '1') {
-      // Steady state of a workspace whose rankings are in use: every standard window of every event
-      // name exists for accounts and users, so new events also update the windows' totals.
-      const names = await rows<{ name: string }>(
-        database.db,
-        sql`select distinct name from event_name_counters where workspace_id = ${workspace.id}`,
-      );
-      const today = dayOf(options.now);
-      for (const { name } of names)
-        for (const object of ['ACCOUNT', 'USER'] as const)
-          for (const n of STANDARD_WINDOW_DAYS)
-            await ensureWindow(
-              database,
-              workspace.id,
-              object,
-              eventWindow(name),
-              { firstDay: addDays(today, -(n - 1)), lastDay: today },
-              addDays(today, 1),
-              options.now,
-            );
-      process.stdout.write(`(with ${names.length * 2 * STANDARD_WINDOW_DAYS.length} maintained windows)\n`);
+      process.stdout.write(`(with ${await makeEveryStandardWindow(database, workspace.id, options.now)} maintained windows)\n`);
     }
     await database.db.execute('analyze' as never);
 
