@@ -44,6 +44,7 @@ export type Request =
   | { type: 'raw'; object: BenchObject; workspaceId: string; batches: Array<Array<AccountRecord | UserRecord | EventRecord>> }
   | { type: 'explain'; statements: CapturedStatement[] }
   | { type: 'analyze' }
+  | { type: 'forget' }
   | { type: 'shutdown' };
 
 export interface Responses {
@@ -53,6 +54,7 @@ export interface Responses {
   raw: { wallMs: number; latencies: number[] };
   explain: Array<PlanSummary & { sql: string; error: string | null }>;
   analyze: null;
+  forget: null;
   shutdown: null;
 }
 

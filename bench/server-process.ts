@@ -113,6 +113,11 @@ async function main(): Promise<void> {
       await raw.query('analyze', []);
       return null;
     },
+    /** Drop every kept answer (src/insights/answers.ts), so the next read computes its answers. */
+    forget: async () => {
+      await raw.query('delete from rollup_answers', []);
+      return null;
+    },
     shutdown: async () => {
       await server.app.close();
       await raw.close();

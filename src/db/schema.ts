@@ -332,10 +332,27 @@ export const rollupVersions = pgTable(
 );
 
 /**
- * Answers computed from the rollups by grouping (distinct users or accounts over a range), kept
- * with the `rollup_versions` sum they were computed at, in the same snapshot: a read whose sum is
- * the same returns the stored answer instead of grouping again (src/insights/answers.ts). `key`
- * identifies the statement (a hash of its text and parameters); `value` is its rows.
+ * A change counter per object (ACCOUNT, USER), split in shards like `rollup_versions`: every
+ * ingestion call that creates, changes or deletes records adds one, in its write transaction. Kept
+ * answers that read records (the views' account lists) include it in their sum.
+ */
+export const recordVersions = pgTable(
+  'record_versions',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    object: text('object').$type<'ACCOUNT' | 'USER'>().notNull(),
+    shard: smallint('shard').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.object, t.shard] })],
+);
+
+/**
+ * Answers computed by grouping the rollups or the records (distinct users or accounts over a range,
+ * the views' account lists), kept with the sum of the change counters of what they read
+ * (`rollup_versions`, `record_versions`), read before they were computed: a read whose sum is the
+ * same returns the stored answer instead of computing it again (src/insights/answers.ts). `key`
+ * identifies the computation (a hash of its statement, or of the view and its inputs).
  */
 export const rollupAnswers = pgTable(
   'rollup_answers',

@@ -14,6 +14,7 @@ import {
   metricWindows,
   metricWindowTotals,
   propertyDaily,
+  recordVersions,
   rollupVersions,
   users,
 } from '../db/schema.ts';
@@ -270,6 +271,18 @@ function countRollupChanges(workspaceId: string, changes: SQL): SQL {
         ${columnName(v.version)} = ${v.version} + 1
       returning 1
     )`;
+}
+
+/**
+ * Count one change of the records of `object` in this connection's shard of `record_versions`, so
+ * that answers kept from them (the views' account lists) are computed again on their next read
+ * (src/insights/answers.ts). In the call's write transaction, when it created, changed or deleted any.
+ */
+export async function countRecordChanges(q: Queryable, object: RecordKind, workspaceId: string): Promise<void> {
+  const v = recordVersions;
+  await q.execute(sql`
+    insert into ${v} (${columnList(v.workspaceId, v.object, v.shard, v.version)}) values (${workspaceId}, ${object}, ${COUNTER_SHARD}, 1)
+    on conflict (${columnList(v.workspaceId, v.object, v.shard)}) do update set ${columnName(v.version)} = ${v.version} + 1`);
 }
 
 /** Columns of a reach delta without a value sum or bounds (users and accounts). */

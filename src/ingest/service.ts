@@ -326,6 +326,7 @@ export async function upsertRecords(
       env.workspaceId,
       changed.map(([id]) => ({ id, before: existing.get(id) ?? racedBefore.get(id) ?? null })),
     );
+    if (changed.length > 0) await sql.countRecordChanges(tx, object, env.workspaceId);
 
     if (object === 'USER') {
       const links = changed
@@ -402,6 +403,7 @@ export async function deleteRecords(
       env.workspaceId,
       [...deletedDims].map(([id, before]) => ({ id, before })),
     );
+    if (deletedDims.size > 0) await sql.countRecordChanges(tx, object, env.workspaceId);
     const deleted = new Set(deletedDims.keys());
     const seen = new Set<string>();
     for (const result of results) {

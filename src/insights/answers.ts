@@ -1,85 +1,150 @@
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { anyOf, type Queryable, rows } from '../db/client.ts';
-import { rollupAnswers, rollupVersions } from '../db/schema.ts';
-import { columnList, columnName } from '../db/sql.ts';
+import type { RecordKind } from '../catalog/inference.ts';
+import { type Context, perRequest } from '../context.ts';
+import { jsonParam, type Queryable, rows } from '../db/client.ts';
+import { recordVersions, rollupAnswers, rollupVersions } from '../db/schema.ts';
+import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
+import { keyedLoader } from '../loaders.ts';
 import type { DayRange } from './time.ts';
 
-// Kept answers: what a read groups from the rollups over a range of days (distinct users per week,
-// distinct accounts per feature over 30 days) is stored with the change counters of the (event
-// name, ISO week) pairs it read (`rollup_versions`, counted by every write that changes the
-// rollups: src/ingest/queries.ts, `countRollupChanges`). The next read of the same statement
-// compares the stored sum with the current one, in one statement: equal means nothing it read has
-// changed since, and the stored rows are the answer; else it groups again, and stores the new rows
-// with the sum read in the same snapshot. So answers stay exact (read-your-writes included), and a
-// read costs the grouping only when what it reads has changed. Tables: src/db/schema.ts.
+// Kept answers: what a read computes by grouping many rows (distinct users per week, distinct
+// accounts per feature over 30 days, the views' account lists) is stored with the sum of the change
+// counters of what it read: (event name, ISO week) pairs of the rollups (`rollup_versions`, counted
+// by every write that changes the rollups: src/ingest/queries.ts, `countRollupChanges`) and, when
+// it reads records, the accounts' or users' counter (`record_versions`, counted by every ingestion
+// call that changes records). The next read of the same thing compares the stored sum with the
+// current one in one statement: equal means nothing it read has changed since, and the stored
+// value is the answer; else it computes again. Counters only grow and the sum is read before the
+// computation starts, so a kept value is never older than its sum: answers stay exact
+// (read-your-writes included), and a read costs the computation only when what it reads changed.
+// Tables: src/db/schema.ts.
 
 const dialect = new PgDialect();
 const v = rollupVersions;
+const rv = recordVersions;
 const a = rollupAnswers;
+/** The kept answer a read looks up. */
+const k = alias(rollupAnswers, 'k');
 
 /** Answers kept per workspace: storing one more deletes the least recently computed beyond this. */
 export const KEPT_ANSWERS = 200;
 
-/** What a statement reads from the rollups: the events named `names`, on the UTC days `days`. */
-export interface RollupReads {
-  names: readonly string[];
-  days: DayRange;
+/** What an answer reads: the rollups of the events named `names` on the UTC days `days`, and/or the records of `records`. */
+export interface Reads {
+  rollups?: { names: readonly string[]; days: DayRange };
+  records?: readonly RecordKind[];
 }
 
 /** The ISO week (its Monday) of a UTC day, as `rollup_versions.week` holds it. */
 export const isoWeek = (day: SQL) => sql`date_trunc('week', (${day})::timestamp)::date`;
 
-/** The sum of the change counters of what `reads` covers (0 before any change). */
-function versionOf(workspaceId: string, reads: RollupReads): SQL {
-  return sql`(select coalesce(sum(${v.version}), 0)::bigint from ${v}
-    where ${v.workspaceId} = ${workspaceId} and ${anyOf(v.name, reads.names)}
-      and ${v.week} >= ${isoWeek(sql`${reads.days.firstDay}::date`)} and ${v.week} <= ${isoWeek(sql`${reads.days.lastDay}::date`)})`;
+/** What a read looks up: the kept value of `key` and the current sum of the counters of `reads`. */
+interface Lookup {
+  key: string;
+  reads: Reads;
 }
 
-/** A statement's identity: its text and parameters (any change of either is another answer). */
-function answerKey(statement: SQL): string {
-  const query = dialect.sqlToQuery(statement);
-  return createHash('sha256')
-    .update(JSON.stringify([query.sql, query.params]))
-    .digest('base64url');
+interface Found {
+  value: unknown;
+  /** The sum the kept value was stored with (null: none kept). */
+  kept: string | null;
+  current: string;
+}
+
+interface Store {
+  key: string;
+  version: string;
+  value: unknown;
 }
 
 /**
- * The rows of `statement` (a read of the rollups within `reads` only), from the kept answer when
- * nothing it reads changed since it was stored: one statement then, two when it is grouped again.
- * Rows go through jsonb: columns must be text, numbers (finite) or booleans.
+ * Every kept value a request looks up, in one statement per batch: the views' previews and a
+ * request's series ask together. Sums are compared as text (bigint).
  */
-export async function keptAnswer<T>(q: Queryable, workspaceId: string, reads: RollupReads, statement: SQL): Promise<T[]> {
-  const key = answerKey(statement);
-  const [kept] = await rows<{ value: T[]; fresh: boolean }>(
-    q,
-    sql`select ${a.value} as value, ${a.version} = ${versionOf(workspaceId, reads)} as fresh
-        from ${a} where ${a.workspaceId} = ${workspaceId} and ${a.key} = ${key}`,
+async function lookUp(db: Queryable, workspaceId: string, lookups: readonly Lookup[]): Promise<Found[]> {
+  const input = lookups.map((l, i) => ({
+    i,
+    key: l.key,
+    names: l.reads.rollups?.names ?? [],
+    first: l.reads.rollups?.days.firstDay ?? null,
+    last: l.reads.rollups?.days.lastDay ?? null,
+    records: l.reads.records ?? [],
+  }));
+  const found = await rows<Found & { i: number }>(
+    db,
+    sql`select r.i, ${k.value} as value, ${k.version}::text as kept, (
+          (select coalesce(sum(${v.version}), 0) from ${v}
+           where ${v.workspaceId} = ${workspaceId} and ${v.name} = any(array(select jsonb_array_elements_text(r.names)))
+             and ${v.week} >= ${isoWeek(sql`r.first`)} and ${v.week} <= ${isoWeek(sql`r.last`)})
+          + (select coalesce(sum(${rv.version}), 0) from ${rv}
+             where ${rv.workspaceId} = ${workspaceId} and ${rv.object} = any(array(select jsonb_array_elements_text(r.records))))
+        )::bigint::text as current
+        from jsonb_to_recordset(${jsonParam(input)}) as r(i int, key text, names jsonb, first date, last date, records jsonb)
+        left join ${tableAs(k)} on ${k.workspaceId} = ${workspaceId} and ${k.key} = r.key`,
   );
-  if (kept?.fresh) return kept.value;
-  // The version and the rows in one snapshot: a change committed after it counts a higher version.
-  const [computed] = await rows<{ value: T[] }>(
-    q,
-    sql`with answer as (${statement}),
-    computed as (
-      select ${versionOf(workspaceId, reads)} as version,
-        coalesce((select jsonb_agg(to_jsonb(answer)) from answer), '[]'::jsonb) as value
-    ), stored as (
+  const byIndex = new Map(found.map((f) => [f.i, f]));
+  return lookups.map((_l, i) => byIndex.get(i) ?? { value: null, kept: null, current: '0' });
+}
+
+/**
+ * Store computed values (one statement per batch), each with the sum read before it was computed,
+ * unless a value computed at a higher sum is already kept; then delete the workspace's least
+ * recently computed values beyond `KEPT_ANSWERS`.
+ */
+async function store(db: Queryable, workspaceId: string, items: readonly Store[]): Promise<true[]> {
+  await db.execute(sql`
+    with stored as (
       insert into ${a} (${columnList(a.workspaceId, a.key, a.version, a.value, a.computedAt)})
-      select ${workspaceId}, ${key}, version, value, now() from computed
+      select ${workspaceId}, s.key, s.version::bigint, s.value, now()
+      from jsonb_to_recordset(${jsonParam(items)}) as s(key text, version text, value jsonb)
+      order by s.key
       on conflict (${columnList(a.workspaceId, a.key)}) do update set
         ${columnName(a.version)} = excluded.${columnName(a.version)}, ${columnName(a.value)} = excluded.${columnName(a.value)},
         ${columnName(a.computedAt)} = excluded.${columnName(a.computedAt)}
         where ${a.version} < excluded.${columnName(a.version)}
       returning 1
-    ), pruned as (
-      delete from ${a} where ${a.workspaceId} = ${workspaceId} and ${a.key} in (
-        select ${a.key} from ${a} where ${a.workspaceId} = ${workspaceId} order by ${a.computedAt} desc, ${a.key} offset ${KEPT_ANSWERS - 1}::int)
-      returning 1
     )
-    select value from computed`,
-  );
-  return (computed?.value ?? []) as T[];
+    delete from ${a} where ${a.workspaceId} = ${workspaceId} and ${a.key} in (
+      select ${a.key} from ${a} where ${a.workspaceId} = ${workspaceId} order by ${a.computedAt} desc, ${a.key} offset ${Math.max(0, KEPT_ANSWERS - items.length)}::int)`);
+  return items.map(() => true);
+}
+
+const answerLoaders = perRequest(({ db, workspaceId }: Context) => ({
+  lookUp: keyedLoader<Lookup, Found>(
+    (l) => l.key,
+    (lookups) => lookUp(db, workspaceId, lookups),
+  ),
+  store: keyedLoader<Store, true>(
+    (s) => s.key,
+    (items) => store(db, workspaceId, items),
+  ),
+}));
+
+/** A key of at most 43 characters for any identity (a statement, or a view and its inputs). */
+export function answerKey(identity: unknown): string {
+  return createHash('sha256').update(JSON.stringify(identity)).digest('base64url');
+}
+
+/**
+ * The value `compute` returns, kept under `key` (see answerKey) with what it reads (`reads`): the
+ * kept value when nothing it reads changed since it was stored, else computed and stored. Lookups
+ * and stores of one request are batched (one statement each). The value must survive JSON: text,
+ * finite numbers, booleans, null, arrays and objects of them.
+ */
+export async function keptValue<T>(ctx: Context, key: string, reads: Reads, compute: () => Promise<T>): Promise<T> {
+  const loaders = answerLoaders(ctx);
+  const found = await loaders.lookUp.load({ key, reads });
+  if (found.kept !== null && found.kept === found.current) return found.value as T;
+  const value = await compute();
+  // Stored with the sum read before computing: a write committed meanwhile counts a higher one.
+  await loaders.store.load({ key, version: found.current, value });
+  return value;
+}
+
+/** The rows of `statement` (a read of the rollups within `reads` only), kept like `keptValue`. */
+export function keptAnswer<T>(ctx: Context, reads: Reads, statement: SQL): Promise<T[]> {
+  const query = dialect.sqlToQuery(statement);
+  return keptValue(ctx, answerKey([query.sql, query.params]), reads, () => rows<T>(ctx.db, statement));
 }

@@ -274,9 +274,8 @@ export async function workspaceSeries(
   const found =
     Object.keys(scope).length === 0 && plan.spec.event !== null
       ? await keptAnswer<queries.SeriesRow>(
-          ctx.db,
-          ctx.workspaceId,
-          { names: [plan.spec.event], days: utcDaysCovering(plan.days, plan.timeZone) },
+          ctx,
+          { rollups: { names: [plan.spec.event], days: utcDaysCovering(plan.days, plan.timeZone) } },
           queries.seriesStatement(ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null),
         )
       : await queries.seriesRows(ctx.db, ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null);

@@ -5,8 +5,10 @@ import { type InputSpec, providedBy, reasonPart, resolveInput } from './inputs.t
 import { TEMPLATES, type Template } from './templates.ts';
 
 // `views(object:)`: every template, unlocked when this workspace's data provides its inputs. The
-// previews of all views are computed concurrently, so their per-record reads share DataLoader
+// previews of all views are computed concurrently, so reads issued in the same tick share DataLoader
 // batches: the statement count depends on the number of templates, never on the number of records.
+// The previews that group many rows (account lists, weekly active users, top features) are kept
+// until what they read changes (src/insights/answers.ts): one statement each while it does not.
 
 function inputModel(spec: InputSpec, resolved: ReturnType<typeof resolveInput>) {
   const names = providedBy(resolved);
@@ -21,9 +23,7 @@ function inputModel(spec: InputSpec, resolved: ReturnType<typeof resolveInput>) 
   };
 }
 
-type Pending = { view: View; rows?: (() => Promise<NonNullable<View['preview']>['rows']>) | undefined };
-
-async function buildView(ctx: Context, template: Template, now: Date): Promise<Pending> {
+async function buildView(ctx: Context, template: Template, now: Date): Promise<View> {
   const semantics = await catalogLoaders(ctx).semantics.load('');
   const resolved = template.inputs.map((spec) => resolveInput(semantics, spec));
   const inputs = resolved.map((r) => inputModel(r.spec, r));
@@ -31,19 +31,17 @@ async function buildView(ctx: Context, template: Template, now: Date): Promise<P
   const missing = resolved.filter((r) => r.provided === null);
   if (missing.length > 0) {
     return {
-      view: {
-        ...base,
-        description: template.description,
-        locked: true,
-        reason: null,
-        unlock: missing.map((r) => r.hint),
-        operation: null,
-        preview: null,
-      },
+      ...base,
+      description: template.description,
+      locked: true,
+      reason: null,
+      unlock: missing.map((r) => r.hint),
+      operation: null,
+      preview: null,
     };
   }
   const built = await template.build({ ctx, now, provided: resolved.map((r) => r.provided as NonNullable<typeof r.provided>) });
-  const view: View = {
+  return {
     ...base,
     description: built.description,
     locked: false,
@@ -52,17 +50,9 @@ async function buildView(ctx: Context, template: Template, now: Date): Promise<P
     operation: built.operation,
     preview: built.preview,
   };
-  return { view, rows: built.rows };
 }
 
 export async function listViews(ctx: Context, object: ObjectKind | null | undefined, now = new Date()): Promise<View[]> {
   const templates = TEMPLATES.filter((t) => !object || t.object === object);
-  const pending = await Promise.all(templates.map((template) => buildView(ctx, template, now)));
-  // Every view's per-record cells are requested in this one tick, so they share loader batches.
-  await Promise.all(
-    pending.map(async ({ view, rows }) => {
-      if (rows && view.preview) view.preview.rows = await rows();
-    }),
-  );
-  return pending.map(({ view }) => view);
+  return Promise.all(templates.map((template) => buildView(ctx, template, now)));
 }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { catalogLoaders } from '../catalog/loaders.ts';
 import { breakdown } from '../catalog/resolvers.ts';
 import type { Context } from '../context.ts';
 import { jsonParam } from '../db/client.ts';
@@ -15,8 +16,8 @@ import type {
   ViewOperation,
   ViewPreview,
 } from '../graphql/generated.ts';
-import { keptAnswer } from '../insights/answers.ts';
-import { recordMeasure } from '../insights/measures.ts';
+import { answerKey, keptAnswer, keptValue } from '../insights/answers.ts';
+import { measureInputs, recordMeasure } from '../insights/measures.ts';
 import { recordConnection, workspaceSeries } from '../insights/service.ts';
 import { addDays, dayOf, startOfDay } from '../insights/time.ts';
 import { INPUTS, type InputSpec, type Provided } from './inputs.ts';
@@ -39,11 +40,6 @@ export interface BuildContext {
 }
 
 export interface Built {
-  /**
-   * Per-record cells still to load: the service calls every view's `rows` in the same tick, so
-   * the measure loaders batch them into one statement per measure group across all views.
-   */
-  rows?: () => Promise<ViewPreview['rows']>;
   description: string;
   /** When the view uses only some of what provides an input (e.g. one sign-in event of several). */
   reason?: string;
@@ -169,25 +165,40 @@ async function accountList(b: BuildContext, spec: AccountListSpec): Promise<Omit
   }
 }`;
 
-  const page = await recordConnection<AccountRow>(
-    b.ctx,
-    'ACCOUNT',
-    { first: PREVIEW_ROWS, filter: spec.filter ?? null, measureFilter: spec.measureFilter ?? null, orderBy: spec.orderBy },
-    { withTotal: true },
-  );
-  const totalCount = await page.totalCount();
-  return {
-    operation: { operationName: spec.operationName, query, variables },
-    preview: { columns: spec.columns.map(({ key, label, format }) => ({ key, label, format })), rows: [], totalCount },
-    rows: () =>
+  // Kept until the accounts, the users or the activity of the last two windows change
+  // (src/insights/answers.ts): the list groups every account's measures.
+  const inputs = measureInputs(await catalogLoaders(b.ctx).semantics.load(''));
+  const today = dayOf(b.now);
+  const reads = {
+    rollups: { names: inputs.activity, days: { firstDay: addDays(today, -(2 * WINDOW_DAYS - 1)), lastDay: today } },
+    records: RECORDS,
+  };
+  const preview = await keptValue(b.ctx, answerKey(['view', query, variables, inputs, today]), reads, async () => {
+    const page = await recordConnection<AccountRow>(
+      b.ctx,
+      'ACCOUNT',
+      { first: PREVIEW_ROWS, filter: spec.filter ?? null, measureFilter: spec.measureFilter ?? null, orderBy: spec.orderBy },
+      { withTotal: true },
+    );
+    const [totalCount, rows] = await Promise.all([
+      page.totalCount(),
       Promise.all(
         page.edges.map(async ({ node }) => ({
           id: node.id,
           cells: await Promise.all(spec.columns.map((c) => c.value(b.ctx, node, b.now))),
         })),
       ),
+    ]);
+    return { rows, totalCount };
+  });
+  return {
+    operation: { operationName: spec.operationName, query, variables },
+    preview: { columns: spec.columns.map(({ key, label, format }) => ({ key, label, format })), ...preview },
   };
 }
+
+/** The records an account list reads: accounts, and users (their sign-up dates, their activity's account). */
+const RECORDS = ['ACCOUNT', 'USER'] as const;
 
 const byMeasure = (measure: Measure, direction: 'ASC' | 'DESC' = 'DESC'): RecordOrder => ({
   measure: { measure, window: WINDOW },
@@ -362,7 +373,21 @@ async function accountBreakdown(
     buckets { label value count${sumOf ? ' sum' : ''} }
   }
 }`;
-  const result = await breakdown(b.ctx, { object: 'ACCOUNT', key, limit: PAGE, sumOf: sumOf?.key ?? null });
+  const rowsOf = async () => {
+    const result = await breakdown(b.ctx, { object: 'ACCOUNT', key, limit: PAGE, sumOf: sumOf?.key ?? null });
+    return {
+      rows: result.buckets.slice(0, PREVIEW_ROWS).map((bucket) => ({
+        id: null,
+        cells: sumOf ? [bucket.label, bucket.sum ?? null, bucket.count] : [bucket.label, bucket.count],
+      })),
+      totalCount: result.buckets.length,
+    };
+  };
+  // A sum reads every account's fields: kept until the accounts change (src/insights/answers.ts). A
+  // count alone reads the maintained field statistics (folded after the write's commit), every time.
+  const preview = sumOf
+    ? await keptValue(b.ctx, answerKey(['view', query, key, sumOf, b.provided]), ACCOUNTS_ONLY, rowsOf)
+    : await rowsOf();
   const columns: ViewColumn[] = [
     { key: 'label', label, format: 'TEXT' },
     ...(sumOf ? [{ key: 'sum', label: sumOf.label, format: 'CURRENCY' as const }] : []),
@@ -370,16 +395,12 @@ async function accountBreakdown(
   ];
   return {
     operation: { operationName, query, variables: { key, ...(sumOf ? { sumOf: sumOf.key } : {}) } },
-    preview: {
-      columns,
-      rows: result.buckets.slice(0, PREVIEW_ROWS).map((bucket) => ({
-        id: null,
-        cells: sumOf ? [bucket.label, bucket.sum ?? null, bucket.count] : [bucket.label, bucket.count],
-      })),
-      totalCount: result.buckets.length,
-    },
+    preview: { columns, ...preview },
   };
 }
+
+/** What a breakdown of accounts reads: their fields only. */
+const ACCOUNTS_ONLY = { records: ['ACCOUNT'] } as const;
 
 const planMix: Template = {
   id: 'plan-mix',
@@ -440,9 +461,8 @@ const topFeatures: Template = {
     const firstDay = addDays(today, -(WINDOW_DAYS - 1));
     // Kept with the change counters of the features' weeks (src/insights/answers.ts).
     const found = await keptAnswer<{ name: string; accounts: number; users: number }>(
-      b.ctx.db,
-      b.ctx.workspaceId,
-      { names, days: { firstDay, lastDay: today } },
+      b.ctx,
+      { rollups: { names, days: { firstDay, lastDay: today } } },
       sql`select k.name, count(distinct ${featureDays.accountId})::int as accounts, count(distinct ${featureDays.userId})::int as users
           from jsonb_array_elements_text(${jsonParam(names)}) as k(name)
           left join ${tableAs(featureDays)} on ${featureDays.workspaceId} = ${b.ctx.workspaceId} and ${featureDays.name} = k.name
