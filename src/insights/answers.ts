@@ -30,6 +30,8 @@ const k = alias(rollupAnswers, 'k');
 
 /** Answers kept per workspace: storing one more deletes the least recently computed beyond this. */
 export const KEPT_ANSWERS = 200;
+/** Larger answers (long daily series) are computed each time: at most this much JSON is kept per answer. */
+export const KEPT_ANSWER_CHARS = 16_384;
 
 /** What an answer reads: the rollups of the events named `names` on the UTC days `days`, and/or the records of `records`. */
 export interface Reads {
@@ -129,8 +131,9 @@ export function answerKey(identity: unknown): string {
 
 /**
  * The value `compute` returns, kept under `key` (see answerKey) with what it reads (`reads`): the
- * kept value when nothing it reads changed since it was stored, else computed and stored. Lookups
- * and stores of one request are batched (one statement each). The value must survive JSON: text,
+ * kept value when nothing it reads changed since it was stored, else computed and stored (unless
+ * larger than `KEPT_ANSWER_CHARS` of JSON). Lookups and stores of one request are batched (one
+ * statement each). The value must survive JSON: text,
  * finite numbers, booleans, null, arrays and objects of them.
  */
 export async function keptValue<T>(ctx: Context, key: string, reads: Reads, compute: () => Promise<T>): Promise<T> {
@@ -139,7 +142,7 @@ export async function keptValue<T>(ctx: Context, key: string, reads: Reads, comp
   if (found.kept !== null && found.kept === found.current) return found.value as T;
   const value = await compute();
   // Stored with the sum read before computing: a write committed meanwhile counts a higher one.
-  await loaders.store.load({ key, version: found.current, value });
+  if (JSON.stringify(value).length <= KEPT_ANSWER_CHARS) await loaders.store.load({ key, version: found.current, value });
   return value;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEPT_ANSWERS } from '../../src/insights/answers.ts';
+import { KEPT_ANSWER_CHARS, KEPT_ANSWERS } from '../../src/insights/answers.ts';
 import { DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
@@ -129,6 +129,24 @@ describe('kept answers', () => {
     expect((await series(week)).total).toBe(1);
     await t.gql(TRACK, { records: [{ name: 'Zoned', userId: 'u1', timestamp: '2026-02-09T04:00:00Z' }] });
     expect((await series(week)).total).toBe(2);
+  });
+
+  it(`keep no answer larger than ${KEPT_ANSWER_CHARS} characters of JSON`, async () => {
+    const count = async () =>
+      (await query<{ n: number }>(t, sql`select count(*)::int as n from rollup_answers where workspace_id = ${ws()}`))[0]?.n;
+    const before = await count();
+    // An event on each of 600 days, read daily: 600 rows, computed each time, never stored.
+    const start = Date.parse('2024-01-01T12:00:00Z');
+    const records = Array.from({ length: 600 }, (_, i) => ({
+      name: 'Daily',
+      userId: 'u1',
+      timestamp: new Date(start + i * 86_400_000).toISOString(),
+    }));
+    expect((await t.gql(TRACK, { records })).data?.trackEvents.created).toBe(600);
+    const long = { event: 'Daily', from: '2024-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', interval: 'DAY' };
+    const first = await series(long);
+    expect(await count()).toBe(before);
+    expect((await series(long)).statements).toBe(first.statements);
   });
 
   it(`keep at most ${KEPT_ANSWERS} answers per workspace`, async () => {
