@@ -318,6 +318,7 @@ export const metricWindowMembers = pgTable(
  * inserts, retroactive attribution, purges) adds one to the rows of the (name, week) pairs it
  * touched, in its own statement. The sum over the shards of the pairs an answer reads only grows,
  * so an answer stored with that sum (`rollup_answers`) is still exact while the sum is unchanged.
+ * Rows are never lowered or deleted: a sum that went down could equal an older one.
  */
 export const rollupVersions = pgTable(
   'rollup_versions',
@@ -334,7 +335,8 @@ export const rollupVersions = pgTable(
 /**
  * A change counter per object (ACCOUNT, USER), split in shards like `rollup_versions`: every
  * ingestion call that creates, changes or deletes records adds one, in its write transaction. Kept
- * answers that read records (the views' account lists) include it in their sum.
+ * answers that read records (the views' account lists) include it in their sum. Never lowered or
+ * deleted, like `rollup_versions`.
  */
 export const recordVersions = pgTable(
   'record_versions',
