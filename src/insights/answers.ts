@@ -133,8 +133,8 @@ export function answerKey(identity: unknown): string {
  * The value `compute` returns, kept under `key` (see answerKey) with what it reads (`reads`): the
  * kept value when nothing it reads changed since it was stored, else computed and stored (unless
  * larger than `KEPT_ANSWER_CHARS` of JSON). Lookups and stores of one request are batched (one
- * statement each). The value must survive JSON: text,
- * finite numbers, booleans, null, arrays and objects of them.
+ * statement each). The value must survive JSON: text, finite numbers, booleans, null, arrays and
+ * objects of them. A store that fails does not fail the read: the value is computed again next time.
  */
 export async function keptValue<T>(ctx: Context, key: string, reads: Reads, compute: () => Promise<T>): Promise<T> {
   const loaders = answerLoaders(ctx);
@@ -142,7 +142,11 @@ export async function keptValue<T>(ctx: Context, key: string, reads: Reads, comp
   if (found.kept !== null && found.kept === found.current) return found.value as T;
   const value = await compute();
   // Stored with the sum read before computing: a write committed meanwhile counts a higher one.
-  if (JSON.stringify(value).length <= KEPT_ANSWER_CHARS) await loaders.store.load({ key, version: found.current, value });
+  if (JSON.stringify(value).length <= KEPT_ANSWER_CHARS) {
+    await loaders.store
+      .load({ key, version: found.current, value })
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'a computed answer could not be kept; it will be computed again'));
+  }
   return value;
 }
 
