@@ -1144,8 +1144,10 @@ export type Query = {
   /**
    * Ready-made views of this workspace's data, built from what its fields and events mean (no
    * configuration): rankings, breakdowns, series and segments, each with the operation that produces
-   * it and a computed preview. Views whose inputs are missing come back `locked`, saying what would
-   * unlock them. Requires READ.
+   * it and a preview of its first rows. Previews are exact; those that group many rows are kept
+   * between reads until a write changes what they read, so the first read after such a write is the
+   * slow one. Views whose inputs are missing come back `locked`, saying what would unlock them.
+   * Requires READ.
    */
   views: Array<View>;
 };
@@ -1733,7 +1735,7 @@ export type View = {
   object: ObjectKind;
   /** The GraphQL operation that produces the view, runnable as-is (null when locked). */
   operation?: Maybe<ViewOperation>;
-  /** The first rows, computed now (null when locked). */
+  /** The first rows as of now, exact (null when locked). */
   preview?: Maybe<ViewPreview>;
   /** Which fields and metrics, by their own names, made the view possible (null when locked). */
   reason?: Maybe<Scalars['String']['output']>;
