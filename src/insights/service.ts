@@ -4,6 +4,7 @@ import { type ObjectKind, parseIsoDateTime, type RecordKind } from '../catalog/i
 import { catalogLoaders } from '../catalog/loaders.ts';
 import { fieldMap } from '../catalog/queries.ts';
 import type { Context } from '../context.ts';
+import { rows } from '../db/client.ts';
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
 import type { DimensionFilter, Interval, MeasureFilter, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
@@ -271,14 +272,15 @@ export async function workspaceSeries(
   }
   // The workspace's whole series of one event (no scope: nothing but that event's rollups is read)
   // is kept with the change counters of its weeks (src/insights/answers.ts).
+  const statement = queries.seriesStatement(ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null);
   const found =
     Object.keys(scope).length === 0 && plan.spec.event !== null
       ? await keptAnswer<queries.SeriesRow>(
           ctx,
           { rollups: { names: [plan.spec.event], days: utcDaysCovering(plan.days, plan.timeZone) } },
-          queries.seriesStatement(ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null),
+          statement,
         )
-      : await queries.seriesRows(ctx.db, ctx.workspaceId, plan.spec, plan.days, plan.interval, plan.timeZone, scope, null);
+      : await rows<queries.SeriesRow>(ctx.db, statement);
   return assemble(plan, found);
 }
 

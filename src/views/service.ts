@@ -8,7 +8,8 @@ import { TEMPLATES, type Template } from './templates.ts';
 // previews of all views are computed concurrently, so reads issued in the same tick share DataLoader
 // batches: the statement count depends on the number of templates, never on the number of records.
 // The previews that group many rows (account lists, weekly active users, top features) are kept
-// until what they read changes (src/insights/answers.ts): one statement each while it does not.
+// until what they read changes (src/insights/answers.ts): while it does not, one statement looks
+// them all up.
 
 function inputModel(spec: InputSpec, resolved: ReturnType<typeof resolveInput>) {
   const names = providedBy(resolved);
