@@ -3,6 +3,7 @@ import { loadConfig } from '../src/config.ts';
 import { type Db, openDatabase } from '../src/db/client.ts';
 import { trackEvents, upsertRecords } from '../src/ingest/service.ts';
 import { createWorkspace } from '../src/keys/service.ts';
+import { createFolder, foldAllEvents } from '../src/rollups/fold.ts';
 import { ArgsError, parseArgs, USAGE } from './args.ts';
 import { makeEveryStandardWindow, prepareDatabase } from './database.ts';
 import { batches, type EventRecord, generateAccounts, generateEvents, generateUsers, type UserRecord } from './generator.ts';
@@ -42,7 +43,19 @@ async function main(): Promise<void> {
   try {
     await database.migrate();
     const { workspace } = await createWorkspace(database.db, 'explain');
-    const env = { db: database.db, workspaceId: workspace.id, limits: loadConfig({}).limits };
+    const limits = loadConfig({}).limits;
+    // Loading folds every call before the next (a bound of 1); the explained calls leave their fold
+    // to the entry that explains it.
+    const folder = createFolder(database.db, {
+      maxUnfoldedEvents: 1,
+      exactDistinctValues: limits.exactDistinctValues,
+      sweepMs: 0,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const env = { db: database.db, workspaceId: workspace.id, limits, folder, now: new Date() };
+    const acknowledgeOnly = { ...folder, eventsStored: async () => {}, recordsChanged: () => {} };
     const gen = { seed: options.seed, scale: options.scale, now: options.now, days: options.days };
     for (const [object, source, total] of [
       ['ACCOUNT', generateAccounts(gen), options.scale.accounts],
@@ -99,9 +112,19 @@ async function main(): Promise<void> {
       toGraphQLInput('user', { ...u, user_id: `${u.user_id}-new`, email: `new.${u.email}` }),
     );
     for (const [label, call] of [
-      [`trackEvents(${events.length} events)`, (db: Db) => trackEvents({ ...env, db }, events)],
-      [`upsertUsers(${users.length} users, all updated)`, (db: Db) => upsertRecords({ ...env, db }, 'USER', users, 'UPSERT')],
-      [`upsertUsers(${newUsers.length} users, all new)`, (db: Db) => upsertRecords({ ...env, db }, 'USER', newUsers, 'UPSERT')],
+      [`trackEvents(${events.length} events), acknowledgement`, (db: Db) => trackEvents({ ...env, db, folder: acknowledgeOnly }, events)],
+      [
+        `trackEvents(${events.length} events), acknowledgement and fold`,
+        (db: Db) => trackEvents({ ...env, db, folder: acknowledgeOnly }, events).then(() => foldAllEvents(db, workspace.id)),
+      ],
+      [
+        `upsertUsers(${users.length} users, all updated)`,
+        (db: Db) => upsertRecords({ ...env, db, folder: acknowledgeOnly }, 'USER', users, 'UPSERT'),
+      ],
+      [
+        `upsertUsers(${newUsers.length} users, all new)`,
+        (db: Db) => upsertRecords({ ...env, db, folder: acknowledgeOnly }, 'USER', newUsers, 'UPSERT'),
+      ],
     ] as const) {
       captured.splice(0);
       const started = performance.now();

@@ -34,10 +34,16 @@ export interface Config {
      */
     exactDistinctValues: number;
     /**
-     * How often (ms) a server folds catalog changes that stopped ingest calls left queued
-     * (src/ingest/service.ts, `startFoldSweeper`); 0 = only at start-up and by the next ingest call.
+     * How often (ms) a server folds what is still unfolded in any workspace (src/rollups/fold.ts):
+     * work another instance left when it stopped, or a fold that failed. 0 = only at start-up, after
+     * ingest calls and before reads.
      */
     foldSweepMs: number;
+    /**
+     * Events of one workspace acknowledged but not folded yet beyond which an ingest call folds
+     * before it answers (backpressure): what bounds the work a read may have to fold first.
+     */
+    maxUnfoldedEvents: number;
   };
   /** Checked before a GraphQL operation executes (src/graphql/limits.ts). */
   graphqlLimits: {
@@ -200,7 +206,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxRpcBatchCalls: integer(env, 'MAX_RPC_BATCH_CALLS', 20, 1, 1000),
       maxIngestIssues: integer(env, 'MAX_INGEST_ISSUES', 500, 1, 100_000),
       exactDistinctValues: integer(env, 'CATALOG_EXACT_DISTINCT_VALUES', 8192, 1, 10_000_000),
-      foldSweepMs: integer(env, 'CATALOG_FOLD_SWEEP_MS', 10_000, 0, 3_600_000),
+      foldSweepMs: integer(env, 'FOLD_SWEEP_MS', 10_000, 0, 3_600_000),
+      maxUnfoldedEvents: integer(env, 'MAX_UNFOLDED_EVENTS', 20_000, 1, 10_000_000),
     },
     graphqlLimits: {
       maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),

@@ -3,6 +3,11 @@ import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import { forbidden } from './errors.ts';
 import type { Principal, Scope } from './keys/models.ts';
+import type { Folder } from './rollups/fold.ts';
+
+/** The one source of "now" for the whole server: windows, measures, views, ingestion. Tests pin it. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
 
 /** Everything a resolver may use. Built fresh for every request by `createContext`. */
 export interface Context {
@@ -13,12 +18,18 @@ export interface Context {
   /** Shorthand for principal.workspace.id: every query filters by it. */
   workspaceId: string;
   log: FastifyBaseLogger;
+  /** Applies what is derived from stored records; reads catch it up first (src/rollups/fold.ts). */
+  folder: Folder;
+  /** The current instant: the same for every part of the server, pinned by tests. */
+  now: Clock;
 }
 
 export interface AppDeps {
   database: Database;
   config: Config;
   log: FastifyBaseLogger;
+  folder: Folder;
+  now: Clock;
 }
 
 export function createContext(deps: AppDeps, principal: Principal): Context {
@@ -31,6 +42,8 @@ export function createContext(deps: AppDeps, principal: Principal): Context {
     principal,
     workspaceId,
     log: deps.log,
+    folder: deps.folder,
+    now: deps.now,
   };
 }
 

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { foldQueuedChanges, startFoldSweeper } from './ingest/service.ts';
 import { startUp } from './keys/service.ts';
 import { buildServer } from './server.ts';
 
@@ -19,13 +18,8 @@ async function main(): Promise<void> {
     );
   }
 
-  // Catalog statistics of ingest calls interrupted between their commit and their fold.
-  await foldQueuedChanges(database.db, config.limits);
+  // The server folds what stopped processes left unfolded at start, then every FOLD_SWEEP_MS.
   const { app } = await buildServer({ config, database });
-  // And those of calls that stop while this server runs (e.g. another instance killed mid-call).
-  const sweeper = startFoldSweeper(database.db, config.limits, config.limits.foldSweepMs, (error) =>
-    app.log.error({ err: error }, 'folding queued catalog changes failed; retried at the next sweep'),
-  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -35,7 +29,6 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app.close();
-      await sweeper.stop();
       await database.close();
       process.exit(0);
     } catch (error) {

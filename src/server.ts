@@ -1,7 +1,7 @@
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
-import { type Context, createContext } from './context.ts';
+import { type Clock, type Context, createContext, systemClock } from './context.ts';
 import type { Database } from './db/client.ts';
 import { unauthenticated } from './errors.ts';
 import { createApollo, executeOperation } from './graphql/apollo.ts';
@@ -22,12 +22,15 @@ import { observabilityPlugin } from './observability/graphql.ts';
 import { RequestLogController, registerObservability, requestId } from './observability/http.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { bindContext } from './observability/request.ts';
+import { createFolder } from './rollups/fold.ts';
 
 export interface ServerOptions {
   config: Config;
   database: Database;
   /** Logger options or instance for Fastify (tests pass their own to capture lines). */
   logger?: unknown;
+  /** "Now" for the whole server (tests pin it); the system clock by default. */
+  now?: Clock;
 }
 
 export function defaultLogger(config: Config) {
@@ -61,7 +64,16 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   registerObservability(app, { metrics, config });
   await registerCors(app, config.corsOrigins);
 
-  const deps = { database, config, log: app.log };
+  // The fold of this process: background folds after ingest calls, catch-up before reads, and a
+  // sweep of what other instances left (at start and every FOLD_SWEEP_MS).
+  const folder = createFolder(database.db, {
+    maxUnfoldedEvents: config.limits.maxUnfoldedEvents,
+    exactDistinctValues: config.limits.exactDistinctValues,
+    sweepMs: config.limits.foldSweepMs,
+    onError: (error) => app.log.error({ err: error }, 'fold failed; what it had taken stays queued for the next fold'),
+  });
+  void folder.sweep();
+  const deps = { database, config, log: app.log, folder, now: options.now ?? systemClock };
   const contextFor = (request: FastifyRequest, principal: Principal): Context => {
     const ctx: Context = { ...createContext(deps, principal), log: request.log };
     bindContext(ctx, request, principal);
@@ -100,7 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     plugins: [
       rateClassPlugin((ctx, rateClass) => rateLimiter.charge(ctx.principal, rateClass, 1)),
       observabilityPlugin(metrics),
-      readGatePlugin(readGate(config.readConcurrency)),
+      readGatePlugin(readGate(config.readConcurrency), (ctx) => ctx.folder.catchUp(ctx.workspaceId)),
     ],
   });
   await apollo.start();
@@ -135,13 +147,14 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
 
   const execute: AppServer['execute'] = (ctx, document, variables) => executeOperation(apollo, ctx, document, variables);
 
-  const server: AppServer = { app, config, execute, authenticateRequest, requestSecret, authenticateKey, rateLimiter, contextFor };
+  const server: AppServer = { app, config, execute, authenticateRequest, requestSecret, authenticateKey, rateLimiter, contextFor, deps };
   await registerHightouchRoutes(server);
 
   // Fastify's close() stops accepting connections and waits for in-flight requests (the drain);
   // Apollo is stopped after that. (Apollo's Fastify drain plugin would call close() re-entrantly.)
   app.addHook('onClose', async () => {
     await apollo.stop();
+    await folder.stop();
   });
   return server;
 }

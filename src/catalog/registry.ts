@@ -72,7 +72,7 @@ export async function recordObservations(
   object: ObjectKind,
   observed: ReadonlyMap<string, FieldType | null>,
   known: ReadonlyMap<string, KnownField>,
-  now = new Date(),
+  now: Date,
 ): Promise<void> {
   // Only what is news to the catalog: a new field, a type that changes, a stale last-seen time.
   const news = [...observed].filter(([key, type]) => {

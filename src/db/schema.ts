@@ -120,8 +120,24 @@ export const events = pgTable(
   ],
 );
 
-// Per-day rollups, maintained in the same transaction as the event insert and counting only
-// newly inserted events. Keyed per user so that an event without an explicit account can be
+/**
+ * Events acknowledged but not yet folded into the derived tables (src/rollups): one row per stored
+ * event, inserted by the statement that stores it and deleted by the fold that applies it, in the
+ * fold's transaction. A fold takes only committed rows, so a writer that commits late is folded by a
+ * later fold, never skipped; a fold that fails or is killed leaves its rows for the next one.
+ */
+export const unfoldedEvents = pgTable(
+  'unfolded_events',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    dedupKey: text('dedup_key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.seq] })],
+);
+
+// Per-day rollups, maintained by the fold (src/rollups) from the events it applies, counting each
+// stored event once. Keyed per user so that an event without an explicit account can be
 // re-attributed when its user's account link arrives or changes (account_id is the effective
 // account, rewritten by user upserts; explicit_account_id is '' for "follows the user").
 export const metricDaily = pgTable(

@@ -97,8 +97,12 @@ export function readGate(options: ReadGateOptions): ReadGate {
   };
 }
 
-/** Takes a slot once the operation is known to be a query (after the cost limits), frees it with the response. */
-export function readGatePlugin(gate: ReadGate): ApolloServerPlugin<Context> {
+/**
+ * Takes a slot once the operation is known to be a query (after the cost limits), then runs
+ * `beforeRead` in it (the fold's catch-up: a query answers as if every acknowledged record were
+ * folded); frees the slot with the response.
+ */
+export function readGatePlugin(gate: ReadGate, beforeRead: (ctx: Context) => Promise<void> = async () => {}): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ contextValue }) {
       let release: (() => void) | undefined;
@@ -109,8 +113,9 @@ export function readGatePlugin(gate: ReadGate): ApolloServerPlugin<Context> {
           const granted = await gate.acquire(contextValue.workspaceId);
           // Apollo runs every plugin's hook at once: another one (the cost limit) may have refused
           // the operation and the response may be gone while this one still waited.
-          if (answered) granted();
-          else release = granted;
+          if (answered) return granted();
+          release = granted;
+          await beforeRead(contextValue);
         },
         async willSendResponse() {
           answered = true;

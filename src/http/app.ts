@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
-import type { Context } from '../context.ts';
+import type { AppDeps, Context } from '../context.ts';
 import type { TypedDocument } from '../graphql/apollo.ts';
 import type { Principal } from '../keys/models.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -30,6 +30,8 @@ export interface AppServer {
   /** Per-key token buckets, for handlers that charge per call (JSON-RPC batches). */
   rateLimiter: RateLimiter;
   contextFor(request: FastifyRequest, principal: Principal): Context;
+  /** What every request's context is built from (the database, configuration, fold and clock). */
+  deps: AppDeps;
 }
 
 declare module 'fastify' {

@@ -16,7 +16,7 @@ import { fieldKeyProblem, isStorableText } from './values.ts';
  */
 async function ingestCall(ctx: Context, object: ObjectKind, run: (env: ingest.IngestEnv) => Promise<ingest.IngestOutcome>) {
   const started = performance.now();
-  const outcome = await run({ db: ctx.db, workspaceId: ctx.workspaceId, limits: ctx.config.limits });
+  const outcome = await run({ db: ctx.db, workspaceId: ctx.workspaceId, limits: ctx.config.limits, folder: ctx.folder, now: ctx.now() });
   noteIngest(ctx.db, ctx.principal.key);
   ctx.database.noteWrites(outcome.created + outcome.updated + outcome.deleted);
   const { created, updated, unchanged, duplicate, deleted, notFound, rejected } = outcome;

@@ -1,11 +1,14 @@
 import { DEFAULT_FIELDS, defaultField, requiredOnCreate } from '../catalog/fields.ts';
 import { type FieldType, mergeTypes, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
 import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
-import { foldStatistics, pendingFolds, queueChanges } from '../catalog/statistics.ts';
+import { queueChanges } from '../catalog/statistics.ts';
 import type { Config } from '../config.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
-import { batchTooLarge, rethrowFault, serviceUnavailable } from '../errors.ts';
+import { guarded, inTransaction } from '../db/transaction.ts';
+import { batchTooLarge } from '../errors.ts';
+import type { Folder } from '../rollups/fold.ts';
+import * as rollups from '../rollups/statements.ts';
 import { normalizeId } from '../text.ts';
 import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
@@ -37,7 +40,10 @@ export interface IngestEnv {
   db: Db;
   workspaceId: string;
   limits: Config['limits'];
-  now?: Date;
+  /** Applies what is derived from the stored records, after the call's transaction (src/rollups). */
+  folder: Folder;
+  /** The call's instant (the server's clock): rejection log times, catalog last-seen times, validation. */
+  now: Date;
 }
 
 export type UpsertMode = 'UPSERT' | 'UPDATE_ONLY';
@@ -63,85 +69,12 @@ function checkBatchSize(received: number, limits: Config['limits']): void {
   if (received > limits.maxBatchRecords) throw batchTooLarge(received, limits.maxBatchRecords);
 }
 
-const RETRYABLE = new Set(['40001', '40P01']);
-
-/**
- * Run the write phase in one transaction. Deadlocks and serialization failures are retried; a
- * database that cannot be reached becomes SERVICE_UNAVAILABLE (nothing of the call is stored).
- */
-async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(work);
-    } catch (error) {
-      const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-      if (code && RETRYABLE.has(code)) {
-        if (attempt < 3) continue;
-        throw serviceUnavailable();
-      }
-      rethrowFault(error);
-    }
-  }
-}
-
-/**
- * Fold the call's committed changes (and any other queued ones of the workspace's object) into the
- * catalog statistics before the call answers, in a transaction of its own (src/catalog/statistics.ts).
- * Every call that wrote folds, even when nothing changed: if a fold fails, the changes stay queued
- * and the client's retry — whose records are then unchanged — folds them.
- */
-async function foldChanges(env: IngestEnv, object: RecordKind): Promise<void> {
-  await inTransaction(env.db, (tx) => foldStatistics(tx, object, env.workspaceId, env.limits.exactDistinctValues));
-}
-
-/** Fold the changes a stopped process queued but did not fold (usually none): at start-up, then by the sweeper. */
-export async function foldQueuedChanges(db: Db, limits: Config['limits']): Promise<void> {
-  for (const { workspaceId, object } of await guarded(pendingFolds(db))) await foldChanges({ db, workspaceId, limits }, object);
-}
-
-/**
- * Every `everyMs`, fold what stopped calls left queued (one cheap read when there is nothing), so
- * that with several instances a crash between a call's commit and its fold delays the catalog
- * statistics by at most that long, not until the workspace's next ingest call or the next start.
- * Sweeps never overlap; `stop` waits for the running one. `everyMs` 0: off.
- */
-export function startFoldSweeper(db: Db, limits: Config['limits'], everyMs: number, onError: (error: unknown) => void) {
-  let running: Promise<void> | null = null;
-  const timer =
-    everyMs > 0
-      ? setInterval(() => {
-          if (running) return;
-          running = foldQueuedChanges(db, limits)
-            .catch(onError)
-            .finally(() => {
-              running = null;
-            });
-        }, everyMs)
-      : null;
-  timer?.unref();
-  return {
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
-}
-
-/** A statement outside the write transaction: an unreachable database is still SERVICE_UNAVAILABLE. */
-async function guarded<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    rethrowFault(error);
-  }
-}
-
 /**
  * Keep the call's refused records in the rejection log (src/ingest/issues.ts): in the call's write
  * transaction when it has one, else in a transaction of its own; nothing when nothing was refused.
  */
 async function logIssues(env: IngestEnv, object: ObjectKind, results: RecordResult[], notFoundIsRejection: boolean, tx?: Tx) {
-  const issues = collectIssues(results, notFoundIsRejection, env.now ?? new Date());
+  const issues = collectIssues(results, notFoundIsRejection, env.now);
   if (issues.length === 0) return;
   const write = (q: Tx) => writeIssues(q, env.workspaceId, object, issues, env.limits.maxIngestIssues);
   await (tx ? write(tx) : inTransaction(env.db, write));
@@ -240,7 +173,7 @@ export async function upsertRecords(
 ): Promise<IngestOutcome> {
   checkBatchSize(inputs.length, env.limits);
   const known = await knownFields(env, object, inputs, 'custom');
-  const ctx = { limits: env.limits, known, now: env.now ?? new Date() };
+  const ctx = { limits: env.limits, known, now: env.now };
   const results: RecordResult[] = [];
   const valid: Array<{ index: number; id: string; patch: Record<string, Scalar | null>; observed: Map<string, FieldType | null> }> = [];
   const checkedRecords: typeof valid = [];
@@ -334,14 +267,14 @@ export async function upsertRecords(
         .filter((link) => link.before !== link.after || !existing.has(link.user_id))
         .map(({ user_id, after }) => ({ user_id, account_id: after === null ? null : String(after) }));
       if (links.length > 0) {
-        await sql.lockAttribution(tx, env.workspaceId, 'exclusive');
-        await sql.reattribute(tx, env.workspaceId, links);
+        await rollups.lockAttribution(tx, env.workspaceId, 'exclusive');
+        await rollups.reattribute(tx, env.workspaceId, links);
       }
     }
-    await recordObservations(tx, env.workspaceId, object, observed, known);
+    await recordObservations(tx, env.workspaceId, object, observed, known, env.now);
     await logIssues(env, object, results, mode === 'UPDATE_ONLY', tx);
   });
-  await foldChanges(env, object);
+  env.folder.recordsChanged(env.workspaceId);
   return summarize(results);
 }
 
@@ -414,19 +347,19 @@ export async function deleteRecords(
     const gone = [...deleted];
     if (purgeEvents) {
       // Exclusive, like a link change: a maintained window being created must not miss the purge.
-      await sql.lockAttribution(tx, env.workspaceId, 'exclusive');
-      await sql.purgeEvents(tx, env.workspaceId, object === 'USER' ? 'user' : 'account', gone);
+      await rollups.lockAttribution(tx, env.workspaceId, 'exclusive');
+      await rollups.purgeEvents(tx, env.workspaceId, object === 'USER' ? 'user' : 'account', gone);
     } else if (object === 'USER' && gone.length > 0) {
       // A deleted user's events stay, but no longer count for the account it belonged to.
-      await sql.lockAttribution(tx, env.workspaceId, 'exclusive');
-      await sql.reattribute(
+      await rollups.lockAttribution(tx, env.workspaceId, 'exclusive');
+      await rollups.reattribute(
         tx,
         env.workspaceId,
         gone.map((id) => ({ user_id: id, account_id: null })),
       );
     }
   });
-  await foldChanges(env, object);
+  env.folder.recordsChanged(env.workspaceId);
   return summarize(results);
 }
 
@@ -435,7 +368,7 @@ const EVENT_DEFAULT_KEYS = new Set(DEFAULT_FIELDS.EVENT.map((f) => f.key));
 export async function trackEvents(env: IngestEnv, inputs: readonly unknown[]): Promise<IngestOutcome> {
   checkBatchSize(inputs.length, env.limits);
   const known = await knownFields(env, 'EVENT', inputs, 'properties');
-  const ctx = { limits: env.limits, known, now: env.now ?? new Date() };
+  const ctx = { limits: env.limits, known, now: env.now };
   const results: RecordResult[] = [];
   const firstByKey = new Map<string, EventRecord>();
   const observed = new Map<string, FieldType | null>();
@@ -469,13 +402,14 @@ export async function trackEvents(env: IngestEnv, inputs: readonly unknown[]): P
     return summarize(results);
   }
 
-  const inserted = await inTransaction(env.db, async (tx) => {
-    await sql.lockAttribution(tx, env.workspaceId, 'shared');
-    const keys = await sql.insertEvents(tx, env.workspaceId, [...firstByKey.values()]);
-    await recordObservations(tx, env.workspaceId, 'EVENT', observed, known);
+  const { inserted, unfolded } = await inTransaction(env.db, async (tx) => {
+    const appended = await sql.appendEvents(tx, env.workspaceId, [...firstByKey.values()], env.limits.maxUnfoldedEvents);
+    await recordObservations(tx, env.workspaceId, 'EVENT', observed, known, env.now);
     await logIssues(env, 'EVENT', results, false, tx);
-    return keys;
+    return appended;
   });
+  // Stored and durable: the call is acknowledged once the fold is under way (or, past the bound, done).
+  if (inserted.size > 0) await env.folder.eventsStored(env.workspaceId, unfolded + inserted.size);
   for (const result of results) {
     if (result.status === 'CREATED' && !inserted.has(result.id!)) result.status = 'DUPLICATE';
   }

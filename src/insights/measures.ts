@@ -176,7 +176,7 @@ export const measureLoaders = perRequest((ctx: Context) => {
         if (activity.length === 0) return new Map();
         const found = await rows<{ rid: string } & ActivityStats>(
           db,
-          await activityQuery(ctx, g.object, activity, g.window, ids, new Date()),
+          await activityQuery(ctx, g.object, activity, g.window, ids, ctx.now()),
         );
         return new Map(found.map(({ rid, ...stats }) => [rid, stats]));
       },
@@ -203,7 +203,7 @@ export async function recordMeasure(
   row: AccountRow | UserRow,
   measure: Measure,
   window: WindowInput | null | undefined,
-  now = new Date(),
+  now = ctx.now(),
 ): Promise<number | null> {
   assertMeasureFits(object, measure, 'measure');
   if (measure === 'DAYS_UNTIL_RENEWAL') {

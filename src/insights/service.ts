@@ -88,7 +88,7 @@ export async function recordConnection<T extends AccountRow | UserRow>(
   const first = pageSize(args.first);
   const needsCatalog = (args.filter?.length ?? 0) > 0 || args.orderBy?.dimension != null;
   const fields = needsCatalog ? await catalogFields(ctx, object) : new Map();
-  const now = new Date();
+  const now = ctx.now();
   const measures = await compileMeasures(ctx, object, args.measureFilter, args.orderBy?.measure, now);
   const where = sql`${compileFilters(object, 't', args.filter, fields)} and ${measures.where}`;
   const order = pageOrder(object, args.orderBy, fields, now, measures.order);
@@ -189,7 +189,7 @@ export async function recordMetric(
   args: { metric: MetricRef; window?: WindowInput | null; aggregate?: MetricAggregate | null },
 ): Promise<number | null> {
   const spec = metricSpec(args.metric, args.aggregate);
-  const days = args.window ? windowDays(args.window, new Date()) : null;
+  const days = args.window ? windowDays(args.window, ctx.now()) : null;
   const value = await insightsLoaders(ctx).metricValue.load({ group: { object, spec, days }, id });
   return value ?? (zeroWhenEmpty(spec.aggregate) ? 0 : null);
 }

@@ -5,7 +5,7 @@ import type { RecordKind } from '../catalog/inference.ts';
 import { anyOf, type Database, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { metricDaily, metricWindowMembers, metricWindows, metricWindowTotals } from '../db/schema.ts';
 import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
-import { lockAttribution } from '../ingest/queries.ts';
+import { lockAttribution } from '../rollups/statements.ts';
 import { type MetricSpec, rollupKey } from './metrics.ts';
 import { addDays, type DayRange, dayOf } from './time.ts';
 
@@ -13,7 +13,7 @@ import { addDays, type DayRange, dayOf } from './time.ts';
 // "top N accounts by sign-ins (or by unique users) over the last 30 days" and the activity
 // measures (active users, activity, usage change, seat utilisation) read an index instead of
 // grouping every rollup row of the window. Created by the first read that needs one, then kept
-// exact by every write that changes `metric_daily` (src/ingest/queries.ts, `applyWindowDeltas`), in
+// exact by every write that changes `metric_daily` (src/rollups/statements.ts, `applyWindowDeltas`), in
 // the write's own transaction. Tables: `metric_windows`, `metric_window_totals`,
 // `metric_window_members` (src/db/schema.ts).
 

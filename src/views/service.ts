@@ -53,7 +53,7 @@ async function buildView(ctx: Context, template: Template, now: Date): Promise<V
   };
 }
 
-export async function listViews(ctx: Context, object: ObjectKind | null | undefined, now = new Date()): Promise<View[]> {
+export async function listViews(ctx: Context, object: ObjectKind | null | undefined, now = ctx.now()): Promise<View[]> {
   const templates = TEMPLATES.filter((t) => !object || t.object === object);
   return Promise.all(templates.map((template) => buildView(ctx, template, now)));
 }

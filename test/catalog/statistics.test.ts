@@ -5,7 +5,7 @@ import type { DimensionStats } from '../../src/catalog/models.ts';
 import { maintainedStats, maintainedTopValues, queueChanges } from '../../src/catalog/statistics.ts';
 import { loadConfig } from '../../src/config.ts';
 import { jsonParam, type Queryable, rows } from '../../src/db/client.ts';
-import { foldQueuedChanges, startFoldSweeper } from '../../src/ingest/service.ts';
+import { createFolder } from '../../src/rollups/fold.ts';
 import { DELETE_ACCOUNTS, DELETE_USERS, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
@@ -305,14 +305,20 @@ describe('catalog statistics maintained at write time', () => {
     expect(maintained).toEqual(recounted);
     // So does the start-up pass.
     await stoppedCall('q-2', 'team');
-    await foldQueuedChanges(t.database.db, loadConfig({}).limits);
+    const limits = loadConfig({}).limits;
+    const folderOptions = { maxUnfoldedEvents: limits.maxUnfoldedEvents, exactDistinctValues: limits.exactDistinctValues };
+    await createFolder(t.database.db, { ...folderOptions, sweepMs: 0, onError: (error) => Promise.reject(error) }).sweep();
     ({ maintained, recounted } = await compare(workspaceId, 'ACCOUNT'));
     expect(maintained).toEqual(recounted);
     expect(await rows(t.database.db, sql`select 1 from field_changes where workspace_id = ${workspaceId}`)).toEqual([]);
 
     // And so does a running server's sweeper, with no call of the workspace.
-    const sweeper = startFoldSweeper(t.database.db, loadConfig({}).limits, 20, (error) => {
-      throw error;
+    const sweeper = createFolder(t.database.db, {
+      ...folderOptions,
+      sweepMs: 20,
+      onError: (error) => {
+        throw error;
+      },
     });
     try {
       await stoppedCall('q-1', 'enterprise');

@@ -29,7 +29,7 @@ describe('typed operations executed in-process (what the adapter runs)', () => {
   const contextOf = async (key: string) => {
     const principal = await t.server.authenticateKey(key);
     if (!principal) throw new Error('the test key does not authenticate');
-    return createContext({ database: t.database, config: t.config, log: t.server.app.log }, principal);
+    return createContext(t.server.deps, principal);
   };
 
   it('return the typed data, or the very AppError the mutation raised (scope and record limit checked where it runs)', async () => {

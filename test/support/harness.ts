@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { type Config, loadConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
 import { createWorkspace } from '../../src/keys/service.ts';
 import { type AppServer, buildServer } from '../../src/server.ts';
@@ -30,7 +31,7 @@ export interface TestApp {
 }
 
 /** A real server (Fastify + Apollo) on a fresh database, driven through HTTP injection. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { now?: Clock } = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'info', PUBLIC_URL: 'http://api.test', ...env });
   const logs: string[] = [];
@@ -43,6 +44,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const server = await buildServer({
     config,
     database,
+    now: options.now,
     logger: {
       level: config.logLevel,
       stream,
@@ -60,6 +62,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       headers: { 'content-type': 'application/json', ...(usedKey ? { authorization: `Bearer ${usedKey}` } : {}) },
       payload: JSON.stringify({ query, variables: variables ?? {} }),
     });
+    // A call and the background fold it started, as one step: what a test reads next (even from the
+    // tables themselves) is folded, and statement counts include the fold. (Reads catch up anyway;
+    // test/rollups/ tests the unfolded tail.)
+    await server.deps.folder.idle();
+    // And the best-effort writes a call leaves behind (a key's last-used time): on PGlite they are
+    // queued before this ping, so a test's next statement count starts after them.
+    await database.ping();
     const body = response.json() as { data?: any; errors?: any };
     return { status: response.statusCode, headers: response.headers, data: body.data, errors: body.errors };
   };

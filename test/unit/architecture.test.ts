@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 type Madge = (path: string, config: object) => Promise<{ obj(): Record<string, string[]> }>;
 const madge = createRequire(import.meta.url)('madge') as Madge;
 
-const DOMAINS = ['catalog', 'insights', 'ingest', 'keys', 'views'];
+const DOMAINS = ['catalog', 'insights', 'ingest', 'keys', 'rollups', 'views'];
 const layerOf = (file: string): string => {
   const top = file.split('/')[0] ?? file;
   if (file === 'server.ts' || file === 'main.ts' || file === 'cli.ts' || top === 'http' || top === 'hightouch') return 'transport';
@@ -19,8 +19,8 @@ const layerOf = (file: string): string => {
   return 'shared'; // context, errors, text, config, loaders, observability: used by every layer
 };
 const RANK: Record<string, number> = { transport: 3, graphql: 2, domain: 1, db: 0 };
-/** What every request carries (the caller's principal, how keys are redacted): shared modules may read it. */
-const KEY_VOCABULARY = new Set(['keys/models.ts', 'keys/secrets.ts']);
+/** What every request carries (the caller's principal, how keys are redacted, the fold): shared modules may read it. */
+const KEY_VOCABULARY = new Set(['keys/models.ts', 'keys/secrets.ts', 'rollups/fold.ts']);
 
 /** Import edges that point upward (a lower layer importing a higher one). */
 function upwardEdges(graph: Record<string, string[]>): string[] {

@@ -1,0 +1,271 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { type Database, openDatabase, rows } from '../../src/db/client.ts';
+import { appendEvents } from '../../src/ingest/queries.ts';
+import type { EventRecord } from '../../src/ingest/records.ts';
+import { deleteRecords, type IngestEnv, trackEvents, upsertRecords } from '../../src/ingest/service.ts';
+import { createFolder, type Folder } from '../../src/rollups/fold.ts';
+import { recountRollups } from '../../src/rollups/recount.ts';
+import { foldEvents } from '../../src/rollups/statements.ts';
+import { createTestApp, type TestApp } from '../support/harness.ts';
+
+// The fold (src/rollups): an ingest call stores and queues; the derived tables follow. Whatever
+// is folded or not yet, a read answers as if everything acknowledged were folded, and once folded
+// every derived table equals its recount from the raw events.
+
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const limits = loadConfig({}).limits;
+
+/** A folder that folds nothing: the calls acknowledge, the tail stays unfolded until a read or a test folds it. */
+const acknowledgeOnly: Folder = {
+  eventsStored: async () => {},
+  recordsChanged: () => {},
+  catchUp: async () => {},
+  sweep: async () => {},
+  idle: async () => {},
+  stop: async () => {},
+};
+
+const folderOn = (database: Database, maxUnfoldedEvents = limits.maxUnfoldedEvents) =>
+  createFolder(database.db, {
+    maxUnfoldedEvents,
+    exactDistinctValues: limits.exactDistinctValues,
+    sweepMs: 0,
+    onError: (error) => {
+      throw error;
+    },
+  });
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const envOf = (workspaceId: string, folder: Folder = acknowledgeOnly, database: Database = t.database): IngestEnv => ({
+  db: database.db,
+  workspaceId,
+  limits,
+  folder,
+  now: new Date('2026-12-01T12:00:00Z'),
+});
+
+let sequence = 0;
+/** `n` sign-ins of `userId` (each with an amount), optionally naming an account. */
+const signIns = (userId: string, n: number, accountId?: string) =>
+  Array.from({ length: n }, (_, i) => ({
+    eventId: `e-${++sequence}`,
+    name: i % 3 === 0 ? 'Report Exported' : 'Signed In',
+    timestamp: new Date(Date.UTC(2026, 10, 1 + (i % 20), 9, i)).toISOString(),
+    userId,
+    ...(accountId ? { accountId } : {}),
+    properties: { amount: i + 0.5 },
+  }));
+
+const unfolded = async (workspaceId: string) =>
+  (await rows<{ n: number }>(t.database.db, sql`select count(*)::int as n from unfolded_events where workspace_id = ${workspaceId}`))[0]!.n;
+
+/** Every derived table equals its recount. */
+async function expectRecounted(database: Database, workspaceId: string) {
+  const recount = await recountRollups(database.db, workspaceId);
+  for (const [table, { maintained, recounted }] of Object.entries(recount)) {
+    expect({ table, rows: maintained }).toEqual({ table, rows: recounted });
+  }
+}
+
+const READ = `query($account: ID!) {
+  metrics(kind: COUNT) { name eventCount uniqueUsers uniqueAccounts }
+  account(id: $account) { signIns: metric(metric: { event: "Signed In" }) }
+}`;
+
+describe('the fold', () => {
+  it('a read answers as if every acknowledged event were folded, and folds the tail', async () => {
+    const { workspaceId, adminKey } = await t.newWorkspace('tail read');
+    const env = envOf(workspaceId);
+    await upsertRecords(env, 'ACCOUNT', [{ id: 'acme', name: 'Acme' }], 'UPSERT');
+    await upsertRecords(
+      env,
+      'USER',
+      [
+        { id: 'u1', email: 'u1@acme.com', accountId: 'acme' },
+        { id: 'u2', email: 'u2@acme.com' },
+      ],
+      'UPSERT',
+    );
+    const stored = await trackEvents(env, [...signIns('u1', 12), ...signIns('u2', 6, 'acme'), ...signIns('u2', 3)]);
+    expect(stored.created).toBe(21);
+    expect(await unfolded(workspaceId)).toBe(21);
+
+    const res = await t.gql(READ, { account: 'acme' }, adminKey);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.metrics).toEqual([
+      { name: 'Report Exported', eventCount: 4 + 2 + 1, uniqueUsers: 2, uniqueAccounts: 1 },
+      { name: 'Signed In', eventCount: 8 + 4 + 2, uniqueUsers: 2, uniqueAccounts: 1 },
+    ]);
+    expect(res.data!.account.signIns).toBe(8 + 4);
+    expect(await unfolded(workspaceId)).toBe(0);
+    await expectRecounted(t.database, workspaceId);
+  });
+
+  it('link changes and purges made while events wait for the fold stay exact', async () => {
+    const { workspaceId } = await t.newWorkspace('tail links');
+    const env = envOf(workspaceId);
+    await upsertRecords(
+      env,
+      'ACCOUNT',
+      [
+        { id: 'a1', name: 'A1' },
+        { id: 'a2', name: 'A2' },
+      ],
+      'UPSERT',
+    );
+    await trackEvents(env, [...signIns('u3', 5), ...signIns('u4', 4, 'a2'), ...signIns('u5', 3)]);
+    // Half folded: the next link change moves folded rollups and leaves the rest to the fold.
+    await envOfFolded(workspaceId);
+    await trackEvents(env, [...signIns('u3', 4), ...signIns('u4', 2)]);
+    await upsertRecords(
+      env,
+      'USER',
+      [
+        { id: 'u3', email: 'u3@a.com', accountId: 'a1' },
+        { id: 'u4', email: 'u4@a.com' },
+        { id: 'u5', email: 'u5@a.com', accountId: 'a2' },
+      ],
+      'UPSERT',
+    );
+    await trackEvents(env, signIns('u3', 3));
+    expect((await deleteRecords(env, 'USER', ['u4'], true)).deleted).toBe(1);
+    await upsertRecords(env, 'USER', [{ id: 'u5', accountId: 'a1' }], 'UPDATE_ONLY');
+    expect(await unfolded(workspaceId)).toBeGreaterThan(0);
+    await folderOn(t.database).catchUp(workspaceId);
+    expect(await unfolded(workspaceId)).toBe(0);
+    await expectRecounted(t.database, workspaceId);
+  });
+
+  it('a fold that fails takes nothing: its events are folded once by the next', async () => {
+    const { workspaceId } = await t.newWorkspace('failed fold');
+    await trackEvents(envOf(workspaceId), signIns('u6', 9));
+    await expect(
+      t.database.db.transaction(async (tx) => {
+        expect(await foldEvents(tx, workspaceId)).toBe(9);
+        throw new Error('killed mid-fold');
+      }),
+    ).rejects.toThrow('killed mid-fold');
+    expect(await unfolded(workspaceId)).toBe(9);
+    await folderOn(t.database).catchUp(workspaceId);
+    await folderOn(t.database).catchUp(workspaceId);
+    await expectRecounted(t.database, workspaceId);
+    expect(await recountRollups(t.database.db, workspaceId).then((r) => r.event_names.maintained)).toEqual([
+      'Report Exported|3',
+      'Signed In|6',
+    ]);
+  });
+
+  it('an ingest call that finds the tail at its bound folds before it answers (backpressure)', async () => {
+    const { workspaceId } = await t.newWorkspace('backpressure');
+    const bounded = folderOn(t.database, 10);
+    await trackEvents(envOf(workspaceId), signIns('u7', 8));
+    expect(await unfolded(workspaceId)).toBe(8);
+    const outcome = await trackEvents(envOf(workspaceId, bounded), signIns('u7', 5));
+    expect(outcome.created).toBe(5);
+    expect(await unfolded(workspaceId)).toBe(0);
+    await expectRecounted(t.database, workspaceId);
+  });
+
+  it('the sweep folds every workspace that has work waiting', async () => {
+    const a = await t.newWorkspace('sweep a');
+    const b = await t.newWorkspace('sweep b');
+    await trackEvents(envOf(a.workspaceId), signIns('u8', 4));
+    await upsertRecords(envOf(b.workspaceId), 'ACCOUNT', [{ id: 'b1', name: 'B1' }], 'UPSERT');
+    await trackEvents(envOf(b.workspaceId), signIns('u9', 3, 'b1'));
+    await folderOn(t.database).sweep();
+    expect(await unfolded(a.workspaceId)).toBe(0);
+    expect(await unfolded(b.workspaceId)).toBe(0);
+    expect(await rows(t.database.db, sql`select 1 from field_changes where workspace_id = ${b.workspaceId}`)).toEqual([]);
+    await expectRecounted(t.database, a.workspaceId);
+    await expectRecounted(t.database, b.workspaceId);
+  });
+});
+
+/** Fold what the workspace has waiting now. */
+async function envOfFolded(workspaceId: string) {
+  await folderOn(t.database).catchUp(workspaceId);
+}
+
+describe.runIf(onPostgres)('the fold under concurrency (PostgreSQL)', () => {
+  /** A second pool on the same database: another instance. */
+  let other: Database;
+  beforeAll(async () => {
+    other = await openDatabase({ url: (t.database as Database & { url?: string }).url, maxConnections: 4 });
+  });
+  afterAll(async () => {
+    await other?.close();
+  });
+
+  const record = (userId: string, i: number): EventRecord => ({
+    dedupKey: `id:stalled-${userId}-${i}`,
+    eventId: `stalled-${userId}-${i}`,
+    name: 'Signed In',
+    timestamp: new Date(Date.UTC(2026, 10, 2, 10, i)),
+    userId,
+    accountId: null,
+    properties: {},
+    observed: new Map(),
+  });
+
+  it('a writer that commits after a later writer and its fold is folded later, never skipped', async () => {
+    const { workspaceId } = await t.newWorkspace('stalled writer');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let appendedEarly!: () => void;
+    const early = new Promise<void>((resolve) => {
+      appendedEarly = resolve;
+    });
+    // The stalled writer queues its events first (its rows take the earlier sequence numbers) and commits last.
+    const stalled = other.db.transaction(async (tx) => {
+      await appendEvents(tx, workspaceId, [record('slow', 1), record('slow', 2), record('slow', 3)], 100);
+      appendedEarly();
+      await held;
+    });
+    await early;
+    await trackEvents(envOf(workspaceId), signIns('fast', 4));
+    await folderOn(t.database).catchUp(workspaceId);
+    expect(await unfolded(workspaceId)).toBe(0);
+    release();
+    await stalled;
+    expect(await unfolded(workspaceId)).toBe(3);
+    await folderOn(t.database).catchUp(workspaceId);
+    await expectRecounted(t.database, workspaceId);
+    const names = (await recountRollups(t.database.db, workspaceId)).event_names.maintained;
+    expect(names).toEqual(['Report Exported|2', 'Signed In|5']);
+  });
+
+  it('two instances acknowledging and folding at once neither skip nor double-count an event', async () => {
+    const { workspaceId } = await t.newWorkspace('racing folders');
+    const here = folderOn(t.database);
+    const there = folderOn(other);
+    const env = envOf(workspaceId);
+    await upsertRecords(env, 'ACCOUNT', [{ id: 'r1', name: 'R1' }], 'UPSERT');
+    const rounds = Array.from({ length: 8 }, async (_, round) => {
+      await trackEvents(envOf(workspaceId, here), signIns(`h${round % 3}`, 25, round % 2 ? 'r1' : undefined));
+      await trackEvents(envOf(workspaceId, there, other), signIns(`o${round % 3}`, 25));
+      if (round === 3)
+        await upsertRecords(envOf(workspaceId, there, other), 'USER', [{ id: 'o0', email: 'o0@r.com', accountId: 'r1' }], 'UPSERT');
+      await Promise.all([here.catchUp(workspaceId), there.catchUp(workspaceId)]);
+    });
+    await Promise.all(rounds);
+    await Promise.all([here.idle(), there.idle()]);
+    await here.catchUp(workspaceId);
+    expect(await unfolded(workspaceId)).toBe(0);
+    await expectRecounted(t.database, workspaceId);
+    const total = (await recountRollups(t.database.db, workspaceId)).event_names.maintained
+      .map((line) => Number(line.split('|')[1]))
+      .reduce((a, b) => a + b, 0);
+    expect(total).toBe(8 * 50);
+  });
+});
