@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactSecrets } from '../../src/keys/secrets.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
 // Probing for keys, and leaking them, on every door. Every way a key arrives (Authorization
@@ -205,6 +206,27 @@ const ENCODINGS: Record<string, (key: string) => string> = {
   'double encoding': (key) => key.replace('cor_', 'cor%255F'),
   'encoded tail': (key) => `cor_${[...key.slice(4)].map((c, i) => (i % 3 === 0 ? `%${c.charCodeAt(0).toString(16)}` : c)).join('')}`,
 };
+
+describe('redactSecrets (pure)', () => {
+  it('redacts what decodes to a key, and only that; the result holds only characters of the input', () => {
+    const cases: Array<[string, string]> = [
+      ['/hightouch/v1/rpc/cor_AbC123xyz', '/hightouch/v1/rpc/cor_[redacted]'],
+      ['/rpc/cor%5FAbC123/x', '/rpc/[redacted]/x'],
+      ['/rpc/cor%5fAbC123', '/rpc/[redacted]'],
+      ['/rpc/%63or_AbC123', '/rpc/[redacted]'],
+      ['/rpc/%63%6F%72%5fAbC', '/rpc/[redacted]'],
+      ['/rpc/cor%255FAbC123', '/rpc/[redacted]'],
+      ['/rpc/cor%25255FAbC123', '/rpc/[redacted]'],
+      ['key=cor_Ab+Cd+Ef', 'key=cor_[redacted]'],
+      ['x%63or_AbCcor_Def', '[redacted]'],
+      ['"%22cor_AbC"', '"%22cor_[redacted]"'],
+      ['Unexpected token, "{"q": cor_AbC1" is not valid JSON', 'Unexpected token, "{"q": cor_[redacted]" is not valid JSON'],
+      ['/hightouch/v1/objects/account/upsert?rejected=fail', '/hightouch/v1/objects/account/upsert?rejected=fail'],
+      ['c%6Fr-AbC %ZZ cor', 'c%6Fr-AbC %ZZ cor'],
+    ];
+    for (const [text, redacted] of cases) expect(redactSecrets(text), text).toBe(redacted);
+  });
+});
 
 describe('keys are redacted after decoding, on every status', () => {
   let t: TestApp;
