@@ -16,8 +16,8 @@ import { checkConfiguration, readConfiguration, rejectedRows, rowsToRecords, typ
  * Hightouch's Embedded Destination methods (the set its custom-destination framework calls), with
  * the params its public example servers receive. Each call finds its API key the same way: the
  * request's (`Authorization` header, or the key in the URL), else the `api_key` option of the
- * call's `configuration`. The same key rules apply to every path: scopes, revocation, expiry and
- * the per-key rate limit (one token per call).
+ * call's `configuration`. The same key rules apply to every path: scopes, revocation, expiry, the
+ * refused-key limit of the client address and the per-key rate limit (one token per call each).
  */
 
 /** Hightouch sends this many rows per add/change/remove call; never more than the record limit. */
