@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { unauthenticated as missingKey, rethrowFault } from '../errors.ts';
 import type { AppServer } from '../http/app.ts';
+import type { KeyRoute } from '../http/rate-limit.ts';
 import type { Principal } from '../keys/models.ts';
+import { bearerSecret } from '../keys/service.ts';
 import { invalidParams, toAdapterError, tooManyRecords } from './errors.ts';
 import { listFields } from './fields.ts';
 import { type Caller, ingest } from './ingest.ts';
@@ -14,8 +16,8 @@ import { checkConfiguration, readConfiguration, rejectedRows, rowsToRecords, typ
  * Hightouch's Embedded Destination methods (the set its custom-destination framework calls), with
  * the params its public example servers receive. Each call finds its API key the same way: the
  * request's (`Authorization` header, or the key in the URL), else the `api_key` option of the
- * call's `configuration`. The same key rules apply to every path: scopes, revocation, expiry and
- * the per-key rate limit (one token per call).
+ * call's `configuration`. The same key rules apply to every path: scopes, revocation, expiry, the
+ * refused-key limit of the client address and the per-key rate limit (one token per call each).
  */
 
 /** Hightouch sends this many rows per add/change/remove call; never more than the record limit. */
@@ -59,52 +61,76 @@ const OPTIONS_FORM = {
 
 type KeyState = { kind: 'none' } | { kind: 'invalid' } | { kind: 'valid'; principal: Principal };
 
-/** The JSON-RPC methods for one HTTP request, and the whole-request checks that run before any of them. */
-export function destinationMethods(server: AppServer, request: FastifyRequest) {
-  const requestSecret = server.requestSecret(request);
-  const byParams = new WeakMap<Record<string, unknown>, Promise<KeyState>>();
-  const bySecret = new Map<string, Promise<Principal | undefined>>();
+/** The key one call presents: the request's (header or URL), else its configuration's `api_key`. */
+interface PresentedKey {
+  secret: string;
+  via: KeyRoute;
+}
 
-  const resolve = (secret: string, principal: () => Promise<Principal | undefined>): Promise<KeyState> => {
-    let found = bySecret.get(secret);
-    if (!found) {
-      found = principal();
-      bySecret.set(secret, found);
-    }
-    return found.then((p): KeyState => (p ? { kind: 'valid', principal: p } : { kind: 'invalid' }));
-  };
+function presentedKey(server: AppServer, request: FastifyRequest, params: Record<string, unknown>): PresentedKey | undefined {
+  const fromRequest = server.requestSecret(request);
+  if (fromRequest !== undefined)
+    return { secret: fromRequest, via: bearerSecret(request.headers.authorization) !== undefined ? 'header' : 'path' };
+  const option = isPlainObject(params.configuration) ? params.configuration[API_KEY_OPTION] : undefined;
+  if (option === undefined || option === null || option === '') return undefined;
+  // Anything else that is not a key string is a wrong key: it never matches, and is never looked up.
+  return { secret: typeof option === 'string' ? option.trim() : `${typeof option}`, via: 'option' };
+}
 
-  /** The key of one call: the request's, else the configuration's `api_key`. */
-  const keyOf = (params: Record<string, unknown>): Promise<KeyState> => {
-    let state = byParams.get(params);
-    if (!state) {
-      const option = isPlainObject(params.configuration) ? params.configuration[API_KEY_OPTION] : undefined;
-      if (requestSecret !== undefined) state = resolve(requestSecret, () => server.authenticateRequest(request));
-      else if (typeof option === 'string' && option.trim() !== '')
-        state = resolve(option.trim(), () => server.authenticateKey(option.trim()));
-      else if (option !== undefined && option !== null && option !== '') state = Promise.resolve({ kind: 'invalid' });
-      else state = Promise.resolve({ kind: 'none' });
-      byParams.set(params, state);
+const mixedKeys = () =>
+  missingKey('The calls of this request carry different API keys; send one key per request (one Hightouch destination per key).');
+
+/**
+ * The keys of one request's calls, authenticated once before any call runs (`admit`), through the
+ * server's one authentication step: each call presenting a key is one attempt of the refused-key
+ * limit, so a batch of 20 wrong keys costs what 20 requests do; a request whose calls present
+ * different keys is refused whole (its calls each answer -32001), so one body costs at most one
+ * key lookup. `keyOf` then answers each call's key state.
+ */
+function callKeys(server: AppServer, request: FastifyRequest) {
+  const states = new WeakMap<Record<string, unknown>, KeyState>();
+  const admit = async (calls: readonly RpcCall[]): Promise<Map<string, { principal: Principal; calls: number }>> => {
+    const presented = calls.map(({ params }) => ({ params, key: presentedKey(server, request, params) }));
+    const withKey = presented.filter((p) => p.key !== undefined);
+    const key = withKey[0]?.key;
+    const perKey = new Map<string, { principal: Principal; calls: number }>();
+    if (!key) return perKey;
+    const mixed = withKey.some((p) => p.key?.secret !== key.secret);
+    const lookup = mixed
+      ? async () => undefined
+      : key.via === 'option'
+        ? () => server.authenticateKey(key.secret)
+        : () => server.authenticateRequest(request);
+    const principal = await server.rateLimiter.authenticate(request, { ...key, lookup, attempts: withKey.length });
+    if (mixed) throw mixedKeys();
+    for (const { params, key: own } of presented) {
+      states.set(params, !own ? { kind: 'none' } : principal ? { kind: 'valid', principal } : { kind: 'invalid' });
     }
-    return state;
+    if (principal) perKey.set(principal.key.id, { principal, calls: withKey.length });
+    return perKey;
   };
+  const keyOf = (params: Record<string, unknown>): KeyState => states.get(params) ?? { kind: 'none' };
+  return { admit, keyOf };
+}
+
+/** The handlers, each finding its caller through `keyOf`. */
+function methodTable(server: AppServer, request: FastifyRequest, keyOf: (params: Record<string, unknown>) => KeyState) {
   const callerFor = (principal: Principal): Caller => ({ server, ctx: server.contextFor(request, principal) });
-
   /** A caller when the call has a valid key, undefined when it has none; a wrong key is refused everywhere. */
-  const optionalCaller = async (params: Record<string, unknown>): Promise<Caller | undefined> => {
-    const state = await keyOf(params);
+  const optionalCaller = (params: Record<string, unknown>): Caller | undefined => {
+    const state = keyOf(params);
     if (state.kind === 'invalid') throw unauthenticated();
     return state.kind === 'valid' ? callerFor(state.principal) : undefined;
   };
-  const requiredCaller = async (params: Record<string, unknown>): Promise<Caller> => {
-    const caller = await optionalCaller(params);
+  const requiredCaller = (params: Record<string, unknown>): Caller => {
+    const caller = optionalCaller(params);
     if (!caller) throw unauthenticated();
     return caller;
   };
-
-  const sync = (operation: 'add' | 'change' | 'remove'): RpcHandler => {
-    return async (params) => {
-      const caller = await requiredCaller(params);
+  const sync =
+    (operation: 'add' | 'change' | 'remove'): RpcHandler =>
+    async (params) => {
+      const caller = requiredCaller(params);
       const config = configurationParam(params);
       const { rows } = params;
       if (!Array.isArray(rows)) throw invalidParams(['rows must be an array of rows.']);
@@ -115,69 +141,13 @@ export function destinationMethods(server: AppServer, request: FastifyRequest) {
       const payload = await ingest(caller, config.object, mode, rowsToRecords(config, rows));
       return { rejectedRows: rejectedRows(config, params.idColumn, rows, payload, operation !== 'remove') };
     };
-  };
-
-  const fieldsFor = async (caller: Caller | undefined, object: HightouchObject): Promise<FieldDescriptor[]> =>
-    caller ? listFields(caller.ctx.db, caller.ctx.workspaceId, object) : defaultFieldDescriptors(object);
-
-  const methods = new Map<string, RpcHandler>([
-    [
-      'list_objects',
-      async (params) => {
-        await optionalCaller(params);
-        return { objects: OBJECTS.map((object) => ({ id: object.id, label: object.label })) };
-      },
-    ],
-    [
-      'list_modes',
-      async (params) => {
-        await optionalCaller(params);
-        return { modes: objectParam(params).syncModes };
-      },
-    ],
-    [
-      'list_fields',
-      async (params) => {
-        const caller = await optionalCaller(params);
-        const object = objectParam(params);
-        if (params.mode !== undefined && params.mode !== null && !findSyncMode(object, params.mode)) {
-          throw invalidParams([`mode must be one of ${object.syncModes.map((m) => m.id).join(', ')} for ${object.id}.`]);
-        }
-        // Without a key only the default fields: the workspace's custom fields are its data.
-        const fields = await fieldsFor(caller, object);
-        return { fields: fields.map((f) => ({ id: f.id, label: f.label, type: f.type, ...(f.identifier ? { identifier: true } : {}) })) };
-      },
-    ],
-    [
-      'list_options',
-      async (params) => {
-        await optionalCaller(params);
-        if (params.object !== undefined && params.object !== null) objectParam(params);
-        return { options: OPTIONS_FORM };
-      },
-    ],
-    [
-      'validate',
-      async (params) => {
-        if (params.configuration === undefined) throw invalidParams(['configuration is required.']);
-        const checked = checkConfiguration(params.configuration, params);
-        const state = await keyOf(params);
-        if (state.kind === 'none') {
-          checked.errors.push(
-            'No API key: send `Authorization: Bearer <key>`, use the destination URL that carries the key, or fill in the api_key option.',
-          );
-        } else if (state.kind === 'invalid') {
-          checked.errors.push('The API key is invalid, revoked or expired: create a new one (Integrations → Hightouch → Connect).');
-        } else if (!state.principal.scopes.includes('INGEST')) {
-          checked.errors.push('The API key lacks the INGEST scope: syncs could not write. Use the key created by Connect Hightouch.');
-        }
-        return checked;
-      },
-    ],
+  return new Map<string, RpcHandler>([
+    ...listingMethods(optionalCaller),
+    ['validate', async (params) => validate(params, keyOf(params))],
     [
       'behavior',
       async (params) => {
-        await optionalCaller(params);
+        optionalCaller(params);
         const config = configurationParam(params);
         const dimensions = config.object.kind !== 'EVENT';
         return {
@@ -192,20 +162,90 @@ export function destinationMethods(server: AppServer, request: FastifyRequest) {
     ['change', sync('change')],
     ['remove', sync('remove')],
   ]);
-  // A database outage is a 503 for the call (retryable), never an internal error.
-  for (const [name, handler] of methods) {
-    methods.set(name, async (params) => {
-      try {
-        return await handler(params);
-      } catch (error) {
-        rethrowFault(error);
-      }
-    });
-  }
+}
 
+/** The methods that describe the destination (objects, modes, fields, the options form). */
+function listingMethods(optionalCaller: (params: Record<string, unknown>) => Caller | undefined): Array<[string, RpcHandler]> {
+  return [
+    [
+      'list_objects',
+      async (params) => {
+        optionalCaller(params);
+        return { objects: OBJECTS.map((object) => ({ id: object.id, label: object.label })) };
+      },
+    ],
+    [
+      'list_modes',
+      async (params) => {
+        optionalCaller(params);
+        return { modes: objectParam(params).syncModes };
+      },
+    ],
+    [
+      'list_fields',
+      async (params) => {
+        const caller = optionalCaller(params);
+        const object = objectParam(params);
+        if (params.mode !== undefined && params.mode !== null && !findSyncMode(object, params.mode)) {
+          throw invalidParams([`mode must be one of ${object.syncModes.map((m) => m.id).join(', ')} for ${object.id}.`]);
+        }
+        // Without a key only the default fields: the workspace's custom fields are its data.
+        const fields: FieldDescriptor[] = caller
+          ? await listFields(caller.ctx.db, caller.ctx.workspaceId, object)
+          : defaultFieldDescriptors(object);
+        return { fields: fields.map((f) => ({ id: f.id, label: f.label, type: f.type, ...(f.identifier ? { identifier: true } : {}) })) };
+      },
+    ],
+    [
+      'list_options',
+      async (params) => {
+        optionalCaller(params);
+        if (params.object !== undefined && params.object !== null) objectParam(params);
+        return { options: OPTIONS_FORM };
+      },
+    ],
+  ];
+}
+
+/** `validate`: the configuration's problems, and the key's (missing, wrong, or without INGEST). */
+function validate(params: Record<string, unknown>, state: KeyState) {
+  if (params.configuration === undefined) throw invalidParams(['configuration is required.']);
+  const checked = checkConfiguration(params.configuration, params);
+  if (state.kind === 'none') {
+    checked.errors.push(
+      'No API key: send `Authorization: Bearer <key>`, use the destination URL that carries the key, or fill in the api_key option.',
+    );
+  } else if (state.kind === 'invalid') {
+    checked.errors.push('The API key is invalid, revoked or expired: create a new one (Integrations → Hightouch → Connect).');
+  } else if (!state.principal.scopes.includes('INGEST')) {
+    checked.errors.push('The API key lacks the INGEST scope: syncs could not write. Use the key created by Connect Hightouch.');
+  }
+  return checked;
+}
+
+/** The same handlers, a database outage answered as a 503 for the call (retryable), never an internal error. */
+function withFaults(methods: Map<string, RpcHandler>): Map<string, RpcHandler> {
+  return new Map(
+    [...methods].map(([name, handler]): [string, RpcHandler] => [
+      name,
+      async (params) => {
+        try {
+          return await handler(params);
+        } catch (error) {
+          rethrowFault(error);
+        }
+      },
+    ]),
+  );
+}
+
+/** The JSON-RPC methods for one HTTP request, and the whole-request checks that run before any of them. */
+export function destinationMethods(server: AppServer, request: FastifyRequest) {
+  const keys = callKeys(server, request);
   /**
    * Before any call runs: the rows of every add/change/remove of the request together stay within
-   * the record limit REST enforces, and each call spends one rate-limit token of its key.
+   * the record limit REST enforces, the calls' key is authenticated (see `callKeys`), and each
+   * call spends one rate-limit token of its key.
    */
   const admit = async (calls: readonly RpcCall[]): Promise<void> => {
     const maximum = server.config.limits.maxBatchRecords;
@@ -214,22 +254,14 @@ export function destinationMethods(server: AppServer, request: FastifyRequest) {
       0,
     );
     if (rows > maximum) throw tooManyRecords(rows, maximum);
-    const perKey = new Map<string, { principal: Principal; calls: number }>();
     try {
-      for (const { params } of calls) {
-        const state = await keyOf(params);
-        if (state.kind !== 'valid') continue;
-        const entry = perKey.get(state.principal.key.id) ?? { principal: state.principal, calls: 0 };
-        entry.calls += 1;
-        perKey.set(state.principal.key.id, entry);
-      }
+      const perKey = await keys.admit(calls);
       for (const { principal, calls: count } of perKey.values()) await server.rateLimiter.charge(principal, 'INGEST', count);
     } catch (error) {
       throw toAdapterError(error, request.log, 0);
     }
   };
-
-  return { methods, admit };
+  return { methods: withFaults(methodTable(server, request, keys.keyOf)), admit };
 }
 
 /** The method names (for checks that every method is covered). */

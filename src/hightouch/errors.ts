@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError, batchTooLarge, knownFault } from '../errors.ts';
+import { loggableError } from '../observability/http.ts';
 
 // The adapter's vocabulary of the service-wide AppError (src/errors.ts): REST renders it as
 // `{"error":{"code","message","details"}}`, JSON-RPC as an error object; both set the status and
@@ -47,6 +48,6 @@ export function toAdapterError(error: unknown, log: FastifyBaseLogger, maxBodyBy
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new AppError(e.statusCode, e.statusCode === 400 ? 'INVALID_PAYLOAD' : 'BAD_REQUEST', e.message ?? 'Bad request.');
   }
-  log.error({ err: error }, 'hightouch adapter: unexpected error');
+  log.error({ err: loggableError(error) }, 'hightouch adapter: unexpected error');
   return internal();
 }

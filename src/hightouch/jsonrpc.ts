@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.ts';
+import { redactSecrets, redactSecretsIn } from '../keys/secrets.ts';
+import { loggableError } from '../observability/http.ts';
 import { invalidParams } from './errors.ts';
 import { isPlainObject } from './mapping.ts';
 
@@ -81,7 +83,19 @@ export function rpcErrorFor(error: AppError): ErrorObject {
   };
 }
 
-export const errorResponse = (id: Id, error: ErrorObject): Response => ({ jsonrpc: '2.0', id, error });
+/**
+ * A response carrying an error: every error object of the endpoint goes out through here, its
+ * message and data redacted (a message may quote a body, a method name or a path that holds a key).
+ */
+export const errorResponse = (id: Id, error: ErrorObject): Response => ({
+  jsonrpc: '2.0',
+  id,
+  error: {
+    code: error.code,
+    message: redactSecrets(error.message),
+    ...(error.data !== undefined ? { data: redactSecretsIn(error.data) as Record<string, unknown> } : {}),
+  },
+});
 
 const validId = (id: unknown): id is Id => typeof id === 'string' || id === null || (typeof id === 'number' && Number.isFinite(id));
 
@@ -98,7 +112,7 @@ const SHAPE_DEPTH = 4;
 const SHAPE_KEYS = 50;
 
 /**
- * The shape of a params object for the debug log: keys and JSON types, never values. Arrays show
+ * The shape of a params object for the debug log: keys (redacted) and JSON types, never values. Arrays show
  * their length and the shape of their first item. Bounded in depth and keys.
  */
 export function shapeOf(value: unknown, depth = 0): unknown {
@@ -110,7 +124,7 @@ export function shapeOf(value: unknown, depth = 0): unknown {
     if (depth >= SHAPE_DEPTH) return 'object';
     const keys = Object.keys(value);
     const shape: Record<string, unknown> = Object.fromEntries(
-      keys.slice(0, SHAPE_KEYS).map((key) => [key, shapeOf((value as Record<string, unknown>)[key], depth + 1)]),
+      keys.slice(0, SHAPE_KEYS).map((key) => [redactSecrets(key), shapeOf((value as Record<string, unknown>)[key], depth + 1)]),
     );
     if (keys.length > SHAPE_KEYS) shape['…'] = `${keys.length - SHAPE_KEYS} more keys`;
     return shape;
@@ -211,7 +225,7 @@ async function run(entry: Extract<Parsed, { kind: 'call' }>, refusals: AppError[
       refusals.push(error);
       return errorResponse(id, rpcErrorFor(error));
     }
-    log.error({ err: error, method: call.method }, 'hightouch rpc: unexpected error');
+    log.error({ err: loggableError(error), method: call.method }, 'hightouch rpc: unexpected error');
     return errorResponse(id, { code: INTERNAL_ERROR, message: 'Internal error', data: { code: 'INTERNAL', retryable: true } });
   }
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.ts';
 import type { AppServer } from '../http/app.ts';
-import { safePath } from '../observability/http.ts';
+import { noRoute } from '../http/errors.ts';
 import { destinationMethods } from './destination.ts';
 import { toAdapterError } from './errors.ts';
 import { installBodyHandling } from './http.ts';
@@ -22,9 +21,8 @@ export async function registerHightouchRoutes(server: AppServer): Promise<void> 
       const maxBodyBytes = scope.initialConfig.bodyLimit ?? 1024 * 1024;
       installBodyHandling(scope, maxBodyBytes);
       scope.setErrorHandler((error, request, reply) => sendRestError(reply, toAdapterError(error, request.log, maxBodyBytes)));
-      scope.setNotFoundHandler((request, reply) =>
-        sendRestError(reply, new AppError(404, 'NOT_FOUND', `No route ${request.method} ${safePath(request)}.`)),
-      );
+      // The path is not repeated: it may carry a key pasted in the wrong place.
+      scope.setNotFoundHandler((_request, reply) => sendRestError(reply, noRoute()));
 
       const routes = registerRestRoutes(scope, server);
       const document = buildOpenApiDocument(routes, HIGHTOUCH_PREFIX);

@@ -27,7 +27,7 @@ export interface AppServer {
   requestSecret(request: FastifyRequest): string | undefined;
   /** Authenticate a key that arrived some other way (a Hightouch configuration's `api_key`): the same rules. */
   authenticateKey(secret: string | undefined): Promise<Principal | undefined>;
-  /** Per-key token buckets, for handlers that charge per call (JSON-RPC batches). */
+  /** The one authentication step and the per-key token buckets, for handlers that authenticate and charge per call (JSON-RPC batches). */
   rateLimiter: RateLimiter;
   contextFor(request: FastifyRequest, principal: Principal): Context;
   /** What every request's context is built from (the database, configuration, fold and clock). */

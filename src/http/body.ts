@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, knownFault } from '../errors.ts';
-import { sendHttpError } from './errors.ts';
+import { loggableError } from '../observability/http.ts';
+import { registerErrorEdges, sendHttpError } from './errors.ts';
 
 // Every body is refused before it costs anything: Fastify enforces `bodyLimit` while reading, then
 // this parser rejects invalid UTF-8 (instead of silently turning it into U+FFFD), nesting deeper
@@ -109,9 +110,11 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
 
 /**
  * The last-resort error handler: client mistakes become 4xx JSON in the caller's shape, a database
- * outage a 503 with Retry-After, and anything else a 500 whose details stay in the log.
+ * outage a 503 with Retry-After, and anything else a 500 whose details stay in the log; unknown
+ * routes and the redaction of error bodies too (`registerErrorEdges`).
  */
 export function registerErrorHandler(app: FastifyInstance, maxBodyBytes: number): void {
+  registerErrorEdges(app);
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const fault = knownFault(error);
     if (fault) return sendHttpError(request, reply, fault);
@@ -126,7 +129,7 @@ export function registerErrorHandler(app: FastifyInstance, maxBodyBytes: number)
       const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST';
       return sendHttpError(request, reply, new AppError(status, code, error.message));
     }
-    request.log.error({ err: error }, 'unexpected error');
+    request.log.error({ err: loggableError(error) }, 'unexpected error');
     return sendHttpError(request, reply, new AppError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
   });
 }

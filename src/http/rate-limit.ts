@@ -5,6 +5,8 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { RateClass } from '../graphql/auth.ts';
 import type { Principal } from '../keys/models.ts';
+import { DISPLAY_PREFIX_LENGTH, displayPrefix, KEY_PREFIX } from '../keys/secrets.ts';
+import { bearerSecret } from '../keys/service.ts';
 
 // Token buckets per API key and kind of work. The kind of work is what the request does, not what
 // the key may do: Hightouch routes spend INGEST tokens on arrival, before any adapter code runs; a
@@ -111,14 +113,35 @@ export function redisStore(redis: Redis, prefix: string, onError: (error: unknow
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The handler charges the tokens itself, one per call of the request (JSON-RPC batches). */
+    /** The handler authenticates and charges itself, per call of the request (JSON-RPC batches). */
     rateLimitPerCall?: boolean;
   }
+}
+
+/** How a key reached the service: a metric label, never the key. `none`: the request carried none. */
+export type KeyRoute = 'header' | 'path' | 'option' | 'none';
+
+/** One key presented by a request (or by `attempts` calls of a JSON-RPC batch). */
+export interface KeyAttempt {
+  /** The key as presented; undefined when the request carried none. */
+  secret: string | undefined;
+  via: KeyRoute;
+  /** Looks the key up (cached by the caller); undefined when missing, invalid, revoked or expired. */
+  lookup: () => Promise<Principal | undefined>;
+  /** Calls presenting this key (a JSON-RPC batch): each is one attempt of the refused-key count. Default 1. */
+  attempts?: number;
 }
 
 export interface RateLimiter {
   /** Spend `count` tokens of `scope` for the principal's key; over the limit throws a 429 AppError. */
   charge(principal: Principal, scope: RateScope, count: number): Promise<void>;
+  /**
+   * The one authentication step of every way a key arrives (header, URL path, a JSON-RPC call's
+   * `configuration.api_key`): the principal, or undefined when refused (the caller answers 401 in
+   * its shape); throws a 429 AppError with Retry-After once the refusals of the client address or
+   * of the key prefix exceed `RATE_LIMIT_UNAUTHENTICATED_*`.
+   */
+  authenticate(request: FastifyRequest, attempt: KeyAttempt): Promise<Principal | undefined>;
 }
 
 export interface RateLimitOptions {
@@ -128,29 +151,15 @@ export interface RateLimitOptions {
   skip?: (request: FastifyRequest) => boolean;
 }
 
-/**
- * Authenticate (once: the principal is cached for the GraphQL context and the adapter), then
- * spend tokens; over the limit throws a 429 AppError with Retry-After, rendered by the route's
- * error handler. Hightouch routes are checked on arrival, before their body is read; GraphQL
- * operations by `rateClassPlugin` through `charge`, since the operations decide the kind of work. Requests with a missing or
- * wrong key are refused by their route with 401 and spend a token of their client address's
- * bucket (`unauthenticatedRateLimit`); once it is empty, that address gets 429 without its key
- * being looked up until the bucket allows again — except keys that authenticated recently here. A database outage while authenticating
- * propagates and becomes a 503.
- */
-export function registerRateLimit(
-  app: FastifyInstance,
-  config: Config,
-  authenticateRequest: (request: FastifyRequest) => Promise<Principal | undefined>,
-  options: RateLimitOptions = {},
-): RateLimiter {
+/** The store of the buckets: the one given, Redis when REDIS_URL is set, else this process's memory. Closed with the app. */
+function openBucketStore(app: FastifyInstance, config: Config, given: BucketStore | undefined): BucketStore {
   let warnedAt = 0;
   const onRedisError = (error: unknown) => {
     if (Date.now() - warnedAt < 60_000) return;
     warnedAt = Date.now();
     app.log.warn({ err: error }, 'rate limiter: Redis unavailable, requests are not limited');
   };
-  let store = options.store;
+  let store = given;
   if (!store && config.redisUrl) {
     // No offline queue: while Redis is unreachable a request fails open at once instead of waiting.
     const redis = new Redis(config.redisUrl, {
@@ -169,8 +178,12 @@ export function registerRateLimit(
   app.addHook('onClose', async () => {
     await buckets.close();
   });
+  return buckets;
+}
 
-  const charge = async (principal: Principal, scope: RateScope, count: number): Promise<void> => {
+/** Per-key token buckets by kind of work. */
+function keyCharger(config: Config, buckets: BucketStore): RateLimiter['charge'] {
+  return async (principal, scope, count) => {
     const rule = config.rateLimits[scope];
     if (rule.perSecond <= 0 || count <= 0) return;
     const result = await buckets.take(`${principal.key.id}:${scope}`, rule, Math.min(count, rule.burst));
@@ -180,66 +193,109 @@ export function registerRateLimit(
       throw new AppError(429, 'RATE_LIMITED', message, { scope, limitPerSecond: rule.perSecond, burst: rule.burst }, retryAfterSeconds);
     }
   };
+}
 
-  // Addresses whose failed-authentication bucket is empty, until when: checked before the key
-  // lookup that an unlimited stream of wrong keys would otherwise cost (per process; swept).
+const digest = (secret: string) => createHash('sha256').update(secret).digest('base64');
+
+/** The display prefix of a presented key that has one (`cor_` and six characters), for its refusal bucket. */
+function prefixOf(secret: string | undefined): string | undefined {
+  return secret?.startsWith(KEY_PREFIX) && secret.length >= DISPLAY_PREFIX_LENGTH ? displayPrefix(secret) : undefined;
+}
+
+/**
+ * The refused-key limit behind `RateLimiter.authenticate`. A refusal spends one token per attempt
+ * of its client address's bucket and of its key prefix's bucket (`unauthenticatedRateLimit`);
+ * either empty answers 429. An address whose bucket is empty is remembered (per process, swept)
+ * and its next attempts are refused before the lookup, unless their key authenticated recently
+ * here: one tenant's wrong key must not lock out the others sharing its address (every Hightouch
+ * sync comes from Hightouch's few egress addresses). A prefix is never refused before the lookup:
+ * a display prefix is not secret, and whoever knows one could otherwise lock its key's owner out.
+ */
+function refusedKeyLimit(app: FastifyInstance, config: Config, buckets: BucketStore): RateLimiter['authenticate'] {
+  const rule = config.unauthenticatedRateLimit;
   const blockedUntil = new Map<string, number>();
   let sweptAt = Date.now();
-  // Digests of Authorization headers that authenticated recently on this instance: they are still
-  // looked up from a blocked address, so one tenant's wrong key cannot lock out the others sharing
-  // its address (every Hightouch sync comes from Hightouch's few egress addresses).
+  // Digests of keys that authenticated recently on this instance (bounded, oldest out).
   const recentlyValid = new Map<string, true>();
-  const credential = (request: FastifyRequest) =>
-    createHash('sha256')
-      .update(request.headers.authorization ?? '')
-      .digest('base64');
-  const unauthenticated = (retryAfterSeconds: number) => {
-    const rule = config.unauthenticatedRateLimit;
+  const count = (via: KeyRoute, outcome: 'unauthenticated' | 'rate_limited', n: number) => app.metrics?.countKeyRefusals(via, outcome, n);
+  const tooMany = (attempt: KeyAttempt, retryAfterSeconds: number) => {
+    count(attempt.via, 'rate_limited', attempt.attempts ?? 1);
     const message = `Too many requests with a missing or wrong API key from this address; retry in ${retryAfterSeconds} s.`;
-    return new AppError(
-      429,
-      'RATE_LIMITED',
-      message,
-      { scope: 'UNAUTHENTICATED', limitPerSecond: rule.perSecond, burst: rule.burst },
-      retryAfterSeconds,
-    );
+    const details = { scope: 'UNAUTHENTICATED', limitPerSecond: rule.perSecond, burst: rule.burst };
+    return new AppError(429, 'RATE_LIMITED', message, details, retryAfterSeconds);
   };
-  const admit = async (request: FastifyRequest): Promise<void> => {
-    const rule = config.unauthenticatedRateLimit;
-    if (rule.perSecond <= 0) return;
-    const now = Date.now();
+  const blockedFor = (ip: string, now: number): number | undefined => {
     if (now - sweptAt > 60_000) {
       sweptAt = now;
       for (const [address, until] of blockedUntil) if (until <= now) blockedUntil.delete(address);
     }
-    const until = blockedUntil.get(request.ip);
-    const digest = credential(request);
-    if (until !== undefined && until > now && !recentlyValid.has(digest)) {
-      throw unauthenticated(Math.max(1, Math.ceil((until - now) / 1000)));
-    }
-    if (await authenticateRequest(request)) {
-      recentlyValid.delete(digest);
-      recentlyValid.set(digest, true);
-      if (recentlyValid.size > 10_000) recentlyValid.delete(recentlyValid.keys().next().value!);
-      return;
-    }
-    const result = await buckets.take(`unauthenticated:${request.ip}`, rule, 1);
-    if (result.allowed) return;
-    const retryAfterSeconds = Math.max(1, result.retryAfterSeconds);
-    blockedUntil.set(request.ip, now + retryAfterSeconds * 1000);
-    throw unauthenticated(retryAfterSeconds);
+    const until = blockedUntil.get(ip);
+    return until !== undefined && until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : undefined;
   };
 
+  return async (request, attempt) => {
+    const attempts = Math.max(1, attempt.attempts ?? 1);
+    if (rule.perSecond <= 0) {
+      const principal = await attempt.lookup();
+      if (!principal) count(attempt.via, 'unauthenticated', attempts);
+      return principal;
+    }
+    const now = Date.now();
+    const known = attempt.secret !== undefined ? digest(attempt.secret) : undefined;
+    const blocked = blockedFor(request.ip, now);
+    if (blocked !== undefined && !(known && recentlyValid.has(known))) throw tooMany(attempt, blocked);
+    const principal = await attempt.lookup();
+    if (principal) {
+      if (known) {
+        recentlyValid.delete(known);
+        recentlyValid.set(known, true);
+        if (recentlyValid.size > 10_000) recentlyValid.delete(recentlyValid.keys().next().value!);
+      }
+      return principal;
+    }
+    const tokens = Math.min(attempts, rule.burst);
+    const prefix = prefixOf(attempt.secret);
+    const byAddress = await buckets.take(`unauthenticated:${request.ip}`, rule, tokens);
+    const byPrefix = byAddress.allowed && prefix ? await buckets.take(`unauthenticated-prefix:${prefix}`, rule, tokens) : undefined;
+    if (byAddress.allowed && (byPrefix?.allowed ?? true)) {
+      count(attempt.via, 'unauthenticated', attempts);
+      return undefined;
+    }
+    const retryAfterSeconds = Math.max(1, byAddress.retryAfterSeconds, byPrefix?.retryAfterSeconds ?? 0);
+    if (!byAddress.allowed) blockedUntil.set(request.ip, now + retryAfterSeconds * 1000);
+    throw tooMany(attempt, retryAfterSeconds);
+  };
+}
+
+/**
+ * Token buckets for the server: `charge` per key and kind of work, `authenticate` for every key
+ * attempt. Requests to /graphql and the Hightouch REST routes are authenticated in `onRequest`,
+ * before their body is read (the principal is cached per request by `authenticateRequest`, for
+ * the GraphQL context and the adapter), and Hightouch routes spend an INGEST token there; GraphQL
+ * operations are charged by `rateClassPlugin` through `charge`, since the operations decide the
+ * kind of work. The JSON-RPC endpoint authenticates and charges each call of its body itself
+ * (src/hightouch/destination.ts), with the same two functions. A database outage while
+ * authenticating propagates and becomes a 503.
+ */
+export function registerRateLimit(
+  app: FastifyInstance,
+  config: Config,
+  authenticateRequest: (request: FastifyRequest) => Promise<Principal | undefined>,
+  options: RateLimitOptions = {},
+): RateLimiter {
+  const buckets = openBucketStore(app, config, options.store);
+  const limiter: RateLimiter = { charge: keyCharger(config, buckets), authenticate: refusedKeyLimit(app, config, buckets) };
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions?.url ?? '';
     if (request.method === 'OPTIONS' || !(url.startsWith('/hightouch/') || url === '/graphql') || options.skip?.(request)) return;
-    // The JSON-RPC endpoint authenticates and charges each call itself (its keys may also come in
-    // the URL or the body), so it is left out of the per-address count of refused keys too.
     if (request.routeOptions.config?.rateLimitPerCall) return;
-    await admit(request);
-    if (!url.startsWith('/hightouch/')) return;
-    const principal = await authenticateRequest(request);
-    if (principal) await charge(principal, 'INGEST', 1);
+    const secret = bearerSecret(request.headers.authorization);
+    const principal = await limiter.authenticate(request, {
+      secret,
+      via: secret === undefined ? 'none' : 'header',
+      lookup: () => authenticateRequest(request),
+    });
+    if (principal && url.startsWith('/hightouch/')) await limiter.charge(principal, 'INGEST', 1);
   });
-  return { charge };
+  return limiter;
 }

@@ -18,12 +18,30 @@ export function requestId(raw: IncomingMessage): string {
 
 /**
  * A request's path as it may be logged or shown: no query string (it can carry whole GraphQL
- * documents), the route template for routes whose path carries the key, and anything shaped like
- * a key redacted elsewhere.
+ * documents), the route template for routes whose path carries the key, and anything that is or
+ * decodes to something shaped like a key redacted elsewhere (src/keys/secrets.ts).
  */
 export function safePath(request: FastifyRequest): string {
-  if (request.routeOptions?.config?.keyInPath && request.routeOptions.url) return request.routeOptions.url;
+  const template = request.routeOptions?.url;
+  if (template && (request.routeOptions.config?.keyInPath || template.includes(':key'))) return template;
   return redactSecrets(request.url.split('?', 1)[0] ?? '');
+}
+
+/**
+ * An error as it may be logged: its message and stack redacted like a path (a body, header or
+ * path the message quotes could hold a key), its type and code kept. Pino logs it as given.
+ */
+export function loggableError(error: unknown): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? redactSecrets(error) : error;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  return {
+    type: error.name,
+    message: redactSecrets(error.message),
+    ...(error.stack ? { stack: redactSecrets(error.stack) } : {}),
+    ...(code !== undefined ? { code } : {}),
+    ...(statusCode !== undefined ? { statusCode } : {}),
+    ...(error.cause !== undefined ? { cause: loggableError(error.cause) } : {}),
+  };
 }
 
 /**
@@ -36,15 +54,15 @@ export class RequestLogController extends LogController {
   override routeNotFound(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     // Without an error the onResponse hook has written (or will write) the line.
-    if (error) reply.log.error({ err: error, path: safePath(request) }, 'response failed');
+    if (error) reply.log.error({ err: loggableError(error), path: safePath(request) }, 'response failed');
   }
   override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {
     if (reply.statusCode >= 500) {
-      reply.log.error({ err: error }, error?.message);
+      reply.log.error({ err: loggableError(error) }, redactSecrets(error?.message ?? ''));
       return;
     }
     request.logFields ??= {};
-    request.logFields.error = error?.message;
+    request.logFields.error = redactSecrets(error?.message ?? '');
   }
 }
 

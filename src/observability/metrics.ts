@@ -16,6 +16,8 @@ export interface Metrics {
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
   observeOperation(name: string, type: string, outcome: OperationOutcome, executionSeconds?: number): void;
   recordIngest(object: IngestObject, counts: Record<string, number>, durationSeconds: number): void;
+  /** Key attempts refused, by how the key arrived (`header`, `path`, `option`, `none`) and answer (401 or 429). */
+  countKeyRefusals(via: string, outcome: 'unauthenticated' | 'rate_limited', attempts: number): void;
   /** Run a database call and record its latency (and whether it failed). */
   timeDatabase<T>(operation: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -82,6 +84,12 @@ export function createMetrics(database: Database): Metrics {
     help: 'Records per ingestion call, by object.',
     labelNames: ['object'] as const,
     buckets: BATCH_SIZE_BUCKETS,
+    registers,
+  });
+  const keyRefusals = new Counter({
+    name: 'api_key_refusals_total',
+    help: 'Key attempts refused on every path, by how the key arrived (header, path, option, none) and outcome (unauthenticated = 401, rate_limited = 429). One JSON-RPC call is one attempt.',
+    labelNames: ['via', 'outcome'] as const,
     registers,
   });
   const dbDuration = new Histogram({
@@ -163,6 +171,9 @@ export function createMetrics(database: Database): Metrics {
       }
       ingestDuration.observe({ object }, durationSeconds);
       ingestSize.observe({ object }, total);
+    },
+    countKeyRefusals(via, outcome, attempts) {
+      keyRefusals.inc({ via, outcome }, attempts);
     },
     timeDatabase,
   };
