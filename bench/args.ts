@@ -29,8 +29,10 @@ export interface BenchOptions {
   warmup: number;
   /** Where PGlite keeps its data: a temporary directory (default) or the server process's memory. */
   pglite: 'dir' | 'memory';
-  /** Directory of the JSON results and the chart. */
+  /** Directory of the summary JSON and the chart. */
   out: string;
+  /** Also write everything measured (RSS samples, each query's SQL and plans) to this file. */
+  rawOut: string | null;
   /** Write a V8 CPU profile of the server process (`--cpu-prof`) into `out`/profiles. */
   profile: boolean;
   help: boolean;
@@ -64,7 +66,8 @@ Queries
   --runs N                   at most N runs per query and size (default 50; at least 5)
 Other
   --pglite dir|memory        PGlite data in a temp dir (default) or in memory
-  --out DIR                  results directory (default bench/results)
+  --out DIR                  results directory (default bench/results): the summary JSON and chart
+  --raw-out FILE             also write every sample and each query's SQL and plans to FILE
   --profile                  write a CPU profile of the server process to DIR/profiles
   -h, --help
 `;
@@ -113,6 +116,7 @@ export function parseArgs(argv: readonly string[], now: Date = new Date()): Benc
     warmup: 3,
     pglite: 'dir',
     out: 'bench/results',
+    rawOut: null,
     profile: false,
     help: false,
   };
@@ -199,6 +203,9 @@ export function parseArgs(argv: readonly string[], now: Date = new Date()): Benc
       }
       case '--out':
         options.out = value();
+        break;
+      case '--raw-out':
+        options.rawOut = value();
         break;
       case '--profile':
         options.profile = true;

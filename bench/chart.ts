@@ -1,8 +1,8 @@
-import type { BenchResult } from './result.ts';
+import type { BenchSummary } from './result.ts';
 
 /**
- * A hand-written SVG of a run: ingestion throughput per path, query latency per dataset size,
- * and server memory over time. Pure (string in, string out), no dependencies.
+ * A hand-written SVG of a run's summary: ingestion throughput per path and query latency per
+ * dataset size. Pure (string in, string out), no dependencies.
  */
 
 export interface Bar {
@@ -15,11 +15,6 @@ export interface Bar {
 export interface BarGroup {
   label: string;
   bars: Bar[];
-}
-
-export interface Series {
-  label: string;
-  points: Array<[number, number]>;
 }
 
 const COLORS = ['#2563eb', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#64748b'];
@@ -125,67 +120,11 @@ export function barPanel(
   return parts.join('');
 }
 
-/** Lines over time (x in seconds), with labelled shaded phases. */
-export function linePanel(
-  box: Box,
-  title: string,
-  unit: string,
-  series: readonly Series[],
-  phases: ReadonlyArray<{ name: string; from: number; to: number }>,
-): string {
-  const parts: string[] = [`<text x="${box.x}" y="${box.y - 28}" font-size="14" font-weight="600">${escapeXml(title)}</text>`];
-  parts.push(
-    legend(
-      series.map((s) => s.label),
-      box.x,
-      box.y - 10,
-    ),
-  );
-  const xs = series.flatMap((s) => s.points.map(([x]) => x));
-  const ys = series.flatMap((s) => s.points.map(([, y]) => y));
-  const xMax = Math.max(1, ...xs);
-  const yStep = niceStep(Math.max(1, ...ys) * 1.1);
-  const yMax = Math.ceil((Math.max(1, ...ys) * 1.1) / yStep) * yStep;
-  const px = (x: number) => r1(box.x + (Math.min(Math.max(x, 0), xMax) / xMax) * box.w);
-  const py = (y: number) => r1(box.y + box.h - (y / yMax) * box.h);
-  phases.forEach((phase, i) => {
-    const x = px(phase.from);
-    parts.push(
-      `<rect x="${x}" y="${box.y}" width="${r1(Math.max(0, px(phase.to) - x))}" height="${box.h}" fill="${i % 2 ? '#f3f4f6' : '#f9fafb'}"/>`,
-    );
-    parts.push(`<text x="${x + 3}" y="${box.y + 12}" font-size="9" fill="#6b7280">${escapeXml(phase.name)}</text>`);
-  });
-  for (let v = 0; v <= yMax; v += yStep) {
-    parts.push(`<line x1="${box.x}" y1="${py(v)}" x2="${box.x + box.w}" y2="${py(v)}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${box.x - 6}" y="${py(v) + 4}" font-size="10" text-anchor="end" fill="#6b7280">${compact(v)}</text>`);
-  }
-  parts.push(
-    `<text x="${box.x + box.w}" y="${box.y + box.h + 14}" font-size="10" text-anchor="end" fill="#6b7280">${compact(xMax)} s</text>`,
-  );
-  parts.push(
-    `<text x="${box.x - 40}" y="${box.y + box.h / 2}" font-size="10" fill="#6b7280" transform="rotate(-90 ${box.x - 40} ${box.y + box.h / 2})" text-anchor="middle">${escapeXml(unit)}</text>`,
-  );
-  series.forEach((s, i) => {
-    if (s.points.length === 0) return;
-    const d = s.points.map(([x, y], j) => `${j === 0 ? 'M' : 'L'}${px(x)},${py(y)}`).join(' ');
-    parts.push(`<path d="${d}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="1.5"/>`);
-  });
-  parts.push(`<line x1="${box.x}" y1="${box.y + box.h}" x2="${box.x + box.w}" y2="${box.y + box.h}" stroke="#9ca3af"/>`);
-  return parts.join('');
-}
-
 const PATH_NAMES = { rest: 'REST adapter', graphql: 'GraphQL', raw: 'raw limit' } as const;
 
-/** At most `max` points, evenly picked (an hour-long run samples RSS thousands of times). */
-function thin<T>(items: readonly T[], max: number): T[] {
-  if (items.length <= max) return [...items];
-  const step = items.length / max;
-  return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)] as T);
-}
-
-export function renderChart(result: BenchResult): string {
+export function renderChart(result: BenchSummary): string {
   const width = 1180;
-  const height = 700;
+  const height = 380;
   const backend = result.backend === 'postgres' ? 'PostgreSQL' : 'PGlite';
   const o = result.options;
   const modes = result.ingest[0]?.paths.map((p) => PATH_NAMES[p.mode]) ?? [];
@@ -202,24 +141,16 @@ export function renderChart(result: BenchResult): string {
       return { label: stageNames[s] as string, value: q && !q.error ? q.latency.p50 : 0, high: q && !q.error ? q.latency.p95 : 0 };
     }),
   }));
-  const start = result.rss.samples[0]?.t ?? 0;
-  const samples = thin(result.rss.samples, 600);
-  const rss: Series[] = [
-    { label: 'server RSS', points: samples.map((s) => [(s.t - start) / 1000, s.rssMb]) },
-    { label: 'JS heap used', points: samples.map((s) => [(s.t - start) / 1000, s.heapMb]) },
-  ];
-  const phases = result.rss.phases.map((p) => ({ name: p.name, from: (p.startMs - start) / 1000, to: (p.endMs - start) / 1000 }));
 
   const title = `npm run bench — ${backend}, ${compact(o.accounts)} accounts / ${compact(o.users)} users / ${compact(o.events)} events`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" ${FONT}>`,
-    `<title>${escapeXml(`${title}: ingestion throughput, query latency, server memory`)}</title>`,
+    `<title>${escapeXml(`${title}: ingestion throughput, query latency`)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="20" y="26" font-size="16" font-weight="700">${escapeXml(title)}</text>`,
-    `<text x="20" y="44" font-size="11" fill="#6b7280">${escapeXml(`${result.machine.database} · ${result.machine.cpuModel} × ${result.machine.cores} · ${result.startedAt.slice(0, 10)}`)}</text>`,
+    `<text x="20" y="44" font-size="11" fill="#6b7280">${escapeXml(`${result.machine.database} · ${result.machine.cpuModel} × ${result.machine.cores} · ${result.startedAt.slice(0, 10)} · commit ${result.commit ?? 'unknown'}`)}</text>`,
     barPanel({ x: 80, y: 110, w: 440, h: 220 }, 'Ingestion throughput', 'records / s', ingestGroups, modes),
     barPanel({ x: 640, y: 110, w: 520, h: 220 }, 'Query latency p50 (whisker: p95)', 'ms (log)', queryGroups, stageNames, true),
-    linePanel({ x: 80, y: 440, w: 1080, h: 220 }, 'Server memory over the run', 'MB', rss, phases),
     '</svg>',
     '',
   ].join('\n');

@@ -1,6 +1,6 @@
-import type { BenchResult, IngestPathResult } from './result.ts';
+import type { BenchSummary, IngestPathResult } from './result.ts';
 
-/** The run as Markdown tables (stdout, and pasted into docs/benchmarks.md). Pure. */
+/** A run's summary as Markdown tables (stdout). Pure. */
 
 const PATH_LABEL: Record<IngestPathResult['mode'], string> = {
   rest: 'Hightouch REST adapter',
@@ -30,14 +30,15 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
   return [header, sep, ...rows].map((row) => `| ${row.map(cell).join(' | ')} |`).join('\n');
 }
 
-export function renderMarkdown(result: BenchResult): string {
+export function renderMarkdown(result: BenchSummary): string {
   const o = result.options;
   const m = result.machine;
   const out: string[] = [];
   out.push(`## ${result.backend === 'postgres' ? 'PostgreSQL' : 'PGlite'} — ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC`);
   out.push('');
   out.push(
-    `${m.database} · ${m.cpuModel} × ${m.cores} cores · ${m.memoryGb} GB · Node ${m.node} (NODE_ENV=${m.nodeEnv}) · ${m.os} · load ${m.loadAverage.toFixed(2)} at start`,
+    `${m.database} · ${m.cpuModel} × ${m.cores} cores · ${m.memoryGb} GB · Node ${m.node} (NODE_ENV=${m.nodeEnv}) · ${m.os} · load ${m.loadAverage.toFixed(2)} at start` +
+      ` · commit ${result.commit ?? 'unknown'}`,
   );
   out.push('');
   out.push(
@@ -99,17 +100,16 @@ export function renderMarkdown(result: BenchResult): string {
     out.push('');
     out.push(
       table(
-        ['Query', 'p50 ms', 'p95 ms', 'Runs', 'Statements', 'DB ms (EXPLAIN ANALYZE)', 'Plan'],
+        ['Query', 'p50 ms', 'p95 ms', 'Runs', 'Statements', 'DB ms (EXPLAIN ANALYZE)'],
         final.queries.map((q) => [
-          q.label,
+          q.error ? `${q.label} (error: ${q.error})` : q.label,
           q.error ? 'error' : formatMs(q.latency.p50),
           q.error ? '–' : formatMs(q.latency.p95),
           formatNumber(q.latency.n),
           formatNumber(q.statements),
           formatMs(q.databaseMs),
-          q.error ? q.error : q.plan,
         ]),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
+        ['l', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
     out.push('');

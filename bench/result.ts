@@ -2,7 +2,12 @@ import type { Mode } from './args.ts';
 import type { BenchObject } from './records.ts';
 import type { Summary } from './stats.ts';
 
-/** The shape of a run's results: written as JSON, rendered as Markdown and SVG. */
+/**
+ * The shape of a run's results. `BenchResult` is everything measured (every RSS sample, each
+ * query's SQL and plans): written only on request (`--raw-out FILE`). `BenchSummary` is what a
+ * reader or a check needs: written to `bench/results/*.json` (the committed files) and rendered as
+ * Markdown and SVG.
+ */
 
 export interface Machine {
   cpuModel: string;
@@ -95,6 +100,8 @@ export interface Target {
 export interface BenchResult {
   version: 1;
   startedAt: string;
+  /** Git commit the run measured, `…-dirty` when the work tree had uncommitted changes; null outside a checkout. */
+  commit: string | null;
   durationSeconds: number;
   backend: 'postgres' | 'pglite';
   machine: Machine;
@@ -118,4 +125,33 @@ export interface BenchResult {
   nestedStatements: Array<{ first: number; statements: number }>;
   rss: { samples: RssSample[]; phases: Phase[]; eventIngestGrowth: number | null };
   targets: Target[];
+}
+
+/** A query as committed: latency, statements and database time, without the SQL and its plans. */
+export type QuerySummary = Omit<QueryResult, 'plan' | 'seqScans' | 'sql'>;
+
+export interface QueryStageSummary extends Omit<QueryStage, 'queries'> {
+  queries: QuerySummary[];
+}
+
+/** The committed result (format 2): a run without its samples and plans. */
+export interface BenchSummary extends Omit<BenchResult, 'version' | 'queries' | 'rss'> {
+  version: 2;
+  queries: QueryStageSummary[];
+  /** Memory growth during event ingestion; the samples it is computed from stay in the raw result. */
+  rss: { eventIngestGrowth: number | null };
+}
+
+/** The summary of a run. Pure; any field a later phase adds to `BenchResult` passes through. */
+export function summarizeRun(result: BenchResult): BenchSummary {
+  const { version: _version, queries, rss, ...rest } = result;
+  return {
+    version: 2,
+    ...rest,
+    queries: queries.map((stage) => ({
+      ...stage,
+      queries: stage.queries.map(({ plan: _plan, seqScans: _seqScans, sql: _sql, ...query }) => query),
+    })),
+    rss: { eventIngestGrowth: rss.eventIngestGrowth },
+  };
 }

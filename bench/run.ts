@@ -6,11 +6,19 @@ import { type BenchDatabase, prepareDatabase } from './database.ts';
 import { type EventRecord, type GeneratorOptions, generateAccounts, generateEvents, generateUsers } from './generator.ts';
 import { type IngestRun, ingestObject } from './ingest.ts';
 import { ServerProcess } from './ipc.ts';
-import { describeMachine, packageVersion } from './machine.ts';
+import { describeMachine, packageVersion, sourceCommit } from './machine.ts';
 import { Progress } from './progress.ts';
 import { nestedPage, QUERIES, type QueryContext, QueryRunner } from './queries.ts';
 import { renderMarkdown } from './report.ts';
-import type { BenchResult, IngestObjectResult, Phase, QueryStage, RssSample } from './result.ts';
+import {
+  type BenchResult,
+  type BenchSummary,
+  type IngestObjectResult,
+  type Phase,
+  type QueryStage,
+  type RssSample,
+  summarizeRun,
+} from './result.ts';
 import { rssGrowth } from './stats.ts';
 import { evaluateTargets } from './targets.ts';
 
@@ -72,6 +80,7 @@ async function queryStage(
 async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchResult> {
   const progress = new Progress();
   const started = new Date();
+  const commit = sourceCommit();
   const profileDir = path.resolve(options.out, 'profiles');
   if (options.profile) await mkdir(profileDir, { recursive: true });
   progress.note(`bench: starting the server on ${target.backend}${target.pgliteDir ? ` (${target.pgliteDir})` : ''}…`);
@@ -137,6 +146,7 @@ async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchR
     const partial: Omit<BenchResult, 'targets'> = {
       version: 1,
       startedAt: started.toISOString(),
+      commit,
       durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
       backend: server.ready.kind,
       machine,
@@ -167,16 +177,20 @@ async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchR
   }
 }
 
-async function save(result: BenchResult, out: string): Promise<string[]> {
+/** The summary (and its chart) into `out`; the whole run into `rawOut` only when asked. */
+async function save(result: BenchResult, summary: BenchSummary, out: string, rawOut: string | null): Promise<string[]> {
   await mkdir(out, { recursive: true });
-  const stamp = result.startedAt.replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
-  const json = path.join(out, `${stamp}-${result.backend}.json`);
-  const latest = path.join(out, `latest-${result.backend}.json`);
-  const svg = path.join(out, `latest-${result.backend}.svg`);
-  await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
+  const stamp = summary.startedAt.replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
+  const json = path.join(out, `${stamp}-${summary.backend}.json`);
+  const latest = path.join(out, `latest-${summary.backend}.json`);
+  const svg = path.join(out, `latest-${summary.backend}.svg`);
+  await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
   await copyFile(json, latest);
-  await writeFile(svg, renderChart(result));
-  return [json, latest, svg];
+  await writeFile(svg, renderChart(summary));
+  if (!rawOut) return [json, latest, svg];
+  await mkdir(path.dirname(rawOut), { recursive: true });
+  await writeFile(rawOut, `${JSON.stringify(result, null, 2)}\n`);
+  return [json, latest, svg, rawOut];
 }
 
 async function main(): Promise<void> {
@@ -205,8 +219,9 @@ async function main(): Promise<void> {
   });
   try {
     const result = await run(options, target);
-    const files = await save(result, options.out);
-    process.stdout.write(`${renderMarkdown(result)}\n`);
+    const summary = summarizeRun(result);
+    const files = await save(result, summary, options.out, options.rawOut);
+    process.stdout.write(`${renderMarkdown(summary)}\n`);
     process.stderr.write(`bench: wrote ${files.join(', ')}\n`);
   } finally {
     await cleanup();

@@ -1,14 +1,17 @@
-import type { BenchResult, QueryResult, Target } from './result.ts';
+import type { BenchSummary, QuerySummary, Target } from './result.ts';
 
 /** The product's performance targets, checked against a run (reported, never asserted). Pure. */
 
+/** What the targets read: present in a run (`BenchResult`) and in its committed summary alike. */
+type Measured = Pick<BenchSummary, 'backend' | 'options' | 'ingest' | 'queries' | 'nestedStatements' | 'rss'>;
+
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 
-function finalQuery(result: Pick<BenchResult, 'queries'>, id: string): QueryResult | undefined {
+function finalQuery(result: Pick<Measured, 'queries'>, id: string): QuerySummary | undefined {
   return result.queries.at(-1)?.queries.find((q) => q.id === id && q.error === null);
 }
 
-export function evaluateTargets(result: Omit<BenchResult, 'targets'>): Target[] {
+export function evaluateTargets(result: Measured): Target[] {
   const targets: Target[] = [];
   const large = result.options.preset === 'large';
   const scaleNote = large ? '' : 'target is for --large; this run is smaller';

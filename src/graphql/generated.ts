@@ -651,10 +651,11 @@ export type Interval =
   | 'WEEK';
 
 /**
- * Measures derived from what fields and events mean (see `MetricRole`): exact, from the per-day
- * rollups (over the last 7, 30 or 90 days, from maintained window totals). *Activity* = events whose
- * role is `SIGN_IN`, `PAGE_VIEW` or `FEATURE_USE`. The window is `{ lastDays: 30 }` unless given; the
- * previous window is the one of the same length just before it.
+ * Measures derived from what fields and events mean (see `MetricRole`), always exact. *Activity* =
+ * events whose role is `SIGN_IN`, `PAGE_VIEW` or `FEATURE_USE`. The window is `{ lastDays: 30 }` unless
+ * given; the previous window is the one of the same length just before it. Cost: `ACTIVE_USERS`,
+ * `ACTIVITY`, `USAGE_CHANGE` and `SEAT_UTILIZATION` over the last 7, 30 or 90 days do not grow with
+ * history; over any other window they grow with the activity in it.
  */
 export type Measure =
   /** Distinct users with at least one activity event in the window (accounts; on users: 1 or 0). */
@@ -766,7 +767,13 @@ export type MetricKind =
   /** A numeric event property (sum, average, …). */
   | 'VALUE';
 
-/** Order by a metric's aggregate over a window. */
+/**
+ * Order by a metric's aggregate over a window. Cost: ranking by an event's `COUNT` (or accounts by its
+ * `UNIQUE_USERS`) over the last 7, 30 or 90 days, descending and unfiltered, costs the page whatever
+ * the number of records (the first such ranking of a day prepares its window once); by `COUNT` over
+ * another window within the last 90 days, usually the same; any other ranking grows with the window's
+ * activity and the number of records.
+ */
 export type MetricOrder = {
   /** How to aggregate it over the window. */
   aggregate?: InputMaybe<MetricAggregate>;
@@ -1144,10 +1151,11 @@ export type Query = {
   /**
    * Ready-made views of this workspace's data, built from what its fields and events mean (no
    * configuration): rankings, breakdowns, series and segments, each with the operation that produces
-   * it and a preview of its first rows. Previews are exact; those that group many rows are kept
-   * between reads until a write changes what they read, so the first read after such a write is the
-   * slow one. Views whose inputs are missing come back `locked`, saying what would unlock them.
-   * Requires READ.
+   * it and a preview of its first rows. Previews are exact. Cost: a fixed number of statements
+   * whatever the workspace's size; the first call of a UTC day, or after ingestion changed the
+   * accounts, users or activity a preview covers, ranks every account (seconds on 100,000 accounts);
+   * later calls do not.
+   * Views whose inputs are missing come back `locked`, saying what would unlock them. Requires READ.
    */
   views: Array<View>;
 };

@@ -9,8 +9,7 @@ import { authenticate, callerOf, errorHeaders, principalOf } from './http.ts';
 import { ingest } from './ingest.ts';
 import { isPlainObject, toRestResponse } from './mapping.ts';
 import { DECLARABLE_TYPES, findObject, type HightouchObject, OBJECTS, type RestMode } from './objects.ts';
-import type { DocumentedRoute } from './openapi.ts';
-import { ROUTE_SCHEMAS } from './schemas.ts';
+import { ROUTE_SCHEMAS, type RouteSchema } from './schemas.ts';
 
 /** The REST destination API: Hightouch's HTTP destinations and hand-written integrations. */
 
@@ -95,7 +94,12 @@ export function methodNotAllowed(
   });
 }
 
-interface RestRoute extends DocumentedRoute {
+interface RestRoute {
+  method: 'GET' | 'POST';
+  /** Fastify path relative to the prefix, e.g. `/objects/:object/fields`. */
+  url: string;
+  /** Validation is the adapter's own; the schema serializes responses and makes the OpenAPI document. */
+  schema: RouteSchema;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
@@ -178,8 +182,8 @@ const PATH_CHECKS: Record<string, (request: FastifyRequest) => void> = {
   '/objects/:object/:mode': (request) => void modeOf(request, objectOf(request)),
 };
 
-/** Register the REST routes (and 405s for the other methods on their paths); returns them for the OpenAPI document. */
-export function registerRestRoutes(scope: FastifyInstance, server: AppServer): DocumentedRoute[] {
+/** Register the REST routes (and 405s for the other methods on their paths). */
+export function registerRestRoutes(scope: FastifyInstance, server: AppServer): void {
   // The key is checked on arrival; its scope where the mutation runs (once, for every transport).
   const onRequest = authenticate(server);
   const routes = restRoutes(server);
@@ -200,5 +204,4 @@ export function registerRestRoutes(scope: FastifyInstance, server: AppServer): D
       PATH_CHECKS[url],
     );
   }
-  return routes.map(({ method, url, schema }) => ({ method, url, schema }));
 }

@@ -5,7 +5,7 @@ import { destinationMethods } from './destination.ts';
 import { toAdapterError } from './errors.ts';
 import { installBodyHandling } from './http.ts';
 import { errorResponse, handleJsonRpc, INVALID_REQUEST, PARSE_ERROR, rpcErrorFor } from './jsonrpc.ts';
-import { buildOpenApiDocument } from './openapi.ts';
+import { registerOpenApi } from './openapi.ts';
 import { methodNotAllowed, registerRestRoutes, sendRestError } from './rest.ts';
 
 export const HIGHTOUCH_PREFIX = '/hightouch/v1';
@@ -24,9 +24,9 @@ export async function registerHightouchRoutes(server: AppServer): Promise<void> 
       // The path is not repeated: it may carry a key pasted in the wrong place.
       scope.setNotFoundHandler((_request, reply) => sendRestError(reply, noRoute()));
 
-      const routes = registerRestRoutes(scope, server);
-      const document = buildOpenApiDocument(routes, HIGHTOUCH_PREFIX);
-      scope.get('/openapi.json', async () => document);
+      await registerOpenApi(scope, HIGHTOUCH_PREFIX);
+      registerRestRoutes(scope, server);
+      scope.get('/openapi.json', async () => scope.swagger());
       methodNotAllowed(scope, '/openapi.json', ['GET']);
 
       await scope.register(async (rpc) => registerRpc(rpc, server, maxBodyBytes));

@@ -2,15 +2,36 @@ import { HIGHTOUCH_TYPES, OBJECT_IDS, REST_MODES } from './objects.ts';
 
 /**
  * The REST contract, written once: each route's Fastify `schema` (params, body, responses with
- * descriptions) is also where the OpenAPI document comes from (openapi.ts). Named schemas in
- * COMPONENTS become `#/components/schemas/*` references there.
+ * descriptions) is also where the OpenAPI document comes from (@fastify/swagger, openapi.ts).
+ * Named schemas are registered with the scope by their `$id` (COMPONENTS) and referred to with
+ * `ref(name)`: Fastify resolves the references when it serializes a response, and the document
+ * lists them as `#/components/schemas/<name>`.
  */
 
 type Schema = Record<string, unknown>;
 
+type ComponentName =
+  | 'Error'
+  | 'ValidateResponse'
+  | 'ObjectDescriptor'
+  | 'ObjectList'
+  | 'Field'
+  | 'FieldList'
+  | 'FieldDeclaration'
+  | 'FieldCreated'
+  | 'Record'
+  | 'IngestRequest'
+  | 'RecordResult'
+  | 'IngestSummary'
+  | 'IngestResponse';
+
+/** A reference to a named schema. */
+const ref = (name: ComponentName): Schema => ({ $ref: `${name}#` });
+
 const nullable = (type: string) => ({ type: [type, 'null'] });
 
 const ErrorBody: Schema = {
+  $id: 'Error',
   type: 'object',
   description: 'Every error response has this shape.',
   required: ['error'],
@@ -48,6 +69,7 @@ const ErrorBody: Schema = {
 };
 
 const ValidateResponse: Schema = {
+  $id: 'ValidateResponse',
   type: 'object',
   required: ['ok', 'workspace', 'scopes'],
   properties: {
@@ -58,6 +80,7 @@ const ValidateResponse: Schema = {
 };
 
 const ObjectDescriptor: Schema = {
+  $id: 'ObjectDescriptor',
   type: 'object',
   required: ['id', 'label', 'identifier', 'modes'],
   properties: {
@@ -69,12 +92,14 @@ const ObjectDescriptor: Schema = {
 };
 
 const ObjectList: Schema = {
+  $id: 'ObjectList',
   type: 'object',
   required: ['objects'],
-  properties: { objects: { type: 'array', items: ObjectDescriptor } },
+  properties: { objects: { type: 'array', items: ref('ObjectDescriptor') } },
 };
 
 const Field: Schema = {
+  $id: 'Field',
   type: 'object',
   required: ['id', 'label', 'type', 'identifier', 'required', 'default'],
   properties: {
@@ -88,12 +113,14 @@ const Field: Schema = {
 };
 
 const FieldList: Schema = {
+  $id: 'FieldList',
   type: 'object',
   required: ['fields'],
-  properties: { fields: { type: 'array', items: Field } },
+  properties: { fields: { type: 'array', items: ref('Field') } },
 };
 
 const FieldDeclaration: Schema = {
+  $id: 'FieldDeclaration',
   type: 'object',
   description: 'A custom field to declare; records whose value does not fit its type are rejected with TYPE_MISMATCH.',
   required: ['id', 'type'],
@@ -105,12 +132,14 @@ const FieldDeclaration: Schema = {
 };
 
 const FieldCreated: Schema = {
+  $id: 'FieldCreated',
   type: 'object',
   required: ['field'],
-  properties: { field: Field },
+  properties: { field: ref('Field') },
 };
 
 const Record: Schema = {
+  $id: 'Record',
   type: 'object',
   description:
     'One row keyed by field id. Default fields by their ids (`account_id`, `company_name`, `email`, `event_name`, …); any other key is a custom field (an event property for events; events also accept a `properties` object). Values: string, number, boolean or null (null clears a field).',
@@ -119,16 +148,18 @@ const Record: Schema = {
 };
 
 const IngestRequest: Schema = {
+  $id: 'IngestRequest',
   description:
     'Records to write: `{"records":[…]}`, a bare array of records, or a single record object. For `delete`, each record needs only its identifier.',
   anyOf: [
-    { type: 'object', required: ['records'], properties: { records: { type: 'array', items: Record } } },
-    { type: 'array', items: Record },
-    Record,
+    { type: 'object', required: ['records'], properties: { records: { type: 'array', items: ref('Record') } } },
+    { type: 'array', items: ref('Record') },
+    ref('Record'),
   ],
 };
 
 const RecordResult: Schema = {
+  $id: 'RecordResult',
   type: 'object',
   required: ['index', 'id', 'status', 'errors'],
   properties: {
@@ -155,6 +186,7 @@ const RecordResult: Schema = {
 
 const count = { type: 'integer', minimum: 0 };
 const IngestSummary: Schema = {
+  $id: 'IngestSummary',
   type: 'object',
   required: ['received', 'created', 'updated', 'unchanged', 'duplicate', 'deleted', 'not_found', 'rejected'],
   properties: {
@@ -170,14 +202,16 @@ const IngestSummary: Schema = {
 };
 
 const IngestResponse: Schema = {
+  $id: 'IngestResponse',
   type: 'object',
   description: 'One result per record, in request order, and the counts. Sent with 200 even when every record was rejected.',
   required: ['results', 'summary'],
-  properties: { results: { type: 'array', items: RecordResult }, summary: IngestSummary },
+  properties: { results: { type: 'array', items: ref('RecordResult') }, summary: ref('IngestSummary') },
 };
 
-export const COMPONENTS: Readonly<Record<string, Schema>> = {
-  Error: ErrorBody,
+/** Every named schema, each with its `$id`: added to the scope before the routes that refer to them. */
+export const COMPONENTS: readonly Schema[] = [
+  ErrorBody,
   ValidateResponse,
   ObjectDescriptor,
   ObjectList,
@@ -190,7 +224,7 @@ export const COMPONENTS: Readonly<Record<string, Schema>> = {
   RecordResult,
   IngestSummary,
   IngestResponse,
-};
+];
 
 // ---------------------------------------------------------------------------------------------
 // Routes
@@ -213,7 +247,7 @@ export interface RouteSchema {
 }
 
 const json = (description: string, schema: Schema): ResponseSpec => ({ description, content: { 'application/json': { schema } } });
-const error = (description: string) => json(description, ErrorBody);
+const error = (description: string) => json(description, ref('Error'));
 
 const common = {
   401: error('Missing, invalid, revoked or expired API key.'),
@@ -236,13 +270,13 @@ export const ROUTE_SCHEMAS = {
     summary: 'Check an API key',
     description: 'Hightouch calls this when the destination is saved: the key works, and for which workspace.',
     tags: ['Connection'],
-    response: { 200: json('The key is valid.', ValidateResponse), ...common },
+    response: { 200: json('The key is valid.', ref('ValidateResponse')), ...common },
   },
   listObjects: {
     operationId: 'listObjects',
     summary: 'List objects',
     tags: ['Schema'],
-    response: { 200: json('Objects that can be synced, with their identifier and modes.', ObjectList), ...common },
+    response: { 200: json('Objects that can be synced, with their identifier and modes.', ref('ObjectList')), ...common },
   },
   listFields: {
     operationId: 'listFields',
@@ -250,16 +284,16 @@ export const ROUTE_SCHEMAS = {
     description: "The default fields, then the workspace's custom fields (`default: false`).",
     tags: ['Schema'],
     params: { type: 'object', required: ['object'], properties: { object: objectParam } },
-    response: { 200: json('Fields to map to.', FieldList), 404: error('Unknown object.'), ...common },
+    response: { 200: json('Fields to map to.', ref('FieldList')), 404: error('Unknown object.'), ...common },
   },
   createField: {
     operationId: 'createField',
     summary: 'Declare a custom field',
     tags: ['Schema'],
     params: { type: 'object', required: ['object'], properties: { object: objectParam } },
-    body: FieldDeclaration,
+    body: ref('FieldDeclaration'),
     response: {
-      201: json('The field is declared (or already was, with this type).', FieldCreated),
+      201: json('The field is declared (or already was, with this type).', ref('FieldCreated')),
       404: error('Unknown object.'),
       409: error('The field exists with another type (`CONFLICT`).'),
       ...bodyErrors,
@@ -289,10 +323,13 @@ export const ROUTE_SCHEMAS = {
         },
       },
     },
-    body: IngestRequest,
+    body: ref('IngestRequest'),
     response: {
-      200: json('Per-record results and counts.', IngestResponse),
-      422: json('Strict mode (`?rejected=fail`): at least one record was refused; the same per-record results and counts.', IngestResponse),
+      200: json('Per-record results and counts.', ref('IngestResponse')),
+      422: json(
+        'Strict mode (`?rejected=fail`): at least one record was refused; the same per-record results and counts.',
+        ref('IngestResponse'),
+      ),
       404: error('Unknown object, or a mode the object does not support.'),
       ...bodyErrors,
       ...common,

@@ -42,6 +42,9 @@ describe('argument parsing', () => {
     expect(o.preset).toBe('default');
     expect(o.now.toISOString()).toBe('2026-03-15T00:00:00.000Z');
     expect(o).toMatchObject({ batchSize: 1000, concurrency: 4, steps: 3, modes: ['rest', 'graphql', 'raw'], pglite: 'dir', help: false });
+    // Samples and plans are written only on request.
+    expect(o.rawOut).toBeNull();
+    expect(parseArgs(['--raw-out', '/tmp/run.json'], NOW).rawOut).toBe('/tmp/run.json');
   });
 
   it('reads presets, counts with suffixes and inline values', () => {

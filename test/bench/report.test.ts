@@ -1,7 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { escapeXml, niceStep, renderChart } from '../../bench/chart.ts';
 import { renderMarkdown, table } from '../../bench/report.ts';
-import type { BenchResult, IngestPathResult, QueryResult } from '../../bench/result.ts';
+import { type BenchResult, type BenchSummary, type IngestPathResult, type QueryResult, summarizeRun } from '../../bench/result.ts';
 import { summarize } from '../../bench/stats.ts';
 import { evaluateTargets } from '../../bench/targets.ts';
 
@@ -25,7 +26,7 @@ const query = (id: string, ms: number): QueryResult => ({
   plan: 'Index Scan x',
   seqScans: [],
   databaseMs: 1,
-  sql: [],
+  sql: [{ sql: `select * from metric_daily where id = '${id}'`, scans: ['Index Scan x'], executionMs: 1 }],
   error: null,
 });
 
@@ -33,6 +34,7 @@ function fixture(): BenchResult {
   const base: Omit<BenchResult, 'targets'> = {
     version: 1,
     startedAt: '2026-03-15T10:00:00.000Z',
+    commit: '0123456789ab',
     durationSeconds: 100,
     backend: 'postgres',
     machine: {
@@ -85,15 +87,63 @@ function fixture(): BenchResult {
   return { ...base, targets: evaluateTargets(base) };
 }
 
+describe('summary', () => {
+  it('keeps the figures a reader or a check needs and leaves samples and plans out', () => {
+    const run = fixture();
+    const summary = summarizeRun(run);
+    expect(summary.version).toBe(2);
+    expect(summary).toMatchObject({ commit: '0123456789ab', machine: run.machine, options: run.options, targets: run.targets });
+    expect(summary.ingest).toEqual(run.ingest);
+    expect(summary.nestedStatements).toEqual(run.nestedStatements);
+    expect(summary.rss).toEqual({ eventIngestGrowth: 0.01 });
+    const series = summary.queries[1]?.queries.find((q) => q.id === 'series');
+    expect(series).toEqual({
+      id: 'series',
+      label: '<series> & co',
+      latency: summarize([10, 20]),
+      statements: 3,
+      databaseMs: 1,
+      error: null,
+    });
+    const json = JSON.stringify(summary);
+    for (const raw of ['samples', 'phases', '"sql"', '"plan"', 'seqScans', 'metric_daily']) expect(json).not.toContain(raw);
+    // The run itself is untouched: it is what --raw-out writes.
+    expect(run.rss.samples).toHaveLength(20);
+    expect(run.queries[0]?.queries[0]?.sql).toHaveLength(1);
+  });
+
+  it('passes through what a later phase adds to the run', () => {
+    const run = { ...fixture(), foldLag: { p50: 1.5 } } as BenchResult;
+    expect((summarizeRun(run) as BenchSummary & { foldLag?: unknown }).foldLag).toEqual({ p50: 1.5 });
+  });
+
+  it('is the format of every committed result', () => {
+    const dir = new URL('../../bench/results/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const result = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as BenchSummary;
+      expect(result.version, file).toBe(2);
+      expect(result.commit, file).toMatch(/^[0-9a-f]{7,40}(-dirty)?$/);
+      expect(Object.keys(result.rss), file).toEqual(['eventIngestGrowth']);
+      for (const stage of result.queries) {
+        for (const q of stage.queries)
+          expect(Object.keys(q).sort(), `${file} ${q.id}`).toEqual(['databaseMs', 'error', 'id', 'label', 'latency', 'statements']);
+      }
+      expect(renderMarkdown(result), file).toContain('### Targets');
+    }
+  });
+});
+
 describe('chart', () => {
   it('is one SVG document with a bar per measurement and escaped text', () => {
-    const svg = renderChart(fixture());
+    const svg = renderChart(summarizeRun(fixture()));
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg).toMatch(/^<title>npm run bench — PostgreSQL, 2k accounts .*<\/title>$/m);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
     // 9 ingestion bars (3 objects × 3 paths) + 6 latency bars (3 queries × 2 sizes), each with a tooltip.
     expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(15);
-    expect(svg.match(/<path d="M/g)).toHaveLength(2);
+    expect(svg).toContain('commit 0123456789ab');
     expect(svg).not.toMatch(/NaN|undefined/);
     expect(escapeXml('<a & "b">')).toBe('&lt;a &amp; &quot;b&quot;&gt;');
     expect((svg.match(/<svg/g) ?? []).length).toBe((svg.match(/<\/svg>/g) ?? []).length);
@@ -109,10 +159,12 @@ describe('chart', () => {
 
 describe('markdown', () => {
   it('renders tables for ingestion, queries, growth and targets', () => {
-    const md = renderMarkdown(fixture());
+    const md = renderMarkdown(summarizeRun(fixture()));
     for (const heading of ['### Ingestion', '### Queries', '### Growth', '### Targets']) expect(md).toContain(heading);
     expect(md).toContain('| events | Hightouch REST adapter | 1,000 | 800 |');
     expect(md).toContain('first: 10 → 5, first: 50 → 5');
+    expect(md).toContain('| <series> & co | 15.0 | 19.5 | 2 | 3 | 1.00 |');
+    expect(md).toContain('commit 0123456789ab');
     expect(table(['a', 'b'], [['x|y', '1']], ['l', 'r'])).toBe('| a | b |\n| --- | ---: |\n| x\\|y | 1 |');
   });
 
