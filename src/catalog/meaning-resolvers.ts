@@ -64,7 +64,7 @@ export const meaningResolvers: Resolvers = {
       const { kind, name } = input.metric;
       if (input.reset && input.role != null) return fail(invalid(['input', 'role'], 'Give a `role` or `reset: true`, not both.'));
       if (input.role != null && !roleFits(kind, input.role)) {
-        const fits = kind === 'COUNT' ? 'an event role (SIGN_IN … ERROR)' : 'a value role (REVENUE, QUANTITY, DURATION)';
+        const fits = kind === 'COUNT' ? 'an event role (SIGN_IN … ENGAGEMENT)' : 'a value role (REVENUE, QUANTITY, DURATION)';
         return fail(invalid(['input', 'role'], `${input.role} does not fit a ${kind} metric: give it ${fits}.`));
       }
       const [metric] = await metricCatalog(ctx.db, ctx.workspaceId, {

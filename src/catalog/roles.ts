@@ -15,6 +15,7 @@ export const METRIC_ROLES = [
   'EXPANSION',
   'CONTRACTION',
   'ERROR',
+  'ENGAGEMENT',
   'REVENUE',
   'QUANTITY',
   'DURATION',
@@ -22,7 +23,16 @@ export const METRIC_ROLES = [
 export type MetricRole = (typeof METRIC_ROLES)[number];
 
 /** Roles of count metrics (event names); the others are roles of value metrics (numeric properties). */
-export const EVENT_ROLES: readonly MetricRole[] = ['SIGN_IN', 'PAGE_VIEW', 'FEATURE_USE', 'INVITE', 'EXPANSION', 'CONTRACTION', 'ERROR'];
+export const EVENT_ROLES: readonly MetricRole[] = [
+  'SIGN_IN',
+  'PAGE_VIEW',
+  'FEATURE_USE',
+  'INVITE',
+  'EXPANSION',
+  'CONTRACTION',
+  'ERROR',
+  'ENGAGEMENT',
+];
 export const VALUE_ROLES: readonly MetricRole[] = ['REVENUE', 'QUANTITY', 'DURATION'];
 
 /** Roles whose events mean "a user used the product": what active users and usage count. */
@@ -37,6 +47,7 @@ export const ROLE_PHRASES: Record<MetricRole, string> = {
   EXPANSION: 'purchases, upgrades or expansion',
   CONTRACTION: 'downgrades or cancellations',
   ERROR: 'errors',
+  ENGAGEMENT: 'sales and marketing engagement',
   REVENUE: 'a revenue amount',
   QUANTITY: 'a quantity',
   DURATION: 'a duration',

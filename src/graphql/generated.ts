@@ -803,6 +803,8 @@ export type MetricRole =
   | 'CONTRACTION'
   /** A duration (`duration_ms`, `seconds`, `time_spent`). */
   | 'DURATION'
+  /** A contact's engagement with the customer's sales and marketing, recorded by a CRM or marketing tool (`EmailOpened`, `MeetingBooked`, `form_submission`, `Call Logged`). Not product use: never counted as activity. */
+  | 'ENGAGEMENT'
   /** An error or failure (`Error Occurred`, `Payment Failed`). */
   | 'ERROR'
   /** Purchase, upgrade or expansion (`Upgraded Plan`, `Order Completed`, `Seats Added`). */
