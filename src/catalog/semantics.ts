@@ -356,9 +356,17 @@ export function meaningTokens(key: string): string[] {
   return words;
 }
 
+/** What decided an inferred meaning: the key's words, or its values (all e-mail addresses, say) when the key says nothing. */
+export type InferenceEvidence = 'NAME' | 'VALUES';
+
+interface Inferred {
+  semantic: SemanticType;
+  evidence: InferenceEvidence;
+}
+
 /** Distinct (key, type, object) answers kept; past it the oldest is forgotten. */
 const SEMANTIC_CACHE_SIZE = 10_000;
-const semanticCache = new Map<string, SemanticType | null>();
+const semanticCache = new Map<string, Inferred | null>();
 
 /**
  * Business meaning of a warehouse column from its name (type breaks ties), or null when nothing
@@ -366,6 +374,11 @@ const semanticCache = new Map<string, SemanticType | null>();
  * arrive with every batch of a sync.
  */
 export function inferSemantic(key: string, type: FieldType | null, object: ObjectKind): SemanticType | null {
+  return inferMeaning(key, type, object)?.semantic ?? null;
+}
+
+/** `inferSemantic` with what decided it. */
+export function inferMeaning(key: string, type: FieldType | null, object: ObjectKind): Inferred | null {
   const cacheKey = `${object}\u0000${type ?? ''}\u0000${key}`;
   const cached = semanticCache.get(cacheKey);
   if (cached !== undefined) {
@@ -373,10 +386,10 @@ export function inferSemantic(key: string, type: FieldType | null, object: Objec
     semanticCache.set(cacheKey, cached);
     return cached;
   }
-  const semantic = matchSemantic(key, type, object);
+  const inferred = matchSemantic(key, type, object);
   if (semanticCache.size >= SEMANTIC_CACHE_SIZE) semanticCache.delete(semanticCache.keys().next().value!);
-  semanticCache.set(cacheKey, semantic);
-  return semantic;
+  semanticCache.set(cacheKey, inferred);
+  return inferred;
 }
 
 /** Entries in the cache of `inferSemantic` (tests). */
@@ -384,7 +397,7 @@ export function semanticCacheSize(): number {
   return semanticCache.size;
 }
 
-function matchSemantic(key: string, type: FieldType | null, object: ObjectKind): SemanticType | null {
+function matchSemantic(key: string, type: FieldType | null, object: ObjectKind): Inferred | null {
   const tokens = meaningTokens(key);
   if (tokens.length === 0) return null;
   const shape = keyShape(tokens);
@@ -392,10 +405,10 @@ function matchSemantic(key: string, type: FieldType | null, object: ObjectKind):
     if (type !== null && !rule.types.has(type)) continue;
     if (rule.objects && !rule.objects.has(object)) continue;
     if (rule.unless.size > 0 && [...rule.unless].some((t) => shape.tokenSet.has(t))) continue;
-    if (nameMatches(rule, shape)) return rule.semantic;
+    if (nameMatches(rule, shape)) return { semantic: rule.semantic, evidence: 'NAME' };
   }
   // Values that are all e-mail addresses are someone's e-mail whatever the column is called
   // ("billing_contact"), unless the name says whose: an owner's or a manager's.
-  if (type === 'EMAIL' && !tokens.some((t) => OWNER_WORD_SET.has(t))) return 'EMAIL';
+  if (type === 'EMAIL' && !tokens.some((t) => OWNER_WORD_SET.has(t))) return { semantic: 'EMAIL', evidence: 'VALUES' };
   return null;
 }
