@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FieldType, ObjectKind, SemanticType } from '../../src/catalog/inference.ts';
 import { inferEventRole, type MetricRole } from '../../src/catalog/roles.ts';
 import { inferSemantic, meaningTokens } from '../../src/catalog/semantics.ts';
-import { humanLabel } from '../../src/catalog/tokens.ts';
+import { humanLabel, inferenceWork } from '../../src/catalog/tokens.ts';
 import { HELD_OUT_COLUMNS, HELD_OUT_EVENTS } from './crm/held-out.ts';
 
 // Column and event names of warehouses filled from Salesforce, HubSpot and product analytics, with
@@ -210,5 +210,26 @@ describe('meaningTokens: the words a CRM-export key is read from', () => {
   it('labels Salesforce custom fields without their suffix', () => {
     expect(humanLabel('Next_Renewal__c')).toBe('Next Renewal');
     expect(humanLabel('licenses_c')).toBe('Licenses');
+  });
+});
+
+describe('hostile run-together keys: splitting stays linear in the key length', () => {
+  const workFor = (key: string): number => {
+    const before = inferenceWork();
+    inferSemantic(key, 'NUMBER', 'ACCOUNT');
+    return inferenceWork() - before;
+  };
+
+  it.each([
+    ['every position starts a word', 'on'],
+    ['words that overlap', 'seatsused'],
+    ['a word the vocabulary almost covers', 'numberoflicense'],
+    ['no word at all', 'q'],
+  ])('%s: a key of 1,024 characters costs at most ~8 times one of 128', (_case, unit) => {
+    // The segmenter walks the whole key: a first character outside the vocabulary would stop it at once.
+    const key = (length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+    const [short, long] = [workFor(key(128)), workFor(key(1024))];
+    expect(short).toBeGreaterThan(128);
+    expect(long / short).toBeLessThan(8 * 1.25);
   });
 });
