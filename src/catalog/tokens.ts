@@ -103,7 +103,6 @@ export function withoutCrmDecorations(tokens: readonly string[]): readonly strin
  */
 const ABBREVIATIONS: Readonly<Record<string, string>> = {
   acct: 'account',
-  acc: 'account',
   cust: 'customer',
   usr: 'user',
   amt: 'amount',
