@@ -4,7 +4,7 @@ import { catalogLoaders } from './loaders.ts';
 import type { MetricMeaning } from './meaning.ts';
 import type { DimensionModel, MetricModel } from './models.ts';
 import { clearOverride, setOverride } from './overrides.ts';
-import { loadDimensions, metricCatalog } from './queries.ts';
+import { inferredMeaning, loadDimensions, metricCatalog } from './queries.ts';
 import { inferMetricRole, roleFits } from './roles.ts';
 
 // Corrections of meaning (setDimensionSemantic, setMetricRole) and the meaning fields of
@@ -18,6 +18,7 @@ export async function dimensionMeaning(d: DimensionModel, ctx: Context): Promise
       ...d,
       inferredSemantic: d.semantic,
       semanticOverridden: false,
+      semanticEvidence: inferredMeaning(d, null).evidence,
     }
   );
 }
@@ -64,7 +65,7 @@ export const meaningResolvers: Resolvers = {
       const { kind, name } = input.metric;
       if (input.reset && input.role != null) return fail(invalid(['input', 'role'], 'Give a `role` or `reset: true`, not both.'));
       if (input.role != null && !roleFits(kind, input.role)) {
-        const fits = kind === 'COUNT' ? 'an event role (SIGN_IN … ERROR)' : 'a value role (REVENUE, QUANTITY, DURATION)';
+        const fits = kind === 'COUNT' ? 'an event role (SIGN_IN … ENGAGEMENT)' : 'a value role (REVENUE, QUANTITY, DURATION)';
         return fail(invalid(['input', 'role'], `${input.role} does not fit a ${kind} metric: give it ${fits}.`));
       }
       const [metric] = await metricCatalog(ctx.db, ctx.workspaceId, {
@@ -87,6 +88,7 @@ export const meaningResolvers: Resolvers = {
   Dimension: {
     inferredSemantic: async (d, _args, ctx) => (await dimensionMeaning(d, ctx)).inferredSemantic as SemanticTypeEnum | null,
     semanticOverridden: async (d, _args, ctx) => (await dimensionMeaning(d, ctx)).semanticOverridden ?? false,
+    semanticEvidence: async (d, _args, ctx) => (await dimensionMeaning(d, ctx)).semanticEvidence ?? null,
   },
   Metric: {
     role: async (m, _args, ctx) => (await metricMeaning(m, ctx)).role as MetricRoleEnum | null,

@@ -8,6 +8,8 @@ export interface DimensionModel extends CatalogFieldRow {
   /** Absent on rows straight from the catalog table (e.g. `createCustomField`): resolved through the loader then. */
   inferredSemantic?: string | null;
   semanticOverridden?: boolean;
+  /** What decided `semantic`: the name (or a default field's definition), the values, or the workspace's correction; null without a meaning. */
+  semanticEvidence?: 'NAME' | 'VALUES' | 'CORRECTION' | null;
 }
 
 /** A metric of the catalog, as the catalog queries return it. */

@@ -15,14 +15,17 @@ import { alias, tableAs } from '../db/sql.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import type { FieldMap } from './filters.ts';
 import { numberOf, valueExpr } from './filters.ts';
-import type { FieldType, ObjectKind } from './inference.ts';
+import type { FieldType, ObjectKind, RecordKind, SemanticType } from './inference.ts';
+import { semanticFromValues, VALUE_SAMPLE_SIZE } from './meaning-values.ts';
 import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from './models.ts';
+import { type InferenceEvidence, inferMeaning } from './semantics.ts';
 import {
   maintainedCoverage,
   maintainedNumbers,
   maintainedStats,
   maintainedTopValues,
   recordTotal,
+  topTextValuesSample,
   valueCountsByKey,
 } from './statistics.ts';
 import { humanLabel } from './tokens.ts';
@@ -69,24 +72,29 @@ export async function loadDimensions(q: Queryable, workspaceId: string, object: 
     last_ms: number | null;
     overridden: boolean;
     meaning: string | null;
+    sample: string | null;
   }>(
     q,
     sql`
       select coalesce(${c.key}, ${o.key}) as key, ${c.key} is not null as stored, ${c.label}, ${c.type}, ${c.declaredType}, ${c.semantic}, ${c.isDefault},
         ${epochMs(c.firstSeenAt)} as first_ms, ${epochMs(c.lastSeenAt)} as last_ms,
-        ${o.key} is not null as overridden, ${o.meaning}
+        ${o.key} is not null as overridden, ${o.meaning}, ${valueSample(workspaceId, object)} as sample
       from (select * from ${catalogFields} where ${catalogFields.workspaceId} = ${workspaceId} and ${catalogFields.object} = ${object}) as ${c}
       full join (select ${meaningOverrides.key}, ${meaningOverrides.meaning} from ${meaningOverrides} where ${meaningOverrides.workspaceId} = ${workspaceId} and ${meaningOverrides.target} = ${object}) as ${o} on ${o.key} = ${c.key}
       order by 1`,
   );
   const instant = (ms: number | null) => (ms === null ? null : new Date(Math.floor(ms)));
   const byKey = new Map(found.map((row) => [row.key, row]));
-  const withMeaning = (row: CatalogFieldRow, r: (typeof found)[number] | undefined): DimensionModel => ({
-    ...row,
-    inferredSemantic: row.semantic,
-    semantic: r?.overridden ? r.meaning : row.semantic,
-    semanticOverridden: r?.overridden ?? false,
-  });
+  const withMeaning = (row: CatalogFieldRow, r: (typeof found)[number] | undefined): DimensionModel => {
+    const inferred = inferredMeaning(row, r?.sample ?? null);
+    return {
+      ...row,
+      inferredSemantic: inferred.semantic,
+      semantic: r?.overridden ? r.meaning : inferred.semantic,
+      semanticOverridden: r?.overridden ?? false,
+      semanticEvidence: r?.overridden ? 'CORRECTION' : inferred.evidence,
+    };
+  };
   const defaults = DEFAULT_FIELDS[object].map((field) => {
     const r = byKey.get(field.key);
     return withMeaning(
@@ -126,6 +134,35 @@ export async function loadDimensions(q: Queryable, workspaceId: string, object: 
       ),
     );
   return [...defaults, ...custom];
+}
+
+/**
+ * The most frequent text values of the fields whose name gave no meaning (accounts and users: the
+ * maintained statistics; events keep none), for `inferredMeaning`.
+ */
+function valueSample(workspaceId: string, object: ObjectKind): SQL {
+  if (object === 'EVENT') return sql`null::text`;
+  const opaque = sql`${c.semantic} is null and not ${c.isDefault} and coalesce(${c.declaredType}, ${c.type}) in ('STRING', 'URL')`;
+  return topTextValuesSample(workspaceId, object, c.key, opaque, VALUE_SAMPLE_SIZE);
+}
+
+/**
+ * The meaning a catalog row was given from its name when it was recorded (or from a default field's
+ * definition), else the one its sampled values give, with what decided it.
+ */
+export function inferredMeaning(
+  row: Pick<CatalogFieldRow, 'object' | 'key' | 'type' | 'declaredType' | 'semantic' | 'isDefault'>,
+  sample: string | null,
+): { semantic: SemanticType | null; evidence: InferenceEvidence | null } {
+  const stored = row.semantic as SemanticType | null;
+  if (stored !== null) {
+    const now = row.isDefault ? null : inferMeaning(row.key, fieldType(row as CatalogFieldRow), row.object as ObjectKind);
+    return { semantic: stored, evidence: now?.semantic === stored ? now.evidence : 'NAME' };
+  }
+  if (sample === null || row.object === 'EVENT') return { semantic: null, evidence: null };
+  const values = (JSON.parse(sample) as Array<[unknown, number]>).map(([value, count]) => ({ value, count }));
+  const semantic = semanticFromValues(values, row.object as RecordKind);
+  return { semantic, evidence: semantic === null ? null : 'VALUES' };
 }
 
 /** The effective type of a field: the declared one wins. */

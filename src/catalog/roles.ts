@@ -15,6 +15,7 @@ export const METRIC_ROLES = [
   'EXPANSION',
   'CONTRACTION',
   'ERROR',
+  'ENGAGEMENT',
   'REVENUE',
   'QUANTITY',
   'DURATION',
@@ -22,7 +23,16 @@ export const METRIC_ROLES = [
 export type MetricRole = (typeof METRIC_ROLES)[number];
 
 /** Roles of count metrics (event names); the others are roles of value metrics (numeric properties). */
-export const EVENT_ROLES: readonly MetricRole[] = ['SIGN_IN', 'PAGE_VIEW', 'FEATURE_USE', 'INVITE', 'EXPANSION', 'CONTRACTION', 'ERROR'];
+export const EVENT_ROLES: readonly MetricRole[] = [
+  'SIGN_IN',
+  'PAGE_VIEW',
+  'FEATURE_USE',
+  'INVITE',
+  'EXPANSION',
+  'CONTRACTION',
+  'ERROR',
+  'ENGAGEMENT',
+];
 export const VALUE_ROLES: readonly MetricRole[] = ['REVENUE', 'QUANTITY', 'DURATION'];
 
 /** Roles whose events mean "a user used the product": what active users and usage count. */
@@ -37,6 +47,7 @@ export const ROLE_PHRASES: Record<MetricRole, string> = {
   EXPANSION: 'purchases, upgrades or expansion',
   CONTRACTION: 'downgrades or cancellations',
   ERROR: 'errors',
+  ENGAGEMENT: 'sales and marketing engagement',
   REVENUE: 'a revenue amount',
   QUANTITY: 'a quantity',
   DURATION: 'a duration',
@@ -52,7 +63,9 @@ export const ROLE_PHRASES: Record<MetricRole, string> = {
  * ("signed" → sign, "invited" → invite, "logged" → log, "sent" → send), and adjacent words are
  * also joined, so "Signed In", "SignIn", "sign_in" and "signin" all contain `signin`.
  * Rules are tried in order and the first match wins: a failed login is an error, a cancelled
- * subscription a contraction, before anything more generic.
+ * subscription a contraction, before anything more generic. Exports of analytics tools read the
+ * same way: Amplitude's `[Amplitude] Page Viewed`, Mixpanel's `$mp_web_page_view` and `$ae_session`,
+ * Segment's `pages` and `screens` tables.
  */
 const EVENT_RULES: ReadonlyArray<{ role: MetricRole; any: readonly string[] }> = [
   { role: 'ERROR', any: ['error', 'fail', 'failure', 'exception', 'crash', 'bounce'] },
@@ -99,6 +112,34 @@ const EVENT_RULES: ReadonlyArray<{ role: MetricRole; any: readonly string[] }> =
       'seat add',
       'license add',
       'plan change',
+    ],
+  },
+  // A CRM's or marketing tool's record of a contact's engagement (`EmailOpened`, `MeetingBooked`):
+  // before invitations and feature use, which "Webinar Registered" or "Form Submitted" would hit.
+  {
+    role: 'ENGAGEMENT',
+    any: [
+      'email open',
+      'email click',
+      'email reply',
+      'email deliver',
+      'email link click',
+      'meeting book',
+      'meeting schedule',
+      'meeting attend',
+      'meeting log',
+      'call log',
+      'call complete',
+      'call connect',
+      'phone call',
+      'demo request',
+      'demo book',
+      'demo schedule',
+      'form submit',
+      'form submission',
+      'form fill',
+      'webinar',
+      'engagement',
     ],
   },
   {
@@ -232,6 +273,8 @@ export function lemma(token: string): string {
   const irregular = IRREGULAR[token];
   if (irregular) return irregular;
   if (VOCABULARY.has(token)) return token;
+  // "replied" -> reply, "qualified" -> qualify.
+  if (token.endsWith('ied') && VOCABULARY.has(`${token.slice(0, -3)}y`)) return `${token.slice(0, -3)}y`;
   for (const suffix of ['ing', 'ed', 'es', 's', 'd']) {
     if (!token.endsWith(suffix) || token.length - suffix.length < 2) continue;
     const base = token.slice(0, -suffix.length);

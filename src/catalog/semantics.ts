@@ -1,5 +1,5 @@
 import type { FieldType, ObjectKind, SemanticType } from './inference.ts';
-import { keyTokens, spendWork } from './tokens.ts';
+import { expandAbbreviation, keyTokens, spendWork, withoutCrmDecorations, wordSegmenter } from './tokens.ts';
 
 // Semantic rules: a column's business meaning from the words of its name and its value type.
 
@@ -66,7 +66,8 @@ const RULES: readonly Rule[] = [
   {
     semantic: 'OWNER',
     types: ['STRING', 'EMAIL'],
-    suffixes: ['email', 'address'],
+    // "OwnerId", "hubspot_owner_id": the owner's user id in the CRM still names the owner.
+    suffixes: ['email', 'address', 'id'],
     tail: ['owner', 'account manager', 'account executive', 'success manager', 'csm', 'ae', 'rep', 'sdr', 'bdr'],
   },
   // A bare "manager" on an account is its account manager; on a user it is their boss.
@@ -121,13 +122,20 @@ const RULES: readonly Rule[] = [
   },
   // Recurring revenue before plain revenue: "monthly_recurring_revenue" also ends in "revenue".
   { semantic: 'MRR', types: NUM, unless: DERIVED_WORDS, suffixes: MONEY_SUFFIXES, tail: ['mrr', 'monthly recurring revenue'] },
-  { semantic: 'ARR', types: NUM, unless: DERIVED_WORDS, suffixes: MONEY_SUFFIXES, tail: ['arr', 'annual recurring revenue'] },
+  // ACV (annual contract value) is how sales teams spell ARR per account.
+  {
+    semantic: 'ARR',
+    types: NUM,
+    unless: DERIVED_WORDS,
+    suffixes: MONEY_SUFFIXES,
+    tail: ['arr', 'annual recurring revenue', 'acv', 'annual contract value'],
+  },
   {
     semantic: 'REVENUE',
     types: NUM,
     unless: DERIVED_WORDS,
     suffixes: MONEY_SUFFIXES,
-    tail: ['revenue', 'ltv', 'lifetime value', 'clv'],
+    tail: ['revenue', 'ltv', 'lifetime value', 'clv', 'contract value', 'tcv'],
   },
 
   // "tier" alone is the plan; "support_tier" is not.
@@ -199,8 +207,38 @@ const RULES: readonly Rule[] = [
     semantic: 'CREATED_AT',
     types: TIME,
     suffixes: TIME_SUFFIXES,
-    tail: ['created', 'date created', 'creation', 'sign up', 'signed up', 'registered', 'registration'],
+    // HubSpot's "createdate"; "customer since" dates the account's start as a customer.
+    tail: [
+      'created',
+      'create',
+      'date created',
+      'creation',
+      'sign up',
+      'signed up',
+      'registered',
+      'registration',
+      'customer since',
+      'client since',
+    ],
   },
+];
+
+/**
+ * Words that run-together lower-case keys are split into, besides the words of the rules above:
+ * HubSpot's internal names ("numberofemployees", "lastmodifieddate", "hubspot_owner_id") and
+ * marts' compounds. Words of two letters are left out (except a few function words), so that
+ * no stray pair of letters can complete a split.
+ */
+const BUSINESS_WORDS = [
+  ...['of', 'in', 'on', 'at', 'up', 'by', 'to', 'id'],
+  ...['number', 'total', 'annual', 'monthly', 'recurring', 'lifetime', 'value', 'amount', 'count', 'quantity', 'price'],
+  ...['employee', 'employees', 'seat', 'seats', 'license', 'licenses', 'licensed', 'paid', 'purchased', 'used', 'users'],
+  ...['create', 'close', 'closed', 'date', 'time', 'stamp', 'timestamp', 'last', 'first', 'next', 'recent', 'since'],
+  ...['modified', 'updated', 'created', 'start', 'end', 'renewal', 'contract', 'subscription', 'trial', 'expiration'],
+  ...['customer', 'client', 'account', 'company', 'contact', 'user', 'owner', 'hubspot', 'associated', 'parent', 'primary'],
+  ...['job', 'title', 'first', 'name', 'mobile', 'phone', 'email', 'address', 'website', 'domain', 'postal', 'zip'],
+  ...['life', 'cycle', 'lifecycle', 'stage', 'status', 'lead', 'source', 'analytics', 'visit', 'visits', 'activity'],
+  ...['deal', 'deals', 'notes', 'open', 'opened', 'plan', 'tier', 'type', 'zone', 'billing', 'shipping', 'mailing'],
 ];
 
 interface CompiledRule {
@@ -291,9 +329,44 @@ function nameMatches(rule: CompiledRule, shape: KeyShape): boolean {
 
 const OWNER_WORD_SET: ReadonlySet<string> = new Set(OWNER_WORDS);
 
+/** The split words may come from: every word of the rules (longer than two letters) and the business words. */
+const VOCABULARY: ReadonlySet<string> = new Set([
+  ...RULES.flatMap((rule) => [...(rule.tail ?? []), ...(rule.exact ?? []), ...(rule.suffixes ?? [])])
+    .concat(COMMON_SUFFIXES, TIME_SUFFIXES, COUNT_SUFFIXES, MONEY_SUFFIXES)
+    .flatMap((phrase) => phrase.split(' '))
+    .filter((word) => word.length > 2),
+  ...BUSINESS_WORDS,
+]);
+const segment = wordSegmenter(VOCABULARY);
+
+/**
+ * The words a key's meaning is read from: its words (`keyTokens`) without the decorations of CRM
+ * exports (`Licenses__c`, `hs_…`, `property_…`), mart abbreviations expanded (`acct_created_dt` ->
+ * account created date) and run-together words split against the vocabulary (`numberoflicenses`
+ * -> number of licenses). Linear in the key's length: one pass, and the segmenter's bounded walk.
+ */
+export function meaningTokens(key: string): string[] {
+  const words: string[] = [];
+  for (const token of withoutCrmDecorations(keyTokens(key))) {
+    const expanded = expandAbbreviation(token);
+    const split = expanded === token && !VOCABULARY.has(token) ? segment(token) : null;
+    if (split) words.push(...split);
+    else words.push(expanded);
+  }
+  return words;
+}
+
+/** What decided an inferred meaning: the key's words, or its values (all e-mail addresses, say) when the key says nothing. */
+export type InferenceEvidence = 'NAME' | 'VALUES';
+
+interface Inferred {
+  semantic: SemanticType;
+  evidence: InferenceEvidence;
+}
+
 /** Distinct (key, type, object) answers kept; past it the oldest is forgotten. */
 const SEMANTIC_CACHE_SIZE = 10_000;
-const semanticCache = new Map<string, SemanticType | null>();
+const semanticCache = new Map<string, Inferred | null>();
 
 /**
  * Business meaning of a warehouse column from its name (type breaks ties), or null when nothing
@@ -301,6 +374,11 @@ const semanticCache = new Map<string, SemanticType | null>();
  * arrive with every batch of a sync.
  */
 export function inferSemantic(key: string, type: FieldType | null, object: ObjectKind): SemanticType | null {
+  return inferMeaning(key, type, object)?.semantic ?? null;
+}
+
+/** `inferSemantic` with what decided it. */
+export function inferMeaning(key: string, type: FieldType | null, object: ObjectKind): Inferred | null {
   const cacheKey = `${object}\u0000${type ?? ''}\u0000${key}`;
   const cached = semanticCache.get(cacheKey);
   if (cached !== undefined) {
@@ -308,10 +386,10 @@ export function inferSemantic(key: string, type: FieldType | null, object: Objec
     semanticCache.set(cacheKey, cached);
     return cached;
   }
-  const semantic = matchSemantic(key, type, object);
+  const inferred = matchSemantic(key, type, object);
   if (semanticCache.size >= SEMANTIC_CACHE_SIZE) semanticCache.delete(semanticCache.keys().next().value!);
-  semanticCache.set(cacheKey, semantic);
-  return semantic;
+  semanticCache.set(cacheKey, inferred);
+  return inferred;
 }
 
 /** Entries in the cache of `inferSemantic` (tests). */
@@ -319,18 +397,18 @@ export function semanticCacheSize(): number {
   return semanticCache.size;
 }
 
-function matchSemantic(key: string, type: FieldType | null, object: ObjectKind): SemanticType | null {
-  const tokens = keyTokens(key);
+function matchSemantic(key: string, type: FieldType | null, object: ObjectKind): Inferred | null {
+  const tokens = meaningTokens(key);
   if (tokens.length === 0) return null;
   const shape = keyShape(tokens);
   for (const rule of COMPILED) {
     if (type !== null && !rule.types.has(type)) continue;
     if (rule.objects && !rule.objects.has(object)) continue;
     if (rule.unless.size > 0 && [...rule.unless].some((t) => shape.tokenSet.has(t))) continue;
-    if (nameMatches(rule, shape)) return rule.semantic;
+    if (nameMatches(rule, shape)) return { semantic: rule.semantic, evidence: 'NAME' };
   }
   // Values that are all e-mail addresses are someone's e-mail whatever the column is called
   // ("billing_contact"), unless the name says whose: an owner's or a manager's.
-  if (type === 'EMAIL' && !tokens.some((t) => OWNER_WORD_SET.has(t))) return 'EMAIL';
+  if (type === 'EMAIL' && !tokens.some((t) => OWNER_WORD_SET.has(t))) return { semantic: 'EMAIL', evidence: 'VALUES' };
   return null;
 }

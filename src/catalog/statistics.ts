@@ -371,3 +371,17 @@ export function maintainedNumbers(workspaceId: string, object: RecordKind, key: 
   return sql`select (${f.value})::float8 as x, ${f.count} as n from ${tableAs(f)}
     where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = ${key} and jsonb_typeof(${f.value}) = 'number'`;
 }
+
+/**
+ * A subquery giving the `limit` most frequent text values of the field named by `key` (an SQL
+ * expression of the enclosing row) as a jsonb array of [value, count], or null; evaluated only where
+ * `when` holds. One index range per field (the top-N index): what the catalog reads a field's
+ * values from when its name says nothing (./meaning-values.ts).
+ */
+export function topTextValuesSample(workspaceId: string, object: RecordKind, key: SQLWrapper, when: SQLWrapper, limit: number): SQL {
+  return sql`(select jsonb_agg(jsonb_build_array(v.value, v.count))::text from (
+    select ${f.value}, ${f.count} from ${tableAs(f)}
+    where ${when} and ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = ${key}
+      and ${f.indexed} and jsonb_typeof(${f.value}) = 'string'
+    order by ${f.count} desc, ${f.value} limit ${limit}::int) as v)`;
+}

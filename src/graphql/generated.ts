@@ -415,6 +415,8 @@ export type Dimension = {
   object: ObjectKind;
   /** Business meaning, if any: the workspace's correction (`setDimensionSemantic`) when there is one, else the inferred one. */
   semantic?: Maybe<SemanticType>;
+  /** What decided `semantic`, so a person knows what to check; null when the field has no meaning and no correction. */
+  semanticEvidence?: Maybe<SemanticEvidence>;
   /** True when `semantic` comes from the workspace's correction rather than inference. */
   semanticOverridden: Scalars['Boolean']['output'];
   /** Most frequent values with their record counts (categorical fields; empty for numbers). For a sampled field (`distinctCountExact: false`) the list may miss values, never miscount them. */
@@ -810,6 +812,8 @@ export type MetricRole =
   | 'CONTRACTION'
   /** A duration (`duration_ms`, `seconds`, `time_spent`). */
   | 'DURATION'
+  /** A contact's engagement with the customer's sales and marketing, recorded by a CRM or marketing tool (`EmailOpened`, `MeetingBooked`, `form_submission`, `Call Logged`). Not product use: never counted as activity. */
+  | 'ENGAGEMENT'
   /** An error or failure (`Error Occurred`, `Payment Failed`). */
   | 'ERROR'
   /** Purchase, upgrade or expansion (`Upgraded Plan`, `Order Completed`, `Seats Added`). */
@@ -1376,6 +1380,15 @@ export type Scope =
   | 'INGEST'
   /** Query dimensions, metrics, accounts and users (frontends). */
   | 'READ';
+
+/** What decided a field's meaning (`Dimension.semanticEvidence`). */
+export type SemanticEvidence =
+  /** The workspace's correction (`setDimensionSemantic`). */
+  | 'CORRECTION'
+  /** The field's key (`Licenses__c`, `acct_created_dt`, `numberofemployees`; docs/views.md lists the conventions understood), or a default field's definition. */
+  | 'NAME'
+  /** The key says nothing, and its most frequent values do (accounts and users only): at least 90% of the records they cover hold e-mail addresses, web addresses, domains, IANA time zones, ISO 3166 country codes or English country names, or phone numbers. Never overrides a meaning the key gives. */
+  | 'VALUES';
 
 /** The business meaning of a field, inferred from its name and values. */
 export type SemanticType =
@@ -2000,6 +2013,7 @@ export type ResolversTypes = ResolversObject<{
   RotateApiKeyInput: RotateApiKeyInput;
   RotateApiKeyPayload: ResolverTypeWrapper<Omit<RotateApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
   Scope: Scope;
+  SemanticEvidence: SemanticEvidence;
   SemanticType: SemanticType;
   SetDimensionSemanticInput: SetDimensionSemanticInput;
   SetDimensionSemanticPayload: ResolverTypeWrapper<Omit<SetDimensionSemanticPayload, 'dimension'> & { dimension?: Maybe<ResolversTypes['Dimension']> }>;
@@ -2227,6 +2241,7 @@ export type DimensionResolvers<ContextType = Context, ParentType extends Resolve
   numericStats?: Resolver<Maybe<ResolversTypes['NumericStats']>, ParentType, ContextType>;
   object?: Resolver<ResolversTypes['ObjectKind'], ParentType, ContextType>;
   semantic?: Resolver<Maybe<ResolversTypes['SemanticType']>, ParentType, ContextType>;
+  semanticEvidence?: Resolver<Maybe<ResolversTypes['SemanticEvidence']>, ParentType, ContextType>;
   semanticOverridden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   topValues?: Resolver<Array<ResolversTypes['ValueCount']>, ParentType, ContextType, RequireFields<DimensionTopValuesArgs, 'limit'>>;
   type?: Resolver<ResolversTypes['FieldType'], ParentType, ContextType>;

@@ -218,7 +218,7 @@ describe('inferSemantic: the type and the object break ties', () => {
     ['renews_at', 'DATETIME', 'ACCOUNT', 'RENEWAL_DATE'],
     ['trial_end', 'DATETIME', 'ACCOUNT', 'TRIAL_ENDS_AT'],
     ['last_active', 'DATETIME', 'USER', 'LAST_SEEN_AT'],
-    ['Seats__c', 'NUMBER', 'ACCOUNT', null], // Salesforce suffixes are not stripped
+    ['Seats__c', 'NUMBER', 'ACCOUNT', 'SEATS'], // the Salesforce custom-field suffix says nothing of the meaning
     ['company', 'STRING', 'ACCOUNT', 'COMPANY_NAME'],
     ['organization', 'STRING', 'ACCOUNT', 'COMPANY_NAME'],
     ['org_name', 'STRING', 'USER', 'COMPANY_NAME'],
