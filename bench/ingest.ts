@@ -1,10 +1,11 @@
+import { loadConfig } from '../src/config.ts';
 import type { BenchOptions, Mode } from './args.ts';
 import { type AccountRecord, batches, type EventRecord, type UserRecord } from './generator.ts';
 import { type GraphQLBody, graphQLError, postJson } from './http.ts';
 import type { ServerProcess } from './ipc.ts';
 import type { Progress } from './progress.ts';
 import { type BenchObject, toGraphQLInput } from './records.ts';
-import type { IngestObjectResult, IngestPathResult } from './result.ts';
+import type { FoldResult, IngestObjectResult, IngestPathResult } from './result.ts';
 import { rate, summarize } from './stats.ts';
 
 /**
@@ -105,6 +106,10 @@ export interface IngestRun {
   warmup?: boolean;
 }
 
+/** The server's backpressure bound (the bench server reads MAX_UNFOLDED_EVENTS the same way). */
+const BACKPRESSURE_BOUND = loadConfig(process.env.MAX_UNFOLDED_EVENTS ? { MAX_UNFOLDED_EVENTS: process.env.MAX_UNFOLDED_EVENTS } : {})
+  .limits.maxUnfoldedEvents;
+
 const RAW_WORKSPACE = { measured: 'bench-raw', warmup: 'bench-warmup' };
 
 async function sendHttp(run: IngestRun, object: BenchObject, mode: 'rest' | 'graphql', round: FlatRecord[][]) {
@@ -150,6 +155,8 @@ export async function ingestObject(
   let observedRssMb = 0;
   const started = performance.now();
   let pausedMs = 0;
+  const tail = { largest: 0, roundsAtBound: 0 };
+  const measureFold = object === 'event' && !run.warmup && options.modes.some((mode) => mode !== 'raw');
   progress.start(`${run.warmup ? 'warm-up ' : ''}${object}s`, total);
   for (;;) {
     const round: FlatRecord[][] = [];
@@ -176,6 +183,11 @@ export async function ingestObject(
       const after = await server.request({ type: 'stats' });
       stats.cpuMs += after.cpuMs - before.cpuMs;
       observedRssMb = Math.max(observedRssMb, after.rssMb);
+      if (measureFold) {
+        const { events } = await server.request({ type: 'unfolded' });
+        tail.largest = Math.max(tail.largest, events);
+        if (events >= BACKPRESSURE_BOUND) tail.roundsAtBound++;
+      }
     }
     loaded += records;
     roundIndex++;
@@ -188,11 +200,34 @@ export async function ingestObject(
     }
   }
   progress.finish();
+  const drainMs = measureFold ? await drain(server) : 0;
   const results = [...paths.values()].map((p) => p.result());
   const raw = results.find((r) => r.mode === 'raw');
   const ratio: IngestObjectResult['ratio'] = {};
   for (const r of results) {
     if (r.mode !== 'raw') ratio[r.mode] = raw && raw.recordsPerSecond > 0 ? r.recordsPerSecond / raw.recordsPerSecond : null;
   }
-  return { object, paths: results, ratio, observedRssMb };
+  const fold = measureFold ? foldResult(results, tail, drainMs) : null;
+  return { object, paths: results, ratio, observedRssMb, fold };
+}
+
+/** Wait until nothing acknowledged is left to fold; how long that took, ms. */
+async function drain(server: ServerProcess): Promise<number> {
+  const started = performance.now();
+  while ((await server.request({ type: 'unfolded' })).events > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  return performance.now() - started;
+}
+
+function foldResult(results: readonly IngestPathResult[], tail: { largest: number; roundsAtBound: number }, drainMs: number): FoldResult {
+  const api = results.filter((r) => r.mode !== 'raw');
+  const records = api.reduce((n, r) => n + r.records, 0);
+  const sustainedPerSecond = rate(records, api.reduce((ms, r) => ms + r.wallMs, 0) + drainMs);
+  const raw = results.find((r) => r.mode === 'raw');
+  return {
+    largestTail: tail.largest,
+    roundsAtBound: tail.roundsAtBound,
+    drainMs,
+    sustainedPerSecond,
+    sustainedRatio: raw && raw.recordsPerSecond > 0 ? sustainedPerSecond / raw.recordsPerSecond : null,
+  };
 }

@@ -45,6 +45,7 @@ export type Request =
   | { type: 'explain'; statements: CapturedStatement[] }
   | { type: 'analyze' }
   | { type: 'forget' }
+  | { type: 'unfolded' }
   | { type: 'shutdown' };
 
 export interface Responses {
@@ -55,6 +56,8 @@ export interface Responses {
   explain: Array<PlanSummary & { sql: string; error: string | null }>;
   analyze: null;
   forget: null;
+  /** Events acknowledged but not folded yet, every workspace together. */
+  unfolded: { events: number };
   shutdown: null;
 }
 

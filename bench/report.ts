@@ -88,6 +88,16 @@ export function renderMarkdown(result: BenchSummary): string {
     ),
   );
   out.push('');
+  const fold = result.ingest.find((object) => object.fold)?.fold;
+  if (fold) {
+    out.push(
+      `Events, acknowledged vs folded: REST and GraphQL acknowledge (Records/s above); folded, they sustain ` +
+        `${formatNumber(fold.sustainedPerSecond)} events/s (${formatNumber(fold.sustainedRatio, 2)} of raw), counting until the last ` +
+        `acknowledged event was folded. Largest tail ${formatNumber(fold.largestTail)} events (at the backpressure bound after ` +
+        `${formatNumber(fold.roundsAtBound)} rounds); drained ${formatMs(fold.drainMs)} ms after the last acknowledgement.`,
+    );
+    out.push('');
+  }
   const growth = result.rss.eventIngestGrowth;
   if (growth !== null && !Number.isNaN(growth)) {
     out.push(`Server RSS during event ingestion: last quarter vs second quarter ${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%.`);

@@ -45,6 +45,27 @@ export interface IngestObjectResult {
   ratio: Partial<Record<Exclude<Mode, 'raw'>, number | null>>;
   /** Highest server RSS sampled while this object was being ingested, MB. */
   peakRssMb: number | null;
+  /** Events only: what the fold did behind the acknowledgements (null for accounts and users). */
+  fold?: FoldResult | null;
+}
+
+/**
+ * The fold behind the event acknowledgements of the REST and GraphQL paths. Their `recordsPerSecond`
+ * is acknowledged throughput (a call answers once its events are stored and queued, or folded when
+ * the workspace's tail reached MAX_UNFOLDED_EVENTS); sustained throughput counts until the last
+ * acknowledged event is folded.
+ */
+export interface FoldResult {
+  /** Largest number of acknowledged, unfolded events, sampled after every path's round. */
+  largestTail: number;
+  /** Rounds after which the tail was at the backpressure bound or above. */
+  roundsAtBound: number;
+  /** From the last acknowledgement until nothing was left to fold, ms. */
+  drainMs: number;
+  /** (REST + GraphQL events) ÷ (their rounds' wall time + drain), events/s. */
+  sustainedPerSecond: number;
+  /** sustainedPerSecond ÷ the raw insert's events/s. */
+  sustainedRatio: number | null;
 }
 
 export interface QueryResult {

@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     RATE_LIMIT_INGEST_PER_SECOND: '0',
     RATE_LIMIT_READ_PER_SECOND: '0',
     RATE_LIMIT_ADMIN_PER_SECOND: '0',
+    // The backpressure bound, when the run names one (docs/benchmarks.md).
+    ...(process.env.MAX_UNFOLDED_EVENTS ? { MAX_UNFOLDED_EVENTS: process.env.MAX_UNFOLDED_EVENTS } : {}),
   });
   const server = await buildServer({ config, database, logger: { level: 'warn' } });
   await server.app.listen({ port: 0, host: '127.0.0.1' });
@@ -117,6 +119,11 @@ async function main(): Promise<void> {
     forget: async () => {
       await raw.query('delete from rollup_answers', []);
       return null;
+    },
+    unfolded: async () => {
+      const result = (await raw.query('select count(*)::int as n from unfolded_events', [])) as { rows?: unknown[] } | unknown[];
+      const [row] = (Array.isArray(result) ? result : (result.rows ?? [])) as Array<{ n: number }>;
+      return { events: row?.n ?? 0 };
     },
     shutdown: async () => {
       await server.app.close();

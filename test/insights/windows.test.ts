@@ -719,5 +719,5 @@ describe('maintained windows', () => {
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and users > 1`)).not.toEqual([]);
     expect([...viewsChecked].sort()).toEqual(['top-features', 'weekly-active-users']);
     // (25 random sequences of up to 10 steps, each checked against recounts: longer than one test's default.)
-  }, 120_000);
+  }, 300_000);
 });
