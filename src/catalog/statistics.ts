@@ -12,15 +12,15 @@ import type { DimensionStats, ValueCountModel } from './models.ts';
  *
  * Writing, in two steps: the ingest transaction that changes records queues them (`queueChanges`:
  * one row holding each record's fields before, as read under the row lock, and after), and once it
- * has committed — before the call answers — `foldStatistics` folds every queued change of the
- * workspace's object in one set-based statement (-1 for each old value, +1 for each new one, rows at
- * zero deleted), under an advisory lock that makes it the only writer of these statistics. So the
- * ingest transactions of a workspace never wait for each other on the statistics' hot rows (a value
- * held by many records, the record count), concurrent calls are folded together by whichever folds
- * first, and when a call answers, its changes are in the statistics: a query issued after it sees
- * them, exactly. The statistics always equal a recount of `jsonb_each(dims)` over the records (values
- * compared as jsonb, as the scans did). Changes queued by a process that stopped before folding are
- * folded by the workspace's next ingest call or at the next start (`pendingFolds`).
+ * has committed the fold (src/rollups/fold.ts: in the background, before a read of the workspace,
+ * or by a sweep) calls `foldStatistics`, which folds every queued change of the workspace's object
+ * in one set-based statement (-1 for each old value, +1 for each new one, rows at zero deleted),
+ * under an advisory lock that makes it the only writer of these statistics. So the ingest
+ * transactions of a workspace never wait for each other on the statistics' hot rows (a value held
+ * by many records, the record count), concurrent calls are folded together by whichever folds
+ * first, and a query folds what is queued before it reads: it sees every acknowledged change,
+ * exactly. The statistics always equal a recount of `jsonb_each(dims)` over the records (values
+ * compared as jsonb, as the scans did).
  *
  * Near-unique fields (e-mails, names, timestamps) would cost a value row per record and per field,
  * written by every new record: once a field's non-numeric distinct values exceed the exact limit
@@ -103,14 +103,6 @@ export async function foldStatistics(q: Queryable, object: RecordKind, workspace
 
 /** The class of the fold's advisory locks (the two-key space: apart from the attribution lock's). */
 const FOLD_LOCK_CLASS = 7_001;
-
-/** Workspaces and objects with queued changes (left by a process that stopped between commit and fold). */
-export async function pendingFolds(q: Queryable): Promise<Array<{ workspaceId: string; object: RecordKind }>> {
-  return rows(
-    q,
-    sql`select distinct ${fieldChanges.workspaceId} as "workspaceId", ${fieldChanges.object} from ${fieldChanges} order by 1, 2`,
-  );
-}
 
 /**
  * One fold: takes up to FOLD_CALLS queued calls, computes the per-(field, value) deltas of the fields

@@ -258,7 +258,7 @@ export const metricReachCounts = pgTable(
  * activity measures), `name` being a hash of that set, so a change of meanings makes a new window.
  * Created by the first read that needs it (a standard window: the last 7, 30 or 90 days, or the
  * window before one, for usage change), then kept exact by every write that changes `metric_daily`
- * (event inserts, retroactive attribution, purges), in the same transaction. Windows end on fixed
+ * (the fold of new events, retroactive attribution, purges), in the same transaction. Windows end on fixed
  * days, so a window never changes meaning: the next day is a new window, and a window is dropped
  * once `kept_until` (the last day it can be asked for) has passed.
  */
@@ -538,7 +538,7 @@ export const fieldStats = pgTable(
 /**
  * Record changes of accounts and users not yet folded into `field_values`/`field_stats`: one row per
  * ingest call (its records' fields before and after), written in the call's transaction and folded
- * right after it commits, before the call answers (src/catalog/statistics.ts). Rows remain only
+ * by the fold after it commits (src/rollups/fold.ts, src/catalog/statistics.ts). Rows remain only
  * when a process stopped between the two; the next fold of the workspace, or the next start, folds them.
  */
 export const fieldChanges = pgTable(
