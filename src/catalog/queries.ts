@@ -12,10 +12,10 @@ import {
   users,
 } from '../db/schema.ts';
 import { alias, tableAs } from '../db/sql.ts';
+import type { FieldType, ObjectKind } from '../vocabulary.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import type { FieldMap } from './filters.ts';
 import { numberOf, valueExpr } from './filters.ts';
-import type { FieldType, ObjectKind } from './inference.ts';
 import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from './models.ts';
 import {
   maintainedCoverage,

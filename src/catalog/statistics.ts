@@ -3,7 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
 import { type Dimensions, fieldChanges, fieldStats, fieldValues, valueHash } from '../db/schema.ts';
 import { alias, columnList, columnName, recordAliases, tableAs } from '../db/sql.ts';
-import type { RecordKind } from './inference.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { DimensionStats, ValueCountModel } from './models.ts';
 
 /**

@@ -1,5 +1,4 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { RecordKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import {
   accountDaily,
@@ -20,6 +19,7 @@ import {
 } from '../db/schema.ts';
 import { alias, columnList, columnName, RECORD_TABLES, recordAliases, tableAs } from '../db/sql.ts';
 import { isoWeek } from '../insights/answers.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { EventRecord } from './records.ts';
 import type { Scalar } from './values.ts';
 

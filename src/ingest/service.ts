@@ -1,5 +1,5 @@
 import { DEFAULT_FIELDS, defaultField, requiredOnCreate } from '../catalog/fields.ts';
-import { type FieldType, mergeTypes, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
+import { mergeTypes } from '../catalog/inference.ts';
 import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
 import { foldStatistics, pendingFolds, queueChanges } from '../catalog/statistics.ts';
 import type { Config } from '../config.ts';
@@ -7,6 +7,7 @@ import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
 import { batchTooLarge, rethrowFault, serviceUnavailable } from '../errors.ts';
 import { normalizeId } from '../text.ts';
+import type { FieldType, ObjectKind, RecordKind } from '../vocabulary.ts';
 import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
 import type { RecordResult, RecordStatus } from './records.ts';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { RecordKind } from '../catalog/inference.ts';
 import { type Context, perRequest } from '../context.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { recordVersions, rollupAnswers, rollupVersions } from '../db/schema.ts';
 import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
 import { keyedLoader } from '../loaders.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { DayRange } from './time.ts';
 
 // Kept answers: what a read computes by grouping many rows (distinct users per week, distinct

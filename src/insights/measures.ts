@@ -1,6 +1,6 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import type { Measure, MeasureFilter, MeasureOrder } from '../__generated__/types.ts';
 import { numberOf } from '../catalog/filters.ts';
-import type { RecordKind } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import { activityEvents, fieldFor, type Semantics } from '../catalog/meaning.ts';
 import { type Context, perRequest } from '../context.ts';
@@ -8,8 +8,8 @@ import { jsonParam, rows } from '../db/client.ts';
 import { type AccountRow, metricDaily, type UserRow, users } from '../db/schema.ts';
 import { alias, recordAliases, tableAs } from '../db/sql.ts';
 import { badUserInput } from '../errors.ts';
-import type { Measure, MeasureFilter, MeasureOrder } from '../graphql/generated.ts';
 import { groupedLoader, keyOf } from '../loaders.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import { rollupKey } from './metrics.ts';
 import type { RankedWindow } from './queries.ts';
 import { addDays, type DayRange, dayOf, startOfDay, type WindowInput, windowDays } from './time.ts';

@@ -1,8 +1,8 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import type { RecordKind } from '../catalog/inference.ts';
 import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type AccountRow, type Dimensions, type EventRow, events, metricDaily, type UserRow, users } from '../db/schema.ts';
 import { alias, columnName, recordAliases, tableAs } from '../db/sql.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { CursorValue } from './cursor.ts';
 import {
   accountMetricSource,
@@ -15,7 +15,8 @@ import {
   recordMetricSource,
   rollupKey,
 } from './metrics.ts';
-import type { DayRange, Interval } from './time.ts';
+import type { Interval } from './models.ts';
+import type { DayRange } from './time.ts';
 import { eventWindow, type RankColumn, rankColumn, type WindowMetric, windowCondition, windowRows, windowTotals } from './windows.ts';
 
 // Set-based reads for accounts, users, events and metrics. Every function is ONE statement for
