@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import { and, eq } from 'drizzle-orm';
 import { type Context, perRequest } from '../context.ts';
-import { anyOf } from '../db/client.ts';
 import { type AccountRow, accounts, type UserRow, users } from '../db/schema.ts';
+import { anyOf } from '../db/sql.ts';
 import { groupedLoader, keyOf, loaderPerKind } from '../loaders.ts';
 import type { RecordKind } from '../vocabulary.ts';
 import type { MetricSpec } from './metrics.ts';

@@ -1,7 +1,7 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
+import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type AccountRow, type Dimensions, type EventRow, events, metricDaily, type UserRow, users } from '../db/schema.ts';
-import { alias, columnName, recordAliases, tableAs } from '../db/sql.ts';
+import { alias, anyOf, columnName, recordAliases, tableAs } from '../db/sql.ts';
 import type { RecordKind } from '../vocabulary.ts';
 import type { CursorValue } from './cursor.ts';
 import {
