@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/client.ts';
 import { createWorkspace } from '../../src/keys/service.ts';
@@ -91,4 +92,20 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await database.close();
     },
   };
+}
+
+/**
+ * The server of a test file, or of one `describe` block: built before its tests (by a `beforeAll`
+ * registered here, so the suite's own `beforeAll` hooks, registered after, can seed it) and closed
+ * after them. The returned object is filled in when the server is built: use it in hooks and tests.
+ */
+export function suiteApp(env: Record<string, string> = {}): TestApp {
+  const app = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(app, await createTestApp(env));
+  });
+  afterAll(async () => {
+    await app.close?.();
+  });
+  return app;
 }
