@@ -30,10 +30,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A real server (Fastify + Apollo) on a fresh database, driven through HTTP injection. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await openTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'info', PUBLIC_URL: 'http://api.test', ...env });
+/** A stream for a server's logger that keeps every line it is given, raw, in `logs`. */
+export function logSink(): { logs: string[]; stream: Writable } {
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -41,6 +39,14 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       callback();
     },
   });
+  return { logs, stream };
+}
+
+/** A real server (Fastify + Apollo) on a fresh database, driven through HTTP injection. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'info', PUBLIC_URL: 'http://api.test', ...env });
+  const { logs, stream } = logSink();
   const server = await buildServer({
     config,
     database,
