@@ -3,7 +3,21 @@ import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import { forbidden } from './errors.ts';
 import type { Principal, Scope } from './keys/models.ts';
-import type { Folder } from './rollups/fold.ts';
+
+/**
+ * What a request asks of the fold (src/rollups/fold.ts implements it), declared here so that the
+ * context names no domain: ingest calls say what they stored, reads catch up first.
+ */
+export interface FoldService {
+  /** After an ingest call stored events: fold them in the background, or now when `unfolded` reached the bound. */
+  eventsStored(workspaceId: string, unfolded: number): Promise<void>;
+  /** After an ingest call changed accounts or users: fold their catalog statistics in the background. */
+  recordsChanged(workspaceId: string): void;
+  /** Fold everything of the workspace acknowledged before this call (a read's first step). */
+  catchUp(workspaceId: string): Promise<void>;
+  /** Resolves once no background fold of this process is running (tests: a call and its fold as one step). */
+  idle(): Promise<void>;
+}
 
 /** The one source of "now" for the whole server: windows, measures, views, ingestion. Tests pin it. */
 export type Clock = () => Date;
@@ -19,7 +33,7 @@ export interface Context {
   workspaceId: string;
   log: FastifyBaseLogger;
   /** Applies what is derived from stored records; reads catch it up first (src/rollups/fold.ts). */
-  folder: Folder;
+  folder: FoldService;
   /** The current instant: the same for every part of the server, pinned by tests. */
   now: Clock;
 }
@@ -28,7 +42,7 @@ export interface AppDeps {
   database: Database;
   config: Config;
   log: FastifyBaseLogger;
-  folder: Folder;
+  folder: FoldService;
   now: Clock;
 }
 

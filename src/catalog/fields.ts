@@ -1,4 +1,5 @@
-import type { FieldType, ObjectKind, RecordKind, SemanticType } from './inference.ts';
+import type { FieldType, ObjectKind, RecordKind } from '../vocabulary.ts';
+import type { SemanticType } from './inference.ts';
 
 /**
  * The typed default fields of each object, defined once and read by the GraphQL resolvers

@@ -1,13 +1,14 @@
 import { aliasedTableColumn, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { DimensionFilter } from '../__generated__/types.ts';
 import { jsonParam } from '../db/client.ts';
 import { events } from '../db/schema.ts';
 import { alias, recordAliases } from '../db/sql.ts';
 import { badUserInput } from '../errors.ts';
-import type { DimensionFilter } from '../graphql/generated.ts';
 import { isStorableText, normalizeId } from '../text.ts';
+import type { FieldType, ObjectKind } from '../vocabulary.ts';
 import { defaultField } from './fields.ts';
-import { type FieldType, isTextType, type ObjectKind, parseIsoDateTime } from './inference.ts';
+import { isTextType, parseIsoDateTime } from './inference.ts';
 
 /** What a filter needs to know about a field: its key and its catalog type (null = no value seen yet). */
 export interface FilterField {

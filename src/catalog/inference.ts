@@ -8,11 +8,10 @@
  * Pure and dependency-free on purpose: it runs at ingest time, in tests and in scripts alike.
  */
 
-export type FieldType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME' | 'EMAIL' | 'URL' | 'MIXED';
-/** The three objects a workspace receives. Transports spell them their own way (`Lowercase<ObjectKind>`). */
-export type ObjectKind = 'ACCOUNT' | 'USER' | 'EVENT';
-/** The objects with an identity (stored as dimension rows: accounts and users). */
-export type RecordKind = Exclude<ObjectKind, 'EVENT'>;
+import type { FieldType } from '../vocabulary.ts';
+
+// The shared vocabulary lives on the ground floor (src/vocabulary.ts); re-exported for old imports.
+export type { FieldType, ObjectKind, RecordKind } from '../vocabulary.ts';
 
 export const SEMANTIC_TYPES = [
   'COMPANY_NAME',

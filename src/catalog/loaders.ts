@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { type Context, perRequest } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { groupedLoader, keyedLoader, keyOf, loaderPerKind } from '../loaders.ts';
-import type { ObjectKind } from './inference.ts';
+import type { ObjectKind } from '../vocabulary.ts';
 import { loadMetricMeanings, loadSemantics, type MetricMeaning, type Semantics } from './meaning.ts';
 import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from './models.ts';
 import * as catalog from './queries.ts';

@@ -1,5 +1,5 @@
+import type { MetricRole as MetricRoleEnum, MutationError, Resolvers, SemanticType as SemanticTypeEnum } from '../__generated__/types.ts';
 import type { Context } from '../context.ts';
-import type { MetricRole as MetricRoleEnum, MutationError, Resolvers, SemanticType as SemanticTypeEnum } from '../graphql/generated.ts';
 import { catalogLoaders } from './loaders.ts';
 import type { MetricMeaning } from './meaning.ts';
 import type { DimensionModel, MetricModel } from './models.ts';

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { meaningOverrides } from '../db/schema.ts';
 import { columnList, columnName } from '../db/sql.ts';
-import type { ObjectKind } from './inference.ts';
+import type { ObjectKind } from '../vocabulary.ts';
 
 /**
  * A workspace's corrections of inferred meanings, kept apart from the catalog (which ingestion

@@ -11,11 +11,12 @@ import {
   metricReachCounts,
   users,
 } from '../db/schema.ts';
-import { alias, tableAs } from '../db/sql.ts';
+import { alias, anyOf, tableAs } from '../db/sql.ts';
+import type { FieldType, ObjectKind, RecordKind } from '../vocabulary.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import type { FieldMap } from './filters.ts';
 import { numberOf, valueExpr } from './filters.ts';
-import type { FieldType, ObjectKind, RecordKind, SemanticType } from './inference.ts';
+import type { SemanticType } from './inference.ts';
 import { semanticFromValues, VALUE_SAMPLE_SIZE } from './meaning-values.ts';
 import type { DimensionModel, DimensionStats, MetricModel, ValueCountModel } from './models.ts';
 import { type InferenceEvidence, inferMeaning } from './semantics.ts';
@@ -199,7 +200,7 @@ export async function dimensionStats(
         cross join lateral jsonb_each(${DOCUMENTS[object]}) as e(key, value)
         cross join lateral (select case when jsonb_typeof(e.value) = 'number' then e.value::numeric end as n) as x
         where ${t.workspaceId} = ${workspaceId}
-          and e.key in (select jsonb_array_elements_text(${keyList}))
+          and ${anyOf(sql`e.key`, keys)}
           and jsonb_typeof(e.value) <> 'null'
         group by e.key
       ) as s on s.key = k.key`,
@@ -217,7 +218,6 @@ export async function topValues(
 ): Promise<Map<string, ValueCountModel[]>> {
   if (object !== 'EVENT') return maintainedTopValues(q, workspaceId, object, keys, limit);
   const t = TABLES[object];
-  const keyList = jsonParam(keys);
   const found = await rows<{ key: string; value: string; count: number }>(
     q,
     sql`
@@ -227,7 +227,7 @@ export async function topValues(
         from ${tableAs(t)}
         cross join lateral jsonb_each(${DOCUMENTS[object]}) as e(key, value)
         where ${t.workspaceId} = ${workspaceId}
-          and e.key in (select jsonb_array_elements_text(${keyList}))
+          and ${anyOf(sql`e.key`, keys)}
           and jsonb_typeof(e.value) in ('string', 'number', 'boolean')
         group by e.key, e.value
       ) as ranked
@@ -364,11 +364,9 @@ export async function metricCatalog(
   workspaceId: string,
   only?: { events: readonly string[]; properties: readonly string[] },
 ): Promise<MetricModel[]> {
-  const eventList = only ? jsonParam(only.events) : null;
-  const properties = only ? jsonParam(only.properties) : null;
-  const within = (column: SQLWrapper, list: SQL | null) =>
-    list ? sql`and ${column} in (select jsonb_array_elements_text(${list}))` : sql``;
-  const reached = (kind: 'COUNT' | 'VALUE', list: SQL | null) => sql`(
+  const [eventList, properties] = only ? [only.events, only.properties] : [null, null];
+  const within = (column: SQLWrapper, list: readonly string[] | null) => (list ? sql`and ${anyOf(column, list)}` : sql``);
+  const reached = (kind: 'COUNT' | 'VALUE', list: readonly string[] | null) => sql`(
     select ${metricReachCounts.key}, sum(${metricReachCounts.users}) as users, sum(${metricReachCounts.accounts}) as accounts
     from ${metricReachCounts}
     where ${metricReachCounts.workspaceId} = ${workspaceId} and ${metricReachCounts.kind} = ${kind} ${within(metricReachCounts.key, list)}

@@ -1,9 +1,10 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
+import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
-import { alias, columnList, columnName } from '../db/sql.ts';
+import { alias, anyOf, columnList, columnName } from '../db/sql.ts';
+import type { FieldType, ObjectKind } from '../vocabulary.ts';
 import { defaultField } from './fields.ts';
-import { type FieldType, mergeTypes, type ObjectKind, TEXT_TYPES } from './inference.ts';
+import { mergeTypes, TEXT_TYPES } from './inference.ts';
 import { inferSemantic } from './semantics.ts';
 import { humanLabel } from './tokens.ts';
 

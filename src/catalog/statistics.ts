@@ -2,8 +2,8 @@ import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
 import { type Dimensions, fieldChanges, fieldStats, fieldValues, valueHash } from '../db/schema.ts';
-import { alias, columnList, columnName, recordAliases, tableAs } from '../db/sql.ts';
-import type { RecordKind } from './inference.ts';
+import { alias, anyOf, columnList, columnName, recordAliases, tableAs } from '../db/sql.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { DimensionStats, ValueCountModel } from './models.ts';
 
 /**
@@ -209,16 +209,15 @@ function foldStatement(object: RecordKind, workspaceId: string, exactDistinctVal
  * by two records or more: those keep exact counts). One statement, in the fold's transaction.
  */
 async function resample(q: Queryable, object: RecordKind, workspaceId: string, keys: readonly string[], limit: number): Promise<void> {
-  const keyList = sql`(select jsonb_array_elements_text(${jsonParam(keys)}))`;
   await q.execute(sql`
     with levels as (
       select ${f.key}, ${sampleLevel(f.valueHash)} as level, count(*) as n from ${tableAs(f)}
-      where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} in ${keyList} and jsonb_typeof(${f.value}) <> 'number'
+      where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${anyOf(f.key, keys)} and jsonb_typeof(${f.value}) <> 'number'
       group by 1, 2
     ), choice as (
       select ${s.key}, min(c.shift) as shift from ${tableAs(s)}
       cross join lateral generate_series(${s.sampleShift} + 1, 32) as c(shift)
-      where ${s.workspaceId} = ${workspaceId} and ${s.object} = ${object} and ${s.key} in ${keyList}
+      where ${s.workspaceId} = ${workspaceId} and ${s.object} = ${object} and ${anyOf(s.key, keys)}
         and (select coalesce(sum(l.n), 0) from levels l where l.key = ${s.key} and l.level >= c.shift) <= ${limit}::int
       group by ${s.key}
     ), raised as (
@@ -330,8 +329,8 @@ export async function recordsWithValue(
     sql`
       select ${s.object}, ${s.key}, ${s.records}::int as n from ${tableAs(s)}
       where ${s.workspaceId} = ${workspaceId} and (
-        (${s.object} = 'ACCOUNT' and ${s.key} in (select jsonb_array_elements_text(${jsonParam(keys.ACCOUNT)})))
-        or (${s.object} = 'USER' and ${s.key} in (select jsonb_array_elements_text(${jsonParam(keys.USER)}))))`,
+        (${s.object} = 'ACCOUNT' and ${anyOf(s.key, keys.ACCOUNT)})
+        or (${s.object} = 'USER' and ${anyOf(s.key, keys.USER)}))`,
   );
   return new Map(found.map((r) => [`${r.object}:${r.key}`, r.n]));
 }

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -171,16 +171,6 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 export async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
   const result = (await q.execute(query)) as unknown;
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-/**
- * `column = any(<values>)` with the list as ONE jsonb parameter, however long (an `in (…)` list
- * takes a bind parameter per value, and more than 65,535 fail the statement). The array is an
- * init-plan computed once, so the planner uses it as an index condition (a semi-join on a
- * set-returning function is planned blind and can go quadratic).
- */
-export function anyOf(column: SQLWrapper, values: readonly string[]): SQL {
-  return sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
 }
 
 /** A whole batch as one jsonb parameter: constant statement text whatever the batch size, far below the 65,535-parameter limit. */

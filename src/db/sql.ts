@@ -1,5 +1,6 @@
-import { type Name, type SQL, sql, type Table } from 'drizzle-orm';
+import { type Name, type SQL, type SQLWrapper, sql, type Table } from 'drizzle-orm';
 import { alias, type PgColumn } from 'drizzle-orm/pg-core';
+import { jsonParam } from './client.ts';
 import { accounts, users } from './schema.ts';
 
 /**
@@ -36,6 +37,16 @@ export function tableAs(aliased: Table): SQL {
 
 /** drizzle-orm's `Table.Symbol.OriginalName` (the name an alias stands for), not in its public types. */
 const ORIGINAL_NAME = Symbol.for('drizzle:OriginalName');
+
+/**
+ * `column = any(<values>)` with the list as ONE jsonb parameter, however long (an `in (…)` list
+ * takes a bind parameter per value, and more than 65,535 fail the statement). The array is an
+ * init-plan computed once, so the planner uses it as an index condition (a semi-join on a
+ * set-returning function is planned blind and can go quadratic).
+ */
+export function anyOf(column: SQLWrapper, values: readonly string[]): SQL {
+  return sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
+}
 
 /** The table of accounts or of users (the same columns: workspace_id, id, dims, …). */
 export const RECORD_TABLES = { ACCOUNT: accounts, USER: users } as const;

@@ -10,10 +10,10 @@ import {
   parse,
   type SelectionSetNode,
 } from 'graphql';
+import type { RateClass } from '../__generated__/types.ts';
 import { type Context, requireScope } from '../context.ts';
 import { AppError, graphqlExtensions, retryAfterHeader } from '../errors.ts';
 import type { Scope } from '../keys/models.ts';
-import type { RateClass } from './generated.ts';
 import { typeDefs } from './schema.ts';
 
 // Authorization and rate-limit class of every root operation, read from the `@auth` directive of

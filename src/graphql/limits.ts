@@ -23,7 +23,8 @@ import {
   TypeNameMetaFieldDef,
 } from 'graphql';
 import type { Config } from '../config.ts';
-import { type Interval, seriesPointsAtMost } from '../insights/time.ts';
+import type { Interval } from '../insights/models.ts';
+import { seriesPointsAtMost } from '../insights/time.ts';
 
 // Checked after validation and before execution, on the operation that will run (fragments
 // expanded per spread), so a hostile query is refused before it costs a single statement.

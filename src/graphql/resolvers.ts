@@ -1,3 +1,4 @@
+import type { Resolvers } from '../__generated__/types.ts';
 import { meaningResolvers } from '../catalog/meaning-resolvers.ts';
 import { catalogResolvers } from '../catalog/resolvers.ts';
 import { ingestResolvers } from '../ingest/resolvers.ts';
@@ -6,7 +7,6 @@ import { insightsResolvers } from '../insights/resolvers.ts';
 import { keysResolvers } from '../keys/resolvers.ts';
 import { viewsResolvers } from '../views/resolvers.ts';
 import { withAuth } from './auth.ts';
-import type { Resolvers } from './generated.ts';
 import { scalarResolvers } from './scalars.ts';
 
 type ResolverMap = Record<string, Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
-import type { ObjectKind } from '../catalog/inference.ts';
+import type { ObjectKind } from '../vocabulary.ts';
 import type { HightouchIngestPayloadFragment } from './gql/graphql.ts';
 import type { HightouchObject } from './objects.ts';
 

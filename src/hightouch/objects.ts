@@ -1,5 +1,5 @@
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
-import type { FieldType, ObjectKind } from '../catalog/inference.ts';
+import type { FieldType, ObjectKind } from '../vocabulary.ts';
 
 /**
  * Hightouch's vocabulary for our three objects: lower-case object ids, sync modes, snake_case

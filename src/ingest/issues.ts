@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { ObjectKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type IngestIssueRow, type IngestIssueSample, ingestIssues } from '../db/schema.ts';
 import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
 import { toStorableText } from '../text.ts';
+import type { ObjectKind } from '../vocabulary.ts';
 import type { RecordResult } from './records.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { RecordKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type Dimensions, events as eventsTable, recordVersions, unfoldedEvents } from '../db/schema.ts';
 import { columnList, columnName, RECORD_TABLES, recordAliases, tableAs } from '../db/sql.ts';
 import { COUNTER_SHARD } from '../rollups/statements.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { EventRecord } from './records.ts';
 import type { Scalar } from './values.ts';
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_FIELDS, type DefaultField } from '../catalog/fields.ts';
-import { type FieldType, inferValueType, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
+import { inferValueType } from '../catalog/inference.ts';
 import { normalizeId } from '../text.ts';
+import type { FieldType, ObjectKind, RecordKind } from '../vocabulary.ts';
 import {
   type Coerced,
   fieldKeyProblem,

@@ -1,11 +1,11 @@
+import type { Resolvers } from '../__generated__/types.ts';
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
-import type { ObjectKind } from '../catalog/inference.ts';
 import { countCustomFields, declareField, loadKnownFields } from '../catalog/registry.ts';
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import type { Resolvers } from '../graphql/generated.ts';
 import { noteIngest } from '../keys/service.ts';
 import { recordIngest } from '../observability/metrics.ts';
+import type { ObjectKind } from '../vocabulary.ts';
 import { listIssues } from './issues.ts';
 import * as ingest from './service.ts';
 import { fieldKeyProblem, isStorableText } from './values.ts';

@@ -1,15 +1,16 @@
 import { DEFAULT_FIELDS, defaultField, requiredOnCreate } from '../catalog/fields.ts';
-import { type FieldType, mergeTypes, type ObjectKind, type RecordKind } from '../catalog/inference.ts';
+import { mergeTypes } from '../catalog/inference.ts';
 import { countCustomFields, type KnownField, loadKnownFields, recordObservations } from '../catalog/registry.ts';
 import { queueChanges } from '../catalog/statistics.ts';
 import type { Config } from '../config.ts';
+import type { FoldService } from '../context.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import type { Dimensions } from '../db/schema.ts';
-import { guarded, inTransaction } from '../db/transaction.ts';
 import { batchTooLarge } from '../errors.ts';
-import type { Folder } from '../rollups/fold.ts';
 import * as rollups from '../rollups/statements.ts';
 import { normalizeId } from '../text.ts';
+import { guarded, inTransaction } from '../transaction.ts';
+import type { FieldType, ObjectKind, RecordKind } from '../vocabulary.ts';
 import { collectIssues, writeIssues } from './issues.ts';
 import * as sql from './queries.ts';
 import type { RecordResult, RecordStatus } from './records.ts';
@@ -41,7 +42,7 @@ export interface IngestEnv {
   workspaceId: string;
   limits: Config['limits'];
   /** Applies what is derived from the stored records, after the call's transaction (src/rollups). */
-  folder: Folder;
+  folder: Pick<FoldService, 'eventsStored' | 'recordsChanged'>;
   /** The call's instant (the server's clock): rejection log times, catalog last-seen times, validation. */
   now: Date;
 }

@@ -1,5 +1,6 @@
-import { type FieldType, inferValueType, isEmail, isTextType, parseIsoDateTime } from '../catalog/inference.ts';
+import { inferValueType, isEmail, isTextType, parseIsoDateTime } from '../catalog/inference.ts';
 import { characterLength, isStorableText, MAX_ID_LENGTH } from '../text.ts';
+import type { FieldType } from '../vocabulary.ts';
 
 export { isStorableText };
 

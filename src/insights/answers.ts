@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { RecordKind } from '../catalog/inference.ts';
 import { type Context, perRequest } from '../context.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { recordVersions, rollupAnswers, rollupVersions } from '../db/schema.ts';
 import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
 import { keyedLoader } from '../loaders.ts';
+import { isoWeek } from '../rollups/statements.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { DayRange } from './time.ts';
 
 // Kept answers: what a read computes by grouping many rows (distinct users per week, distinct
 // accounts per feature over 30 days, the views' account lists) is stored with the sum of the change
 // counters of what it read: (event name, ISO week) pairs of the rollups (`rollup_versions`, counted
-// by every write that changes the rollups: src/ingest/queries.ts, `countRollupChanges`) and, when
+// by every write that changes the rollups: src/rollups/statements.ts, `countRollupChanges`) and, when
 // it reads records, the accounts' or users' counter (`record_versions`, counted by every ingestion
 // call that changes records). The next read of the same thing compares the stored sum with the
 // current one in one statement: equal means nothing it read has changed since, and the stored
@@ -38,9 +39,6 @@ export interface Reads {
   rollups?: { names: readonly string[]; days: DayRange };
   records?: readonly RecordKind[];
 }
-
-/** The ISO week (its Monday) of a UTC day, as `rollup_versions.week` holds it. */
-export const isoWeek = (day: SQL) => sql`date_trunc('week', (${day})::timestamp)::date`;
 
 /** What a read looks up: the kept value of `key` and the current sum of the counters of `reads`. */
 interface Lookup {

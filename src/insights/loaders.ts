@@ -1,13 +1,14 @@
 import DataLoader from 'dataloader';
 import { and, eq } from 'drizzle-orm';
-import type { RecordKind } from '../catalog/inference.ts';
 import { type Context, perRequest } from '../context.ts';
-import { anyOf } from '../db/client.ts';
 import { type AccountRow, accounts, type UserRow, users } from '../db/schema.ts';
+import { anyOf } from '../db/sql.ts';
 import { groupedLoader, keyOf, loaderPerKind } from '../loaders.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { MetricSpec } from './metrics.ts';
+import type { Interval } from './models.ts';
 import * as queries from './queries.ts';
-import type { DayRange, Interval } from './time.ts';
+import type { DayRange } from './time.ts';
 
 export interface MetricValueGroup {
   object: RecordKind;

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../graphql/generated.ts';
+import type { Resolvers } from '../__generated__/types.ts';
 import { recordMeasure } from './measures.ts';
 
 // Derived measures as fields of Account and User; batched per (object, window) by the measure loaders.

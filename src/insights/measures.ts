@@ -1,15 +1,15 @@
-import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Measure, MeasureFilter, MeasureOrder } from '../__generated__/types.ts';
 import { numberOf } from '../catalog/filters.ts';
-import type { RecordKind } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import { activityEvents, fieldFor, type Semantics } from '../catalog/meaning.ts';
 import { type Context, perRequest } from '../context.ts';
-import { jsonParam, rows } from '../db/client.ts';
+import { rows } from '../db/client.ts';
 import { type AccountRow, metricDaily, type UserRow, users } from '../db/schema.ts';
-import { alias, recordAliases, tableAs } from '../db/sql.ts';
+import { alias, anyOf, recordAliases, tableAs } from '../db/sql.ts';
 import { badUserInput } from '../errors.ts';
-import type { Measure, MeasureFilter, MeasureOrder } from '../graphql/generated.ts';
 import { groupedLoader, keyOf } from '../loaders.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import { rollupKey } from './metrics.ts';
 import type { RankedWindow } from './queries.ts';
 import { addDays, type DayRange, dayOf, startOfDay, type WindowInput, windowDays } from './time.ts';
@@ -65,9 +65,6 @@ export function measureInputs(s: Semantics): MeasureInputs {
 // SQL shared by both ways
 // ---------------------------------------------------------------------------------------------
 
-const inList = (column: SQLWrapper, values: readonly string[]) =>
-  sql`${column} = any(array(select jsonb_array_elements_text(${jsonParam(values)})))`;
-
 /** Per record: distinct active users and activity events in the window, activity in the previous window. */
 function activitySelect(
   workspaceId: string,
@@ -85,9 +82,9 @@ function activitySelect(
       coalesce(sum(${d.count}) filter (where ${inCurrent}), 0)::float8 as current,
       coalesce(sum(${d.count}) filter (where ${d.day} < ${w.current.firstDay}::date), 0)::float8 as previous
     from ${d}
-    where ${d.workspaceId} = ${workspaceId} and ${inList(d.name, names)}
+    where ${d.workspaceId} = ${workspaceId} and ${anyOf(d.name, names)}
       and ${d.day} >= ${w.previous.firstDay}::date and ${d.day} <= ${w.current.lastDay}::date and ${key} is not null
-      ${ids ? sql`and ${inList(key, ids)}` : sql``}
+      ${ids ? sql`and ${anyOf(key, ids)}` : sql``}
     group by 1`;
 }
 
@@ -127,7 +124,7 @@ function usersAddedSelect(workspaceId: string, key: string, days: DayRange, ids:
     from ${tableAs(u)}
     where ${u.workspaceId} = ${workspaceId} and ${u.accountId} is not null
       and jsonb_typeof(${u.dims} -> ${key}::text) = 'string' and ${created} >= ${from}::text collate "C" and ${created} < ${to}::text collate "C"
-      ${ids ? sql`and ${inList(u.accountId, ids)}` : sql``}
+      ${ids ? sql`and ${anyOf(u.accountId, ids)}` : sql``}
     group by 1`;
 }
 

@@ -1,13 +1,13 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { RecordKind } from '../catalog/inference.ts';
+import type { MetricAggregate, MetricRef } from '../__generated__/types.ts';
 import { toFloat8 } from '../db/client.ts';
 import { accountDaily, events, metricDaily, propertyDaily, users } from '../db/schema.ts';
 import { alias, columnName, tableAs } from '../db/sql.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
-import type { MetricAggregate, MetricRef } from '../graphql/generated.ts';
-import type { Aggregate } from './models.ts';
-import { addDays, type DayRange, type Interval, isUtc, startOfDay } from './time.ts';
+import type { RecordKind } from '../vocabulary.ts';
+import type { Aggregate, Interval } from './models.ts';
+import { addDays, type DayRange, isUtc, startOfDay } from './time.ts';
 
 // Metric SQL over the per-day rollups. A metric is a "source" subquery `r` with the rollup's
 // columns (workspace_id, day, user_id, account_id and count | n/sum/min/max/last_at/last_value);

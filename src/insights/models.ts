@@ -1,11 +1,13 @@
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
-import type { Interval } from './time.ts';
 
 /**
  * How a metric's values combine. The same set as the schema's `MetricAggregate` (metrics.ts checks
  * both directions at compile time); declared here because the generated types import this module.
  */
 export type Aggregate = 'AVG' | 'COUNT' | 'LAST' | 'MAX' | 'MIN' | 'SUM' | 'UNIQUE_ACCOUNTS' | 'UNIQUE_USERS';
+
+/** The width of a series' buckets (the schema's `Interval`); calendar math over it is in time.ts. */
+export type Interval = 'DAY' | 'WEEK' | 'MONTH';
 
 /** A resolved page of a Relay connection. */
 export interface ConnectionModel<T> {

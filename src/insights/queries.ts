@@ -1,8 +1,8 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import type { RecordKind } from '../catalog/inference.ts';
-import { anyOf, jsonParam, type Queryable, rows } from '../db/client.ts';
+import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type AccountRow, type Dimensions, type EventRow, events, metricDaily, type UserRow, users } from '../db/schema.ts';
-import { alias, columnName, recordAliases, tableAs } from '../db/sql.ts';
+import { alias, anyOf, columnName, recordAliases, tableAs } from '../db/sql.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import type { CursorValue } from './cursor.ts';
 import {
   accountMetricSource,
@@ -15,7 +15,8 @@ import {
   recordMetricSource,
   rollupKey,
 } from './metrics.ts';
-import type { DayRange, Interval } from './time.ts';
+import type { Interval } from './models.ts';
+import type { DayRange } from './time.ts';
 import { eventWindow, type RankColumn, rankColumn, type WindowMetric, windowCondition, windowRows, windowTotals } from './windows.ts';
 
 // Set-based reads for accounts, users, events and metrics. Every function is ONE statement for
@@ -119,54 +120,8 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   }
   const t = RECORDS[object];
   const s = PAGES[object];
-  const ctes: SQL[] = [];
-  let join = sql``;
-  let sortValue = sql`null::text`;
-  let numeric = false;
-  if (order.kind === 'dimension') {
-    sortValue = order.numeric ? order.value : sql`(${order.value} #>> '{}') collate "C"`;
-    numeric = order.numeric;
-  } else if (order.kind === 'metric') {
-    ctes.push(
-      order.maintained
-        ? sql`m as materialized ${windowTotals(workspaceId, object, order.spec, order.days)}`
-        : order.spec.kind === 'COUNT' && order.spec.aggregate !== 'COUNT'
-          ? // Distinct users/accounts per record: hashed DISTINCT then a count, instead of count(distinct) sorting every group.
-            sql`m as materialized (
-      select rid, count(*)::float8 as v from (
-        select distinct ${ROLLUP_KEY(object)} as rid, ${ROLLUP_KEY(order.spec.aggregate === 'UNIQUE_USERS' ? 'USER' : 'ACCOUNT')} as who
-        from ${metricSource(workspaceId, order.spec, order.days, 'UTC')}
-        where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
-      ) as d where who is not null group by 1)`
-          : sql`m as materialized (
-      select ${ROLLUP_KEY(object)} as rid, ${aggregateExpr(order.spec)} as v
-      from ${recordMetricSource(workspaceId, object, order.spec, order.days)}
-      where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
-      group by 1)`,
-    );
-    join = sql`left join m on m.rid = ${t.id}`;
-    sortValue = order.zero ? sql`coalesce(m.v, 0)::float8` : sql`m.v`;
-    numeric = true;
-  }
-
-  const dir = sql.raw(order.direction === 'ASC' ? 'asc' : 'desc');
-  let keyset = sql`true`;
-  let orderBy: SQL;
-  if (order.kind === 'id') {
-    orderBy = sql`${s.id} ${dir}`;
-    if (after) keyset = order.direction === 'ASC' ? sql`${s.id} > ${after.id}::text` : sql`${s.id} < ${after.id}::text`;
-  } else {
-    orderBy = sql`s.sort_value ${dir} nulls last, ${s.id} asc`;
-    if (after) {
-      const cmp = sql.raw(order.direction === 'ASC' ? '>' : '<');
-      if (after.v === null) {
-        keyset = sql`(s.sort_value is null and ${s.id} > ${after.id}::text)`;
-      } else {
-        const v = numeric ? sql`${Number(after.v)}::float8` : sql`${String(after.v)}::text collate "C"`;
-        keyset = sql`(s.sort_value ${cmp} ${v} or (s.sort_value = ${v} and ${s.id} > ${after.id}::text) or s.sort_value is null)`;
-      }
-    }
-  }
+  const { ctes, join, sortValue, numeric } = sortValueOf(workspaceId, object, order);
+  const { orderBy, keyset } = keysetOf(object, order, after, numeric);
 
   // Rank IDs first, then read the columns (dims) of the page's rows only.
   const counted = withTotal && after === null;
@@ -189,6 +144,74 @@ export async function pageRecords<T extends AccountRow | UserRow>(
   // (An empty first page: nothing matches.)
   const total = counted ? Number(found[0]?.total ?? 0) : null;
   return { rows: found.map((r) => toPageRow<T>(workspaceId, object, r)), total };
+}
+
+/** What a general page sorts its records by: a dimension, or a metric grouped into the CTE `m` and joined. */
+function sortValueOf(
+  workspaceId: string,
+  object: RecordKind,
+  order: PageOrder,
+): { ctes: SQL[]; join: SQL; sortValue: SQL; numeric: boolean } {
+  if (order.kind === 'dimension') {
+    return {
+      ctes: [],
+      join: sql``,
+      sortValue: order.numeric ? order.value : sql`(${order.value} #>> '{}') collate "C"`,
+      numeric: order.numeric,
+    };
+  }
+  if (order.kind === 'metric') {
+    return {
+      ctes: [metricOrderCte(workspaceId, object, order)],
+      join: sql`left join m on m.rid = ${RECORDS[object].id}`,
+      sortValue: order.zero ? sql`coalesce(m.v, 0)::float8` : sql`m.v`,
+      numeric: true,
+    };
+  }
+  return { ctes: [], join: sql``, sortValue: sql`null::text`, numeric: false };
+}
+
+/** The CTE `m`: the metric per record (`rid`, `v`), from the maintained window's totals or grouped from the rollups. */
+function metricOrderCte(workspaceId: string, object: RecordKind, order: Extract<PageOrder, { kind: 'metric' }>): SQL {
+  if (order.maintained) return sql`m as materialized ${windowTotals(workspaceId, object, order.spec, order.days)}`;
+  if (order.spec.kind === 'COUNT' && order.spec.aggregate !== 'COUNT') {
+    // Distinct users/accounts per record: hashed DISTINCT then a count, instead of count(distinct) sorting every group.
+    return sql`m as materialized (
+      select rid, count(*)::float8 as v from (
+        select distinct ${ROLLUP_KEY(object)} as rid, ${ROLLUP_KEY(order.spec.aggregate === 'UNIQUE_USERS' ? 'USER' : 'ACCOUNT')} as who
+        from ${metricSource(workspaceId, order.spec, order.days, 'UTC')}
+        where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
+      ) as d where who is not null group by 1)`;
+  }
+  return sql`m as materialized (
+      select ${ROLLUP_KEY(object)} as rid, ${aggregateExpr(order.spec)} as v
+      from ${recordMetricSource(workspaceId, object, order.spec, order.days)}
+      where ${dayCondition(order.days)} and ${ROLLUP_KEY(object)} is not null
+      group by 1)`;
+}
+
+/** The page's order (nulls last, ties by ID) and the keyset condition that starts it after the cursor. */
+function keysetOf(
+  object: RecordKind,
+  order: PageOrder,
+  after: { v: CursorValue; id: string } | null,
+  numeric: boolean,
+): { orderBy: SQL; keyset: SQL } {
+  const s = PAGES[object];
+  const dir = sql.raw(order.direction === 'ASC' ? 'asc' : 'desc');
+  if (order.kind === 'id') {
+    const keyset = !after ? sql`true` : order.direction === 'ASC' ? sql`${s.id} > ${after.id}::text` : sql`${s.id} < ${after.id}::text`;
+    return { orderBy: sql`${s.id} ${dir}`, keyset };
+  }
+  const orderBy = sql`s.sort_value ${dir} nulls last, ${s.id} asc`;
+  if (!after) return { orderBy, keyset: sql`true` };
+  if (after.v === null) return { orderBy, keyset: sql`(s.sort_value is null and ${s.id} > ${after.id}::text)` };
+  const cmp = sql.raw(order.direction === 'ASC' ? '>' : '<');
+  const v = numeric ? sql`${Number(after.v)}::float8` : sql`${String(after.v)}::text collate "C"`;
+  return {
+    orderBy,
+    keyset: sql`(s.sort_value ${cmp} ${v} or (s.sort_value = ${v} and ${s.id} > ${after.id}::text) or s.sort_value is null)`,
+  };
 }
 
 function toPageRow<T>(workspaceId: string, object: RecordKind, r: RawRecord & { sort_value: CursorValue }): PageRow<T> {

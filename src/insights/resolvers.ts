@@ -1,10 +1,11 @@
 import { type GraphQLResolveInfo, Kind } from 'graphql';
+import type { Resolvers } from '../__generated__/types.ts';
 import { DEFAULT_FIELDS } from '../catalog/fields.ts';
-import { type FieldType, parseIsoDateTime, type RecordKind } from '../catalog/inference.ts';
+import { parseIsoDateTime } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import type { AccountRow, UserRow } from '../db/schema.ts';
-import type { Resolvers } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
+import type { FieldType, RecordKind } from '../vocabulary.ts';
 import { insightsLoaders } from './loaders.ts';
 import type { ConnectionModel } from './models.ts';
 import * as insights from './service.ts';

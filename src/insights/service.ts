@@ -1,32 +1,23 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { DimensionFilter, Interval, MeasureFilter, MetricAggregate, MetricRef, RecordOrder } from '../__generated__/types.ts';
 import { compileFilters, type FieldMap, numberOf, requireField, valueExpr } from '../catalog/filters.ts';
-import { type ObjectKind, parseIsoDateTime, type RecordKind } from '../catalog/inference.ts';
+import { parseIsoDateTime } from '../catalog/inference.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import { fieldMap } from '../catalog/queries.ts';
 import type { Context } from '../context.ts';
 import { rows } from '../db/client.ts';
 import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
-import type { DimensionFilter, Interval, MeasureFilter, MetricAggregate, MetricRef, RecordOrder } from '../graphql/generated.ts';
 import { lookupId } from '../text.ts';
+import type { ObjectKind, RecordKind } from '../vocabulary.ts';
 import { keptAnswer } from './answers.ts';
 import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
 import { insightsLoaders } from './loaders.ts';
 import { compileMeasures } from './measures.ts';
 import { type MetricSpec, metricSpec, zeroWhenEmpty } from './metrics.ts';
-import type { ConnectionModel, MetricSeriesModel } from './models.ts';
+import type { ConnectionModel, Interval as IntervalName, MetricSeriesModel } from './models.ts';
 import * as queries from './queries.ts';
-import {
-  addDays,
-  assertTimeZone,
-  type DayRange,
-  type Interval as IntervalName,
-  isUtc,
-  seriesBuckets,
-  startOfDay,
-  type WindowInput,
-  windowDays,
-} from './time.ts';
+import { addDays, assertTimeZone, type DayRange, isUtc, seriesBuckets, startOfDay, type WindowInput, windowDays } from './time.ts';
 import { boundingDays, ensureRankingWindow, isStandardWindow } from './windows.ts';
 
 export const MAX_PAGE = 500;

@@ -1,10 +1,9 @@
 import { badUserInput } from '../errors.ts';
+import type { Interval } from './models.ts';
 
 // Calendar math for series and windows. Days are 'YYYY-MM-DD' strings (they compare lexically and
 // match the rollups' `day` column); instants are Dates. Rollups are per UTC day, so a window or a
 // series covers whole days: every day whose start falls in [from, to).
-
-export type Interval = 'DAY' | 'WEEK' | 'MONTH';
 
 /** Upper bound on points in one series (ten years of days, with room). */
 export const MAX_POINTS = 4000;

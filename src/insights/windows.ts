@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { RecordKind } from '../catalog/inference.ts';
-import { anyOf, type Database, jsonParam, type Queryable, rows } from '../db/client.ts';
+import { type Database, jsonParam, type Queryable, rows } from '../db/client.ts';
 import { metricDaily, metricWindowMembers, metricWindows, metricWindowTotals } from '../db/schema.ts';
-import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
+import { alias, anyOf, columnList, columnName, tableAs } from '../db/sql.ts';
 import { lockAttribution } from '../rollups/statements.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import { type MetricSpec, rollupKey } from './metrics.ts';
 import { addDays, type DayRange, dayOf } from './time.ts';
 

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../graphql/generated.ts';
+import type { Resolvers } from '../__generated__/types.ts';
 import type { IntegrationModel } from './models.ts';
 import * as queries from './queries.ts';
 import * as keys from './service.ts';

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { RecordKind } from '../catalog/inference.ts';
 import { foldStatistics } from '../catalog/statistics.ts';
+import type { FoldService } from '../context.ts';
 import type { Db } from '../db/client.ts';
-import { guarded, inTransaction } from '../db/transaction.ts';
+import { guarded, inTransaction } from '../transaction.ts';
+import type { RecordKind } from '../vocabulary.ts';
 import { FOLD_CHUNK, foldEvents, unfoldedWork, workspacesWithUnfoldedWork } from './statements.ts';
 
 // The fold: an ingest call stores what it received (events with their exactly-once key, accounts
@@ -30,17 +31,10 @@ export interface FoldOptions {
   onError(error: unknown): void;
 }
 
-export interface Folder {
-  /** After an ingest call stored events: fold them in the background, or now when `unfolded` reached the bound. */
-  eventsStored(workspaceId: string, unfolded: number): Promise<void>;
-  /** After an ingest call changed accounts or users: fold their catalog statistics in the background. */
-  recordsChanged(workspaceId: string): void;
-  /** Fold everything of the workspace acknowledged before this call (a read's first step). */
-  catchUp(workspaceId: string): Promise<void>;
+/** The fold of one process: what a request asks of it (`FoldService`), and the sweep and the stop. */
+export interface Folder extends FoldService {
   /** Fold every workspace's waiting work. */
   sweep(): Promise<void>;
-  /** Resolves once no background fold of this process is running (tests: a call and its fold as one step). */
-  idle(): Promise<void>;
   /** Stop the sweep and wait for the background folds in flight. */
   stop(): Promise<void>;
 }

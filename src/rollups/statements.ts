@@ -1,5 +1,4 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { RecordKind } from '../catalog/inference.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import {
   accountDaily,
@@ -19,6 +18,7 @@ import {
   users,
 } from '../db/schema.ts';
 import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
+import type { RecordKind } from '../vocabulary.ts';
 
 /**
  * All SQL that writes the tables derived from events: the per-day rollups (`metric_daily`,

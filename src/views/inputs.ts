@@ -1,6 +1,7 @@
-import type { RecordKind, SemanticType } from '../catalog/inference.ts';
+import type { SemanticType } from '../catalog/inference.ts';
 import { eventsWithRole, type FieldChoice, fieldFor, fieldsMeaning, type MetricMeaning, type Semantics } from '../catalog/meaning.ts';
 import { ACTIVITY_ROLES, type MetricRole, ROLE_PHRASES } from '../catalog/roles.ts';
+import type { RecordKind } from '../vocabulary.ts';
 
 // What a view needs (a dimension with a meaning, events with a role), whether this workspace
 // provides it, and the sentence that explains either way: the "reason" of an unlocked view, the

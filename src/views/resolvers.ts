@@ -1,4 +1,4 @@
-import type { Resolvers } from '../graphql/generated.ts';
+import type { Resolvers } from '../__generated__/types.ts';
 import { listViews } from './service.ts';
 
 export const viewsResolvers: Resolvers = {

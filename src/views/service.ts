@@ -1,6 +1,6 @@
+import type { ObjectKind, View } from '../__generated__/types.ts';
 import { catalogLoaders } from '../catalog/loaders.ts';
 import type { Context } from '../context.ts';
-import type { ObjectKind, View } from '../graphql/generated.ts';
 import { type InputSpec, providedBy, reasonPart, resolveInput } from './inputs.ts';
 import { TEMPLATES, type Template } from './templates.ts';
 

@@ -1,10 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { catalogLoaders } from '../catalog/loaders.ts';
-import { breakdown } from '../catalog/resolvers.ts';
-import type { Context } from '../context.ts';
-import { jsonParam } from '../db/client.ts';
-import { type AccountRow, metricDaily } from '../db/schema.ts';
-import { alias, tableAs } from '../db/sql.ts';
 import type {
   DimensionFilter,
   Measure,
@@ -15,7 +9,13 @@ import type {
   ViewKind,
   ViewOperation,
   ViewPreview,
-} from '../graphql/generated.ts';
+} from '../__generated__/types.ts';
+import { catalogLoaders } from '../catalog/loaders.ts';
+import { breakdown } from '../catalog/service.ts';
+import type { Context } from '../context.ts';
+import { jsonParam } from '../db/client.ts';
+import { type AccountRow, metricDaily } from '../db/schema.ts';
+import { alias, tableAs } from '../db/sql.ts';
 import { answerKey, keptAnswer, keptValue } from '../insights/answers.ts';
 import { measureInputs, recordMeasure } from '../insights/measures.ts';
 import { recordConnection, workspaceSeries } from '../insights/service.ts';

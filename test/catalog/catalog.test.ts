@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDataset } from '../insights/dataset.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { suiteApp } from '../support/harness.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedDataset(t);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
+beforeAll(() => seedDataset(t));
 
 const DIMENSIONS = `query($object: ObjectKind!) { dimensions(object: $object) {
   key label type declaredType semantic isDefault coverage valueCount distinctCount

@@ -1,24 +1,18 @@
 import { type SQL, sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DimensionStats } from '../../src/catalog/models.ts';
 import { maintainedStats, maintainedTopValues, queueChanges } from '../../src/catalog/statistics.ts';
 import { loadConfig } from '../../src/config.ts';
 import { jsonParam, type Queryable, rows } from '../../src/db/client.ts';
 import { createFolder } from '../../src/rollups/fold.ts';
 import { DELETE_ACCOUNTS, DELETE_USERS, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
 
 // Catalog statistics of accounts and users are maintained at write time (src/catalog/statistics.ts).
 // They must always equal a recount from the raw rows: the scans the catalog used to run.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 type Kind = 'ACCOUNT' | 'USER';
 const TABLE: Record<Kind, SQL> = { ACCOUNT: sql.raw('accounts'), USER: sql.raw('users') };
@@ -436,13 +430,7 @@ describe('catalog statistics maintained at write time', () => {
 
 describe('catalog statistics of fields with many distinct values (sampled)', () => {
   const LIMIT = 1;
-  let sampledApp: TestApp;
-  beforeAll(async () => {
-    sampledApp = await createTestApp({ CATALOG_EXACT_DISTINCT_VALUES: String(LIMIT) });
-  });
-  afterAll(async () => {
-    await sampledApp?.close();
-  });
+  const sampledApp = suiteApp({ CATALOG_EXACT_DISTINCT_VALUES: String(LIMIT) });
 
   it('keep exact counts for every stored value, a row for every sampled one, and exact summaries after any sequence of writes', async () => {
     let run = 0;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 
 // Automatic persisted queries (Apollo's protocol; documents held in memory per instance and per
 // workspace): a client sends only the hash, registers the document once when the server does not
@@ -9,13 +9,7 @@ const QUERY = 'query PersistedViewer { viewer { workspace { name } } }';
 const HASH = createHash('sha256').update(QUERY).digest('hex');
 const persisted = { persistedQuery: { version: 1, sha256Hash: HASH } };
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 async function post(body: Record<string, unknown>, key = t.adminKey) {
   const response = await t.server.app.inject({

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSchema, type DocumentNode, Kind, parse, print, validate } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { typeDefs } from '../../src/graphql/schema.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { suiteApp } from '../support/harness.ts';
 
 // The frontend examples of docs/graphql.md ("Typed operations for frontends") are real files:
 // when the schema drifts, they stop validating here and CI fails before a frontend's codegen does.
@@ -30,13 +30,7 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   TopAccounts: { event: 'Signed In', filter: [{ key: 'plan', in: ['pro', 'enterprise'] }] },
 };
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 describe('docs/examples/*.graphql', () => {
   it('exist and are referenced from docs/graphql.md', () => {

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -7,6 +6,7 @@ import { recordIngest } from '../../src/observability/metrics.ts';
 import { annotate } from '../../src/observability/request.ts';
 import { type AppServer, buildServer } from '../../src/server.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { logSink } from '../support/harness.ts';
 
 // Metrics and request logs of a real server. A test route stands in for the ingestion code: it
 // builds the request's context exactly as resolvers get it and reports counts the documented way.
@@ -23,13 +23,7 @@ let database: Database;
 const instances: Instance[] = [];
 
 async function instance(env: Record<string, string> = {}): Promise<Instance> {
-  const logs: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      logs.push(String(chunk));
-      callback();
-    },
-  });
+  const { logs, stream } = logSink();
   const server = await buildServer({
     config: loadConfig({ LOG_LEVEL: 'info', ...env }),
     database,

@@ -1,18 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
 import { jsonDepthExceeds, parseJson } from '../../src/http/body.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { suiteApp } from '../support/harness.ts';
 
 // Refusals happen before GraphQL runs and always come back as 4xx JSON in the GraphQL error shape.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ MAX_BODY_BYTES: '8192' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp({ MAX_BODY_BYTES: '8192' });
 
 async function post(payload: string | Buffer, contentType: string | null = 'application/json') {
   const response = await t.server.app.inject({

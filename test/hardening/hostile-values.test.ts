@@ -1,23 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../src/db/client.ts';
 import { dataException } from '../../src/errors.ts';
 import { contentKey } from '../../src/ingest/records.ts';
 import { TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
-import { createTestApp, type GqlResponse, type TestApp } from '../support/harness.ts';
+import { type GqlResponse, suiteApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
 // Values that fail batches and text that parses differently in two places: values
 // that used to fail whole batches, fail reads on stored data, or reach clients as internal errors.
 // Every case here failed before the fix (HTTP 500/503, INTERNAL_SERVER_ERROR, or a wrong answer).
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ RATE_LIMIT_INGEST_PER_SECOND: '0', RATE_LIMIT_READ_PER_SECOND: '0', RATE_LIMIT_ADMIN_PER_SECOND: '0' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp({ RATE_LIMIT_INGEST_PER_SECOND: '0', RATE_LIMIT_READ_PER_SECOND: '0', RATE_LIMIT_ADMIN_PER_SECOND: '0' });
 
 const ws = () => t.workspaceId;
 /** The data part of migration 0003, run again over rows written the way earlier versions wrote them. */

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 
 // Apollo parses each GraphQL document once (and keeps it in its document cache); the rate limiter
 // charges the operation Apollo resolved. Our own modules calling graphql's `parse` while a request
@@ -18,17 +18,11 @@ vi.mock('graphql', async (importOriginal) => {
 });
 
 describe('rate limiting without a second parse', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({
-      RATE_LIMIT_READ_PER_SECOND: '0.001',
-      RATE_LIMIT_READ_BURST: '2',
-      RATE_LIMIT_INGEST_PER_SECOND: '0.001',
-      RATE_LIMIT_INGEST_BURST: '1',
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
+  const t = suiteApp({
+    RATE_LIMIT_READ_PER_SECOND: '0.001',
+    RATE_LIMIT_READ_BURST: '2',
+    RATE_LIMIT_INGEST_PER_SECOND: '0.001',
+    RATE_LIMIT_INGEST_BURST: '1',
   });
 
   it('charges each operation by its class while the application parses no document', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentRateClass } from '../../src/graphql/auth.ts';
 import { memoryStore } from '../../src/http/rate-limit.ts';
 import { buildServer } from '../../src/server.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
 
 // Refill rates are tiny (one token per ~17 minutes) so the outcome never depends on timing.
 const SLOW = { RATE_LIMIT_READ_PER_SECOND: '0.001', RATE_LIMIT_INGEST_PER_SECOND: '0.001', RATE_LIMIT_ADMIN_PER_SECOND: '0.001' };
@@ -66,18 +66,12 @@ describe('token buckets (pure)', () => {
 });
 
 describe('rate limiting in memory', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({
-      ...SLOW,
-      RATE_LIMIT_READ_BURST: '3',
-      RATE_LIMIT_INGEST_BURST: '2',
-      RATE_LIMIT_ADMIN_BURST: '1',
-      GRAPHQL_MAX_BATCH: '5',
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
+  const t = suiteApp({
+    ...SLOW,
+    RATE_LIMIT_READ_BURST: '3',
+    RATE_LIMIT_INGEST_BURST: '2',
+    RATE_LIMIT_ADMIN_BURST: '1',
+    GRAPHQL_MAX_BATCH: '5',
   });
 
   it('gives each key and kind of work its own bucket; over the limit is 429 + Retry-After + RATE_LIMITED', async () => {
@@ -206,13 +200,7 @@ describe('rate limiting in memory', () => {
 });
 
 describe('requests with a missing or wrong key, per client address', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: '0.001', RATE_LIMIT_UNAUTHENTICATED_BURST: '3' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = suiteApp({ RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: '0.001', RATE_LIMIT_UNAUTHENTICATED_BURST: '3' });
   const call = (remoteAddress: string, key: string | null, url = '/graphql') =>
     t.server.app.inject({
       method: 'POST',

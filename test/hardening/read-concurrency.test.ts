@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readGate } from '../../src/graphql/read-gate.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { suiteApp, type TestApp } from '../support/harness.ts';
 
 // One workspace's slow queries cannot hold the database pool: at most
 // MAX_CONCURRENT_READS_PER_WORKSPACE run at once, the next wait up to READ_QUEUE_TIMEOUT_MS and
@@ -54,13 +54,7 @@ describe('read gate (pure)', () => {
 // its own. PostgreSQL only: on the embedded PGlite every statement shares one connection, so the
 // other workspace's key lookup would wait too (and a pool cannot be held by one tenant anyway).
 describe.runIf(process.env.DATABASE_URL)('per-workspace bound on concurrent queries (server)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ MAX_CONCURRENT_READS_PER_WORKSPACE: '1', READ_QUEUE_TIMEOUT_MS: '300' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = suiteApp({ MAX_CONCURRENT_READS_PER_WORKSPACE: '1', READ_QUEUE_TIMEOUT_MS: '300' });
 
   it("queues then refuses a workspace's extra query while it holds its slot; others run", async () => {
     const other = await t.newWorkspace('other');

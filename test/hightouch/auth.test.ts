@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
 import { storedAccounts } from './client.ts';
 
 // The three ways a Hightouch set-up can present its key to the JSON-RPC endpoint — the
@@ -191,13 +191,7 @@ describe('three ways in, one set of key rules', () => {
 });
 
 describe('rate limits: one token per call, whichever way the key comes', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_INGEST_PER_SECOND: '0.01', RATE_LIMIT_INGEST_BURST: '3' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = suiteApp({ RATE_LIMIT_INGEST_PER_SECOND: '0.01', RATE_LIMIT_INGEST_BURST: '3' });
 
   it('a batch of 3 calls spends the burst; the next call is refused, retryable, with Retry-After', async () => {
     for (const path of PATHS) {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { hightouch, storedAccounts, storedEvents, storedUsers } from './client.ts';
 
 // Every Embedded Destination method called with exactly the params Hightouch's public example
@@ -11,17 +11,13 @@ import { hightouch, storedAccounts, storedEvents, storedUsers } from './client.t
 // and names no object or mode. Then the same with the object named (in configuration, or as a
 // top-level param), and the ways inference fails.
 
-let t: TestApp;
+const t = suiteApp();
 let ht: ReturnType<typeof hightouch>;
 let key: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
   ht = hightouch(t);
   key = await t.keyWithScopes(['INGEST']);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const call = async (method: string, params?: unknown) => {

@@ -5,22 +5,18 @@ import { createContext } from '../../src/context.ts';
 import { AppError } from '../../src/errors.ts';
 import { HightouchTrackEventsDocument } from '../../src/hightouch/gql/graphql.ts';
 import { ROUTE_SCHEMAS } from '../../src/hightouch/schemas.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
 import { hightouch, storedAccounts, storedEvents, storedUsers } from './client.ts';
 
-let t: TestApp;
+const t = suiteApp();
 let ht: ReturnType<typeof hightouch>;
 let ingestKey: string;
 let readKey: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
   ht = hightouch(t);
   ingestKey = await t.keyWithScopes(['INGEST']);
   readKey = await t.keyWithScopes(['READ']);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const errorCode = (response: { body: any }) => response.body?.error?.code;
@@ -443,13 +439,7 @@ describe('REST: limits', () => {
 });
 
 describe('REST: rate limiting', () => {
-  let limited: TestApp;
-  beforeAll(async () => {
-    limited = await createTestApp({ RATE_LIMIT_INGEST_PER_SECOND: '0.01', RATE_LIMIT_INGEST_BURST: '2' });
-  });
-  afterAll(async () => {
-    await limited?.close();
-  });
+  const limited = suiteApp({ RATE_LIMIT_INGEST_PER_SECOND: '0.01', RATE_LIMIT_INGEST_BURST: '2' });
 
   it('answers 429 with Retry-After once the key has spent its burst', async () => {
     const client = hightouch(limited);

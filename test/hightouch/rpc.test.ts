@@ -1,23 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
 import { hightouch, storedAccounts, storedEvents, storedUsers } from './client.ts';
 
 // A conversation shaped like Hightouch's Embedded Destination framework: configuration calls
 // while the customer sets up a sync, then add/change/remove batches of warehouse rows.
 
-let t: TestApp;
+const t = suiteApp();
 let ht: ReturnType<typeof hightouch>;
 let key: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
   ht = hightouch(t);
   key = await t.keyWithScopes(['INGEST']);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const rpc = async (method: string, params?: unknown, options: { key?: string | null } = {}) => {

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { hightouch, storedAccounts } from './client.ts';
 
 // REST strict mode: `?rejected=fail` answers 422 with the same per-record body when any record
 // was refused, so an HTTP client that judges success by the status (Hightouch's HTTP Request
 // destination) does not count the batch as synced. The valid records are stored either way.
 
-let t: TestApp;
+const t = suiteApp();
 let ht: ReturnType<typeof hightouch>;
 
 beforeAll(async () => {
-  t = await createTestApp();
   ht = hightouch(t);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const batch = (prefix: string) => ({

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 import { DELETE_ACCOUNTS, DELETE_USERS, UPSERT_ACCOUNTS, UPSERT_USERS } from './fragments.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ MAX_BATCH_RECORDS: '50' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp({ MAX_BATCH_RECORDS: '50' });
 
 const dims = async (table: 'accounts' | 'users', id: string, workspaceId = t.workspaceId) =>
   (

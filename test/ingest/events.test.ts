@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 import { DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from './fragments.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 const ws = () => t.workspaceId;
 const statuses = (res: any) => res.data?.trackEvents.results.map((r: any) => r.status);

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 import { TRACK, UPSERT_ACCOUNTS } from './fragments.ts';
 
 // New custom fields are bounded per call and per workspace: past a bound the record that would
 // add them is refused with its own code, and every other record of the call is stored.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ MAX_NEW_FIELDS_PER_CALL: '5', MAX_CUSTOM_FIELDS_PER_WORKSPACE: '8' });
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp({ MAX_NEW_FIELDS_PER_CALL: '5', MAX_CUSTOM_FIELDS_PER_WORKSPACE: '8' });
 
 const customFields = async (workspaceId = t.workspaceId) =>
   (

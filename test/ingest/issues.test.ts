@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hightouch } from '../hightouch/client.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
 // The rejection log: every record refused by ingestion is kept, counted per object, field and
@@ -131,13 +131,7 @@ describe('the rejection log', () => {
 });
 
 describe('bounds and tenants', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ MAX_INGEST_ISSUES: '3' });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = suiteApp({ MAX_INGEST_ISSUES: '3' });
 
   const refuse = (t: TestApp, keys: string[], key?: string) =>
     t.gql(

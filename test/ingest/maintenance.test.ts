@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 import { TRACK } from './fragments.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 // PGlite has no autovacuum: without this, the planner would never learn table sizes and would
 // pick poor plans as data grows. (On PostgreSQL, autovacuum does it and noteWrites is a no-op.)

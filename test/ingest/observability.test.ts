@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { TRACK, UPSERT_ACCOUNTS } from './fragments.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 it('counts ingested records by object and status in /metrics and on the request log line', async () => {
   await t.gql(UPSERT_ACCOUNTS, { records: [{ id: 'm1', name: 'M1' }, { id: 'm2', name: 'M2' }, { id: 'm3' }] });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KEPT_ANSWER_CHARS, KEPT_ANSWERS } from '../../src/insights/answers.ts';
 import { DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { suiteApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
 // Kept answers (src/insights/answers.ts): a workspace series of one event is grouped from the
@@ -10,13 +10,7 @@ import { query, sql } from '../support/sql.ts';
 // group again, so answers always equal a recount; writes elsewhere (another event, other weeks,
 // replays) do not.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 const ws = () => t.workspaceId;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
 
 // The GraphQL contract a frontend codes against: "no data" is null (not 0) for AVG/MIN/MAX/LAST,
 // counts and sums stay 0; required fields are non-null; cached objects carry a stable `id`.
@@ -107,13 +107,7 @@ describe('GraphQL contract', () => {
 });
 
 describe('one mutation style and one UserError interface', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = suiteApp();
 
   it('key management takes an input object and reports MutationError, a UserError', async () => {
     const res = await t.gql(`mutation {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { seedDataset, send, TRACK } from './dataset.ts';
 
 // The requests of docs/graphql.md, run for real on the hand-built dataset. `DOCS_OUT=file` writes
@@ -98,9 +98,8 @@ const EXAMPLES = {
   },
 } as const;
 
-let t: TestApp;
+const t = suiteApp();
 beforeAll(async () => {
-  t = await createTestApp();
   await seedDataset(t);
   await send(t, TRACK, [
     { name: 'Signed In', userId: 'u1', timestamp: daysAgo(1) },
@@ -112,9 +111,6 @@ beforeAll(async () => {
     { name: 'Signed In', userId: 'u5', timestamp: daysAgo(12) },
     { name: 'Signed In', userId: 'u4', timestamp: daysAgo(45) },
   ]);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe('docs/graphql.md examples', () => {

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { seedDataset, send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from './dataset.ts';
 
-let t: TestApp;
+const t = suiteApp();
 let b: string;
 beforeAll(async () => {
-  t = await createTestApp();
   await seedDataset(t);
   b = (await t.newWorkspace('B')).adminKey;
   // B has one account with an ID that also exists in A, and its own events.
   await send(t, UPSERT_ACCOUNTS, [{ id: 'acme', name: 'Acme of B', region: 'LATAM', custom: { b_only: 'yes' } }], b);
   await send(t, UPSERT_USERS, [{ id: 'u1', email: 'other@b.example.com', accountId: 'acme' }], b);
   await send(t, TRACK, [{ name: 'B Event', userId: 'u1', timestamp: '2026-01-03T10:00:00Z', properties: { score: 7 } }], b);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe('workspace isolation', () => {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { seedDataset, send, TRACK, UPSERT_USERS } from './dataset.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedDataset(t);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
+beforeAll(() => seedDataset(t));
 
 const SERIES = `query($input: MetricSeriesInput!) {
   metricSeries(input: $input) { interval aggregate timeZone total points { start value } metric { kind name total } }

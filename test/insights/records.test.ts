@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type GqlResponse, type TestApp } from '../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type GqlResponse, suiteApp } from '../support/harness.ts';
 import { seedDataset, send, UPSERT_ACCOUNTS } from './dataset.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  await seedDataset(t);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
+beforeAll(() => seedDataset(t));
 
 const ACCOUNT_IDS = `query($filter: [DimensionFilter!], $orderBy: RecordOrder, $first: Int, $after: String) {
   accounts(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {

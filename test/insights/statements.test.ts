@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from './dataset.ts';
 
 // 60 accounts × 3 users × 2 events: enough for a 50-account page whose nested fields would cost
 // hundreds of statements if any of them were resolved per record.
-let t: TestApp;
+const t = suiteApp();
 beforeAll(async () => {
-  t = await createTestApp();
   const accounts = Array.from({ length: 60 }, (_, i) => ({
     id: `a${String(i).padStart(2, '0')}`,
     name: `Account ${i}`,
@@ -23,9 +22,6 @@ beforeAll(async () => {
   await send(t, UPSERT_ACCOUNTS, accounts);
   await send(t, UPSERT_USERS, users);
   await send(t, TRACK, events);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 const NESTED = `query($n: Int!) {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../src/insights/time.ts';
 import { DELETE_ACCOUNTS, DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { suiteApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
 // Maintained windows (src/insights/windows.ts): rankings over the last 7, 30 or 90 days read
@@ -10,13 +10,7 @@ import { query, sql } from '../support/sql.ts';
 // account and event name, `metric_reach`) and account series and rankings (`account_daily`). They must always equal a recount from the raw events,
 // after any sequence of inserts, replays, link changes (retroactive attribution) and deletions.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 const ws = () => t.workspaceId;
 const DAY_MS = 86_400_000;

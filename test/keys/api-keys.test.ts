@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { suiteApp } from '../support/harness.ts';
 
 const VIEWER = '{ viewer { workspace { id name } apiKey { id prefix scopes status } scopes } }';
 const CREATE = `mutation($input: CreateApiKeyInput!) {
   createApiKey(input: $input) { secret apiKey { id name prefix scopes status integration } userErrors { field message code } }
 }`;
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = suiteApp();
 
 describe('API keys', () => {
   it('identifies the caller with viewer', async () => {

@@ -1,8 +1,8 @@
 import { buildSchema, parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { documentRateClass, readRootAuth, rootAuth } from '../../src/graphql/auth.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { suiteApp } from '../support/harness.ts';
 
 // Authorization and rate-limit class are declared per root field with `@auth` in schema.graphql and
 // enforced in one place (src/graphql/auth.ts). A new Query or Mutation field without a declaration
@@ -42,13 +42,7 @@ describe('@auth declarations', () => {
 });
 
 describe('scopes enforced from the schema', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = suiteApp();
 
   it('refuses each root field to a key without its declared scope, before it runs', async () => {
     const read = await t.keyWithScopes(['READ']);

@@ -1,8 +1,8 @@
 import { buildASTSchema, type GraphQLInputObjectType, type GraphQLObjectType, getNamedType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIELDS } from '../../src/catalog/fields.ts';
-import type { FieldType, ObjectKind } from '../../src/catalog/inference.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
+import type { FieldType, ObjectKind } from '../../src/vocabulary.ts';
 
 // The default fields are defined once (src/catalog/fields.ts); schema.graphql must spell the same
 // fields with the same types, so a field added to one but not the other fails here.

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -30,12 +31,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A real server (Fastify + Apollo) on a fresh database, driven through HTTP injection. */
-export async function createTestApp(env: Record<string, string> = {}, options: { now?: Clock } = {}): Promise<TestApp> {
-  const database = await openTestDatabase();
-  // No timed sweep (FOLD_SWEEP_MS 0): its statements would land in statement counts at random;
-  // test/rollups/fold.test.ts calls the sweep itself.
-  const config = loadConfig({ LOG_LEVEL: 'info', PUBLIC_URL: 'http://api.test', FOLD_SWEEP_MS: '0', ...env });
+/** A stream for a server's logger that keeps every line it is given, raw, in `logs`. */
+export function logSink(): { logs: string[]; stream: Writable } {
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -43,6 +40,16 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
       callback();
     },
   });
+  return { logs, stream };
+}
+
+/** A real server (Fastify + Apollo) on a fresh database, driven through HTTP injection. */
+export async function createTestApp(env: Record<string, string> = {}, options: { now?: Clock } = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  // No timed sweep (FOLD_SWEEP_MS 0): its statements would land in statement counts at random;
+  // test/rollups/fold.test.ts calls the sweep itself.
+  const config = loadConfig({ LOG_LEVEL: 'info', PUBLIC_URL: 'http://api.test', FOLD_SWEEP_MS: '0', ...env });
+  const { logs, stream } = logSink();
   const server = await buildServer({
     config,
     database,
@@ -102,4 +109,20 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
       await database.close();
     },
   };
+}
+
+/**
+ * The server of a test file, or of one `describe` block: built before its tests (by a `beforeAll`
+ * registered here, so the suite's own `beforeAll` hooks, registered after, can seed it) and closed
+ * after them. The returned object is filled in when the server is built: use it in hooks and tests.
+ */
+export function suiteApp(env: Record<string, string> = {}): TestApp {
+  const app = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(app, await createTestApp(env));
+  });
+  afterAll(async () => {
+    await app.close?.();
+  });
+  return app;
 }

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
-import { createTestApp, type TestApp } from './harness.ts';
+import { suiteApp, type TestApp } from './harness.ts';
 
 /** The Accept header a browser sends for a page. */
 export const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
@@ -10,15 +9,7 @@ export const assetUrls = (html: string, prefix: string) =>
 
 /** Two servers for the page tests: pages on (default) and off (`GRAPHQL_IDE=false`). */
 export function pageApps(): { on: () => TestApp; off: () => TestApp } {
-  let on: TestApp;
-  let off: TestApp;
-  beforeAll(async () => {
-    on = await createTestApp();
-    off = await createTestApp({ GRAPHQL_IDE: 'false' });
-  });
-  afterAll(async () => {
-    await on?.close();
-    await off?.close();
-  });
+  const on = suiteApp();
+  const off = suiteApp({ GRAPHQL_IDE: 'false' });
   return { on: () => on, off: () => off };
 }

@@ -1,16 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type FieldType,
-  inferType,
-  inferValueType,
-  mergeTypes,
-  type ObjectKind,
-  SEMANTIC_TYPES,
-  type SemanticType,
-} from '../../src/catalog/inference.ts';
+import { inferType, inferValueType, mergeTypes, SEMANTIC_TYPES, type SemanticType } from '../../src/catalog/inference.ts';
 import { inferSemantic, semanticCacheSize } from '../../src/catalog/semantics.ts';
 import { humanLabel, inferenceWork, keyTokens } from '../../src/catalog/tokens.ts';
+import type { FieldType, ObjectKind } from '../../src/vocabulary.ts';
 
 const FIELD_TYPES: readonly FieldType[] = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'EMAIL', 'URL', 'MIXED'];
 

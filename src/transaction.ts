@@ -1,5 +1,5 @@
-import { rethrowFault, serviceUnavailable } from '../errors.ts';
-import type { Db, Tx } from './client.ts';
+import type { Db, Tx } from './db/client.ts';
+import { rethrowFault, serviceUnavailable } from './errors.ts';
 
 /** Deadlocks and serialization failures: the work is run again, up to three times in all. */
 const RETRYABLE = new Set(['40001', '40P01']);
