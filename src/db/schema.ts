@@ -377,11 +377,15 @@ export const rollupAnswers = pgTable(
   {
     workspaceId: text('workspace_id').notNull(),
     key: text('key').notNull(),
+    /** Who asks: the views' previews (VIEW) or workspace series (SERIES), each with its own bound. */
+    consumer: text('consumer').$type<'VIEW' | 'SERIES'>().notNull().default('SERIES'),
     version: bigint('version', { mode: 'number' }).notNull(),
     value: jsonb('value').$type<unknown[]>().notNull(),
     computedAt: timestamptz('computed_at').notNull().defaultNow(),
+    /** When a read last found it (at most every few seconds): the least recently used go first. */
+    usedAt: timestamptz('used_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.key] }), index('rollup_answers_age_idx').on(t.workspaceId, t.computedAt)],
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] }), index('rollup_answers_use_idx').on(t.workspaceId, t.consumer, t.usedAt)],
 );
 
 /**

@@ -29,8 +29,16 @@ const a = rollupAnswers;
 /** The kept answer a read looks up. */
 const k = alias(rollupAnswers, 'k');
 
-/** Answers kept per workspace: storing one more deletes the least recently computed beyond this. */
+/**
+ * Answers kept per workspace and consumer (the views' previews, workspace series): storing one more
+ * deletes that consumer's least recently used beyond this, so series asked by one client can never
+ * push out the views' previews.
+ */
 export const KEPT_ANSWERS = 200;
+/** Who keeps an answer: each consumer has its own bound. */
+export type Consumer = 'VIEW' | 'SERIES';
+/** A read that finds an answer marks it used, at most this often (a write per answer, not per read). */
+const TOUCH_EVERY = sql.raw(`interval '5 seconds'`);
 /** Larger answers (long daily series) are computed each time: at most this much JSON is kept per answer. */
 export const KEPT_ANSWER_CHARS = 16_384;
 
@@ -55,6 +63,7 @@ interface Found {
 
 interface Store {
   key: string;
+  consumer: Consumer;
   version: string;
   value: unknown;
 }
@@ -74,7 +83,8 @@ async function lookUp(db: Queryable, workspaceId: string, lookups: readonly Look
   }));
   const found = await rows<Found & { i: number }>(
     db,
-    sql`select r.i, ${k.value} as value, ${k.version}::text as kept, (
+    sql`with found as (
+        select r.i, r.key, ${k.value} as value, ${k.version}::text as kept, (
           (select coalesce(sum(${v.version}), 0) from ${v}
            where ${v.workspaceId} = ${workspaceId} and ${v.name} = any(array(select jsonb_array_elements_text(r.names)))
              and ${v.week} >= ${isoWeek(sql`r.first`)} and ${v.week} <= ${isoWeek(sql`r.last`)})
@@ -82,7 +92,15 @@ async function lookUp(db: Queryable, workspaceId: string, lookups: readonly Look
              where ${rv.workspaceId} = ${workspaceId} and ${rv.object} = any(array(select jsonb_array_elements_text(r.records))))
         )::bigint::text as current
         from jsonb_to_recordset(${jsonParam(input)}) as r(i int, key text, names jsonb, first date, last date, records jsonb)
-        left join ${tableAs(k)} on ${k.workspaceId} = ${workspaceId} and ${k.key} = r.key`,
+        left join ${tableAs(k)} on ${k.workspaceId} = ${workspaceId} and ${k.key} = r.key
+      ), used as (
+        -- What is found is used: eviction goes by use, not by age.
+        update ${a} set ${columnName(a.usedAt)} = now()
+        from found where ${a.workspaceId} = ${workspaceId} and ${a.key} = found.key and found.kept = found.current
+          and ${a.usedAt} < now() - ${TOUCH_EVERY}
+        returning 1
+      )
+      select i, value, kept, current from found`,
   );
   const byIndex = new Map(found.map((f) => [f.i, f]));
   return lookups.map((_l, i) => byIndex.get(i) ?? { value: null, kept: null, current: '0' });
@@ -94,20 +112,28 @@ async function lookUp(db: Queryable, workspaceId: string, lookups: readonly Look
  * recently computed values beyond `KEPT_ANSWERS`.
  */
 async function store(db: Queryable, workspaceId: string, items: readonly Store[]): Promise<true[]> {
+  const c = alias(rollupAnswers, 'c');
   await db.execute(sql`
-    with stored as (
-      insert into ${a} (${columnList(a.workspaceId, a.key, a.version, a.value, a.computedAt)})
-      select ${workspaceId}, s.key, s.version::bigint, s.value, now()
-      from jsonb_to_recordset(${jsonParam(items)}) as s(key text, version text, value jsonb)
+    with items as (
+      select * from jsonb_to_recordset(${jsonParam(items)}) as s(key text, consumer text, version text, value jsonb)
+    ), stored as (
+      insert into ${a} (${columnList(a.workspaceId, a.key, a.consumer, a.version, a.value, a.computedAt, a.usedAt)})
+      select ${workspaceId}, s.key, s.consumer, s.version::bigint, s.value, now(), now()
+      from items s
       order by s.key
       on conflict (${columnList(a.workspaceId, a.key)}) do update set
         ${columnName(a.version)} = excluded.${columnName(a.version)}, ${columnName(a.value)} = excluded.${columnName(a.value)},
-        ${columnName(a.computedAt)} = excluded.${columnName(a.computedAt)}
+        ${columnName(a.computedAt)} = excluded.${columnName(a.computedAt)}, ${columnName(a.usedAt)} = excluded.${columnName(a.usedAt)}
         where ${a.version} < excluded.${columnName(a.version)}
       returning 1
     )
+    -- (This statement does not see the rows it stores: room is made for them.)
     delete from ${a} where ${a.workspaceId} = ${workspaceId} and ${a.key} in (
-      select ${a.key} from ${a} where ${a.workspaceId} = ${workspaceId} order by ${a.computedAt} desc, ${a.key} offset ${Math.max(0, KEPT_ANSWERS - items.length)}::int)`);
+      select ranked.key from (
+        select ${c.key} as key, ${c.consumer} as consumer,
+          row_number() over (partition by ${c.consumer} order by ${c.usedAt} desc, ${c.key}) as place
+        from ${tableAs(c)} where ${c.workspaceId} = ${workspaceId}) as ranked
+      where ranked.place > ${KEPT_ANSWERS}::int - (select count(*) from items where items.consumer = ranked.consumer))`);
   return items.map(() => true);
 }
 
@@ -134,7 +160,7 @@ export function answerKey(identity: unknown): string {
  * statement each). The value must survive JSON: text, finite numbers, booleans, null, arrays and
  * objects of them. A store that fails does not fail the read: the value is computed again next time.
  */
-export async function keptValue<T>(ctx: Context, key: string, reads: Reads, compute: () => Promise<T>): Promise<T> {
+export async function keptValue<T>(ctx: Context, consumer: Consumer, key: string, reads: Reads, compute: () => Promise<T>): Promise<T> {
   const loaders = answerLoaders(ctx);
   const found = await loaders.lookUp.load({ key, reads });
   if (found.kept !== null && found.kept === found.current) return found.value as T;
@@ -142,14 +168,14 @@ export async function keptValue<T>(ctx: Context, key: string, reads: Reads, comp
   // Stored with the sum read before computing: a write committed meanwhile counts a higher one.
   if (JSON.stringify(value).length <= KEPT_ANSWER_CHARS) {
     await loaders.store
-      .load({ key, version: found.current, value })
+      .load({ key, consumer, version: found.current, value })
       .catch((error: unknown) => ctx.log.warn({ err: error }, 'a computed answer could not be kept; it will be computed again'));
   }
   return value;
 }
 
 /** The rows of `statement` (a read of the rollups within `reads` only), kept like `keptValue`. */
-export function keptAnswer<T>(ctx: Context, reads: Reads, statement: SQL): Promise<T[]> {
+export function keptAnswer<T>(ctx: Context, consumer: Consumer, reads: Reads, statement: SQL): Promise<T[]> {
   const query = dialect.sqlToQuery(statement);
-  return keptValue(ctx, answerKey([query.sql, query.params]), reads, () => rows<T>(ctx.db, statement));
+  return keptValue(ctx, consumer, answerKey([query.sql, query.params]), reads, () => rows<T>(ctx.db, statement));
 }

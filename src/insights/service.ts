@@ -10,7 +10,7 @@ import type { AccountRow, EventRow, UserRow } from '../db/schema.ts';
 import { assertStorable, badUserInput } from '../errors.ts';
 import { lookupId } from '../text.ts';
 import type { ObjectKind, RecordKind } from '../vocabulary.ts';
-import { keptAnswer } from './answers.ts';
+import { type Consumer, keptAnswer } from './answers.ts';
 import { decodeCursor, encodeCursor, orderingFingerprint } from './cursor.ts';
 import { insightsLoaders } from './loaders.ts';
 import { compileMeasures } from './measures.ts';
@@ -245,6 +245,8 @@ export async function workspaceSeries(
   ctx: Context,
   args: SeriesArgs,
   scopeArgs: SeriesScopeArgs | null | undefined,
+  /** Whose bound a cached answer counts against: a view's preview is not pushed out by clients' series. */
+  consumer: Consumer = 'SERIES',
 ): Promise<MetricSeriesModel> {
   const plan = planSeries(args);
   const scope: queries.SeriesScope = {};
@@ -268,6 +270,7 @@ export async function workspaceSeries(
     Object.keys(scope).length === 0 && plan.spec.event !== null
       ? await keptAnswer<queries.SeriesRow>(
           ctx,
+          consumer,
           { rollups: { names: [plan.spec.event], days: utcDaysCovering(plan.days, plan.timeZone) } },
           statement,
         )

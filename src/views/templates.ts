@@ -173,7 +173,7 @@ async function accountList(b: BuildContext, spec: AccountListSpec): Promise<Omit
     rollups: { names: inputs.activity, days: { firstDay: addDays(today, -(2 * WINDOW_DAYS - 1)), lastDay: today } },
     records: RECORDS,
   };
-  const preview = await keptValue(b.ctx, answerKey(['view', query, variables, inputs, today]), reads, async () => {
+  const preview = await keptValue(b.ctx, 'VIEW', answerKey(['view', query, variables, inputs, today]), reads, async () => {
     const page = await recordConnection<AccountRow>(
       b.ctx,
       'ACCOUNT',
@@ -386,7 +386,7 @@ async function accountBreakdown(
   // A sum reads every account's fields: kept until the accounts change (src/insights/answers.ts). A
   // count alone reads the maintained field statistics (folded after the write's commit), every time.
   const preview = sumOf
-    ? await keptValue(b.ctx, answerKey(['view', query, key, sumOf, b.provided]), ACCOUNTS_ONLY, rowsOf)
+    ? await keptValue(b.ctx, 'VIEW', answerKey(['view', query, key, sumOf, b.provided]), ACCOUNTS_ONLY, rowsOf)
     : await rowsOf();
   const columns: ViewColumn[] = [
     { key: 'label', label, format: 'TEXT' },
@@ -462,6 +462,7 @@ const topFeatures: Template = {
     // Kept with the change counters of the features' weeks (src/insights/answers.ts).
     const found = await keptAnswer<{ name: string; accounts: number; users: number }>(
       b.ctx,
+      'VIEW',
       { rollups: { names, days: { firstDay, lastDay: today } } },
       sql`select k.name, count(distinct ${featureDays.accountId})::int as accounts, count(distinct ${featureDays.userId})::int as users
           from jsonb_array_elements_text(${jsonParam(names)}) as k(name)
@@ -524,7 +525,7 @@ const weeklyActiveUsers: Template = {
       interval: 'WEEK' as const,
       aggregate: 'UNIQUE_USERS' as const,
     };
-    const series = await workspaceSeries(b.ctx, input, null);
+    const series = await workspaceSeries(b.ctx, input, null, 'VIEW');
     const others = eventNames(b.provided[0]).length - 1;
     return {
       reason: `\`${event}\` is sign-in activity${others > 0 ? ` (the most frequent of ${others + 1} sign-in events)` : ''}.`,

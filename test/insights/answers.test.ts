@@ -143,14 +143,37 @@ describe('kept answers', () => {
     expect((await series(long)).statements).toBe(first.statements);
   });
 
-  it(`keep at most ${KEPT_ANSWERS} answers per workspace`, async () => {
+  it(`keep at most ${KEPT_ANSWERS} answers per workspace and consumer, the least recently used going first`, async () => {
+    const views = async () => {
+      const before = t.database.stats.statements;
+      const res = await t.gql('{ views { id locked preview { rows { id cells } totalCount } } }');
+      expect(res.errors).toBeUndefined();
+      return t.database.stats.statements - before;
+    };
+    const computed = await views();
+    const keptViews = await views();
+    expect(keptViews).toBeLessThan(computed);
     const start = Date.parse('2025-01-01T00:00:00Z');
-    for (let i = 0; i < KEPT_ANSWERS + 5; i++) {
-      const from = new Date(start + i * 86_400_000).toISOString();
-      const to = new Date(start + (i + 7) * 86_400_000).toISOString();
-      await series({ event: 'Signed In', from, to, interval: 'DAY' });
-    }
-    const [kept] = await query<{ n: number }>(t, sql`select count(*)::int as n from rollup_answers where workspace_id = ${ws()}`);
-    expect(kept?.n).toBe(KEPT_ANSWERS);
+    const week = (i: number) => ({
+      event: 'Signed In',
+      from: new Date(start + i * 86_400_000).toISOString(),
+      to: new Date(start + (i + 7) * 86_400_000).toISOString(),
+      interval: 'DAY',
+    });
+    for (let i = 0; i < KEPT_ANSWERS; i++) await series(week(i));
+    // All used an hour ago but the first series, read again now: it is the most recently used.
+    await query(t, sql`update rollup_answers set used_at = now() - interval '1 hour' where workspace_id = ${ws()}`);
+    const firstKept = await series(week(0));
+    await series(week(0));
+    for (let i = KEPT_ANSWERS; i < KEPT_ANSWERS + 5; i++) await series(week(i));
+    const counts = await query<{ consumer: string; n: number }>(
+      t,
+      sql`select consumer, count(*)::int as n from rollup_answers where workspace_id = ${ws()} group by 1 order by 1`,
+    );
+    expect(counts.find((c) => c.consumer === 'SERIES')?.n).toBe(KEPT_ANSWERS);
+    // The first series, the earliest computed, survived the five new ones: it was used.
+    expect((await series(week(0))).statements).toBe(firstKept.statements);
+    // And 205 series never pushed the views' previews out.
+    expect(await views()).toBe(keptViews);
   });
 });
