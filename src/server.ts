@@ -123,7 +123,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
     },
   });
   const ide: Ide | undefined = config.graphqlIde ? await registerIde(app) : undefined;
-  if (config.graphqlIde) registerViewsPage(app);
+  if (config.graphqlIde) await registerViewsPage(app);
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
