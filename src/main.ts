@@ -4,10 +4,13 @@ import { openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { foldQueuedChanges, startFoldSweeper } from './ingest/service.ts';
 import { startUp } from './keys/service.ts';
+import { startTracing } from './observability/tracing.ts';
 import { buildServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // OpenTelemetry, when the standard OTEL_* variables configure it (src/observability/tracing.ts).
+  const tracing = await startTracing();
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   const first = await startUp(database);
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
       await app.close();
       await sweeper.stop();
       await database.close();
+      await tracing?.shutdown();
       process.exit(0);
     } catch (error) {
       app.log.error({ err: error }, 'error during shutdown');
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`GraphQL API and IDE at ${config.publicUrl}/graphql (database: ${database.kind})`);
+  app.log.info(`GraphQL API and IDE at ${config.publicUrl}/graphql (database: ${database.kind}${tracing ? ', traces: OTLP' : ''})`);
 }
 
 main().catch((error: unknown) => {

@@ -28,6 +28,8 @@ export interface TakeResult {
 export interface BucketStore {
   take(key: string, rule: BucketRule, tokens: number): Promise<TakeResult>;
   close(): Promise<void>;
+  /** Readiness of a shared store (Redis); absent for in-process buckets. */
+  ping?(): Promise<void>;
 }
 
 /** The pure bucket arithmetic, shared by the in-memory store and (in Lua) by the Redis one. */
@@ -106,6 +108,9 @@ export function redisStore(redis: Redis, prefix: string, onError: (error: unknow
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
+    async ping() {
+      await redis.ping();
+    },
   };
 }
 
@@ -119,6 +124,8 @@ declare module 'fastify' {
 export interface RateLimiter {
   /** Spend `count` tokens of `scope` for the principal's key; over the limit throws a 429 AppError. */
   charge(principal: Principal, scope: RateScope, count: number): Promise<void>;
+  /** Ping the shared bucket store (Redis) for /readyz; undefined with in-process buckets. */
+  ping?: () => Promise<void>;
 }
 
 export interface RateLimitOptions {
@@ -241,5 +248,5 @@ export function registerRateLimit(
     const principal = await authenticateRequest(request);
     if (principal) await charge(principal, 'INGEST', 1);
   });
-  return { charge };
+  return { charge, ping: buckets.ping?.bind(buckets) };
 }
