@@ -40,10 +40,21 @@ export const PREBUILT = import.meta.url.endsWith('.js');
 export async function loadAsset(source: AssetSource): Promise<Asset> {
   if (!PREBUILT) return asset(source.name, source.type, await source.built());
   try {
-    return asset(source.name, source.type, await readFile(new URL(source.file, PUBLIC_DIR)));
+    const [body, gzipped] = await Promise.all([
+      readFile(new URL(source.file, PUBLIC_DIR)),
+      readFile(new URL(`${source.file}.gz`, PUBLIC_DIR)),
+    ]);
+    // Compressed by the build too: the first request for an asset costs what a repeat does.
+    return { ...asset(source.name, source.type, body), gzipped: Promise.resolve(gzipped) };
   } catch (error) {
     throw new Error(`the pre-built asset ${source.file} is missing from ${PUBLIC_DIR.pathname}: run \`npm run build\``, { cause: error });
   }
+}
+
+/** What the build writes for an asset: the file and its gzip encoding. */
+export async function buildAsset(source: AssetSource): Promise<{ body: Buffer; gzipped: Buffer }> {
+  const body = await source.built();
+  return { body, gzipped: await gzip(body) };
 }
 
 export function asset(name: string, type: string, body: Buffer): Asset {
