@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { warmUpViewsPage } from './http/views-page.ts';
 import { foldQueuedChanges, startFoldSweeper } from './ingest/service.ts';
 import { startUp } from './keys/service.ts';
 import { startTracing } from './observability/tracing.ts';
@@ -51,7 +50,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  if (config.graphqlIde) await warmUpViewsPage(app);
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`GraphQL API and IDE at ${config.publicUrl}/graphql (database: ${database.kind}${tracing ? ', traces: OTLP' : ''})`);
 }

@@ -86,15 +86,3 @@ export async function registerViewsPage(app: FastifyInstance): Promise<void> {
     return sendPage(reply, renderPage(await loadAssets()), CONTENT_SECURITY_POLICY);
   });
 }
-
-/**
- * Compiled: ask for the views page and its assets once before listening, so the first visitor does
- * not pay for the first run of these code paths (the first page view costs what a repeat does).
- * Marked `x-request-id: start-up-warm-up` on the log lines. From source: nothing (it would bundle).
- */
-export async function warmUpViewsPage(app: FastifyInstance): Promise<void> {
-  if (!PREBUILT) return;
-  const headers = { accept: 'text/html', 'accept-encoding': 'gzip', 'x-request-id': 'start-up-warm-up' };
-  const assets = Object.values(await loadAssets()).map((a) => `/views/assets/${a.file}`);
-  await Promise.all(['/views', ...assets].map((url) => app.inject({ method: 'GET', url, headers })));
-}
