@@ -91,6 +91,24 @@ describe('tracing', () => {
     expectNoSecrets(spans, [t.adminKey, 'Acme Secret Corp', 'Globex Hidden Ltd']);
   });
 
+  it('names the JSON-RPC methods of an adapter call on its request span', async () => {
+    const spans = await traceOf(async () => {
+      const response = await t.server.app.inject({
+        method: 'POST',
+        url: '/hightouch/v1/rpc',
+        headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' },
+        payload: [
+          { jsonrpc: '2.0', id: 1, method: 'list_objects' },
+          { jsonrpc: '2.0', id: 2, method: 'list_modes', params: { object: 'user' } },
+        ],
+      });
+      expect(response.statusCode).toBe(200);
+    });
+    const [http] = named(spans, 'POST /hightouch/v1/rpc');
+    expect(http!.attributes).toMatchObject({ 'hightouch.method': 'list_objects,list_modes', 'workspace.id': t.workspaceId });
+    expectNoSecrets(spans, [t.adminKey]);
+  });
+
   it('traces a nested query: a span per resolver that did I/O, nested by path, with its statements', async () => {
     const query = 'query Nested { accounts(first: 5) { nodes { id users(first: 3) { nodes { email } } } } }';
     const spans = await traceOf(async () => {
