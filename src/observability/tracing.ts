@@ -163,6 +163,13 @@ export function registerHttpTracing(app: FastifyInstance): void {
     if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
   });
+  // A client that goes away before the answer: no onResponse, so the span ends here.
+  app.addHook('onRequestAbort', async (request) => {
+    const span = httpSpans.get(request);
+    if (!span) return;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted' });
+    span.end();
+  });
 }
 
 /** What the request's log line already says that a trace needs: who, which operation, how many records. */
