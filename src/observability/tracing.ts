@@ -162,6 +162,7 @@ export function registerHttpTracing(app: FastifyInstance): void {
     });
     if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
+    httpSpans.delete(request);
   });
   // A client that goes away before the answer: no onResponse, so the span ends here.
   app.addHook('onRequestAbort', async (request) => {
@@ -169,6 +170,7 @@ export function registerHttpTracing(app: FastifyInstance): void {
     if (!span) return;
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted' });
     span.end();
+    httpSpans.delete(request);
   });
 }
 
