@@ -1,6 +1,7 @@
 // Smoke test of the real server process on the embedded default: start it in an empty temp
 // directory, read the admin key it prints once, call `viewer` over HTTP, stop it with SIGTERM,
-// restart, and check the key is not printed again. Used by .ci/run.
+// restart, and check the key is not printed again. Used by .ci/run on the build
+// (`node dist/scripts/smoke.js`: the compiled server with plain node, as `npm start` runs it).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

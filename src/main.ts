@@ -3,10 +3,13 @@ import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { startUp } from './keys/service.ts';
+import { startTracing } from './observability/tracing.ts';
 import { buildServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // OpenTelemetry, when the standard OTEL_* variables configure it (src/observability/tracing.ts).
+  const tracing = await startTracing();
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   const first = await startUp(database);
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await database.close();
+      await tracing?.shutdown();
       process.exit(0);
     } catch (error) {
       app.log.error({ err: error }, 'error during shutdown');
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`GraphQL API and IDE at ${config.publicUrl}/graphql (database: ${database.kind})`);
+  app.log.info(`GraphQL API and IDE at ${config.publicUrl}/graphql (database: ${database.kind}${tracing ? ', traces: OTLP' : ''})`);
 }
 
 main().catch((error: unknown) => {

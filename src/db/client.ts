@@ -1,11 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgPreparedQuery, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { traceStatement } from '../observability/spans.ts';
 import { lockDataDir } from './lock.ts';
 import * as schema from './schema.ts';
 
@@ -58,65 +59,75 @@ export interface DatabaseOptions {
 const MIGRATION_LOCK_ID = 7_311_942_001;
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  traceStatements();
   const stats: QueryStats = { statements: 0 };
   const logger = { logQuery: () => void stats.statements++ };
+  return options.url ? openPostgres(options.url, options, stats, logger) : openPglite(options.dataDir, stats, logger);
+}
 
-  if (options.url) {
-    const client = postgres(options.url, {
-      max: options.maxConnections ?? 10,
-      connect_timeout: options.connectTimeoutSeconds ?? 5,
-      // Bounded waits everywhere: a statement, a transaction left idle by a crashed request, and a
-      // dead peer (TCP keepalive) all end with an error the API turns into a 503, never a hang.
-      // Idle connections are closed after a minute, so a pool rebuilt after an outage does not
-      // keep sockets that died with it.
-      idle_timeout: 60,
-      keep_alive: 30,
-      // postgres.js waits before each reconnection attempt, growing to 20 s after repeated
-      // failures: during an outage every request would queue that long, and after it the pool
-      // would take as long to notice recovery. Capped at 1 s, outages fail fast (503) and heal fast.
-      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
-      connection: {
-        application_name: 'correlated-ingest',
-        statement_timeout: options.statementTimeoutMs ?? 30_000,
-        idle_in_transaction_session_timeout: 60_000,
-        // Every execution is planned for its own parameters. Workspaces differ by orders of
-        // magnitude (100 accounts or 100k, a window just created or a year old), so a cached
-        // generic plan — made after five runs, for no workspace in particular — can be the wrong
-        // one for all later ones: the bench caught a users ranking sorting its whole window
-        // (17 ms) instead of walking the rank index (1 ms). Planning costs well under a millisecond.
-        plan_cache_mode: 'force_custom_plan',
-      },
-      onnotice: () => {},
-    });
-    const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;
-    return {
-      db,
-      kind: 'postgres',
-      stats,
-      async migrate<T>(afterwards?: () => Promise<T>) {
-        const lock = await client.reserve();
-        try {
-          await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-          await migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_FOLDER });
-          return await afterwards?.();
-        } finally {
-          await lock`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => {});
-          lock.release();
-        }
-      },
-      async ping() {
-        await client`select 1`;
-      },
-      noteWrites() {},
-      async close() {
-        await client.end({ timeout: 5 });
-      },
-    };
-  }
+type StatementLogger = { logQuery(): void };
 
+function postgresClient(url: string, options: DatabaseOptions) {
+  return postgres(url, {
+    max: options.maxConnections ?? 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    // Bounded waits everywhere: a statement, a transaction left idle by a crashed request, and a
+    // dead peer (TCP keepalive) all end with an error the API turns into a 503, never a hang.
+    // Idle connections are closed after a minute, so a pool rebuilt after an outage does not
+    // keep sockets that died with it.
+    idle_timeout: 60,
+    keep_alive: 30,
+    // postgres.js waits before each reconnection attempt, growing to 20 s after repeated
+    // failures: during an outage every request would queue that long, and after it the pool
+    // would take as long to notice recovery. Capped at 1 s, outages fail fast (503) and heal fast.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+    connection: {
+      application_name: 'correlated-ingest',
+      statement_timeout: options.statementTimeoutMs ?? 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+      // Every execution is planned for its own parameters. Workspaces differ by orders of
+      // magnitude (100 accounts or 100k, a window just created or a year old), so a cached
+      // generic plan — made after five runs, for no workspace in particular — can be the wrong
+      // one for all later ones: the bench caught a users ranking sorting its whole window
+      // (17 ms) instead of walking the rank index (1 ms). Planning costs well under a millisecond.
+      plan_cache_mode: 'force_custom_plan',
+    },
+    onnotice: () => {},
+  });
+}
+
+function openPostgres(url: string, options: DatabaseOptions, stats: QueryStats, logger: StatementLogger): Database {
+  const client = postgresClient(url, options);
+  const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    stats,
+    async migrate<T>(afterwards?: () => Promise<T>) {
+      const lock = await client.reserve();
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_FOLDER });
+        return await afterwards?.();
+      } finally {
+        await lock`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => {});
+        lock.release();
+      }
+    },
+    async ping() {
+      await client`select 1`;
+    },
+    noteWrites() {},
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined, stats: QueryStats, logger: StatementLogger): Promise<Database> {
   // One process per data directory: a second opener refuses (see lock.ts) instead of losing writes.
-  const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
-  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const lock = dataDir ? lockDataDir(dataDir) : undefined;
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
   try {
     await client.waitReady;
   } catch (error) {
@@ -124,7 +135,6 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     throw error;
   }
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
-  const analyze = { pending: 0, analyzed: 0, running: false };
   return {
     db,
     kind: 'pglite',
@@ -137,22 +147,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     async ping() {
       await client.query('select 1');
     },
-    noteWrites(rows) {
-      analyze.pending += rows;
-      if (analyze.running || client.closed || analyze.pending < 1000 + analyze.analyzed / 10) return;
-      analyze.running = true;
-      const covered = analyze.pending;
-      client
-        .query('analyze')
-        .then(() => {
-          analyze.analyzed += covered;
-          analyze.pending -= covered;
-        })
-        .catch(() => {})
-        .finally(() => {
-          analyze.running = false;
-        });
-    },
+    noteWrites: analyzeAfterWrites(client),
     async close() {
       try {
         if (!client.closed) await client.close();
@@ -161,6 +156,52 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       }
     },
   };
+}
+
+/** PGlite's stand-in for autovacuum's statistics (see Database.noteWrites). */
+function analyzeAfterWrites(client: PGlite): (rows: number) => void {
+  const analyze = { pending: 0, analyzed: 0, running: false };
+  return (rows) => {
+    analyze.pending += rows;
+    if (analyze.running || client.closed || analyze.pending < 1000 + analyze.analyzed / 10) return;
+    analyze.running = true;
+    const covered = analyze.pending;
+    client
+      .query('analyze')
+      .then(() => {
+        analyze.analyzed += covered;
+        analyze.pending -= covered;
+      })
+      .catch(() => {})
+      .finally(() => {
+        analyze.running = false;
+      });
+  };
+}
+
+/**
+ * A span per SQL statement of a traced request (src/observability/tracing.ts). Every statement of
+ * both drivers, in or out of a transaction, goes through drizzle's `queryWithCache` (internal API
+ * of drizzle-orm 0.45: test/dx/tracing.test.ts fails if an upgrade moves it), which sees the
+ * statement text with its $n placeholders and the driver's result, never the values.
+ */
+let statementsTraced = false;
+function traceStatements(): void {
+  if (statementsTraced) return;
+  statementsTraced = true;
+  type Run = (text: string, params: unknown[], query: () => Promise<unknown>) => Promise<unknown>;
+  const prototype = PgPreparedQuery.prototype as unknown as { queryWithCache: Run };
+  const original = prototype.queryWithCache;
+  prototype.queryWithCache = function (this: unknown, text, params, query) {
+    return traceStatement(text, () => original.call(this, text, params, query), rowCount);
+  };
+}
+
+/** Rows returned or changed: postgres.js answers an array with `count`, PGlite `{ rows, affectedRows }`. */
+function rowCount(result: unknown): number | undefined {
+  if (Array.isArray(result)) return (result as { count?: number }).count ?? result.length;
+  const { rows: returned, affectedRows } = (result ?? {}) as { rows?: unknown[]; affectedRows?: number };
+  return returned?.length || affectedRows || returned?.length;
 }
 
 /**

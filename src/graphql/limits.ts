@@ -25,6 +25,7 @@ import {
 import type { Config } from '../config.ts';
 import type { Interval } from '../insights/models.ts';
 import { seriesPointsAtMost } from '../insights/time.ts';
+import { annotate } from '../observability/request.ts';
 
 // Checked after validation and before execution, on the operation that will run (fragments
 // expanded per spread), so a hostile query is refused before it costs a single statement.
@@ -203,14 +204,16 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const definition of document.definitions) {
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
           }
           try {
-            measureOperation(schema, operation, fragments, request.variables ?? {}, limits);
+            const { cost } = measureOperation(schema, operation, fragments, request.variables ?? {}, limits);
+            // On the request's log line and its trace.
+            annotate(contextValue as object, { cost });
           } catch (error) {
             if (error instanceof LimitExceeded) throw limitError(error.code, error.limit, error.actual);
             throw error;

@@ -5,6 +5,7 @@ import { ingestResolvers } from '../ingest/resolvers.ts';
 import { measureResolvers } from '../insights/measure-resolvers.ts';
 import { insightsResolvers } from '../insights/resolvers.ts';
 import { keysResolvers } from '../keys/resolvers.ts';
+import { traceResolvers } from '../observability/tracing.ts';
 import { viewsResolvers } from '../views/resolvers.ts';
 import { withAuth } from './auth.ts';
 import { scalarResolvers } from './scalars.ts';
@@ -47,19 +48,24 @@ const userErrorResolvers: Resolvers = {
   RecordError: { path: (error) => recordErrorPath(error.field ?? null) },
 };
 
-/** Scopes are checked here, once, from each root field's `@auth` in schema.graphql (see auth.ts). */
+/**
+ * Scopes are checked here, once, from each root field's `@auth` in schema.graphql (see auth.ts);
+ * resolvers that do I/O get a span when tracing is on (src/observability/tracing.ts).
+ */
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  ...withAuth(
-    merge(
-      keysResolvers,
-      ingestResolvers,
-      insightsResolvers,
-      catalogResolvers,
-      meaningResolvers,
-      measureResolvers,
-      viewsResolvers,
-      userErrorResolvers,
+  ...traceResolvers(
+    withAuth(
+      merge(
+        keysResolvers,
+        ingestResolvers,
+        insightsResolvers,
+        catalogResolvers,
+        meaningResolvers,
+        measureResolvers,
+        viewsResolvers,
+        userErrorResolvers,
+      ),
     ),
   ),
 };

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Asset, asset, htmlPage, once, sendPage, serveAssets } from './static.ts';
+import { type Asset, type AssetSource, htmlPage, loadAsset, once, sendPage, serveAssets } from './static.ts';
 
 /** Browsers navigating to /graphql get the IDE; API clients (Accept: application/json) get GraphQL. */
 export function wantsHtml(request: FastifyRequest): boolean {
@@ -34,23 +34,32 @@ const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 export const ownAsset = (file: string) => fileURLToPath(new URL(`./assets/${file}`, import.meta.url));
 
+const script = 'text/javascript; charset=utf-8';
+const style = 'text/css; charset=utf-8';
+const fromFile = (path: () => string) => () => readFile(path());
+
 const SOURCES = {
-  react: { path: () => join(packageDir('react'), 'umd/react.production.min.js'), type: 'text/javascript; charset=utf-8' },
-  'react-dom': { path: () => join(packageDir('react-dom'), 'umd/react-dom.production.min.js'), type: 'text/javascript; charset=utf-8' },
-  graphiql: { path: () => join(packageDir('graphiql'), 'dist/index.umd.js'), type: 'text/javascript; charset=utf-8' },
-  'graphiql-css': { path: () => join(packageDir('graphiql'), 'dist/style.css'), type: 'text/css; charset=utf-8' },
-  ide: { path: () => ownAsset('ide.js'), type: 'text/javascript; charset=utf-8' },
-  'ide-css': { path: () => ownAsset('ide.css'), type: 'text/css; charset=utf-8' },
+  react: { file: 'react.js', type: script, path: () => join(packageDir('react'), 'umd/react.production.min.js') },
+  'react-dom': { file: 'react-dom.js', type: script, path: () => join(packageDir('react-dom'), 'umd/react-dom.production.min.js') },
+  graphiql: { file: 'graphiql.js', type: script, path: () => join(packageDir('graphiql'), 'dist/index.umd.js') },
+  'graphiql-css': { file: 'graphiql.css', type: style, path: () => join(packageDir('graphiql'), 'dist/style.css') },
+  ide: { file: 'ide.js', type: script, path: () => ownAsset('ide.js') },
+  'ide-css': { file: 'ide.css', type: style, path: () => ownAsset('ide.css') },
 } as const;
 type AssetName = keyof typeof SOURCES;
+
+/** The IDE's assets: GraphiQL and React from node_modules, and its own bootstrap script and styles. */
+export const IDE_ASSETS: Record<AssetName, AssetSource> = Object.fromEntries(
+  (Object.keys(SOURCES) as AssetName[]).map((name) => {
+    const { file, type, path } = SOURCES[name];
+    return [name, { name: name.replace(/-css$/, ''), file, type, built: fromFile(path) }];
+  }),
+) as Record<AssetName, AssetSource>;
 
 // Read once per process (about 1.5 MB), however many servers are built (tests build many).
 const loadAssets = once(async (): Promise<Record<AssetName, Asset>> => {
   const entries = await Promise.all(
-    (Object.keys(SOURCES) as AssetName[]).map(async (name) => {
-      const { path, type } = SOURCES[name];
-      return [name, asset(name.replace(/-css$/, ''), type, await readFile(path()))] as const;
-    }),
+    (Object.keys(IDE_ASSETS) as AssetName[]).map(async (name) => [name, await loadAsset(IDE_ASSETS[name])] as const),
   );
   return Object.fromEntries(entries) as Record<AssetName, Asset>;
 });

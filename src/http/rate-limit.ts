@@ -30,6 +30,8 @@ export interface TakeResult {
 export interface BucketStore {
   take(key: string, rule: BucketRule, tokens: number): Promise<TakeResult>;
   close(): Promise<void>;
+  /** Readiness of a shared store (Redis); absent for in-process buckets. */
+  ping?(): Promise<void>;
 }
 
 /** The pure bucket arithmetic, shared by the in-memory store and (in Lua) by the Redis one. */
@@ -108,6 +110,9 @@ export function redisStore(redis: Redis, prefix: string, onError: (error: unknow
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
+    async ping() {
+      await redis.ping();
+    },
   };
 }
 
@@ -142,6 +147,8 @@ export interface RateLimiter {
    * of the key prefix exceed `RATE_LIMIT_UNAUTHENTICATED_*`.
    */
   authenticate(request: FastifyRequest, attempt: KeyAttempt): Promise<Principal | undefined>;
+  /** Ping the shared bucket store (Redis) for /readyz; undefined with in-process buckets. */
+  ping?: () => Promise<void>;
 }
 
 export interface RateLimitOptions {
@@ -284,7 +291,11 @@ export function registerRateLimit(
   options: RateLimitOptions = {},
 ): RateLimiter {
   const buckets = openBucketStore(app, config, options.store);
-  const limiter: RateLimiter = { charge: keyCharger(config, buckets), authenticate: refusedKeyLimit(app, config, buckets) };
+  const limiter: RateLimiter = {
+    charge: keyCharger(config, buckets),
+    authenticate: refusedKeyLimit(app, config, buckets),
+    ping: buckets.ping?.bind(buckets),
+  };
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions?.url ?? '';
     if (request.method === 'OPTIONS' || !(url.startsWith('/hightouch/') || url === '/graphql') || options.skip?.(request)) return;

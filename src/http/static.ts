@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -15,6 +16,45 @@ export interface Asset {
   body: Buffer;
   gzipped?: Promise<Buffer>;
   etag: string;
+}
+
+/**
+ * A browser asset of a page: `npm run build` writes `built()` to `file` under dist/src/http/public/,
+ * next to the compiled server, which then only reads it. Run from source (`npm run dev`, tests),
+ * the server builds it on first use instead (from node_modules, or with esbuild).
+ */
+export interface AssetSource {
+  /** Name in the content-addressed URL (`graphiql` → `graphiql.1a2b3c4d5e.js`). */
+  name: string;
+  type: string;
+  /** File name in the build output. */
+  file: string;
+  built(): Promise<Buffer>;
+}
+
+/** Where the build writes the assets: beside this module once compiled (dist/src/http/public/). */
+export const PUBLIC_DIR = new URL('./public/', import.meta.url);
+/** Running compiled (plain node on dist/): assets are read from the build, never built (no esbuild in production). */
+export const PREBUILT = import.meta.url.endsWith('.js');
+
+export async function loadAsset(source: AssetSource): Promise<Asset> {
+  if (!PREBUILT) return asset(source.name, source.type, await source.built());
+  try {
+    const [body, gzipped] = await Promise.all([
+      readFile(new URL(source.file, PUBLIC_DIR)),
+      readFile(new URL(`${source.file}.gz`, PUBLIC_DIR)),
+    ]);
+    // Compressed by the build too: the first request for an asset costs what a repeat does.
+    return { ...asset(source.name, source.type, body), gzipped: Promise.resolve(gzipped) };
+  } catch (error) {
+    throw new Error(`the pre-built asset ${source.file} is missing from ${PUBLIC_DIR.pathname}: run \`npm run build\``, { cause: error });
+  }
+}
+
+/** What the build writes for an asset: the file and its gzip encoding. */
+export async function buildAsset(source: AssetSource): Promise<{ body: Buffer; gzipped: Buffer }> {
+  const body = await source.built();
+  return { body, gzipped: await gzip(body) };
 }
 
 export function asset(name: string, type: string, body: Buffer): Asset {

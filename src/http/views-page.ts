@@ -1,16 +1,49 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
-import { keyBar, ownAsset, wantsHtml } from './ide.ts';
-import { type Asset, asset, htmlPage, once, sendPage, serveAssets } from './static.ts';
+import { IDE_ASSETS, keyBar, wantsHtml } from './ide.ts';
+import { type Asset, type AssetSource, htmlPage, loadAsset, once, PREBUILT, sendPage, serveAssets } from './static.ts';
 
 // GET /views: the views page for browsers (web/views), served with the GraphQL IDE and switched off
-// with it (GRAPHQL_IDE). Its script is bundled from TypeScript with Chart.js from node_modules on
-// the first request, once per process: no CDN, no build step to forget, nothing stale to commit.
+// with it (GRAPHQL_IDE). Its script is bundled from TypeScript with Chart.js by `npm run build`;
+// run from source, esbuild (a development dependency) bundles it on the first request instead.
 
 const APP = fileURLToPath(new URL('../../web/views/app.ts', import.meta.url));
 const CSS = fileURLToPath(new URL('../../web/views/views.css', import.meta.url));
+
+async function bundleScript(): Promise<Buffer> {
+  const { build } = await import('esbuild');
+  const bundle = await build({
+    entryPoints: [APP],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = bundle.outputFiles[0]?.contents;
+  if (!code) throw new Error('the views page bundle is empty');
+  return Buffer.from(code);
+}
+
+/** The views page's assets: its bundled script, the key bar's styles (shared with the IDE) and its own. */
+export const VIEWS_ASSETS = {
+  script: { name: 'views', file: 'views.js', type: 'text/javascript; charset=utf-8', built: bundleScript },
+  keyBar: { ...IDE_ASSETS['ide-css'], name: 'key-bar' },
+  styles: { name: 'views', file: 'views.css', type: 'text/css; charset=utf-8', built: () => readFile(CSS) },
+} satisfies Record<string, AssetSource>;
+type ViewsAssets = Record<keyof typeof VIEWS_ASSETS, Asset>;
+
+const loadAssets = once(async (): Promise<ViewsAssets> => {
+  const [script, keyBar, styles] = await Promise.all([
+    loadAsset(VIEWS_ASSETS.script),
+    loadAsset(VIEWS_ASSETS.keyBar),
+    loadAsset(VIEWS_ASSETS.styles),
+  ]);
+  return { script, keyBar, styles };
+});
 
 // Stricter than the IDE's: no inline styles either (Chart.js sizes its canvas through the CSSOM, which CSP allows).
 const CONTENT_SECURITY_POLICY = [
@@ -24,36 +57,6 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-interface ViewsAssets {
-  script: Asset;
-  keyBar: Asset;
-  styles: Asset;
-}
-
-const loadAssets = once(async (): Promise<ViewsAssets> => {
-  const [bundle, keyBarStyles, styles] = await Promise.all([
-    build({
-      entryPoints: [APP],
-      bundle: true,
-      minify: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2020',
-      write: false,
-      logLevel: 'silent',
-    }),
-    readFile(ownAsset('ide.css')),
-    readFile(CSS),
-  ]);
-  const code = bundle.outputFiles[0]?.contents;
-  if (!code) throw new Error('the views page bundle is empty');
-  return {
-    script: asset('views', 'text/javascript; charset=utf-8', Buffer.from(code)),
-    keyBar: asset('key-bar', 'text/css; charset=utf-8', keyBarStyles),
-    styles: asset('views', 'text/css; charset=utf-8', styles),
-  };
-});
-
 function renderPage(assets: ViewsAssets): string {
   // Relative URLs: the page lives at …/views, so this also works behind a path prefix.
   const href = (a: Asset) => `views/assets/${a.file}`;
@@ -66,8 +69,12 @@ function renderPage(assets: ViewsAssets): string {
   });
 }
 
-/** GET /views (browsers) and its assets under /views/assets. */
-export function registerViewsPage(app: FastifyInstance): void {
+/**
+ * GET /views (browsers) and its assets under /views/assets. Compiled, the pre-built assets are read
+ * here (a broken build fails at start); from source, they are built on the first request.
+ */
+export async function registerViewsPage(app: FastifyInstance): Promise<void> {
+  if (PREBUILT) await loadAssets();
   serveAssets(app, '/views/assets', async () => Object.values(await loadAssets()));
   app.get('/views', async (request, reply) => {
     if (!wantsHtml(request)) {

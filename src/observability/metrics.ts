@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/client.ts';
 import { requestOf } from './request.ts';
+import { droppedSpans } from './spans.ts';
 
 /**
  * Metric labels spell an object in lower case (`Lowercase<ObjectKind>`). Spelled out here because
@@ -111,6 +112,20 @@ export function createMetrics(database: Database): Metrics {
       throw error;
     }
   };
+
+  const spansDroppedSeen = { queue_full: 0, export_failed: 0 };
+  new Counter({
+    name: 'otel_spans_dropped_total',
+    help: 'Trace spans dropped instead of exported (tracing on): the bounded export queue was full, or the collector refused or could not be reached.',
+    labelNames: ['reason'] as const,
+    registers,
+    collect() {
+      for (const reason of ['queue_full', 'export_failed'] as const) {
+        this.inc({ reason }, Math.max(0, droppedSpans[reason] - spansDroppedSeen[reason]));
+        spansDroppedSeen[reason] = droppedSpans[reason];
+      }
+    },
+  });
 
   let statementsSeen = 0;
   new Counter({

@@ -13,6 +13,8 @@ export interface LogFields {
   /** GraphQL operation name (`anonymous` when unnamed). */
   operation?: string;
   operationType?: string;
+  /** Estimated cost of the GraphQL operation (src/graphql/limits.ts). */
+  cost?: number;
   /** Ingested records by object and status, e.g. `{ account: { created: 3, rejected: 1 } }`. */
   records?: Record<string, Record<string, number>>;
   [extra: string]: unknown;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREBUILT } from '../../src/http/static.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { openBrowser } from './browser.ts';
 
@@ -42,6 +43,10 @@ async function runInEditor(query: string): Promise<void> {
 }
 
 describe('GraphQL IDE in a browser', () => {
+  it('runs the compiled build with its pre-built assets (test/e2e/vitest.config.ts)', () => {
+    expect(PREBUILT).toBe(true);
+  });
+
   it('loads offline, takes a key, shows the schema docs and runs a query', async () => {
     await page.goto(`${base}/graphql`);
     await page.waitForSelector('.graphiql-container');

@@ -6,6 +6,7 @@ import { documentRateClass } from '../../src/graphql/auth.ts';
 import { memoryStore } from '../../src/http/rate-limit.ts';
 import { buildServer } from '../../src/server.ts';
 import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
+import { REDIS_URL, redisAnswers } from '../support/redis.ts';
 
 // Refill rates are tiny (one token per ~17 minutes) so the outcome never depends on timing.
 const SLOW = { RATE_LIMIT_READ_PER_SECOND: '0.001', RATE_LIMIT_INGEST_PER_SECOND: '0.001', RATE_LIMIT_ADMIN_PER_SECOND: '0.001' };
@@ -13,19 +14,6 @@ const VIEWER = '{ viewer { scopes } }';
 const TRACK = 'mutation { trackEvents(input: { records: [] }) { received } }';
 const CREATE_KEY = 'mutation { createApiKey(input: { name: "x", scopes: [READ] }) { secret } }';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 const redisUp = await redisAnswers();
 
 function expectRateLimited(res: {

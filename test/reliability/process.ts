@@ -4,10 +4,15 @@ import net from 'node:net';
 import { join } from 'node:path';
 import postgres from 'postgres';
 
-// The real server as a child process (`node --import tsx src/main.ts`, as in production), on a
-// brand-new PostgreSQL database, plus a TCP proxy in front of PostgreSQL that a test can cut.
+// The real server as a child process, on a brand-new PostgreSQL database, plus a TCP proxy in front
+// of PostgreSQL that a test can cut. From source (the tests) it runs `node --import tsx src/main.ts`;
+// compiled (dist/test/reliability/process.js, used by the smoke test in CI) the compiled server with
+// plain node, as `npm start` does.
 
 const root = new URL('../..', import.meta.url).pathname;
+const serverCommand = import.meta.url.endsWith('.js')
+  ? [join(root, 'src/main.js')]
+  : ['--import', import.meta.resolve('tsx'), join(root, 'src/main.ts')];
 
 export const BASE_URL = process.env.DATABASE_URL ?? '';
 
@@ -53,7 +58,7 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Start `src/main.ts`; without `databaseUrl` it runs on the embedded PGlite (set DATA_DIR in `env`). */
+/** Start the server (see serverCommand); without `databaseUrl` it runs on the embedded PGlite (set DATA_DIR in `env`). */
 export async function startServer(options: {
   databaseUrl?: string;
   port?: number;
@@ -61,7 +66,7 @@ export async function startServer(options: {
   env?: Record<string, string>;
 }): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/main.ts')], {
+  const child = spawn(process.execPath, serverCommand, {
     cwd: options.cwd ?? root,
     env: {
       ...process.env,

@@ -1,0 +1,35 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTracing, type Tracing } from '../../src/observability/tracing.ts';
+import { createTestApp, type TestApp } from '../support/harness.ts';
+
+// A collector that takes 2 s to answer each export, and an export queue of 4 spans: the request
+// is answered as usual, and the spans that found the queue full are dropped and counted in /metrics.
+const EXPORT_SUCCESS = 0;
+const slowCollector: SpanExporter = {
+  export: (_spans, done) => void setTimeout(() => done({ code: EXPORT_SUCCESS }), 2_000),
+  shutdown: async () => {},
+};
+let tracing: Tracing;
+let t: TestApp;
+
+beforeAll(async () => {
+  tracing = (await startTracing({ exporter: slowCollector, env: { OTEL_BSP_MAX_QUEUE_SIZE: '4' } }))!;
+  t = await createTestApp({ LOG_LEVEL: 'silent' });
+});
+
+afterAll(async () => {
+  await t?.close();
+  await tracing?.shutdown();
+});
+
+it('drops what the bounded export queue cannot hold and counts it in /metrics, without holding the request', async () => {
+  for (let i = 0; i < 3; i++) {
+    const response = await t.gql('{ accounts(first: 5) { nodes { id users(first: 2) { nodes { id } } } } }');
+    expect(response.errors).toBeUndefined();
+  }
+  const metrics = (await t.server.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const dropped = Number(/otel_spans_dropped_total\{reason="queue_full"\} (\d+)/.exec(metrics)?.[1]);
+  expect(dropped).toBeGreaterThan(0);
+  expect(metrics).toContain('otel_spans_dropped_total{reason="export_failed"} 0');
+});
