@@ -20,7 +20,7 @@ import { registerViewsPage } from './http/views-page.ts';
 import type { Principal } from './keys/models.ts';
 import { authenticate, bearerSecret } from './keys/service.ts';
 import { observabilityPlugin } from './observability/graphql.ts';
-import { RequestLogController, registerObservability, requestId } from './observability/http.ts';
+import { loggableError, RequestLogController, registerObservability, requestId, safePath } from './observability/http.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { bindContext } from './observability/request.ts';
 import { registerHttpTracing, tracingPlugin } from './observability/tracing.ts';
@@ -54,7 +54,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   const app = createFastify(options);
   const metrics = createMetrics(database);
   // Hooks first (they apply to the routes declared after them): traces, logs and metrics, CORS.
-  registerHttpTracing(app);
+  registerHttpTracing(app, safePath);
   registerObservability(app, { metrics, config });
   await registerCors(app, config.corsOrigins);
   registerJsonBodyParser(app, config.limits.maxJsonDepth);
@@ -160,7 +160,7 @@ async function startApollo(app: FastifyInstance, config: Config, metrics: Metric
     introspection: config.introspection,
     persistedQueries: persistedQueryStore(),
     limits: config.graphqlLimits,
-    onUnexpectedError: (error) => app.log.error({ err: error }, 'unexpected error in GraphQL operation'),
+    onUnexpectedError: (error) => app.log.error({ err: loggableError(error) }, 'unexpected error in GraphQL operation'),
     plugins: [
       rateClassPlugin((ctx, rateClass) => rateLimiter.charge(ctx.principal, rateClass, 1)),
       observabilityPlugin(metrics),

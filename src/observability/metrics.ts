@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/client.ts';
+import { droppedSpans } from '../db/spans.ts';
 import { requestOf } from './request.ts';
-import { droppedSpans } from './spans.ts';
 
 /**
  * Metric labels spell an object in lower case (`Lowercase<ObjectKind>`). Spelled out here because

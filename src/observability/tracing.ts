@@ -4,8 +4,6 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.ts';
-import { safePath } from './http.ts';
-import { requestOf } from './request.ts';
 import {
   droppedSpans,
   endWhenSettled,
@@ -17,7 +15,8 @@ import {
   setTracingEnabled,
   tracer,
   tracingEnabled,
-} from './spans.ts';
+} from '../db/spans.ts';
+import { requestOf } from './request.ts';
 
 // OpenTelemetry traces, off unless the operator configures them with the standard variables
 // (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_SERVICE_NAME,
@@ -138,14 +137,17 @@ function countQueueOverflow(inner: SpanProcessor, exporter: { state: { queued: n
 const httpSpans = new WeakMap<FastifyRequest, Span>();
 const RPC_METHODS_KEPT = 20;
 
-/** The HTTP server span of each request (call before declaring routes). No-op unless tracing is on. */
-export function registerHttpTracing(app: FastifyInstance): void {
+/**
+ * The HTTP server span of each request (call before declaring routes). No-op unless tracing is on.
+ * `pathOf` is the request's path as it may be recorded (keys redacted: src/observability/http.ts).
+ */
+export function registerHttpTracing(app: FastifyInstance, pathOf: (request: FastifyRequest) => string): void {
   if (!tracingEnabled()) return;
   app.addHook('onRequest', async (request) => {
     const parent = propagation.extract(context.active(), request.headers);
     const span = tracer().startSpan(
       request.method,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': safePath(request) } },
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': pathOf(request) } },
       parent,
     );
     httpSpans.set(request, span);
