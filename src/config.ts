@@ -207,7 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxIngestIssues: integer(env, 'MAX_INGEST_ISSUES', 500, 1, 100_000),
       exactDistinctValues: integer(env, 'CATALOG_EXACT_DISTINCT_VALUES', 8192, 1, 10_000_000),
       foldSweepMs: integer(env, 'FOLD_SWEEP_MS', 10_000, 0, 3_600_000),
-      maxUnfoldedEvents: integer(env, 'MAX_UNFOLDED_EVENTS', 20_000, 1, 10_000_000),
+      maxUnfoldedEvents: integer(env, 'MAX_UNFOLDED_EVENTS', 5_000, 1, 10_000_000),
     },
     graphqlLimits: {
       maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 1, 1000),

@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import { foldStatistics } from '../catalog/statistics.ts';
 import type { FoldService } from '../context.ts';
 import type { Db } from '../db/client.ts';
+import { serviceUnavailable } from '../errors.ts';
 import { guarded, inTransaction } from '../transaction.ts';
 import type { RecordKind } from '../vocabulary.ts';
-import { FOLD_CHUNK, foldEvents, unfoldedWork, workspacesWithUnfoldedWork } from './statements.ts';
+import { countUnfolded, FOLD_CHUNK, foldEvents, unfoldedWork, workspacesWithUnfoldedWork } from './statements.ts';
 
 // The fold: an ingest call stores what it received (events with their exactly-once key, accounts
 // and users with their fields) and answers; everything derived from it — the rollups, totals,
@@ -14,8 +15,9 @@ import { FOLD_CHUNK, foldEvents, unfoldedWork, workspacesWithUnfoldedWork } from
 // - the background fold this process starts right after the call answers;
 // - a read of the workspace (`catchUp`, before a GraphQL query runs): reads answer as if every
 //   acknowledged record were folded, read-your-writes included;
-// - an ingest call that finds more than `maxUnfoldedEvents` events waiting (backpressure: it folds
-//   before it answers, so the tail a read may have to fold stays bounded);
+// - an ingest call that finds `maxUnfoldedEvents` events waiting waits, before it answers, until
+//   the fold has brought the tail back under that bound (backpressure: the tail a read may have to
+//   fold stays bounded, and a sender at full speed is slowed to the fold's pace);
 // - the sweep, at start-up and every `sweepMs`: what another instance left when it stopped.
 // A fold takes rows out of a queue and applies them in one transaction, under a per-workspace lock:
 // a crash or two instances folding at once can neither skip nor double-count a row.
@@ -48,19 +50,28 @@ const EVENT_FOLD_LOCK_CLASS = 7_002;
  * then the attribution lock shared (a link change or a purge is never half-seen). Returns how many
  * events it folded.
  */
-async function foldEventChunk(db: Db, workspaceId: string): Promise<number> {
+async function foldEventChunk(db: Db, workspaceId: string, upTo: number | null): Promise<number> {
   return inTransaction(db, async (tx) => {
     await tx.execute(
       sql`select pg_advisory_xact_lock(${EVENT_FOLD_LOCK_CLASS}::int, hashtext(${workspaceId})), pg_advisory_xact_lock_shared(hashtext(${workspaceId}))`,
     );
-    return foldEvents(tx, workspaceId);
+    return foldEvents(tx, workspaceId, upTo);
   });
 }
 
-/** Fold the workspace's events until the queue is empty (as of the last chunk). */
-export async function foldAllEvents(db: Db, workspaceId: string): Promise<void> {
-  while ((await foldEventChunk(db, workspaceId)) >= FOLD_CHUNK);
+/**
+ * Fold the workspace's events until the queue is empty (as of the last chunk), or, with `upTo`,
+ * until every event queued at or before that sequence number is folded: a read folds what was
+ * acknowledged before it started, never chasing a sender that keeps writing.
+ */
+export async function foldAllEvents(db: Db, workspaceId: string, upTo: number | null = null): Promise<void> {
+  while ((await foldEventChunk(db, workspaceId, upTo)) >= FOLD_CHUNK);
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How often a call held by backpressure looks at the tail again, and how many times before it gives up (60 s). */
+const BACKPRESSURE_PAUSE_MS = 50;
+const BACKPRESSURE_WAITS = 1200;
 
 /** Fold the queued record changes of one object into the catalog statistics. */
 async function foldRecords(db: Db, workspaceId: string, object: RecordKind, exactDistinctValues: number): Promise<void> {
@@ -68,10 +79,13 @@ async function foldRecords(db: Db, workspaceId: string, object: RecordKind, exac
 }
 
 export function createFolder(db: Db, options: FoldOptions): Folder {
-  /** Everything waiting, folded: one probe when nothing is. */
-  const foldWorkspace = async (workspaceId: string): Promise<void> => {
+  /**
+   * Everything waiting, folded: one probe when nothing is. `bounded`: only what was queued before the
+   * probe (a read's catch-up); otherwise until the queue is empty (the background fold).
+   */
+  const foldWorkspace = async (workspaceId: string, bounded: boolean): Promise<void> => {
     const work = await guarded(unfoldedWork(db, workspaceId));
-    if (work.events) await foldAllEvents(db, workspaceId);
+    if (work.lastEvent !== null) await foldAllEvents(db, workspaceId, bounded ? work.lastEvent : null);
     for (const object of work.records) await foldRecords(db, workspaceId, object, options.exactDistinctValues);
   };
 
@@ -89,7 +103,7 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
     const run = (async () => {
       do {
         again.delete(workspaceId);
-        await foldWorkspace(workspaceId);
+        await foldWorkspace(workspaceId, false);
       } while (again.has(workspaceId) && !stopped);
     })()
       .catch(options.onError)
@@ -115,13 +129,28 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
 
   return {
     async eventsStored(workspaceId, unfolded) {
-      if (unfolded >= options.maxUnfoldedEvents) await foldAllEvents(db, workspaceId);
-      else if (!stopped) void schedule(workspaceId);
+      if (stopped) return;
+      void schedule(workspaceId);
+      if (unfolded < options.maxUnfoldedEvents) return;
+      // Backpressure: the background fold (one per workspace here, whatever the number of callers)
+      // works the tail down; the call answers once it is under the bound.
+      for (
+        let waits = 0;
+        (await guarded(countUnfolded(db, workspaceId, options.maxUnfoldedEvents))) >= options.maxUnfoldedEvents;
+        waits++
+      ) {
+        if (stopped) return;
+        // A fold that cannot make progress (the database failing) must not hold the call forever:
+        // its records are stored; the client's retry is answered DUPLICATE.
+        if (waits >= BACKPRESSURE_WAITS) throw serviceUnavailable();
+        if (!running.has(workspaceId)) void schedule(workspaceId);
+        await pause(BACKPRESSURE_PAUSE_MS);
+      }
     },
     recordsChanged(workspaceId) {
       if (!stopped) void schedule(workspaceId);
     },
-    catchUp: foldWorkspace,
+    catchUp: (workspaceId) => foldWorkspace(workspaceId, true),
     sweep,
     async idle() {
       while (sweeping || running.size > 0) await Promise.all([sweeping, ...running.values()]);

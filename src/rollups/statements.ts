@@ -256,10 +256,11 @@ export const FOLD_CHUNK = 4000;
  * writer that commits after a later one is folded by a later fold, never skipped), read the events,
  * attribute each to its explicit account or its user's current one, and add them to the rollups,
  * totals, windows, event-name counters and change counters. Call it in a transaction holding the
- * fold lock and the attribution lock (shared): `foldChunk` in src/rollups/fold.ts. Returns how many
- * events it took.
+ * fold lock and the attribution lock (shared): `foldEventChunk` in src/rollups/fold.ts. `upTo`: only
+ * events queued at or before that sequence number (what a read must see). Returns how many events it
+ * took.
  */
-export async function foldEvents(q: Queryable, workspaceId: string): Promise<number> {
+export async function foldEvents(q: Queryable, workspaceId: string, upTo: number | null = null): Promise<number> {
   const { m, p } = ROLLUP_ALIASES;
   const { u, n } = INSERT_ALIASES;
   const x = alias(unfoldedEvents, 'x');
@@ -271,6 +272,7 @@ export async function foldEvents(q: Queryable, workspaceId: string): Promise<num
       delete from ${tableAs(x)}
       where ${x.workspaceId} = ${workspaceId} and ${x.seq} in (
         select ${unfoldedEvents.seq} from ${unfoldedEvents} where ${unfoldedEvents.workspaceId} = ${workspaceId}
+          ${upTo === null ? sql`` : sql`and ${unfoldedEvents.seq} <= ${upTo}`}
         order by ${unfoldedEvents.seq} limit ${FOLD_CHUNK}::int)
       returning ${x.dedupKey}
     ), ins as (
@@ -356,7 +358,8 @@ export async function foldEvents(q: Queryable, workspaceId: string): Promise<num
 
 /** What a workspace has waiting for the fold: acknowledged events, and accounts' or users' changes for the catalog statistics. */
 export interface UnfoldedWork {
-  events: boolean;
+  /** The sequence number of the last queued event (null: none waits). */
+  lastEvent: number | null;
   records: RecordKind[];
 }
 
@@ -364,10 +367,19 @@ export interface UnfoldedWork {
 export async function unfoldedWork(q: Queryable, workspaceId: string): Promise<UnfoldedWork> {
   const [found] = await rows<UnfoldedWork>(
     q,
-    sql`select exists (select 1 from ${unfoldedEvents} where ${unfoldedEvents.workspaceId} = ${workspaceId}) as events,
+    sql`select (select max(${unfoldedEvents.seq})::float8 from ${unfoldedEvents} where ${unfoldedEvents.workspaceId} = ${workspaceId}) as "lastEvent",
       array(select distinct ${fieldChanges.object} from ${fieldChanges} where ${fieldChanges.workspaceId} = ${workspaceId}) as records`,
   );
-  return found ?? { events: false, records: [] };
+  return found ?? { lastEvent: null, records: [] };
+}
+
+/** The workspace's unfolded events, counted up to `upTo` (so the count costs at most that many index entries). */
+export async function countUnfolded(q: Queryable, workspaceId: string, upTo: number): Promise<number> {
+  const [found] = await rows<{ n: number }>(
+    q,
+    sql`select count(*)::int as n from (select 1 from ${unfoldedEvents} where ${unfoldedEvents.workspaceId} = ${workspaceId} limit ${upTo}::int) as t`,
+  );
+  return found?.n ?? 0;
 }
 
 /**
