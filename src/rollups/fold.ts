@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 import { serviceUnavailable } from '../errors.ts';
 import { guarded, inTransaction } from '../transaction.ts';
 import type { RecordKind } from '../vocabulary.ts';
-import { countUnfolded, FOLD_CHUNK, foldEvents, unfoldedWork, workspacesWithUnfoldedWork } from './statements.ts';
+import { countUnfolded, FOLD_CHUNK, foldEvents, settleUpTo, unfoldedWork, workspacesWithUnfoldedWork } from './statements.ts';
 
 // The fold: an ingest call stores what it received (events with their exactly-once key, accounts
 // and users with their fields) and answers; everything derived from it — the rollups, totals,
@@ -41,20 +41,14 @@ export interface Folder extends FoldService {
   stop(): Promise<void>;
 }
 
-/** The class of the event fold's advisory lock (two-key space; the statistics use 7_001). */
-const EVENT_FOLD_LOCK_CLASS = 7_002;
-
 /**
- * Fold one chunk of the workspace's events in a transaction of its own: the workspace's event-fold
- * lock first (folds of a workspace take turns, so their upserts never wait on each other's rows),
- * then the attribution lock shared (a link change or a purge is never half-seen). Returns how many
- * events it folded.
+ * Fold one chunk of the workspace's events in a transaction of its own, holding the attribution
+ * lock shared (a link change or a purge is never half-seen). Returns how many events it folded (0
+ * when none is waiting, or every waiting one is being folded by another fold).
  */
 async function foldEventChunk(db: Db, workspaceId: string, upTo: number | null): Promise<number> {
   return inTransaction(db, async (tx) => {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(${EVENT_FOLD_LOCK_CLASS}::int, hashtext(${workspaceId})), pg_advisory_xact_lock_shared(hashtext(${workspaceId}))`,
-    );
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${workspaceId}))`);
     return foldEvents(tx, workspaceId, upTo);
   });
 }
@@ -65,7 +59,12 @@ async function foldEventChunk(db: Db, workspaceId: string, upTo: number | null):
  * acknowledged before it started, never chasing a sender that keeps writing.
  */
 export async function foldAllEvents(db: Db, workspaceId: string, upTo: number | null = null): Promise<void> {
-  while ((await foldEventChunk(db, workspaceId, upTo)) >= FOLD_CHUNK);
+  for (;;) {
+    while ((await foldEventChunk(db, workspaceId, upTo)) >= FOLD_CHUNK);
+    // Events other folds hold are theirs to fold: a read waits for them to commit (or to fail,
+    // leaving the events to take again).
+    if (upTo === null || (await guarded(settleUpTo(db, workspaceId, upTo))) === 0) return;
+  }
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -248,12 +248,13 @@ export async function reattribute(
 }
 
 /** Events a fold applies in one statement (a longer tail is folded in several). */
-export const FOLD_CHUNK = 4000;
+export const FOLD_CHUNK = 2500;
 
 /**
  * Fold up to FOLD_CHUNK acknowledged events of a workspace, oldest first, into every derived table,
  * in one statement: take their rows out of `unfolded_events` (only committed ones are visible, so a
- * writer that commits after a later one is folded by a later fold, never skipped), read the events,
+ * writer that commits after a later one is folded by a later fold, never skipped; rows another fold
+ * has taken are skipped, so folds of one workspace run side by side on disjoint events), read the events,
  * attribute each to its explicit account or its user's current one, and add them to the rollups,
  * totals, windows, event-name counters and change counters. Call it in a transaction holding the
  * fold lock and the attribution lock (shared): `foldEventChunk` in src/rollups/fold.ts. `upTo`: only
@@ -273,7 +274,8 @@ export async function foldEvents(q: Queryable, workspaceId: string, upTo: number
       where ${x.workspaceId} = ${workspaceId} and ${x.seq} in (
         select ${unfoldedEvents.seq} from ${unfoldedEvents} where ${unfoldedEvents.workspaceId} = ${workspaceId}
           ${upTo === null ? sql`` : sql`and ${unfoldedEvents.seq} <= ${upTo}`}
-        order by ${unfoldedEvents.seq} limit ${FOLD_CHUNK}::int)
+        order by ${unfoldedEvents.seq} limit ${FOLD_CHUNK}::int
+        for update skip locked)
       returning ${x.dedupKey}
     ), ins as (
       select ${e.dedupKey}, ${e.name}, ${e.occurredAt}, ${e.userId}, ${e.accountId}, ${e.properties}
@@ -371,6 +373,20 @@ export async function unfoldedWork(q: Queryable, workspaceId: string): Promise<U
       array(select distinct ${fieldChanges.object} from ${fieldChanges} where ${fieldChanges.workspaceId} = ${workspaceId}) as records`,
   );
   return found ?? { lastEvent: null, records: [] };
+}
+
+/**
+ * Wait for the folds that hold any of the workspace's events queued at or before `upTo`, and count
+ * what is still queued there (0 once every one of them is folded; more when a fold failed and left
+ * its events, to be taken again).
+ */
+export async function settleUpTo(q: Queryable, workspaceId: string, upTo: number): Promise<number> {
+  const [found] = await rows<{ n: number }>(
+    q,
+    sql`select count(*)::int as n from (select 1 from ${unfoldedEvents}
+      where ${unfoldedEvents.workspaceId} = ${workspaceId} and ${unfoldedEvents.seq} <= ${upTo} for update) as t`,
+  );
+  return found?.n ?? 0;
 }
 
 /** The workspace's unfolded events, counted up to `upTo` (so the count costs at most that many index entries). */
