@@ -210,8 +210,9 @@ async function count(query: ReturnType<typeof sql>): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Raw event rows per workspace vs the rollups maintained beside them. */
+/** Raw event rows per workspace vs the rollups maintained beside them, once folded (as a read would find them). */
 async function expectRollupsMatch(workspaceId: string): Promise<void> {
+  await t.server.deps.folder.catchUp(workspaceId);
   const events = await count(sql`select count(*)::int as n from events where workspace_id = ${workspaceId}`);
   const rolled = await count(sql`select coalesce(sum(count), 0)::int as n from metric_daily where workspace_id = ${workspaceId}`);
   expect(rolled).toBe(events);
