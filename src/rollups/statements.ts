@@ -269,13 +269,15 @@ export async function foldEvents(q: Queryable, workspaceId: string, upTo: number
   const [result] = await rows<{ taken: number }>(
     q,
     sql`
-    with taken as (
-      delete from ${tableAs(x)}
-      where ${x.workspaceId} = ${workspaceId} and ${x.seq} in (
-        select ${unfoldedEvents.seq} from ${unfoldedEvents} where ${unfoldedEvents.workspaceId} = ${workspaceId}
-          ${upTo === null ? sql`` : sql`and ${unfoldedEvents.seq} <= ${upTo}`}
-        order by ${unfoldedEvents.seq} limit ${FOLD_CHUNK}::int
-        for update skip locked)
+    with picked as materialized (
+      -- Picked once (the queue's statistics are often stale: planned as a join, this was re-run per row).
+      select ${unfoldedEvents.seq} as seq from ${unfoldedEvents} where ${unfoldedEvents.workspaceId} = ${workspaceId}
+        ${upTo === null ? sql`` : sql`and ${unfoldedEvents.seq} <= ${upTo}`}
+      order by ${unfoldedEvents.seq} limit ${FOLD_CHUNK}::int
+      for update skip locked
+    ), taken as (
+      delete from ${tableAs(x)} using picked
+      where ${x.workspaceId} = ${workspaceId} and ${x.seq} = picked.seq
       returning ${x.dedupKey}
     ), ins as (
       select ${e.dedupKey}, ${e.name}, ${e.occurredAt}, ${e.userId}, ${e.accountId}, ${e.properties}
