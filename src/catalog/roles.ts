@@ -22,18 +22,9 @@ export const METRIC_ROLES = [
 ] as const;
 export type MetricRole = (typeof METRIC_ROLES)[number];
 
-/** Roles of count metrics (event names); the others are roles of value metrics (numeric properties). */
-export const EVENT_ROLES: readonly MetricRole[] = [
-  'SIGN_IN',
-  'PAGE_VIEW',
-  'FEATURE_USE',
-  'INVITE',
-  'EXPANSION',
-  'CONTRACTION',
-  'ERROR',
-  'ENGAGEMENT',
-];
+/** Roles of value metrics (numeric properties); every other role is a role of count metrics (event names). */
 export const VALUE_ROLES: readonly MetricRole[] = ['REVENUE', 'QUANTITY', 'DURATION'];
+export const EVENT_ROLES: readonly MetricRole[] = METRIC_ROLES.filter((role) => !VALUE_ROLES.includes(role));
 
 /** Roles whose events mean "a user used the product": what active users and usage count. */
 export const ACTIVITY_ROLES: readonly MetricRole[] = ['SIGN_IN', 'PAGE_VIEW', 'FEATURE_USE'];
