@@ -2,16 +2,20 @@ import { mkdirSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { startUp } from './keys/service.ts';
 import { startTracing } from './observability/tracing.ts';
-import { buildServer } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   // OpenTelemetry, when the standard OTEL_* variables configure it (src/observability/tracing.ts).
   const tracing = await startTracing();
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  // The database opens (embedded PGlite compiles its WebAssembly and starts PostgreSQL) while the
+  // server's modules load: a start waits for the slower of the two, not for both.
+  const [database, { startUp }, { buildServer }] = await Promise.all([
+    openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }),
+    import('./keys/service.ts'),
+    import('./server.ts'),
+  ]);
   const first = await startUp(database);
   if (first) {
     // Printed once, on the very first start, straight to stdout (never through the logger).

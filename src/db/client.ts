@@ -6,6 +6,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { pathFromRoot } from '../files.ts';
 import { lockDataDir } from './lock.ts';
 import * as schema from './schema.ts';
 import { traceStatement } from './spans.ts';
@@ -15,7 +16,7 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything that runs a statement: the root handle or a transaction. Pass the transaction explicitly. */
 export type Queryable = Db | Tx;
 
-export const MIGRATIONS_FOLDER = new URL('../../drizzle', import.meta.url).pathname;
+export const MIGRATIONS_FOLDER = pathFromRoot('drizzle');
 
 /** Counts statements sent, so tests can prove a request costs a constant number of round trips. */
 export interface QueryStats {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pathFromRoot } from '../files.ts';
 import { type Asset, type AssetSource, htmlPage, loadAsset, once, sendPage, serveAssets } from './static.ts';
 
 /** Browsers navigating to /graphql get the IDE; API clients (Accept: application/json) get GraphQL. */
@@ -32,7 +32,7 @@ const CONTENT_SECURITY_POLICY = [
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
-export const ownAsset = (file: string) => fileURLToPath(new URL(`./assets/${file}`, import.meta.url));
+export const ownAsset = (file: string) => pathFromRoot(`src/http/assets/${file}`);
 
 const script = 'text/javascript; charset=utf-8';
 const style = 'text/css; charset=utf-8';

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { fromRoot } from '../files.ts';
 
 // Pages and their assets served by this server (the GraphQL IDE, the views page): everything
 // offline, scripts from this origin only, assets content-addressed so they can be cached forever.
@@ -32,8 +33,8 @@ export interface AssetSource {
   built(): Promise<Buffer>;
 }
 
-/** Where the build writes the assets: beside this module once compiled (dist/src/http/public/). */
-export const PUBLIC_DIR = new URL('./public/', import.meta.url);
+/** Where the build writes the assets (dist/src/http/public/). */
+export const PUBLIC_DIR = fromRoot('src/http/public/');
 /** Running compiled (plain node on dist/): assets are read from the build, never built (no esbuild in production). */
 export const PREBUILT = import.meta.url.endsWith('.js');
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { pathFromRoot } from '../files.ts';
 import { IDE_ASSETS, keyBar, wantsHtml } from './ide.ts';
 import { type Asset, type AssetSource, htmlPage, loadAsset, once, PREBUILT, sendPage, serveAssets } from './static.ts';
 
@@ -8,8 +8,8 @@ import { type Asset, type AssetSource, htmlPage, loadAsset, once, PREBUILT, send
 // with it (GRAPHQL_IDE). Its script is bundled from TypeScript with Chart.js by `npm run build`;
 // run from source, esbuild (a development dependency) bundles it on the first request instead.
 
-const APP = fileURLToPath(new URL('../../web/views/app.ts', import.meta.url));
-const CSS = fileURLToPath(new URL('../../web/views/views.css', import.meta.url));
+const APP = pathFromRoot('web/views/app.ts');
+const CSS = pathFromRoot('web/views/views.css');
 
 async function bundleScript(): Promise<Buffer> {
   const { build } = await import('esbuild');

@@ -13,7 +13,7 @@ import codegen from '../../codegen.ts';
 //   domain      catalog/ · insights/ · ingest/ · keys/ · rollups/ · views/ (between them: no folder cycle)
 //   shared      context · errors · text · config · loaders · transaction · observability's metrics and request
 //   db          db/
-//   ground      __generated__/ (types generated from schema.graphql) · vocabulary.ts · the models
+//   ground      __generated__/ (types generated from schema.graphql) · vocabulary.ts · files.ts · the models
 //               the generated types are mapped to (codegen.ts `mappers`)
 //
 // The ground floor is types every floor may name. The generated resolver types are written over
@@ -35,6 +35,8 @@ const sourceOf = (reference: string) => posix.join(posix.dirname(GENERATED), ref
 const MAPPED_MODELS = new Set(Object.values(generatedConfig.mappers).map(sourceOf));
 const CONTEXT_TYPE = sourceOf(generatedConfig.contextType);
 
+/** Ground-floor modules that import nothing: the shared words, and where run-time files are. */
+const GROUND_FILES = ['vocabulary.ts', 'files.ts'];
 const DOMAINS = ['catalog', 'insights', 'ingest', 'keys', 'rollups', 'views'];
 const SHARED = ['context.ts', 'errors.ts', 'text.ts', 'config.ts', 'loaders.ts', 'transaction.ts', 'observability'];
 /** observability/ hooks into Fastify and Apollo (transport) and counts for every floor (shared). */
@@ -47,7 +49,7 @@ const topOf = (file: string): string => file.split('/')[0] ?? file;
 
 function floorOf(file: string): Floor {
   const top = topOf(file);
-  if (top === '__generated__' || file === 'vocabulary.ts' || MAPPED_MODELS.has(file)) return 'ground';
+  if (top === '__generated__' || GROUND_FILES.includes(file) || MAPPED_MODELS.has(file)) return 'ground';
   if (top === 'db') return 'db';
   if (OBSERVABILITY_TRANSPORT.has(file)) return 'transport';
   if (SHARED.includes(top)) return 'shared';
