@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { buildSchema, type DocumentNode, Kind, parse, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { typeDefs } from '../../src/graphql/schema.ts';
-import { suiteApp } from '../support/harness.ts';
+import { suiteApp, TEST_NOW } from '../support/harness.ts';
 
 // The frontend examples of docs/graphql.md ("Typed operations for frontends") are real files:
 // when the schema drifts, they stop validating here and CI fails before a frontend's codegen does.
@@ -17,7 +17,7 @@ const operations = documents.flatMap(({ file, document }) =>
 );
 
 /** Variables a frontend would send, per operation (every example must have an entry). */
-const now = new Date();
+const now = TEST_NOW;
 const VARIABLES: Record<string, Record<string, unknown>> = {
   Dimensions: { object: 'ACCOUNT' },
   DimensionBreakdown: { object: 'ACCOUNT', key: 'plan', filter: [{ key: 'region', eq: 'EMEA' }] },

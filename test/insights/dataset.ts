@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { TestApp } from '../support/harness.ts';
+import { TEST_NOW } from '../support/harness.ts';
 
 // A small hand-built workspace whose every answer is computed by hand in the tests. It is seeded
 // through the public ingest mutations, in an order that exercises retroactive attribution: eve's
@@ -83,7 +84,7 @@ export const EVENTS = [
 
 const DAY = 86_400_000;
 /** Events relative to now, for `lastDays` windows. */
-export function recentEvents(now = Date.now()) {
+export function recentEvents(now = TEST_NOW.getTime()) {
   const ago = (days: number) => new Date(now - days * DAY - 60_000).toISOString();
   return [
     ev('Exported', 'u3', ago(1)),

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { suiteApp } from '../support/harness.ts';
+import { suiteApp, TEST_NOW } from '../support/harness.ts';
 import { seedDataset, send, TRACK } from './dataset.ts';
 
 // The requests of docs/graphql.md, run for real on the hand-built dataset. `DOCS_OUT=file` writes
 // their responses so the document can show genuine output.
 
 const DAY = 86_400_000;
-const now = Date.now();
+const now = TEST_NOW.getTime();
 const daysAgo = (n: number, hour = 9) => {
   const d = new Date(now - n * DAY);
   d.setUTCHours(hour, 0, 0, 0);

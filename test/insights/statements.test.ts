@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { suiteApp } from '../support/harness.ts';
+import { suiteApp, TEST_NOW } from '../support/harness.ts';
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from './dataset.ts';
 
 // 60 accounts × 3 users × 2 events: enough for a 50-account page whose nested fields would cost
@@ -16,7 +16,12 @@ beforeAll(async () => {
     [0, 1, 2].map((j) => ({ id: `${a.id}-u${j}`, email: `u${j}@a${i}.example.com`, accountId: a.id })),
   );
   const events = users.flatMap((u, i) => [
-    { name: 'Signed In', userId: u.id, timestamp: new Date(Date.now() - (i % 20) * 86_400_000).toISOString(), properties: { seconds: i } },
+    {
+      name: 'Signed In',
+      userId: u.id,
+      timestamp: new Date(TEST_NOW.getTime() - (i % 20) * 86_400_000).toISOString(),
+      properties: { seconds: i },
+    },
     { name: 'Signed In', userId: u.id, timestamp: '2026-01-05T10:00:00Z', properties: { seconds: 1 } },
   ]);
   await send(t, UPSERT_ACCOUNTS, accounts);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../src/insights/time.ts';
 import { DELETE_ACCOUNTS, DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
-import { suiteApp } from '../support/harness.ts';
+import { suiteApp, TEST_NOW } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
 // Maintained windows (src/insights/windows.ts): rankings over the last 7, 30 or 90 days read
@@ -14,7 +14,7 @@ const t = suiteApp();
 
 const ws = () => t.workspaceId;
 const DAY_MS = 86_400_000;
-const today = () => dayOf(new Date());
+const today = () => dayOf(TEST_NOW);
 
 /**
  * Every maintained window's totals (events and, for accounts, distinct users) and each account's
@@ -370,7 +370,7 @@ const viewsChecked = new Set<string>();
 
 describe('maintained windows', () => {
   it('answer standard-window rankings from totals that equal a recount', async () => {
-    const now = Date.now();
+    const now = TEST_NOW.getTime();
     await t.gql(UPSERT_ACCOUNTS, { records: ['a1', 'a2', 'a3'].map((id) => ({ id, name: id })) });
     await t.gql(UPSERT_USERS, {
       records: [
@@ -438,7 +438,7 @@ describe('maintained windows', () => {
   });
 
   it('rank by distinct users over any window (grouped from the rollups) like a recount', async () => {
-    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString();
+    const at = (daysAgo: number) => new Date(TEST_NOW.getTime() - daysAgo * DAY_MS).toISOString();
     await t.gql(TRACK, {
       records: [
         { name: 'Signed In', timestamp: at(5), userId: 'u3', accountId: 'a3' },
@@ -475,7 +475,7 @@ describe('maintained windows', () => {
     const ids = Array.from({ length: 30 }, (_, i) => `b${String(i).padStart(2, '0')}`);
     await t.gql(UPSERT_ACCOUNTS, { records: ids.map((id) => ({ id, name: id })) });
     await t.gql(UPSERT_USERS, { records: ids.map((id) => ({ id: `${id}-u`, email: `${id}@x.io`, accountId: id })) });
-    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString();
+    const at = (daysAgo: number) => new Date(TEST_NOW.getTime() - daysAgo * DAY_MS).toISOString();
     // Account i: 30 - 2⌊i/2⌋ events in the last 45 days (pairs of ties), i % 4 more 50 to 89 days
     // ago, i % 3 more 100 days ago, one more 70 days ago every fifth account from b20.
     const events = (id: string, n: number, daysAgo: (k: number) => number) =>
@@ -564,7 +564,7 @@ describe('maintained windows', () => {
     const ids = Array.from({ length: 40 }, (_, i) => `e${String(i).padStart(2, '0')}`);
     await t.gql(UPSERT_ACCOUNTS, { records: ids.map((id) => ({ id, name: id })) });
     await t.gql(UPSERT_USERS, { records: ids.map((id) => ({ id: `${id}-u`, email: `${id}@x.io`, accountId: id })) });
-    const at = new Date(Date.now() - DAY_MS).toISOString();
+    const at = new Date(TEST_NOW.getTime() - DAY_MS).toISOString();
     await t.gql(TRACK, { records: ids.map((id) => ({ name: 'Est', userId: `${id}-u`, timestamp: at })) });
     await rank('Est', { lastDays: 30 });
     const items = await query<{ values: string[]; frequency: number }>(
@@ -610,7 +610,7 @@ describe('maintained windows', () => {
   it('stay equal to a recount after any sequence of writes (windows, all-time totals, the metrics catalog, account days, kept answers)', async () => {
     const users = ['p1', 'p2', 'p3', 'p4'];
     const accounts = ['q1', 'q2', 'q3'];
-    const now = Date.now();
+    const now = TEST_NOW.getTime();
     const event = fc.record({
       user: fc.constantFrom(...users),
       account: fc.option(fc.constantFrom(...accounts), { nil: undefined }),

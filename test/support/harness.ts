@@ -43,6 +43,16 @@ export function logSink(): { logs: string[]; stream: Writable } {
   return { logs, stream };
 }
 
+/**
+ * "Now" for every test server that does not set a clock of its own: the windows, measures, views
+ * and ingestion of a test answer the same whatever the day and hour it runs at. Tests place their
+ * data relative to it (`TEST_NOW`, `daysBefore`).
+ */
+export const TEST_NOW = new Date('2026-12-02T15:00:00.000Z');
+export const testClock: Clock = () => new Date(TEST_NOW);
+/** An ISO timestamp `days` before TEST_NOW (fractions allowed). */
+export const daysBefore = (days: number): string => new Date(TEST_NOW.getTime() - days * 86_400_000).toISOString();
+
 /** A real server (Fastify + Apollo) on a fresh database, driven through HTTP injection. */
 export async function createTestApp(env: Record<string, string> = {}, options: { now?: Clock } = {}): Promise<TestApp> {
   const database = await openTestDatabase();
@@ -53,7 +63,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const server = await buildServer({
     config,
     database,
-    now: options.now,
+    now: options.now ?? testClock,
     logger: {
       level: config.logLevel,
       stream,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../insights/dataset.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, TEST_NOW, type TestApp } from '../support/harness.ts';
 import { datasetAt } from './dataset.ts';
 
 // The workspace of ./dataset.ts as an ELT tool copies it from Salesforce and product analytics:
@@ -29,7 +29,7 @@ let t: TestApp;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const data = datasetAt(Date.now());
+  const data = datasetAt(TEST_NOW.getTime());
   const accounts = data.accounts.map(({ id, name, employeeCount, custom }) => ({
     id,
     name,

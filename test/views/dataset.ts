@@ -1,5 +1,6 @@
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../insights/dataset.ts';
 import type { TestApp } from '../support/harness.ts';
+import { TEST_NOW } from '../support/harness.ts';
 
 // A small workspace with warehouse naming in several styles (custom `seat_count`, `renewal_date`,
 // `plan_tier`, `sales_region`, `arr_usd`; events "Signed In", `user_login`, "Page Viewed",
@@ -98,7 +99,7 @@ export function datasetAt(now: number) {
   return { accounts, users, events, ago, inDays };
 }
 
-export async function seedViewsDataset(t: TestApp, key: string, now = Date.now()) {
+export async function seedViewsDataset(t: TestApp, key: string, now = TEST_NOW.getTime()) {
   const data = datasetAt(now);
   await send(t, UPSERT_ACCOUNTS, data.accounts, key);
   await send(t, UPSERT_USERS, data.users, key);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../insights/dataset.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, TEST_NOW, type TestApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
 // `views` with every preview costs about the same number of SQL statements for 6 accounts as for 60
@@ -8,8 +8,8 @@ import { query, sql } from '../support/sql.ts';
 // per-record measures, never one query per account.
 
 const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-const ahead = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+const ago = (days: number) => new Date(TEST_NOW.getTime() - days * DAY).toISOString();
+const ahead = (days: number) => new Date(TEST_NOW.getTime() + days * DAY).toISOString();
 
 /** `n` accounts shaped so that every view has rows: falling and growing usage, full seats, renewals soon. */
 function workspaceData(n: number) {
