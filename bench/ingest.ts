@@ -211,6 +211,50 @@ export async function ingestObject(
   return { object, paths: results, ratio, observedRssMb, fold };
 }
 
+/** Events sent at a steady rate while something else is measured (`readsDuringIngestion`). */
+export interface PacedIngest {
+  records: number;
+  /** From the first call to the last answer, ms. */
+  wallMs: number;
+  perSecond: number;
+  latency: ReturnType<typeof summarize>;
+}
+
+/**
+ * REST event calls of `batchSize` at `perSecond` events/s (one call in flight; a late answer delays
+ * the next call, never doubles it up) until `stop` resolves; then waits for the tail to be folded.
+ */
+export async function ingestAtRate(
+  run: IngestRun,
+  source: Iterator<EventRecord>,
+  perSecond: number,
+  stop: Promise<void>,
+): Promise<PacedIngest> {
+  let stopped = false;
+  void stop.then(() => {
+    stopped = true;
+  });
+  const latencies: number[] = [];
+  let records = 0;
+  const started = performance.now();
+  while (!stopped) {
+    const batch: EventRecord[] = [];
+    for (let next = source.next(); !next.done; next = source.next()) {
+      batch.push(next.value);
+      if (batch.length === run.options.batchSize) break;
+    }
+    if (batch.length === 0) break;
+    const done = await sendHttp(run, 'event', 'rest', [batch]);
+    latencies.push(...done.latencies);
+    records += batch.length;
+    const due = started + (records / perSecond) * 1000;
+    await Promise.race([stop, new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))]);
+  }
+  const wallMs = performance.now() - started;
+  await drain(run.server);
+  return { records, wallMs, perSecond: rate(records, wallMs), latency: summarize(latencies) };
+}
+
 /** Wait until nothing acknowledged is left to fold; how long that took, ms. */
 async function drain(server: ServerProcess): Promise<number> {
   const started = performance.now();

@@ -155,6 +155,31 @@ export function renderMarkdown(result: BenchSummary): string {
     out.push('');
   }
 
+  const during = result.duringIngestion;
+  if (during) {
+    out.push(
+      `### Queries during ingestion (${formatNumber(during.sentPerSecond)} events/s sent, half the sustained rate; REST call p50 ${formatMs(during.ackLatency.p50)} ms)`,
+    );
+    out.push('');
+    const idle = final?.queries ?? [];
+    out.push(
+      table(
+        ['Query', 'Idle p50 ms', 'During p50 ms', 'During ÷ idle'],
+        during.queries.map((q) => {
+          const before = idle.find((i) => i.id === q.id && !i.error);
+          return [
+            q.error ? `${q.label} (error: ${q.error})` : q.label,
+            before ? formatMs(before.latency.p50) : '–',
+            q.error ? 'error' : formatMs(q.latency.p50),
+            before && !q.error ? `${formatNumber(q.latency.p50 / before.latency.p50, 2)}×` : '–',
+          ];
+        }),
+        ['l', 'r', 'r', 'r'],
+      ),
+    );
+    out.push('');
+  }
+
   out.push('### Targets');
   out.push('');
   out.push(

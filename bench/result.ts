@@ -96,6 +96,21 @@ export interface QueryStage {
   queries: QueryResult[];
 }
 
+/**
+ * The query set measured again while REST event calls arrive at half the sustained rate measured
+ * before (every read folds the tail it finds first): what a frontend sees during a sync.
+ */
+export interface DuringIngestion<Q = QueryResult> {
+  /** Events/s asked for: half the run's sustained rate. */
+  targetPerSecond: number;
+  /** Events/s sent (one call in flight; slower when a call took longer than its share). */
+  sentPerSecond: number;
+  records: number;
+  /** Latency of those REST calls, ms. */
+  ackLatency: Summary;
+  queries: Q[];
+}
+
 export interface RssSample {
   /** ms since the run started. */
   t: number;
@@ -144,6 +159,8 @@ export interface BenchResult {
   queries: QueryStage[];
   /** Statement counts of the nested page at two page sizes: equal when the page is batched. */
   nestedStatements: Array<{ first: number; statements: number }>;
+  /** Null when the run measured no sustained event rate (no REST or GraphQL path). */
+  duringIngestion: DuringIngestion | null;
   rss: { samples: RssSample[]; phases: Phase[]; eventIngestGrowth: number | null };
   targets: Target[];
 }
@@ -156,23 +173,23 @@ export interface QueryStageSummary extends Omit<QueryStage, 'queries'> {
 }
 
 /** The committed result (format 2): a run without its samples and plans. */
-export interface BenchSummary extends Omit<BenchResult, 'version' | 'queries' | 'rss'> {
+export interface BenchSummary extends Omit<BenchResult, 'version' | 'queries' | 'duringIngestion' | 'rss'> {
   version: 2;
   queries: QueryStageSummary[];
+  duringIngestion: DuringIngestion<QuerySummary> | null;
   /** Memory growth during event ingestion; the samples it is computed from stay in the raw result. */
   rss: { eventIngestGrowth: number | null };
 }
 
 /** The summary of a run. Pure; any field a later phase adds to `BenchResult` passes through. */
 export function summarizeRun(result: BenchResult): BenchSummary {
-  const { version: _version, queries, rss, ...rest } = result;
+  const { version: _version, queries, duringIngestion, rss, ...rest } = result;
+  const summarize = (list: QueryResult[]): QuerySummary[] => list.map(({ plan: _plan, seqScans: _seqScans, sql: _sql, ...query }) => query);
   return {
     version: 2,
     ...rest,
-    queries: queries.map((stage) => ({
-      ...stage,
-      queries: stage.queries.map(({ plan: _plan, seqScans: _seqScans, sql: _sql, ...query }) => query),
-    })),
+    queries: queries.map((stage) => ({ ...stage, queries: summarize(stage.queries) })),
+    duringIngestion: duringIngestion && { ...duringIngestion, queries: summarize(duringIngestion.queries) },
     rss: { eventIngestGrowth: rss.eventIngestGrowth },
   };
 }

@@ -4,7 +4,7 @@ import { ArgsError, type BenchOptions, parseArgs, USAGE } from './args.ts';
 import { renderChart } from './chart.ts';
 import { type BenchDatabase, prepareDatabase } from './database.ts';
 import { type EventRecord, type GeneratorOptions, generateAccounts, generateEvents, generateUsers } from './generator.ts';
-import { type IngestRun, ingestObject } from './ingest.ts';
+import { type IngestRun, ingestAtRate, ingestObject } from './ingest.ts';
 import { ServerProcess } from './ipc.ts';
 import { describeMachine, packageVersion, sourceCommit } from './machine.ts';
 import { Progress } from './progress.ts';
@@ -13,6 +13,7 @@ import { renderMarkdown } from './report.ts';
 import {
   type BenchResult,
   type BenchSummary,
+  type DuringIngestion,
   type IngestObjectResult,
   type Phase,
   type QueryStage,
@@ -77,6 +78,35 @@ async function queryStage(
   };
 }
 
+/**
+ * The query set again while REST event calls arrive at half the sustained rate the run measured:
+ * new events (another seed) over the same users, spread over the same history.
+ */
+async function readsDuringIngestion(
+  ingestRun: IngestRun,
+  runner: QueryRunner,
+  ctx: QueryContext,
+  generator: GeneratorOptions,
+  sustainedPerSecond: number,
+): Promise<DuringIngestion> {
+  const targetPerSecond = sustainedPerSecond / 2;
+  runner.note(`queries during ingestion at ${Math.round(targetPerSecond).toLocaleString('en-US')} events/s…`);
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  const source = generateEvents({ ...generator, seed: generator.seed + 2 })[Symbol.iterator]();
+  const sending = ingestAtRate({ ...ingestRun, progress: new Progress() }, source, targetPerSecond, stopped);
+  const queries = [];
+  try {
+    for (const def of QUERIES) queries.push(await runner.measure(def, ctx, 'during ingestion'));
+  } finally {
+    stop();
+  }
+  const sent = await sending;
+  return { targetPerSecond, sentPerSecond: sent.perSecond, records: sent.records, ackLatency: sent.latency, queries };
+}
+
 async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchResult> {
   const progress = new Progress();
   const started = new Date();
@@ -138,6 +168,13 @@ async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchR
     const ctx: QueryContext = { anchor, sampleAccounts: [] };
     const nestedStatements = [];
     for (const first of [10, 50]) nestedStatements.push({ first, statements: await runner.statementsOf(nestedPage(ctx, first)) });
+    const sustained = ingest.find((i) => i.object === 'event')?.fold?.sustainedPerSecond ?? 0;
+    let duringIngestion: DuringIngestion | null = null;
+    if (sustained > 0) {
+      phases.begin('queries during ingestion');
+      ctx.sampleAccounts = await runner.sampleAccounts(ctx);
+      duringIngestion = await readsDuringIngestion(ingestRun, runner, ctx, generator, sustained);
+    }
     phases.end();
 
     const samples = await server.request({ type: 'samples', from: 0 });
@@ -168,6 +205,7 @@ async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchR
       })),
       queries: stages,
       nestedStatements,
+      duringIngestion,
       rss: { samples, phases: phases.list, eventIngestGrowth: Number.isNaN(growth) ? null : growth },
     };
     return { ...partial, targets: evaluateTargets(partial) };

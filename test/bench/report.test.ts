@@ -82,6 +82,13 @@ function fixture(): BenchResult {
       { first: 10, statements: 5 },
       { first: 50, statements: 5 },
     ],
+    duringIngestion: {
+      targetPerSecond: 210,
+      sentPerSecond: 205,
+      records: 4000,
+      ackLatency: summarize([30, 40]),
+      queries: [query('series', 12), query('top50', 20), query('nested', 10)],
+    },
     rss: {
       samples: Array.from({ length: 20 }, (_, i) => ({ t: i * 250, rssMb: 100, heapMb: 50 })),
       phases: [{ name: 'events 1', startMs: 0, endMs: 5000 }],
@@ -130,7 +137,7 @@ describe('summary', () => {
       expect(result.version, file).toBe(2);
       expect(result.commit, file).toMatch(/^[0-9a-f]{7,40}(-dirty)?$/);
       expect(Object.keys(result.rss), file).toEqual(['eventIngestGrowth']);
-      for (const stage of result.queries) {
+      for (const stage of [...result.queries, ...(result.duringIngestion ? [result.duringIngestion] : [])]) {
         for (const q of stage.queries)
           expect(Object.keys(q).sort(), `${file} ${q.id}`).toEqual(['databaseMs', 'error', 'id', 'label', 'latency', 'statements']);
       }
@@ -164,7 +171,10 @@ describe('chart', () => {
 describe('markdown', () => {
   it('renders tables for ingestion, queries, growth and targets', () => {
     const md = renderMarkdown(summarizeRun(fixture()));
-    for (const heading of ['### Ingestion', '### Queries', '### Growth', '### Targets']) expect(md).toContain(heading);
+    for (const heading of ['### Ingestion', '### Queries', '### Growth', '### Queries during ingestion', '### Targets'])
+      expect(md).toContain(heading);
+    // Idle p50 (the last stage), p50 while 205 events/s arrived, and their ratio.
+    expect(md).toContain('| <top50> & co | 15.0 | 30.0 | 2.00× |');
     expect(md).toContain('| events | Hightouch REST adapter | 1,000 | 800 |');
     expect(md).toContain('first: 10 → 5, first: 50 → 5');
     expect(md).toContain('| <series> & co | 15.0 | 19.5 | 2 | 3 | 1.00 |');
@@ -186,5 +196,12 @@ describe('markdown', () => {
     const growth = targets.find((t) => t.name.includes('last history step'));
     expect(growth?.met).toBe(false);
     expect(growth?.measured).toBe('worst 2.00× (series)');
+    // During ingestion: series 1.2×, top50 2×, nested 1× of their idle p50.
+    expect(targets.find((t) => t.name.startsWith('Every query during ingestion'))).toMatchObject({
+      measured: 'worst 2.00× (top50)',
+      met: false,
+      note: '205 events/s sent (half the sustained rate: 210); over: top50 2.00×',
+    });
+    expect(targets.find((t) => t.name.startsWith('`views` p50'))).toMatchObject({ measured: 'not measured / not measured', met: null });
   });
 });
