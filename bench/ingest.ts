@@ -63,13 +63,24 @@ class PathStats {
   rejected = 0;
   firstError: string | null = null;
   readonly latencies: number[] = [];
+  /** Rounds in which no call was held by backpressure (events through the API); null: not tracked. */
+  readonly unheld: { records: number; wallMs: number } | null;
 
-  constructor(readonly mode: Mode) {}
+  constructor(
+    readonly mode: Mode,
+    trackHeld: boolean,
+  ) {
+    this.unheld = trackHeld && mode !== 'raw' ? { records: 0, wallMs: 0 } : null;
+  }
 
-  add(records: number, wallMs: number, latencies: readonly number[], outcomes: readonly Outcome[]): void {
+  add(records: number, wallMs: number, latencies: readonly number[], outcomes: readonly Outcome[], held = false): void {
     this.records += records;
     this.batches += latencies.length;
     this.wallMs += wallMs;
+    if (this.unheld && !held) {
+      this.unheld.records += records;
+      this.unheld.wallMs += wallMs;
+    }
     this.latencies.push(...latencies);
     for (const outcome of outcomes) {
       this.rejected += outcome.rejected;
@@ -88,6 +99,7 @@ class PathStats {
       serverCpuMs: this.cpuMs,
       rejected: this.rejected,
       firstError: this.firstError,
+      unheld: this.unheld && { ...this.unheld, recordsPerSecond: rate(this.unheld.records, this.unheld.wallMs) },
     };
   }
 }
@@ -148,7 +160,8 @@ export async function ingestObject(
   onRound?: (info: RoundInfo) => Promise<void>,
 ): Promise<Omit<IngestObjectResult, 'peakRssMb'> & { observedRssMb: number }> {
   const { options, server, progress } = run;
-  const paths = new Map(options.modes.map((mode) => [mode, new PathStats(mode)]));
+  const measureFold = object === 'event' && !run.warmup && options.modes.some((mode) => mode !== 'raw');
+  const paths = new Map(options.modes.map((mode) => [mode, new PathStats(mode, measureFold)]));
   const chunks = batches(source, options.batchSize);
   let loaded = 0;
   let roundIndex = 0;
@@ -156,7 +169,6 @@ export async function ingestObject(
   const started = performance.now();
   let pausedMs = 0;
   const tail = { largest: 0, roundsAtBound: 0 };
-  const measureFold = object === 'event' && !run.warmup && options.modes.some((mode) => mode !== 'raw');
   progress.start(`${run.warmup ? 'warm-up ' : ''}${object}s`, total);
   for (;;) {
     const round: FlatRecord[][] = [];
@@ -178,7 +190,8 @@ export async function ingestObject(
         stats.add(records, done.wallMs, done.latencies, []);
       } else {
         const done = await sendHttp(run, object, mode, round);
-        stats.add(records, done.wallMs, done.latencies, done.outcomes);
+        const held = (await server.request({ type: 'stats' })).heldCalls > before.heldCalls;
+        stats.add(records, done.wallMs, done.latencies, done.outcomes, held);
       }
       const after = await server.request({ type: 'stats' });
       stats.cpuMs += after.cpuMs - before.cpuMs;
@@ -204,11 +217,16 @@ export async function ingestObject(
   const results = [...paths.values()].map((p) => p.result());
   const raw = results.find((r) => r.mode === 'raw');
   const ratio: IngestObjectResult['ratio'] = {};
+  const unheldRatio: IngestObjectResult['ratio'] = {};
+  const ofRaw = (perSecond: number | undefined) =>
+    raw && raw.recordsPerSecond > 0 && perSecond !== undefined ? perSecond / raw.recordsPerSecond : null;
   for (const r of results) {
-    if (r.mode !== 'raw') ratio[r.mode] = raw && raw.recordsPerSecond > 0 ? r.recordsPerSecond / raw.recordsPerSecond : null;
+    if (r.mode === 'raw') continue;
+    ratio[r.mode] = ofRaw(r.recordsPerSecond);
+    if (r.unheld) unheldRatio[r.mode] = r.unheld.records > 0 ? ofRaw(r.unheld.recordsPerSecond) : null;
   }
   const fold = measureFold ? foldResult(results, tail, drainMs) : null;
-  return { object, paths: results, ratio, observedRssMb, fold };
+  return { object, paths: results, ratio, ...(measureFold ? { unheldRatio } : {}), observedRssMb, fold };
 }
 
 /** Events sent at a steady rate while something else is measured (`readsDuringIngestion`). */

@@ -49,7 +49,8 @@ export type Request =
   | { type: 'shutdown' };
 
 export interface Responses {
-  stats: { statements: number; cpuMs: number; rssMb: number };
+  /** `heldCalls`: event calls held by backpressure so far (the server's ingest_backpressure_seconds_count). */
+  stats: { statements: number; cpuMs: number; rssMb: number; heldCalls: number };
   samples: RssSample[];
   capture: CapturedStatement[];
   raw: { wallMs: number; latencies: number[] };

@@ -88,8 +88,18 @@ export function renderMarkdown(result: BenchSummary): string {
     ),
   );
   out.push('');
-  const fold = result.ingest.find((object) => object.fold)?.fold;
-  if (fold) {
+  const events = result.ingest.find((object) => object.fold);
+  const fold = events?.fold;
+  if (events && fold) {
+    const unheld = events.paths.flatMap((p) =>
+      p.unheld && p.mode !== 'raw'
+        ? [
+            `${PATH_LABEL[p.mode]} ${formatNumber(p.unheld.recordsPerSecond)} events/s over ${formatNumber(p.unheld.records)} events ` +
+              `(${formatNumber(events.unheldRatio?.[p.mode] ?? null, 2)} of raw)`,
+          ]
+        : [],
+    );
+    if (unheld.length > 0) out.push(`Events acknowledged in the rounds where no call was held by backpressure: ${unheld.join('; ')}.`, '');
     out.push(
       `Events, acknowledged vs folded: REST and GraphQL acknowledge (Records/s above); folded, they sustain ` +
         `${formatNumber(fold.sustainedPerSecond)} events/s (${formatNumber(fold.sustainedRatio, 2)} of raw), counting until the last ` +

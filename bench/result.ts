@@ -36,6 +36,11 @@ export interface IngestPathResult {
   serverCpuMs: number;
   rejected: number;
   firstError: string | null;
+  /**
+   * The rounds of this path in which no call was held by backpressure (REST and GraphQL events):
+   * their records and records/s. Null for accounts, users and the raw insert.
+   */
+  unheld?: { records: number; wallMs: number; recordsPerSecond: number } | null;
 }
 
 export interface IngestObjectResult {
@@ -43,6 +48,8 @@ export interface IngestObjectResult {
   paths: IngestPathResult[];
   /** Path throughput ÷ raw-limit throughput (null when either was not measured). */
   ratio: Partial<Record<Exclude<Mode, 'raw'>, number | null>>;
+  /** Events: the same over the rounds in which no call of the path was held by backpressure. */
+  unheldRatio?: Partial<Record<Exclude<Mode, 'raw'>, number | null>>;
   /** Highest server RSS sampled while this object was being ingested, MB. */
   peakRssMb: number | null;
   /** Events only: what the fold did behind the acknowledgements (null for accounts and users). */

@@ -79,7 +79,16 @@ async function main(): Promise<void> {
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<Responses[K]> } = {
     stats: async () => {
       const cpu = process.cpuUsage();
-      return { statements: database.stats.statements, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / MB };
+      const held = await server.app.metrics.registry.getSingleMetric('ingest_backpressure_seconds')?.get();
+      return {
+        statements: database.stats.statements,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        rssMb: process.memoryUsage().rss / MB,
+        heldCalls:
+          (held?.values as Array<{ metricName?: string; value: number }> | undefined)?.find(
+            (v) => v.metricName === 'ingest_backpressure_seconds_count',
+          )?.value ?? 0,
+      };
     },
     samples: async ({ from }) => samples.slice(from),
     capture: async ({ on }) => {

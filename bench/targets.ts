@@ -5,6 +5,7 @@ import type { BenchSummary, QuerySummary, Target } from './result.ts';
 /** What the targets read: present in a run (`BenchResult`) and in its committed summary alike. */
 type Measured = Pick<BenchSummary, 'backend' | 'options' | 'ingest' | 'queries' | 'nestedStatements' | 'duringIngestion' | 'rss'>;
 
+const formatCount = (n: number) => n.toLocaleString('en-US');
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 
 function finalQuery(result: Pick<Measured, 'queries'>, id: string): QuerySummary | undefined {
@@ -43,12 +44,20 @@ export function evaluateTargets(result: Measured): Target[] {
   });
   const events = result.ingest.find((i) => i.object === 'event');
   const fold = events?.fold ?? null;
+  // Over the rounds in which no REST call was held by backpressure (the issue's definition); runs
+  // from before the server counted held calls report every round.
+  const unheld = events?.unheldRatio?.rest;
+  const restRounds = events?.paths.find((p) => p.mode === 'rest');
   targets.push(
     ratioTarget(
-      'Acknowledged events via REST ÷ raw insert',
+      'Acknowledged events via REST ÷ raw insert, where backpressure did not apply',
       0.8,
-      events?.ratio.rest ?? null,
-      fold && fold.roundsAtBound > 0 ? `backpressure applied after ${fold.roundsAtBound} rounds (included)` : postgresNote,
+      unheld !== undefined ? unheld : (events?.ratio.rest ?? null),
+      unheld !== undefined && restRounds?.unheld
+        ? `${formatCount(restRounds.unheld.records)} of ${formatCount(restRounds.records)} events in rounds without a held call; all rounds: ${events?.ratio.rest?.toFixed(2) ?? '–'}`
+        : fold && fold.roundsAtBound > 0
+          ? `every round (backpressure applied after ${fold.roundsAtBound} rounds)`
+          : postgresNote,
     ),
   );
   const rest = events?.paths.find((p) => p.mode === 'rest');

@@ -68,7 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
   });
   registerProbes(app, { databaseKind: database.kind, dependencies: dependencies(database, metrics, rateLimiter) });
 
-  const folder = startFolder(app, database, config);
+  const folder = startFolder(app, database, config, metrics);
   const deps: AppDeps = { database, config, log: app.log, folder, now: options.now ?? systemClock };
   const apollo = await startApollo(app, config, metrics, rateLimiter);
   const contextFor = (request: FastifyRequest, principal: Principal): Context => {
@@ -99,12 +99,13 @@ export async function buildServer(options: ServerOptions): Promise<AppServer> {
  * The fold of this process (src/rollups/fold.ts): background folds after ingest calls, catch-up
  * before reads, and a sweep of what other instances left, now and every FOLD_SWEEP_MS.
  */
-function startFolder(app: FastifyInstance, database: Database, config: Config): Folder {
+function startFolder(app: FastifyInstance, database: Database, config: Config, metrics: Metrics): Folder {
   const folder = createFolder(database.db, {
     maxUnfoldedEvents: config.limits.maxUnfoldedEvents,
     exactDistinctValues: config.limits.exactDistinctValues,
     sweepMs: config.limits.foldSweepMs,
     onError: (error) => app.log.error({ err: error }, 'fold failed; what it had taken stays queued for the next fold'),
+    onHeld: (seconds) => metrics.observeBackpressure(seconds),
   });
   void folder.sweep();
   return folder;

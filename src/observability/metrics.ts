@@ -17,6 +17,8 @@ export interface Metrics {
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
   observeOperation(name: string, type: string, outcome: OperationOutcome, executionSeconds?: number): void;
   recordIngest(object: IngestObject, counts: Record<string, number>, durationSeconds: number): void;
+  /** An event call held by backpressure (the workspace's unfolded tail at MAX_UNFOLDED_EVENTS) for `seconds`. */
+  observeBackpressure(seconds: number): void;
   /** Key attempts refused, by how the key arrived (`header`, `path`, `option`, `none`) and answer (401 or 429). */
   countKeyRefusals(via: string, outcome: 'unauthenticated' | 'rate_limited', attempts: number): void;
   /** Run a database call and record its latency (and whether it failed). */
@@ -85,6 +87,12 @@ export function createMetrics(database: Database): Metrics {
     help: 'Records per ingestion call, by object.',
     labelNames: ['object'] as const,
     buckets: BATCH_SIZE_BUCKETS,
+    registers,
+  });
+  const backpressure = new Histogram({
+    name: 'ingest_backpressure_seconds',
+    help: 'Event calls held before their answer because their workspace had MAX_UNFOLDED_EVENTS events waiting to be folded, and for how long (_count: calls held).',
+    buckets: LATENCY_BUCKETS,
     registers,
   });
   const keyRefusals = new Counter({
@@ -176,6 +184,9 @@ export function createMetrics(database: Database): Metrics {
     observeOperation(name, type, outcome, executionSeconds) {
       operations.inc({ operation: boundedName(name), type, outcome });
       if (executionSeconds !== undefined) execution.observe({ type }, executionSeconds);
+    },
+    observeBackpressure(seconds) {
+      backpressure.observe(seconds);
     },
     recordIngest(object, counts, durationSeconds) {
       let total = 0;

@@ -31,6 +31,8 @@ export interface FoldOptions {
   sweepMs: number;
   /** A background fold failed (its rows stay queued for the next fold). */
   onError(error: unknown): void;
+  /** A call was held by backpressure for `seconds` (answered, or refused after a minute). */
+  onHeld?(seconds: number): void;
 }
 
 /** The fold of one process: what a request asks of it (`FoldService`), and the sweep and the stop. */
@@ -133,17 +135,22 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
       if (unfolded < options.maxUnfoldedEvents) return;
       // Backpressure: the background fold (one per workspace here, whatever the number of callers)
       // works the tail down; the call answers once it is under the bound.
-      for (
-        let waits = 0;
-        (await guarded(countUnfolded(db, workspaceId, options.maxUnfoldedEvents))) >= options.maxUnfoldedEvents;
-        waits++
-      ) {
-        if (stopped) return;
-        // A fold that cannot make progress (the database failing) must not hold the call forever:
-        // its records are stored; the client's retry is answered DUPLICATE.
-        if (waits >= BACKPRESSURE_WAITS) throw serviceUnavailable();
-        if (!running.has(workspaceId)) void schedule(workspaceId);
-        await pause(BACKPRESSURE_PAUSE_MS);
+      const held = performance.now();
+      try {
+        for (
+          let waits = 0;
+          (await guarded(countUnfolded(db, workspaceId, options.maxUnfoldedEvents))) >= options.maxUnfoldedEvents;
+          waits++
+        ) {
+          if (stopped) return;
+          // A fold that cannot make progress (the database failing) must not hold the call forever:
+          // its records are stored; the client's retry is answered DUPLICATE.
+          if (waits >= BACKPRESSURE_WAITS) throw serviceUnavailable();
+          if (!running.has(workspaceId)) void schedule(workspaceId);
+          await pause(BACKPRESSURE_PAUSE_MS);
+        }
+      } finally {
+        options.onHeld?.((performance.now() - held) / 1000);
       }
     },
     recordsChanged(workspaceId) {

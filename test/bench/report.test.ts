@@ -63,8 +63,11 @@ function fixture(): BenchResult {
     },
     ingest: ['account', 'user', 'event'].map((object) => ({
       object: object as 'account',
-      paths: [path('rest', 800), path('graphql', 900), path('raw', 1000)],
+      paths: [path('rest', 800), path('graphql', 900), path('raw', 1000)].map((p) =>
+        object === 'event' && p.mode !== 'raw' ? { ...p, unheld: { records: 600, wallMs: 500, recordsPerSecond: 1200 } } : p,
+      ),
       ratio: { rest: 0.8, graphql: 0.9 },
+      ...(object === 'event' ? { unheldRatio: { rest: 1.2, graphql: 1.2 } } : {}),
       peakRssMb: 200,
       fold:
         object === 'event'
@@ -177,6 +180,9 @@ describe('markdown', () => {
     expect(md).toContain('| <top50> & co | 15.0 | 30.0 | 2.00× |');
     expect(md).toContain('| events | Hightouch REST adapter | 1,000 | 800 |');
     expect(md).toContain('first: 10 → 5, first: 50 → 5');
+    expect(md).toContain(
+      'Events acknowledged in the rounds where no call was held by backpressure: Hightouch REST adapter 1,200 events/s over 600 events (1.20 of raw)',
+    );
     expect(md).toContain('| <series> & co | 15.0 | 19.5 | 2 | 3 | 1.00 |');
     expect(md).toContain('commit 0123456789ab');
     expect(table(['a', 'b'], [['x|y', '1']], ['l', 'r'])).toBe('| a | b |\n| --- | ---: |\n| x\\|y | 1 |');
@@ -184,7 +190,12 @@ describe('markdown', () => {
 
   it('checks the targets against the run', () => {
     const targets = fixture().targets;
-    expect(targets.find((t) => t.name.startsWith('Acknowledged events'))?.met).toBe(true);
+    // Acknowledged events: over the rounds in which no call was held (1,200/s), not all rounds (800/s).
+    expect(targets.find((t) => t.name.startsWith('Acknowledged events'))).toMatchObject({
+      measured: '1.20',
+      met: true,
+      note: '600 of 1,000 events in rounds without a held call; all rounds: 0.80',
+    });
     expect(targets.find((t) => t.name.startsWith('Sustained events'))).toMatchObject({ measured: '0.42', met: true });
     // Equal batch latencies in the fixture: 1.00 ≤ 1.5.
     expect(targets.find((t) => t.name.startsWith('p50 of a 1,000-event'))).toMatchObject({ measured: '1.00', met: true });

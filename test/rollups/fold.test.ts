@@ -8,7 +8,8 @@ import { deleteRecords, type IngestEnv, trackEvents, upsertRecords } from '../..
 import { createFolder, type Folder, foldAllEvents } from '../../src/rollups/fold.ts';
 import { recountRollups } from '../../src/rollups/recount.ts';
 import { foldEvents } from '../../src/rollups/statements.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { TRACK } from '../ingest/fragments.ts';
+import { createTestApp, daysBefore, type TestApp } from '../support/harness.ts';
 
 // The fold (src/rollups): an ingest call stores and queues; the derived tables follow. Whatever
 // is folded or not yet, a read answers as if everything acknowledged were folded, and once folded
@@ -174,6 +175,20 @@ describe('the fold', () => {
     expect(await unfolded(workspaceId)).toBeLessThan(10);
     await bounded.idle();
     await expectRecounted(t.database, workspaceId);
+  });
+
+  it('counts the calls it held in /metrics (ingest_backpressure_seconds)', async () => {
+    const app = await createTestApp({ MAX_UNFOLDED_EVENTS: '3' });
+    try {
+      const events = (n: number) => Array.from({ length: n }, (_, i) => ({ name: 'Held', timestamp: daysBefore(i), userId: 'held' }));
+      // Four events queued by one call reach the bound of three: that call is held until they are folded.
+      expect((await app.gql(TRACK, { records: events(4) })).data?.trackEvents.created).toBe(4);
+      expect((await app.gql(TRACK, { records: events(1).map((e) => ({ ...e, name: 'Not held' })) })).data?.trackEvents.created).toBe(1);
+      const metrics = (await app.server.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(/^ingest_backpressure_seconds_count 1$/m);
+    } finally {
+      await app.close();
+    }
   });
 
   it('a read folds what was acknowledged before it, not what is queued after', async () => {
