@@ -1782,7 +1782,7 @@ export type View = {
   object: ObjectKind;
   /** The GraphQL operation that produces the view, runnable as-is (null when locked). */
   operation?: Maybe<ViewOperation>;
-  /** The first rows as of now, exact (null when locked). */
+  /** The first rows `operation` returns as of now (null when locked). */
   preview?: Maybe<ViewPreview>;
   /** Which fields and metrics, by their own names, made the view possible (null when locked). */
   reason?: Maybe<Scalars['String']['output']>;
@@ -1797,7 +1797,7 @@ export type ViewColumn = {
   __typename?: 'ViewColumn';
   /** How to display its values. */
   format: ValueFormat;
-  /** Column key, stable across runs. */
+  /** Column key, stable across runs: the response key that holds the column in each row of `operation`'s result. */
   key: Scalars['String']['output'];
   /** Column header. */
   label: Scalars['String']['output'];
