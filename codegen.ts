@@ -3,9 +3,36 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // Resolver types are generated from schema.graphql (the single source of truth) into
 // src/__generated__/, the ground floor every layer may import, and committed; `.ci/run` fails when
 // they drift (`npm run codegen:check`). The mappers are type-only imports of the models the GraphQL
-// types resolve from; test/unit/architecture.test.ts holds those models to the ground floor too. The views page (web/views) and the
-// Hightouch adapter (src/hightouch) are clients of the API: their operations are typed by the
+// types resolve from; test/unit/architecture.test.ts holds those models to the ground floor too. The views page (web/views), the
+// views' own operations (src/views) and the Hightouch adapter (src/hightouch) are clients of the API: their operations are typed by the
 // client preset, like any frontend's.
+/** The operations of a client inside the server (the Hightouch adapter, the views), run in-process. */
+const inProcessClient = (folder: string) => ({
+  documents: [`${folder}/**/*.graphql`],
+  preset: 'client' as const,
+  presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
+  config: {
+    // Documents as parsed ASTs (not a second copy of the .graphql text); enums as const objects.
+    documentMode: 'documentNode',
+    enumType: 'const',
+    useTypeImports: true,
+    importExtension: '.ts',
+    // Lenient inputs carry the caller's values untouched (the mutations coerce and validate them per
+    // record, e.g. Hightouch's); results are typed as execution serializes them.
+    scalars: {
+      DateTime: 'string',
+      JSON: 'unknown',
+      JSONObject: 'Record<string, unknown>',
+      FieldValue: 'unknown',
+      EmailAddress: 'string',
+      LenientString: 'unknown',
+      LenientNumber: 'unknown',
+      LenientBoolean: 'unknown',
+      LenientDateTime: 'unknown',
+    },
+  },
+});
+
 const config: CodegenConfig = {
   schema: './schema.graphql',
   generates: {
@@ -68,30 +95,10 @@ const config: CodegenConfig = {
         },
       },
     },
-    './src/hightouch/gql/': {
-      documents: ['src/hightouch/**/*.graphql'],
-      preset: 'client',
-      presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
-      config: {
-        // Documents as parsed ASTs (not a second copy of the .graphql text); enums as const objects.
-        documentMode: 'documentNode',
-        enumType: 'const',
-        useTypeImports: true,
-        importExtension: '.ts',
-        // Inputs carry Hightouch's values untouched: the mutations coerce and validate them per record.
-        scalars: {
-          DateTime: 'string',
-          JSON: 'unknown',
-          JSONObject: 'Record<string, unknown>',
-          FieldValue: 'unknown',
-          EmailAddress: 'string',
-          LenientString: 'unknown',
-          LenientNumber: 'unknown',
-          LenientBoolean: 'unknown',
-          LenientDateTime: 'unknown',
-        },
-      },
-    },
+    // The views run their own operations in-process (src/views/operations.graphql): each view's
+    // operation and, executed, its preview.
+    './src/views/gql/': inProcessClient('src/views'),
+    './src/hightouch/gql/': inProcessClient('src/hightouch'),
   },
 };
 

@@ -25,7 +25,7 @@ export default [
           acceptedIdTypes: ['ID'],
           exceptions: {
             suffixes: ['Payload', 'Connection', 'Edge', 'Error', 'Result', 'Stats', 'Bucket', 'Breakdown', 'Series', 'Point', 'Sample', 'Count', 'Info'],
-            types: ['Viewer', 'Integration', 'IngestIssue', 'ViewInput', 'ViewOperation', 'ViewColumn', 'ViewRow', 'ViewPreview'],
+            types: ['Viewer', 'Integration', 'IngestIssue', 'EventReach', 'ViewInput', 'ViewOperation', 'ViewColumn', 'ViewRow', 'ViewPreview'],
           },
         },
       ],

@@ -537,6 +537,17 @@ export type EventInput = {
   userId?: InputMaybe<Scalars['LenientString']['input']>;
 };
 
+/** How widely one event was used over a window (`eventReach`). */
+export type EventReach = {
+  __typename?: 'EventReach';
+  /** Distinct accounts with at least one such event in the window (the account an event counts for: `Event.accountId`). */
+  accounts: Scalars['Int']['output'];
+  /** Event name. */
+  event: Scalars['String']['output'];
+  /** Distinct users with at least one such event in the window. */
+  users: Scalars['Int']['output'];
+};
+
 /** The inferred (or declared) type of a field. */
 export type FieldType =
   /** True or false. */
@@ -1135,6 +1146,13 @@ export type Query = {
   /** The dimension catalog of one object: every field ever received or declared, with type, meaning and coverage. Requires READ. */
   dimensions: Array<Dimension>;
   /**
+   * Events ranked by reach over a window: for each named event, the distinct accounts and the distinct
+   * users that had it, most accounts first, then most users, then by name. Every named event has a
+   * row, 0 and 0 when it did not happen in the window. Cost: one statement over the named events'
+   * per-day counts in the window, whatever the number of accounts. Requires READ.
+   */
+  eventReach: Array<EventReach>;
+  /**
    * The rejection log: every record ingestion refused (through the Hightouch REST or JSON-RPC adapter
    * or the GraphQL mutations), grouped by object, field and error code, most recently seen first.
    * Bounded per workspace (the least recently seen groups are dropped first). Requires READ.
@@ -1201,6 +1219,14 @@ export type QueryDimensionBreakdownArgs = {
 /** Read operations. `viewer` works with any key; key management needs `ADMIN`; insights need `READ`. */
 export type QueryDimensionsArgs = {
   object: ObjectKind;
+};
+
+
+/** Read operations. `viewer` works with any key; key management needs `ADMIN`; insights need `READ`. */
+export type QueryEventReachArgs = {
+  events: Array<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  window?: InputMaybe<TimeWindow>;
 };
 
 
@@ -1756,7 +1782,7 @@ export type View = {
   object: ObjectKind;
   /** The GraphQL operation that produces the view, runnable as-is (null when locked). */
   operation?: Maybe<ViewOperation>;
-  /** The first rows as of now, exact (null when locked). */
+  /** The first rows `operation` returns as of now (null when locked). */
   preview?: Maybe<ViewPreview>;
   /** Which fields and metrics, by their own names, made the view possible (null when locked). */
   reason?: Maybe<Scalars['String']['output']>;
@@ -1771,7 +1797,7 @@ export type ViewColumn = {
   __typename?: 'ViewColumn';
   /** How to display its values. */
   format: ValueFormat;
-  /** Column key, stable across runs. */
+  /** Column key, stable across runs: the response key that holds the column in each row of `operation`'s result. */
   key: Scalars['String']['output'];
   /** Column header. */
   label: Scalars['String']['output'];
@@ -1965,6 +1991,7 @@ export type ResolversTypes = ResolversObject<{
   EventConnection: ResolverTypeWrapper<EventConnectionModel>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
   EventInput: EventInput;
+  EventReach: ResolverTypeWrapper<EventReach>;
   FieldType: FieldType;
   FieldValue: ResolverTypeWrapper<Scalars['FieldValue']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -2069,6 +2096,7 @@ export type ResolversParentTypes = ResolversObject<{
   EventConnection: EventConnectionModel;
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventInput: EventInput;
+  EventReach: EventReach;
   FieldValue: Scalars['FieldValue']['output'];
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
@@ -2279,6 +2307,12 @@ export type EventEdgeResolvers<ContextType = Context, ParentType extends Resolve
   node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
 }>;
 
+export type EventReachResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventReach'] = ResolversParentTypes['EventReach']> = ResolversObject<{
+  accounts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  users?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export interface FieldValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['FieldValue'], any> {
   name: 'FieldValue';
 }
@@ -2415,6 +2449,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'includeRevoked'>>;
   dimensionBreakdown?: Resolver<ResolversTypes['DimensionBreakdown'], ParentType, ContextType, RequireFields<QueryDimensionBreakdownArgs, 'buckets' | 'key' | 'limit' | 'object'>>;
   dimensions?: Resolver<Array<ResolversTypes['Dimension']>, ParentType, ContextType, RequireFields<QueryDimensionsArgs, 'object'>>;
+  eventReach?: Resolver<Array<ResolversTypes['EventReach']>, ParentType, ContextType, RequireFields<QueryEventReachArgs, 'events' | 'first'>>;
   ingestIssues?: Resolver<Array<ResolversTypes['IngestIssue']>, ParentType, ContextType, RequireFields<QueryIngestIssuesArgs, 'first'>>;
   integrations?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
   metricSeries?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType, RequireFields<QueryMetricSeriesArgs, 'input'>>;
@@ -2582,6 +2617,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
+  EventReach?: EventReachResolvers<ContextType>;
   FieldValue?: GraphQLScalarType;
   IngestIssue?: IngestIssueResolvers<ContextType>;
   IngestIssueSample?: IngestIssueSampleResolvers<ContextType>;

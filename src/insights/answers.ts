@@ -153,25 +153,48 @@ export function answerKey(identity: unknown): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('base64url');
 }
 
+/** One value to keep: its key (see answerKey), what it reads (null: nothing it can be kept by, computed every time) and how to compute it. */
+export interface Keepable<T> {
+  key: string;
+  reads: Reads | null;
+  compute: () => Promise<T>;
+}
+
 /**
- * The value `compute` returns, kept under `key` (see answerKey) with what it reads (`reads`): the
- * kept value when nothing it reads changed since it was stored, else computed and stored (unless
- * larger than `KEPT_ANSWER_CHARS` of JSON). Lookups and stores of one request are batched (one
- * statement each). The value must survive JSON: text, finite numbers, booleans, null, arrays and
- * objects of them. A store that fails does not fail the read: the value is computed again next time.
+ * The values the items' `compute` return, each kept under its key with what it reads: the kept
+ * value when nothing it reads changed since it was stored, else computed and stored (unless larger
+ * than `KEPT_ANSWER_CHARS` of JSON). The lookups are one statement, and so are the stores, made
+ * once every item is computed (a request's views' previews finish at different times). A value
+ * must survive JSON: text, finite numbers, booleans, null, arrays and objects of them. A store that
+ * fails does not fail the read: the value is computed again next time.
  */
-export async function keptValue<T>(ctx: Context, consumer: Consumer, key: string, reads: Reads, compute: () => Promise<T>): Promise<T> {
+export async function keptValues<T>(ctx: Context, consumer: Consumer, items: readonly Keepable<T>[]): Promise<T[]> {
   const loaders = answerLoaders(ctx);
-  const found = await loaders.lookUp.load({ key, reads });
-  if (found.kept !== null && found.kept === found.current) return found.value as T;
-  const value = await compute();
-  // Stored with the sum read before computing: a write committed meanwhile counts a higher one.
-  if (JSON.stringify(value).length <= KEPT_ANSWER_CHARS) {
-    await loaders.store
-      .load({ key, consumer, version: found.current, value })
-      .catch((error: unknown) => ctx.log.warn({ err: error }, 'a computed answer could not be kept; it will be computed again'));
-  }
-  return value;
+  const values = await Promise.all(
+    items.map(async ({ key, reads, compute }): Promise<{ value: T; store?: Omit<Store, 'value'> }> => {
+      if (!reads) return { value: await compute() };
+      const found = await loaders.lookUp.load({ key, reads });
+      if (found.kept !== null && found.kept === found.current) return { value: found.value as T };
+      // Stored with the sum read before computing: a write committed meanwhile counts a higher one.
+      return { value: await compute(), store: { key, consumer, version: found.current } };
+    }),
+  );
+  await Promise.all(
+    values.map(({ value, store }) =>
+      store && JSON.stringify(value).length <= KEPT_ANSWER_CHARS
+        ? loaders.store
+            .load({ ...store, value })
+            .catch((error: unknown) => ctx.log.warn({ err: error }, 'a computed answer could not be kept; it will be computed again'))
+        : undefined,
+    ),
+  );
+  return values.map(({ value }) => value);
+}
+
+/** The value `compute` returns, kept under `key` with what it reads (`reads`), like `keptValues`. */
+export async function keptValue<T>(ctx: Context, consumer: Consumer, key: string, reads: Reads, compute: () => Promise<T>): Promise<T> {
+  const [value] = await keptValues(ctx, consumer, [{ key, reads, compute }]);
+  return value as T;
 }
 
 /** The rows of `statement` (a read of the rollups within `reads` only), kept like `keptValue`. */

@@ -8,6 +8,7 @@ import { lookupId } from '../text.ts';
 import type { FieldType, RecordKind } from '../vocabulary.ts';
 import { insightsLoaders } from './loaders.ts';
 import type { ConnectionModel } from './models.ts';
+import { eventReach } from './reach.ts';
 import * as insights from './service.ts';
 
 type Dims = AccountRow['dims'];
@@ -72,6 +73,9 @@ export const insightsResolvers: Resolvers = {
   Query: {
     metricSeries: (_parent, { input }, ctx) => {
       return insights.workspaceSeries(ctx, input, input.scope);
+    },
+    eventReach: (_parent, args, ctx) => {
+      return eventReach(ctx, args);
     },
     accounts: (_parent, args, ctx, info) => {
       return insights.recordConnection<AccountRow>(ctx, 'ACCOUNT', args, { withTotal: selectsTotal(info) });

@@ -3,8 +3,9 @@ import { listViews } from './service.ts';
 
 export const viewsResolvers: Resolvers = {
   Query: {
-    views: (_parent, { object }, ctx) => {
-      return listViews(ctx, object);
+    // The previews execute the views' operations against the schema running this one (info.schema).
+    views: (_parent, { object }, ctx, info) => {
+      return listViews(ctx, info.schema, object);
     },
   },
 };

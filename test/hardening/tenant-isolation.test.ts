@@ -233,6 +233,14 @@ const QUERY_CASES: Record<string, () => Promise<void>> = {
     }`);
     for (const series of Object.values(res.data ?? {}) as Array<{ total: number | null }>) expect(series.total ?? 0).toBe(0);
   },
+  eventReach: async () => {
+    // A's event, asked by its name from B, over ten years: no account, no user of A is counted.
+    const res = await asB(`{ eventReach(events: ["${MARK} Event", "Beta Event"], window: { lastDays: 3660 }) { accounts users } }`);
+    expect(res.data?.eventReach).toEqual([
+      { accounts: 1, users: 1 },
+      { accounts: 0, users: 0 },
+    ]);
+  },
   accounts: async () => {
     const all = await asB('{ accounts(first: 500) { totalCount nodes { id } } }');
     expect(ids(all.data?.accounts)).toEqual(['b-1']);

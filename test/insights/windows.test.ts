@@ -337,7 +337,7 @@ async function expectViewsEqualRecount() {
   const wau = byId.get('weekly-active-users');
   // (Locked when the sign-in event has no events left, after purges.)
   if (!wau.locked) {
-    const event = wau.operation.variables.input.metric.event as string;
+    const event = wau.operation.variables.event as string;
     const weeks = await query<{ week: string; users: number }>(
       t,
       sql`select to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD') as week, count(distinct user_id)::int as users

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../insights/dataset.ts';
 import { createTestApp, TEST_NOW, type TestApp } from '../support/harness.ts';
 import { datasetAt } from './dataset.ts';
+import { expectPreviewIsOperation, VIEW_UNDER_TEST, type ViewUnderTest } from './operation.ts';
 
 // The workspace of ./dataset.ts as an ELT tool copies it from Salesforce and product analytics:
 // every account column keeps the CRM's spelling (`Licenses__c`, `Next_Renewal__c`,
@@ -109,6 +110,12 @@ describe('views on a workspace synced with Salesforce-style columns only', () =>
       [null, 'Report Created', 2, 2],
       [null, '[Amplitude] Data Exported', 1, 1],
     ]);
+  });
+
+  it("previews exactly what each view's operation returns, run as-is", async () => {
+    const res = await t.gql<{ views: ViewUnderTest[] }>(`{ views { ${VIEW_UNDER_TEST} } }`);
+    expect(res.errors).toBeUndefined();
+    for (const view of res.data?.views ?? []) await expectPreviewIsOperation(t, view);
   });
 
   it('reports the roles of the analytics and CRM event names', async () => {

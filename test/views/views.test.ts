@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../insights/dataset.ts';
 import { createTestApp, type GqlResponse, type TestApp } from '../support/harness.ts';
 import { seedViewsDataset } from './dataset.ts';
+import { expectPreviewIsOperation } from './operation.ts';
 
 // Views on the hand-built workspace of ./dataset.ts: every preview below is computed by hand from
 // that file; every operation is run as-is and must give the preview's rows.
@@ -141,32 +144,35 @@ describe('views on a small workspace with warehouse naming', () => {
 
   it('gives an operation that, run as-is, returns the preview rows', async () => {
     const all = await views();
-    for (const view of all.values()) {
-      const op = view.operation;
-      if (!op || !view.preview) throw new Error(`${view.id} has no operation`);
-      const res = await t.gql<Record<string, any>>(op.query, op.variables);
-      expect(res.errors, view.id).toBeUndefined();
-      const keys = view.preview.columns.map((c) => c.key);
-      const result = res.data as Record<string, any>;
-      let got: unknown[][];
-      if (result.accounts) {
-        got = result.accounts.edges.map((e: any) => [e.node.id, ...keys.map((k) => e.node[k])]);
-        expect(result.accounts.totalCount, view.id).toBe(view.preview.totalCount);
-      } else if (result.dimensionBreakdown) {
-        got = result.dimensionBreakdown.buckets.map((b: any) => [null, ...keys.map((k) => b[k])]);
-      } else if (result.metricSeries) {
-        got = result.metricSeries.points.map((p: any) => [null, p.start, p.value]);
-      } else {
-        const n = Object.keys(result).length / 2;
-        got = Array.from({ length: n }, (_, i) => [
-          null,
-          result[`accounts${i}`].metric.name,
-          result[`accounts${i}`].total,
-          result[`users${i}`].total,
-        ]);
-      }
-      expect(got.slice(0, view.preview.rows.length), view.id).toEqual(rowsOf(view));
+    expect([...all.values()].filter((v) => !v.locked)).toHaveLength(10);
+    for (const view of all.values()) await expectPreviewIsOperation(t, view);
+  });
+
+  it("takes each operation as written in src/views/operations.graphql: the workspace's choices are its variables", async () => {
+    const file = parse(readFileSync(new URL('../../src/views/operations.graphql', import.meta.url), 'utf8'));
+    const written = new Set(file.definitions.map((d) => print(d)));
+    const mine = await views();
+    // Another workspace whose seats, sign-ins and features have other names.
+    const other = await t.newWorkspace('Renamed');
+    await send(t, UPSERT_ACCOUNTS, [{ id: 'r1', name: 'R One', custom: { licensed_seats: 4, plan_tier: 'pro' } }], other.adminKey);
+    await send(t, UPSERT_USERS, [{ id: 'r1-u', email: 'u@r1.example', accountId: 'r1' }], other.adminKey);
+    await send(t, TRACK, [{ name: 'user_login', userId: 'r1-u', timestamp: data.ago(1) }], other.adminKey);
+    const theirs = await views(other.adminKey);
+    for (const view of mine.values()) {
+      const operation = view.operation;
+      if (!operation) throw new Error(`${view.id} has no operation`);
+      const definitions = parse(operation.query).definitions.map((d) => print(d));
+      expect(
+        definitions.filter((d) => !written.has(d)),
+        view.id,
+      ).toEqual([]);
+      const same = theirs.get(view.id)?.operation;
+      if (same) expect(same.query, view.id).toBe(operation.query);
     }
+    expect(mine.get('seat-utilization')?.operation?.variables).toMatchObject({ seatsKey: 'seat_count' });
+    expect(theirs.get('seat-utilization')?.operation?.variables).toMatchObject({ seatsKey: 'licensed_seats' });
+    expect(theirs.get('weekly-active-users')?.operation?.variables).toMatchObject({ event: 'user_login' });
+    for (const view of theirs.values()) if (!view.locked) await expectPreviewIsOperation(t, view, other.adminKey);
   });
 
   it('exposes the measures on Account and User, and orders and filters by them', async () => {
@@ -257,6 +263,50 @@ describe('views on a small workspace with warehouse naming', () => {
       const res = await t.gql(query);
       expect(res.errors?.[0]?.extensions?.code, query).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0]?.message).toMatch(message);
+    }
+  });
+});
+
+describe('eventReach (what top features runs)', () => {
+  const REACH =
+    'query($events: [String!]!, $window: TimeWindow, $first: Int) { eventReach(events: $events, window: $window, first: $first) { event accounts users } }';
+
+  it('ranks events by the accounts, then the users, that had them in the window; every named event has a row', async () => {
+    const events = ['Exported Data', 'never sent', 'report_created', 'Signed In', 'report_created'];
+    const res = await t.gql(REACH, { events });
+    expect(res.errors).toBeUndefined();
+    // Signed In over the last 30 days: acme (u1), globex (u4), initech (u6), hooli (u8); u7 has no account.
+    expect(res.data?.eventReach).toEqual([
+      { event: 'Signed In', accounts: 4, users: 5 },
+      { event: 'report_created', accounts: 2, users: 2 },
+      { event: 'Exported Data', accounts: 1, users: 1 },
+      { event: 'never sent', accounts: 0, users: 0 },
+    ]);
+    // Today and yesterday: one use each, ties by name.
+    const recent = await t.gql(REACH, { events, window: { lastDays: 2 }, first: 3 });
+    expect(recent.data?.eventReach).toEqual([
+      { event: 'Signed In', accounts: 2, users: 3 },
+      { event: 'Exported Data', accounts: 1, users: 1 },
+      { event: 'report_created', accounts: 1, users: 1 },
+    ]);
+    const other = await t.newWorkspace('Reach elsewhere');
+    const elsewhere = await t.gql(REACH, { events: ['Signed In'] }, other.adminKey);
+    expect(elsewhere.data?.eventReach).toEqual([{ event: 'Signed In', accounts: 0, users: 0 }]);
+  });
+
+  it('refuses arguments out of bounds', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ events: [] }, 'events'],
+      [{ events: Array.from({ length: 1001 }, (_, i) => `e${i}`) }, 'events'],
+      [{ events: ['a\u0000b'] }, 'events'],
+      [{ events: ['a'], first: 0 }, 'first'],
+      [{ events: ['a'], first: 101 }, 'first'],
+      [{ events: ['a'], window: { lastDays: 0 } }, 'window.lastDays'],
+    ];
+    for (const [variables, argument] of cases) {
+      const res = await t.gql(REACH, variables);
+      expect(res.errors?.[0]?.extensions?.code, argument).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0]?.extensions?.argument, argument).toBe(argument);
     }
   });
 });
