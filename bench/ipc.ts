@@ -30,6 +30,8 @@ export interface Ready {
   /** A third workspace for the untimed warm-up (JIT, connection pools, caches). */
   warmupKey: string;
   restWorkspaceId: string;
+  /** Whether the server exports traces (the OTEL_* variables of the bench's environment ask for it). */
+  tracing: boolean;
 }
 
 export interface CapturedStatement {

@@ -38,7 +38,7 @@ export function renderMarkdown(result: BenchSummary): string {
   out.push('');
   out.push(
     `${m.database} · ${m.cpuModel} × ${m.cores} cores · ${m.memoryGb} GB · Node ${m.node} (NODE_ENV=${m.nodeEnv}) · ${m.os} · load ${m.loadAverage.toFixed(2)} at start` +
-      ` · commit ${result.commit ?? 'unknown'}`,
+      ` · commit ${result.commit ?? 'unknown'}${o.tracing ? ' · tracing on (OTLP)' : ''}`,
   );
   out.push('');
   out.push(

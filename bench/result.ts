@@ -161,6 +161,8 @@ export interface BenchResult {
     modes: Mode[];
     steps: number;
     pglite: string | null;
+    /** The server exported traces (OTEL_EXPORTER_OTLP_ENDPOINT set); absent in runs from before it was recorded. */
+    tracing?: boolean;
   };
   ingest: IngestObjectResult[];
   queries: QueryStage[];

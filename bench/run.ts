@@ -198,6 +198,7 @@ async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchR
         modes: options.modes,
         steps: options.steps,
         pglite: server.ready.kind === 'pglite' ? options.pglite : null,
+        tracing: server.ready.tracing,
       },
       ingest: ingest.map(({ observedRssMb, ...i }) => ({
         ...i,

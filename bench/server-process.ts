@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { createWorkspace } from '../src/keys/service.ts';
+import { startTracing } from '../src/observability/tracing.ts';
 import { buildServer } from '../src/server.ts';
 import { summarizePlan } from './explain.ts';
 import type { CapturedStatement, Ready, Request, Responses, ServerOptions } from './ipc.ts';
@@ -21,6 +22,8 @@ const options = JSON.parse(process.env.BENCH_SERVER_OPTIONS ?? '{}') as ServerOp
 process.on('disconnect', () => process.exit(1));
 
 async function main(): Promise<void> {
+  // Traced as `npm start` is, when the OTEL_* variables ask for it (docs/reliability.md, "Traces").
+  const tracing = await startTracing();
   const database = await openDatabase({ url: options.databaseUrl, dataDir: options.pgliteDir });
   await database.migrate();
   const raw = openRawClient(database, options.databaseUrl, options.rawConnections);
@@ -160,6 +163,7 @@ async function main(): Promise<void> {
     graphqlKey: graphql.secret,
     warmupKey: warmup.secret,
     restWorkspaceId: rest.workspace.id,
+    tracing: tracing !== undefined,
   };
   process.send?.({ type: 'ready', ready });
 }
