@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { type Database, openDatabase, rows } from '../../src/db/client.ts';
@@ -295,5 +296,123 @@ describe.runIf(onPostgres)('the fold under concurrency (PostgreSQL)', () => {
       .map((line) => Number(line.split('|')[1]))
       .reduce((a, b) => a + b, 0);
     expect(total).toBe(8 * 50);
+  });
+});
+
+describe('exactness under any interleaving (property)', () => {
+  /** A second pool on PostgreSQL (another instance); on PGlite, its one connection again. */
+  let other: Database;
+  beforeAll(async () => {
+    other = onPostgres ? await openDatabase({ url: (t.database as Database & { url?: string }).url, maxConnections: 4 }) : t.database;
+  });
+  afterAll(async () => {
+    if (onPostgres) await other?.close();
+  });
+
+  const users = ['p1', 'p2', 'p3'];
+  const accounts = ['q1', 'q2'];
+  const event = fc.record({
+    user: fc.constantFrom(...users),
+    account: fc.option(fc.constantFrom(...accounts), { nil: undefined }),
+    day: fc.integer({ min: 0, max: 30 }),
+    name: fc.constantFrom('Signed In', 'Report Exported'),
+    // A replay of an earlier event (same id) is DUPLICATE: counted once.
+    id: fc.option(fc.constantFrom('r1', 'r2', 'r3'), { nil: undefined }),
+  });
+  const step = fc.oneof(
+    // Acknowledged by one instance or the other, with or without a fold running at the same time.
+    fc.record({
+      op: fc.constant('track' as const),
+      events: fc.array(event, { minLength: 1, maxLength: 5 }),
+      there: fc.boolean(),
+      folding: fc.boolean(),
+    }),
+    // A fold of part of the queue: the events up to a point of its sequence.
+    fc.record({ op: fc.constant('fold' as const), part: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    // Both instances fold at once.
+    fc.record({ op: fc.constant('race' as const) }),
+    // A read through the server: answers as if everything acknowledged were folded.
+    fc.record({ op: fc.constant('read' as const) }),
+    fc.record({
+      op: fc.constant('link' as const),
+      user: fc.constantFrom(...users),
+      account: fc.option(fc.constantFrom(...accounts), { nil: null }),
+    }),
+    fc.record({ op: fc.constant('deleteUser' as const), user: fc.constantFrom(...users), purge: fc.boolean() }),
+    fc.record({ op: fc.constant('deleteAccount' as const), account: fc.constantFrom(...accounts), purge: fc.boolean() }),
+  );
+
+  /** Events per name in the raw table: what every read must answer, folded or not. */
+  const rawCounts = async (workspaceId: string) =>
+    rows<{ name: string; eventCount: number }>(
+      t.database.db,
+      sql`select name, count(*)::int as "eventCount" from events where workspace_id = ${workspaceId} group by name order by name`,
+    );
+
+  it('acknowledgements, partial folds, racing folds, reads, link changes, deletions and purges: every read exact, every table its recount', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
+        const { workspaceId, adminKey } = await t.newWorkspace(`interleavings ${++run}`);
+        const here = folderOn(t.database);
+        const there = folderOn(other);
+        await upsertRecords(
+          envOf(workspaceId),
+          'ACCOUNT',
+          accounts.map((id) => ({ id, name: id })),
+          'UPSERT',
+        );
+        let n = 0;
+        for (const s of steps) {
+          switch (s.op) {
+            case 'track': {
+              const records = s.events.map((e) => ({
+                ...(e.id ? { eventId: e.id } : { eventId: `e${run}-${++n}` }),
+                name: e.name,
+                timestamp: daysBefore(e.day),
+                userId: e.user,
+                ...(e.account ? { accountId: e.account } : {}),
+              }));
+              const env = s.there ? envOf(workspaceId, acknowledgeOnly, other) : envOf(workspaceId);
+              await Promise.all([trackEvents(env, records), s.folding ? (s.there ? here : there).catchUp(workspaceId) : null]);
+              break;
+            }
+            case 'fold': {
+              const [range] = await rows<{ low: number | null; high: number | null }>(
+                t.database.db,
+                sql`select min(seq)::float8 as low, max(seq)::float8 as high from unfolded_events where workspace_id = ${workspaceId}`,
+              );
+              if (range?.low != null && range.high != null)
+                await foldAllEvents(t.database.db, workspaceId, Math.floor(range.low + s.part * (range.high - range.low)));
+              break;
+            }
+            case 'race':
+              await Promise.all([here.catchUp(workspaceId), there.catchUp(workspaceId)]);
+              break;
+            case 'read': {
+              const res = await t.gql(`{ metrics(kind: COUNT) { name eventCount } }`, {}, adminKey);
+              expect(res.errors).toBeUndefined();
+              expect(res.data!.metrics).toEqual(await rawCounts(workspaceId));
+              await expectRecounted(t.database, workspaceId);
+              break;
+            }
+            case 'link':
+              await upsertRecords(envOf(workspaceId), 'USER', [{ id: s.user, email: `${s.user}@x.com`, accountId: s.account }], 'UPSERT');
+              break;
+            case 'deleteUser':
+              await deleteRecords(envOf(workspaceId), 'USER', [s.user], s.purge);
+              break;
+            case 'deleteAccount':
+              await deleteRecords(envOf(workspaceId), 'ACCOUNT', [s.account], s.purge);
+              break;
+          }
+        }
+        await Promise.all([here.idle(), there.idle()]);
+        await here.catchUp(workspaceId);
+        expect(await unfolded(workspaceId)).toBe(0);
+        await expectRecounted(t.database, workspaceId);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
