@@ -149,10 +149,18 @@ export function ensureRankingWindow(
   return ensureWindow(database, workspaceId, object, eventWindow(spec.event ?? ''), days, addDays(days.lastDay, 1), now);
 }
 
+/** The same window one day earlier (`p`): its members (accounts) or totals (users) seed a rolled window. */
+const previous = alias(metricWindows, 'p');
+const previousMembers = alias(metricWindowMembers, 'pm');
+const previousTotals = alias(metricWindowTotals, 'pt');
+
 /**
  * One statement: register the window (or extend how long it is kept), sum its totals and, for
  * accounts, each user's events (if it is new), and drop the windows no longer kept on `today`.
- * True when the window was made.
+ * A window that rolls forward (the same window one day earlier still kept, as yesterday's window
+ * is on the first read of a day) starts from that window's rows, less the day that left it, plus
+ * the day that entered it: about two days of rollups, not the whole window's. True when the
+ * window was made.
  */
 async function createWindow(
   q: Queryable,
@@ -169,13 +177,34 @@ async function createWindow(
   const mm = metricWindowMembers;
   const mt = metricWindowTotals;
   // Accounts: one row per account and user (the members); users: one row per user.
+  const before: DayRange = { firstDay: addDays(days.firstDay, -1), lastDay: addDays(days.lastDay, -1) };
+  // Each branch starts with conditions of its own (one-time filters): a window that exists reads
+  // nothing; a rolled window reads its seed and two days; a new one, the whole range.
+  const made = sql`exists (select 1 from made)`;
+  const rolled = sql`exists (select 1 from ${tableAs(previous)} where ${windowCondition(workspaceId, object, metric, before, previous)})`;
+  const rollups = (when: SQL, sign: number, first: string, last: string) => sql`
+        select ${recordKey} as record_id, ${accounts ? sql`${r.userId}` : sql`null::text`} as user_id, ${sign}::int * ${r.count} as count
+        from ${tableAs(r)}
+        where ${when} and ${r.workspaceId} = ${workspaceId} and ${anyOf(r.name, metric.names)}
+          and ${r.day} >= ${first}::date and ${r.day} <= ${last}::date and ${recordKey} is not null`;
+  const pm = previousMembers;
+  const pt = previousTotals;
+  const seed = accounts
+    ? sql`select ${pm.accountId} as record_id, ${pm.userId} as user_id, ${pm.count} as count from ${tableAs(pm)}
+        where ${pm.workspaceId} = ${workspaceId} and ${pm.kind} = ${metric.kind} and ${pm.name} = ${metric.name}::text
+          and ${pm.firstDay} = ${before.firstDay}::date and ${pm.lastDay} = ${before.lastDay}::date`
+    : sql`select ${pt.recordId} as record_id, null::text as user_id, ${pt.count} as count from ${tableAs(pt)}
+        where ${windowCondition(workspaceId, object, metric, before, pt)}`;
   const source = sql`
-      select ${recordKey} as record_id, ${accounts ? sql`${r.userId}` : sql`null::text`} as user_id, sum(${r.count}) as count
-      from ${tableAs(r)}
-      where exists (select 1 from made) and ${r.workspaceId} = ${workspaceId} and ${anyOf(r.name, metric.names)}
-        and ${r.day} >= ${days.firstDay}::date and ${r.day} <= ${days.lastDay}::date and ${recordKey} is not null
+      select record_id, user_id, sum(count) as count
+      from (
+        ${seed} and ${made} and ${rolled}
+        union all ${rollups(sql`${made} and ${rolled}`, -1, before.firstDay, before.firstDay)}
+        union all ${rollups(sql`${made} and ${rolled}`, 1, days.lastDay, days.lastDay)}
+        union all ${rollups(sql`${made} and not ${rolled}`, 1, days.firstDay, days.lastDay)}
+      ) as delta
       group by 1, 2
-      having sum(${r.count}) > 0`;
+      having sum(count) > 0`;
   const m = staleMembers;
   const t = staleTotals;
   const s = stale;

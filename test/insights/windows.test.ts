@@ -4,6 +4,7 @@ import { addDays, dayOf } from '../../src/insights/time.ts';
 import { DELETE_ACCOUNTS, DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
 import { suiteApp, TEST_NOW } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
+import { windowDrift } from '../support/windows.ts';
 
 // Maintained windows (src/insights/windows.ts): rankings over the last 7, 30 or 90 days read
 // per-record totals kept by every write; so do the `metrics` catalog (all-time totals per user,
@@ -15,50 +16,6 @@ const t = suiteApp();
 const ws = () => t.workspaceId;
 const DAY_MS = 86_400_000;
 const today = () => dayOf(TEST_NOW);
-
-/**
- * Every maintained window's totals (events and, for accounts, distinct users) and each account's
- * per-user counts (`metric_window_members`) next to a recount from events (effective account =
- * explicit, else the user's). Rows that differ; none when they agree.
- */
-async function windowDrift() {
-  const recount = sql`
-      select w.kind, w.name, w.object, w.first_day, w.last_day, e.user_id,
-             case when w.object = 'ACCOUNT' then coalesce(e.account_id, u.account_id) else e.user_id end as rid
-      from metric_windows w
-      join events e on e.workspace_id = w.workspace_id and e.name = any(w.names)
-        and (e.occurred_at at time zone 'UTC')::date between w.first_day and w.last_day
-      left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
-      where w.workspace_id = ${ws()}`;
-  const totals = await query(
-    t,
-    sql`
-    with raw as (
-      select kind, name, object, first_day, last_day, rid, count(*)::int as n,
-        (case when object = 'ACCOUNT' then count(distinct user_id) else 0 end)::int as users
-      from (${recount}) as r where rid is not null group by 1, 2, 3, 4, 5, 6
-    ), kept as (
-      select kind, name, object, first_day, last_day, record_id as rid, count::int as n, users::int as users
-      from metric_window_totals where workspace_id = ${ws()} and (count <> 0 or users <> 0)
-    )
-    select * from raw full join kept using (kind, name, object, first_day, last_day, rid)
-    where raw.n is distinct from kept.n or raw.users is distinct from kept.users`,
-  );
-  const members = await query(
-    t,
-    sql`
-    with raw as (
-      select kind, name, first_day, last_day, rid, user_id, count(*)::int as n
-      from (${recount}) as r where object = 'ACCOUNT' and rid is not null group by 1, 2, 3, 4, 5, 6
-    ), kept as (
-      select kind, name, first_day, last_day, account_id as rid, user_id, count::int as n
-      from metric_window_members where workspace_id = ${ws()} and count <> 0
-    )
-    select * from raw full join kept using (kind, name, first_day, last_day, rid, user_id)
-    where raw.n is distinct from kept.n`,
-  );
-  return [...totals, ...members];
-}
 
 /**
  * The all-time totals of every metric (`metric_reach`: per user, per account and, for value metrics,
@@ -408,7 +365,7 @@ describe('maintained windows', () => {
       { object: 'ACCOUNT', first_day: addDays(today(), -29), last_day: today() },
       { object: 'USER', first_day: addDays(today(), -29), last_day: today() },
     ]);
-    expect(await windowDrift()).toEqual([]);
+    expect(await windowDrift(t, ws())).toEqual([]);
 
     // A window given as from/to ending at today's midnight (the last 90 whole days) is maintained too.
     const midnight = new Date(`${today()}T00:00:00Z`);
@@ -423,7 +380,7 @@ describe('maintained windows', () => {
     await t.gql(TRACK, { records: [{ name: 'Signed In', timestamp: at(0), userId: 'u3', eventId: 'e-1' }] });
     await t.gql(UPSERT_USERS, { records: [{ id: 'u3', accountId: 'a2' }] });
     await t.gql(UPSERT_USERS, { records: [{ id: 'u1', accountId: 'a3' }] });
-    expect(await windowDrift()).toEqual([]);
+    expect(await windowDrift(t, ws())).toEqual([]);
     const moved = await rank('Signed In', { lastDays: 30 });
     expect(moved.accounts).toEqual(await recountRanking('ACCOUNT', 'Signed In', addDays(today(), -29), today()));
     expect(moved.accounts.slice(0, 2)).toEqual([
@@ -431,7 +388,7 @@ describe('maintained windows', () => {
       { id: 'a3', n: 3 },
     ]);
     await t.gql(DELETE_USERS, { ids: ['u2'], purge: true });
-    expect(await windowDrift()).toEqual([]);
+    expect(await windowDrift(t, ws())).toEqual([]);
     expect((await rank('Signed In', { lastDays: 30 })).accounts).toEqual(
       await recountRanking('ACCOUNT', 'Signed In', addDays(today(), -29), today()),
     );
@@ -696,7 +653,7 @@ describe('maintained windows', () => {
             expect(api.joined).toEqual(ranking);
             expect(await measurePaged(s.days)).toEqual(ranking);
           }
-          expect(await windowDrift()).toEqual([]);
+          expect(await windowDrift(t, ws())).toEqual([]);
           expect(await reachDrift()).toEqual([]);
           expect(await accountDayDrift()).toEqual([]);
         }

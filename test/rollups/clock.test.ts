@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
+import { query, sql } from '../support/sql.ts';
+import { windowDrift } from '../support/windows.ts';
 
 // "Now" is an input: the server reads one injected clock, so the standard windows (last 7/30/90
 // days) roll over with the date alone — no write in between — and tests never depend on the hour.
@@ -70,5 +72,58 @@ describe('the server clock', () => {
       { id: 'a', activeUsers: 0 },
       { id: 'b', activeUsers: 0 },
     ]);
+  });
+
+  it('rolls each window forward a day at a time from the day before: equal to a recount after writes on the days that leave and enter', async () => {
+    now = new Date('2026-11-20T12:00:00Z');
+    const { workspaceId, adminKey } = await t.newWorkspace('rolling');
+    const gql = async (query: string, variables?: Record<string, unknown>) => {
+      const res = await t.gql(query, variables, adminKey);
+      expect(res.errors).toBeUndefined();
+      return res.data;
+    };
+    await gql(UPSERT_ACCOUNTS, { records: ['r', 's'].map((id) => ({ id, name: id })) });
+    await gql(UPSERT_USERS, {
+      records: [
+        { id: 'r1', email: 'r1@r.com', accountId: 'r' },
+        { id: 'r2', email: 'r2@r.com', accountId: 'r' },
+        { id: 's1', email: 's1@s.com', accountId: 's' },
+      ],
+    });
+    const dayMs = 86_400_000;
+    const signIn = (userId: string, daysAgo: number, name = 'Signed In') => ({
+      name,
+      timestamp: new Date(now.getTime() - daysAgo * dayMs).toISOString(),
+      userId,
+    });
+    // History over 100 days, on every day a window may leave or enter.
+    await gql(TRACK, {
+      records: Array.from({ length: 100 }, (_, d) => signIn(['r1', 'r2', 's1'][d % 3]!, d, d % 4 ? 'Signed In' : 'Report Exported')),
+    });
+    const READ = `{
+      byCount: accounts(first: 5, orderBy: { metric: { metric: { event: "Signed In" }, window: { lastDays: 30 } } }) { nodes { id } }
+      byUsers: accounts(first: 5, orderBy: { metric: { metric: { event: "Signed In" }, aggregate: UNIQUE_USERS, window: { lastDays: 90 } } }) { nodes { id } }
+      users(first: 5, orderBy: { metric: { metric: { event: "Signed In" }, window: { lastDays: 7 } } }) { nodes { id } }
+      activity: accounts(first: 5, orderBy: { measure: { measure: ACTIVE_USERS, window: { lastDays: 30 } } }) { nodes { id activeUsers(window: { lastDays: 30 }) usageChange(window: { lastDays: 30 }) } }
+    }`;
+    const windows = () =>
+      query(
+        t,
+        sql`select count(*)::int as n from metric_windows where workspace_id = ${workspaceId} and last_day = ${now.toISOString().slice(0, 10)}::date`,
+      );
+    await gql(READ);
+    expect((await windows())[0]!.n).toBeGreaterThan(0);
+    for (let day = 0; day < 3; day++) {
+      // Writes the next day's windows must carry: on the newest day, on the days that leave the
+      // 7-, 30- and 90-day windows, a user moved to the other account.
+      await gql(TRACK, {
+        records: [signIn('r1', 0), signIn('s1', 6), signIn('r2', 29), signIn('s1', 89), signIn('r2', 1, 'Report Exported')],
+      });
+      await gql(UPSERT_USERS, { records: [{ id: 'r2', email: 'r2@r.com', accountId: day % 2 ? 'r' : 's' }] });
+      now = new Date(now.getTime() + dayMs);
+      await gql(READ);
+      expect((await windows())[0]!.n).toBeGreaterThan(0);
+      expect(await windowDrift(t, workspaceId)).toEqual([]);
+    }
   });
 });
