@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { type Database, jsonParam, type Queryable, rows } from '../db/client.ts';
@@ -34,7 +33,7 @@ export const STANDARD_WINDOW_DAYS: readonly number[] = [7, 30, 90];
 /** What a window counts: the events of one name, or the workspace's activity events (a set). */
 export interface WindowMetric {
   kind: 'EVENT' | 'ACTIVITY';
-  /** The event name (EVENT), or a hash of the sorted set of names (ACTIVITY). */
+  /** The event name (EVENT), or `activity` (ACTIVITY: one window per object and days, whatever the set). */
   name: string;
   names: readonly string[];
 }
@@ -43,10 +42,13 @@ export function eventWindow(name: string): WindowMetric {
   return { kind: 'EVENT', name, names: [name] };
 }
 
-/** The window of a set of activity events: another set (a change of meanings) is another window. */
+/**
+ * The window of the workspace's activity events. Another set (a new activity event name, a change
+ * of meanings) retargets the same window (`retargetWindow`): the derived state stays one window
+ * per object and days however many names a sender invents, and a new name costs its own events.
+ */
 export function activityWindow(names: readonly string[]): WindowMetric {
-  const sorted = [...new Set(names)].sort();
-  return { kind: 'ACTIVITY', name: createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 32), names: sorted };
+  return { kind: 'ACTIVITY', name: 'activity', names: [...new Set(names)].sort() };
 }
 
 /** Whether `days` are a standard window: 7, 30 or 90 UTC days ending today or yesterday. */
@@ -96,7 +98,13 @@ export function rankColumn(spec: MetricSpec): RankColumn {
  * dropped once it can no longer be asked for, and so is its entry here (swept when a window is
  * made); a failed creation is forgotten, so the next read retries.
  */
-const known = new WeakMap<object, Map<string, { keptUntil: string; made: Promise<void> }>>();
+interface KnownWindow {
+  keptUntil: string;
+  made: Promise<void>;
+  /** The names it counts, as made or retargeted here (JSON of the sorted set). */
+  names: string;
+}
+const known = new WeakMap<object, Map<string, KnownWindow>>();
 
 /**
  * Make sure the window exists, creating its totals from the rollups if it does not. Creation takes
@@ -116,10 +124,13 @@ export function ensureWindow(
   now: Date,
 ): Promise<void> {
   const key = JSON.stringify([workspaceId, object, metric.kind, metric.name, days.firstDay, days.lastDay, keptUntil]);
-  const windows = known.get(database.db) ?? new Map<string, { keptUntil: string; made: Promise<void> }>();
+  const names = JSON.stringify(metric.names);
+  const windows = known.get(database.db) ?? new Map<string, KnownWindow>();
   known.set(database.db, windows);
   const found = windows.get(key);
-  if (found) return found.made;
+  // Known with the same names: nothing to do. (With other names, another instance may have
+  // retargeted it since: `retargetWindow` compares with what is stored.)
+  if (found?.names === names) return found.made;
   const today = dayOf(now);
   for (const [k, w] of windows) if (w.keptUntil < today) windows.delete(k);
   const made = database.db.transaction(async (tx) => {
@@ -130,10 +141,12 @@ export function ensureWindow(
       // analyzes the table. (ANALYZE counts the transaction's own rows; an autovacuum in its way is
       // cancelled by the server.)
       await tx.execute(sql`analyze ${metricWindowTotals}`);
+    } else if (metric.kind === 'ACTIVITY') {
+      await retargetWindow(tx, workspaceId, object, metric, days);
     }
   });
   made.catch(() => windows.delete(key));
-  windows.set(key, { keptUntil, made });
+  windows.set(key, { keptUntil, made, names });
   return made;
 }
 
@@ -181,7 +194,8 @@ async function createWindow(
   // Each branch starts with conditions of its own (one-time filters): a window that exists reads
   // nothing; a rolled window reads its seed and two days; a new one, the whole range.
   const made = sql`exists (select 1 from made)`;
-  const rolled = sql`exists (select 1 from ${tableAs(previous)} where ${windowCondition(workspaceId, object, metric, before, previous)})`;
+  const rolled = sql`exists (select 1 from ${tableAs(previous)} where ${windowCondition(workspaceId, object, metric, before, previous)}
+    and ${previous.names} = ${namesArray(metric)})`;
   const rollups = (when: SQL, sign: number, first: string, last: string) => sql`
         select ${recordKey} as record_id, ${accounts ? sql`${r.userId}` : sql`null::text`} as user_id, ${sign}::int * ${r.count} as count
         from ${tableAs(r)}
@@ -214,7 +228,7 @@ async function createWindow(
     with made as (
       insert into ${mw} (${columnList(mw.workspaceId, mw.kind, mw.object, mw.name, mw.firstDay, mw.lastDay, mw.names, mw.keptUntil)})
       values (${workspaceId}, ${metric.kind}, ${object}, ${metric.name}::text, ${days.firstDay}::date, ${days.lastDay}::date,
-        array(select jsonb_array_elements_text(${jsonParam(metric.names)})), ${keptUntil}::date)
+        ${namesArray(metric)}, ${keptUntil}::date)
       on conflict do nothing
       returning 1
     ), kept as (
@@ -256,6 +270,61 @@ async function createWindow(
     select count(*)::int as made from made`,
   );
   return (result?.made ?? 0) > 0;
+}
+
+/** The window's names as a text[] (sorted, as `metric_windows.names` holds them). */
+const namesArray = (metric: WindowMetric): SQL => sql`array(select jsonb_array_elements_text(${jsonParam(metric.names)}))`;
+
+/**
+ * The activity window counting other names than `metric.names` (they changed: a new activity
+ * event name, a change of meanings) made to count those: the events of the names it gains are
+ * added, those of the names it loses taken away, over its days; then each account's distinct users.
+ * Costs the events of the names that changed, not the window's. A no-op when the names agree.
+ */
+async function retargetWindow(q: Queryable, workspaceId: string, object: RecordKind, metric: WindowMetric, days: DayRange): Promise<void> {
+  const recordKey = rollupKey(object, r);
+  const accounts = object === 'ACCOUNT';
+  const mw = metricWindows;
+  const mm = metricWindowMembers;
+  const mt = metricWindowTotals;
+  const names = namesArray(metric);
+  await q.execute(sql`
+    with stored as (
+      select ${mw.names} as names from ${mw} where ${windowCondition(workspaceId, object, metric, days, mw)} and ${mw.names} <> ${names}
+    ), retargeted as (
+      update ${mw} set ${columnName(mw.names)} = ${names} where ${windowCondition(workspaceId, object, metric, days, mw)} and ${mw.names} <> ${names}
+      returning 1
+    ), delta as materialized (
+      select ${recordKey} as record_id, ${accounts ? sql`${r.userId}` : sql`null::text`} as user_id,
+        sum(case when ${r.name} = any(${names}) then ${r.count} else -${r.count} end) as count
+      from ${tableAs(r)}, stored
+      where ${r.workspaceId} = ${workspaceId} and ${r.day} >= ${days.firstDay}::date and ${r.day} <= ${days.lastDay}::date
+        and (${r.name} = any(${names})) <> (${r.name} = any(stored.names)) and ${recordKey} is not null
+      group by 1, 2
+      having sum(case when ${r.name} = any(${names}) then ${r.count} else -${r.count} end) <> 0
+    ), members as (
+      insert into ${mm} (${columnList(mm.workspaceId, mm.kind, mm.name, mm.firstDay, mm.lastDay, mm.accountId, mm.userId, mm.count)})
+      select ${workspaceId}, ${metric.kind}, ${metric.name}::text, ${days.firstDay}::date, ${days.lastDay}::date, record_id, user_id, count
+      from delta where user_id is not null
+      order by record_id, user_id
+      on conflict (${columnList(mm.workspaceId, mm.kind, mm.name, mm.firstDay, mm.lastDay, mm.accountId, mm.userId)}) do update set
+        ${columnName(mm.count)} = ${mm.count} + excluded.${columnName(mm.count)},
+        ${columnName(mm.previousCount)} = ${mm.count}
+      returning ${mm.accountId}, ${mm.count}, ${mm.previousCount}
+    ), users as (
+      -- An account's users with at least one event: +1 for a member that gained its first, -1 for one that lost its last.
+      select account_id as record_id, sum((count > 0)::int - (previous_count > 0)::int) as users from members group by 1
+    ), counts as (
+      select record_id, sum(count) as count from delta group by 1
+    )
+    insert into ${mt} (${columnList(mt.workspaceId, mt.kind, mt.name, mt.object, mt.firstDay, mt.lastDay, mt.recordId, mt.count, mt.users)})
+    select ${workspaceId}, ${metric.kind}, ${metric.name}::text, ${object}, ${days.firstDay}::date, ${days.lastDay}::date, record_id,
+      coalesce(counts.count, 0), coalesce(users.users, 0)
+    from counts full join users using (record_id)
+    order by record_id
+    on conflict (${columnList(mt.workspaceId, mt.kind, mt.name, mt.object, mt.firstDay, mt.lastDay, mt.recordId)}) do update set
+      ${columnName(mt.count)} = ${mt.count} + excluded.${columnName(mt.count)},
+      ${columnName(mt.users)} = ${mt.users} + excluded.${columnName(mt.users)}`);
 }
 
 /** Rows keyed by a window (`metric_window_totals`, `metric_windows`, or an alias of one). */

@@ -166,8 +166,11 @@ async function rankUnique(name: string, window: Record<string, unknown>) {
   return res.data.accounts.edges.map((e: any) => ({ id: e.node.id, n: e.orderValue }));
 }
 
-/** Events whose role is activity in the property below: `Signed In` (of the tests above, by inference), `Ping`, `Pong` — not `Noise`. */
-const ACTIVITY = ['Ping', 'Pong', 'Signed In'];
+/**
+ * Events whose role is activity in the property below: `Signed In` (of the tests above, by
+ * inference), `Ping`, `Pong`, and `Noise` while a step has made it a page view.
+ */
+const ACTIVITY = new Set(['Ping', 'Pong', 'Signed In']);
 
 const MEASURES = `query($window: TimeWindow!) {
   accounts(first: 100, orderBy: { measure: { measure: ACTIVE_USERS, window: $window } }) {
@@ -224,7 +227,7 @@ async function recountMeasures(object: 'ACCOUNT' | 'USER', days: number) {
         count(*) filter (where day < ${first}::date) as previous
       from (select *, (occurred_at at time zone 'UTC')::date as day from events) e
       left join users u on u.workspace_id = e.workspace_id and u.id = e.user_id
-      where e.workspace_id = ${ws()} and e.name in (select jsonb_array_elements_text(${JSON.stringify(ACTIVITY)}::jsonb)) and e.day between ${before}::date and ${today()}::date
+      where e.workspace_id = ${ws()} and e.name in (select jsonb_array_elements_text(${JSON.stringify([...ACTIVITY])}::jsonb)) and e.day between ${before}::date and ${today()}::date
       group by 1
     ) c on c.rid = r.id
     where r.workspace_id = ${ws()}`,
@@ -589,6 +592,9 @@ describe('maintained windows', () => {
       // Kept answers (src/insights/answers.ts): workspace series and the views that group the rollups.
       fc.record({ op: fc.constant('series' as const) }),
       fc.record({ op: fc.constant('views' as const) }),
+      // A change of meanings: `Noise` counts as activity (a page view), or not (an error) — the
+      // activity windows are retargeted, not made again beside the old ones.
+      fc.record({ op: fc.constant('role' as const), activity: fc.boolean() }),
     );
     await t.gql(UPSERT_ACCOUNTS, { records: accounts.map((id) => ({ id, name: id })) });
     // Ping and Pong are activity (the activity measures count both, a user once), like Signed In; Noise is not.
@@ -643,6 +649,14 @@ describe('maintained windows', () => {
             expect(kept).toEqual(await workspaceSeries(range));
           } else if (s.op === 'views') {
             await expectViewsEqualRecount();
+          } else if (s.op === 'role') {
+            const role = s.activity ? 'PAGE_VIEW' : 'ERROR';
+            const set = await t.gql(
+              `mutation { setMetricRole(input: { metric: { kind: COUNT, name: "Noise" }, role: ${role} }) { userErrors { code } } }`,
+            );
+            expect(set.data?.setMetricRole.userErrors).toEqual([]);
+            if (s.activity) ACTIVITY.add('Noise');
+            else ACTIVITY.delete('Noise');
           } else {
             const api = await measures(s.days);
             const accountsRecount = await recountMeasures('ACCOUNT', s.days);
@@ -667,6 +681,13 @@ describe('maintained windows', () => {
       [],
     );
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and kind = 'ACTIVITY'`)).not.toEqual([]);
+    // However often the set of activity events changed: one activity window per object and days.
+    expect(
+      await query(
+        t,
+        sql`select object, first_day from metric_windows where workspace_id = ${ws()} and kind = 'ACTIVITY' group by 1, 2, last_day having count(*) > 1`,
+      ),
+    ).toEqual([]);
     expect(await query(t, sql`select 1 from metric_window_totals where workspace_id = ${ws()} and users > 1`)).not.toEqual([]);
     expect([...viewsChecked].sort()).toEqual(['top-features', 'weekly-active-users']);
     // (25 random sequences of up to 10 steps, each checked against recounts: longer than one test's default.)
