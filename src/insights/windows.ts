@@ -311,16 +311,16 @@ async function retargetWindow(q: Queryable, workspaceId: string, object: RecordK
         ${columnName(mm.count)} = ${mm.count} + excluded.${columnName(mm.count)},
         ${columnName(mm.previousCount)} = ${mm.count}
       returning ${mm.accountId}, ${mm.count}, ${mm.previousCount}
-    ), users as (
+    ), active as (
       -- An account's users with at least one event: +1 for a member that gained its first, -1 for one that lost its last.
-      select account_id as record_id, sum((count > 0)::int - (previous_count > 0)::int) as users from members group by 1
+      select account_id as record_id, sum((count > 0)::int - (previous_count > 0)::int) as n from members group by 1
     ), counts as (
       select record_id, sum(count) as count from delta group by 1
     )
     insert into ${mt} (${columnList(mt.workspaceId, mt.kind, mt.name, mt.object, mt.firstDay, mt.lastDay, mt.recordId, mt.count, mt.users)})
     select ${workspaceId}, ${metric.kind}, ${metric.name}::text, ${object}, ${days.firstDay}::date, ${days.lastDay}::date, record_id,
-      coalesce(counts.count, 0), coalesce(users.users, 0)
-    from counts full join users using (record_id)
+      coalesce(counts.count, 0), coalesce(active.n, 0)
+    from counts full join active using (record_id)
     order by record_id
     on conflict (${columnList(mt.workspaceId, mt.kind, mt.name, mt.object, mt.firstDay, mt.lastDay, mt.recordId)}) do update set
       ${columnName(mt.count)} = ${mt.count} + excluded.${columnName(mt.count)},
