@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pathFromRoot } from '../files.ts';
-import { type Asset, type AssetSource, htmlPage, loadAsset, once, sendPage, serveAssets } from './static.ts';
+import { type Asset, type AssetSource, bundleScript, htmlPage, loadAsset, once, sendPage, serveAssets, webFile } from './static.ts';
 
 /** Browsers navigating to /graphql get the IDE; API clients (Accept: application/json) get GraphQL. */
 export function wantsHtml(request: FastifyRequest): boolean {
@@ -32,27 +31,30 @@ const CONTENT_SECURITY_POLICY = [
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
-export const ownAsset = (file: string) => pathFromRoot(`src/http/assets/${file}`);
 
 const script = 'text/javascript; charset=utf-8';
 const style = 'text/css; charset=utf-8';
 const fromFile = (path: () => string) => () => readFile(path());
 
 const SOURCES = {
-  react: { file: 'react.js', type: script, path: () => join(packageDir('react'), 'umd/react.production.min.js') },
-  'react-dom': { file: 'react-dom.js', type: script, path: () => join(packageDir('react-dom'), 'umd/react-dom.production.min.js') },
-  graphiql: { file: 'graphiql.js', type: script, path: () => join(packageDir('graphiql'), 'dist/index.umd.js') },
-  'graphiql-css': { file: 'graphiql.css', type: style, path: () => join(packageDir('graphiql'), 'dist/style.css') },
-  ide: { file: 'ide.js', type: script, path: () => ownAsset('ide.js') },
-  'ide-css': { file: 'ide.css', type: style, path: () => ownAsset('ide.css') },
+  react: { file: 'react.js', type: script, built: fromFile(() => join(packageDir('react'), 'umd/react.production.min.js')) },
+  'react-dom': {
+    file: 'react-dom.js',
+    type: script,
+    built: fromFile(() => join(packageDir('react-dom'), 'umd/react-dom.production.min.js')),
+  },
+  graphiql: { file: 'graphiql.js', type: script, built: fromFile(() => join(packageDir('graphiql'), 'dist/index.umd.js')) },
+  'graphiql-css': { file: 'graphiql.css', type: style, built: fromFile(() => join(packageDir('graphiql'), 'dist/style.css')) },
+  ide: { file: 'ide.js', type: script, built: () => bundleScript('ide/ide.ts') },
+  'ide-css': { file: 'ide.css', type: style, built: fromFile(() => webFile('ide/ide.css')) },
 } as const;
 type AssetName = keyof typeof SOURCES;
 
-/** The IDE's assets: GraphiQL and React from node_modules, and its own bootstrap script and styles. */
+/** The IDE's assets: GraphiQL and React from node_modules, and its own script (web/ide, bundled) and styles. */
 export const IDE_ASSETS: Record<AssetName, AssetSource> = Object.fromEntries(
   (Object.keys(SOURCES) as AssetName[]).map((name) => {
-    const { file, type, path } = SOURCES[name];
-    return [name, { name: name.replace(/-css$/, ''), file, type, built: fromFile(path) }];
+    const { file, type, built } = SOURCES[name];
+    return [name, { name: name.replace(/-css$/, ''), file, type, built }];
   }),
 ) as Record<AssetName, AssetSource>;
 
@@ -65,7 +67,7 @@ const loadAssets = once(async (): Promise<Record<AssetName, Asset>> => {
 });
 
 /**
- * The API-key field of the IDE and the views page (same ids, so the same bootstrap code drives it):
+ * The API-key box of the IDE and the views page, driven in the browser by web/shared/api-key-box.ts:
  * `status` is the hint before a key is entered, `extra` HTML after it (a link to the other page).
  */
 export function keyBar(status: string, extra = ''): string {

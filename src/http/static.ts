@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { fromRoot } from '../files.ts';
+import { fromRoot, pathFromRoot } from '../files.ts';
 
 // Pages and their assets served by this server (the GraphQL IDE, the views page): everything
 // offline, scripts from this origin only, assets content-addressed so they can be cached forever.
@@ -37,6 +37,30 @@ export interface AssetSource {
 export const PUBLIC_DIR = fromRoot('src/http/public/');
 /** Running compiled (plain node on dist/): assets are read from the build, never built (no esbuild in production). */
 export const PREBUILT = import.meta.url.endsWith('.js');
+
+/** A file of the browser code under web/ (`ide/ide.ts`), read when its asset is built. */
+export const webFile = (path: string) => pathFromRoot(`web/${path}`);
+
+/**
+ * A page's script: its TypeScript entry under web/ bundled by esbuild (a development dependency,
+ * so only at build time or when run from source) into one minified browser script.
+ */
+export async function bundleScript(entry: string): Promise<Buffer> {
+  const { build } = await import('esbuild');
+  const bundle = await build({
+    entryPoints: [webFile(entry)],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = bundle.outputFiles[0]?.contents;
+  if (!code) throw new Error(`the bundle of web/${entry} is empty`);
+  return Buffer.from(code);
+}
 
 export async function loadAsset(source: AssetSource): Promise<Asset> {
   if (!PREBUILT) return asset(source.name, source.type, await source.built());

@@ -1,38 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { pathFromRoot } from '../files.ts';
 import { IDE_ASSETS, keyBar, wantsHtml } from './ide.ts';
-import { type Asset, type AssetSource, htmlPage, loadAsset, once, PREBUILT, sendPage, serveAssets } from './static.ts';
+import {
+  type Asset,
+  type AssetSource,
+  bundleScript,
+  htmlPage,
+  loadAsset,
+  once,
+  PREBUILT,
+  sendPage,
+  serveAssets,
+  webFile,
+} from './static.ts';
 
 // GET /views: the views page for browsers (web/views), served with the GraphQL IDE and switched off
-// with it (GRAPHQL_IDE). Its script is bundled from TypeScript with Chart.js by `npm run build`;
-// run from source, esbuild (a development dependency) bundles it on the first request instead.
-
-const APP = pathFromRoot('web/views/app.ts');
-const CSS = pathFromRoot('web/views/views.css');
-
-async function bundleScript(): Promise<Buffer> {
-  const { build } = await import('esbuild');
-  const bundle = await build({
-    entryPoints: [APP],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = bundle.outputFiles[0]?.contents;
-  if (!code) throw new Error('the views page bundle is empty');
-  return Buffer.from(code);
-}
+// with it (GRAPHQL_IDE). Its script is bundled from TypeScript with Chart.js by `npm run build`
+// (like the IDE's); run from source, it is bundled on the first request instead.
 
 /** The views page's assets: its bundled script, the key bar's styles (shared with the IDE) and its own. */
 export const VIEWS_ASSETS = {
-  script: { name: 'views', file: 'views.js', type: 'text/javascript; charset=utf-8', built: bundleScript },
+  script: { name: 'views', file: 'views.js', type: 'text/javascript; charset=utf-8', built: () => bundleScript('views/app.ts') },
   keyBar: { ...IDE_ASSETS['ide-css'], name: 'key-bar' },
-  styles: { name: 'views', file: 'views.css', type: 'text/css; charset=utf-8', built: () => readFile(CSS) },
+  styles: { name: 'views', file: 'views.css', type: 'text/css; charset=utf-8', built: () => readFile(webFile('views/views.css')) },
 } satisfies Record<string, AssetSource>;
 type ViewsAssets = Record<keyof typeof VIEWS_ASSETS, Asset>;
 

@@ -1,6 +1,6 @@
 // The views page (GET /views): a frontend client of this API, bundled and served by the server
 // itself (no CDN). It runs the typed `ViewsPage` operation (codegen client preset, ./gql) with the
-// key from the same API-key field as the GraphQL IDE, and renders each unlocked view as a chart or
+// key from the same API-key box as the GraphQL IDE (../shared/api-key-box), and renders each unlocked view as a chart or
 // a table and each locked one with what would unlock it. Text goes in through textContent only.
 import {
   BarController,
@@ -14,6 +14,7 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
+import { apiKeyBox, postGraphQL } from '../shared/api-key-box';
 import { type TypedDocumentString, type ValueFormat, ViewsPageDocument, type ViewsPageQuery } from './gql/graphql';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
@@ -22,47 +23,18 @@ type View = ViewsPageQuery['views'][number];
 type Preview = NonNullable<View['preview']>;
 type Cell = Preview['rows'][number]['cells'][number];
 
-// Shared with the GraphQL IDE: a key remembered there is used here, and the other way round.
-const STORAGE_KEY = 'correlated:graphql-ide:api-key';
 // The page lives at …/views; the API is its sibling …/graphql (also behind a path prefix).
 const ENDPOINT = new URL('graphql', window.location.href).pathname;
 
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const form = byId<HTMLFormElement>('key-form');
-const input = byId<HTMLInputElement>('api-key');
-const remember = byId<HTMLInputElement>('remember');
-const forget = byId<HTMLButtonElement>('forget');
-const status = byId<HTMLSpanElement>('key-status');
-const main = byId<HTMLElement>('views');
-
-const storage = {
-  read(): string {
-    try {
-      return window.localStorage.getItem(STORAGE_KEY) ?? '';
-    } catch {
-      return '';
-    }
-  },
-  write(value: string): void {
-    try {
-      if (value) window.localStorage.setItem(STORAGE_KEY, value);
-      else window.localStorage.removeItem(STORAGE_KEY);
-    } catch {
-      // Storage disabled: the key is simply not remembered.
-    }
-  },
-};
+const main = document.getElementById('views') as HTMLElement;
+const box = apiKeyBox(() => void load());
 
 async function execute<TResult, TVariables>(
   key: string,
   document: TypedDocumentString<TResult, TVariables>,
   variables?: TVariables,
 ): Promise<TResult> {
-  const response = await fetch(ENDPOINT, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
-  });
+  const response = await postGraphQL(ENDPOINT, key, { query: document.toString(), variables: variables ?? {} });
   const body = (await response.json()) as { data?: TResult; errors?: Array<{ message: string }> };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   if (!body.data) throw new Error(`HTTP ${response.status}`);
@@ -210,47 +182,24 @@ function card(view: View): HTMLElement {
   return node;
 }
 
-function setStatus(text: string, state: string): void {
-  status.textContent = text;
-  status.dataset.state = state;
-}
-
-let apiKey = storage.read();
-input.value = apiKey;
-remember.checked = apiKey !== '';
-
 async function load(): Promise<void> {
   main.replaceChildren();
+  const apiKey = box.key();
   if (!apiKey) {
-    setStatus('Paste an API key (READ scope) to see the views of its workspace.', 'none');
+    box.setStatus('Paste an API key (READ scope) to see the views of its workspace.', 'none');
     return;
   }
-  setStatus('Loading views…', 'pending');
+  box.setStatus('Loading views…', 'pending');
   try {
     const data = await execute(apiKey, ViewsPageDocument);
     const unlocked = data.views.filter((v) => !v.locked);
-    setStatus(`Workspace "${data.viewer.workspace.name}" · ${unlocked.length} of ${data.views.length} views unlocked`, 'ok');
+    box.setStatus(`Workspace "${data.viewer.workspace.name}" · ${unlocked.length} of ${data.views.length} views unlocked`, 'ok');
     const grid = el('section', 'grid');
     for (const view of [...unlocked, ...data.views.filter((v) => v.locked)]) grid.append(card(view));
     main.append(grid);
   } catch (error) {
-    setStatus(`Could not load the views: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    box.setStatus(`Could not load the views: ${error instanceof Error ? error.message : String(error)}`, 'error');
   }
 }
-
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  apiKey = input.value.trim();
-  storage.write(remember.checked ? apiKey : '');
-  void load();
-});
-remember.addEventListener('change', () => storage.write(remember.checked ? apiKey : ''));
-forget.addEventListener('click', () => {
-  apiKey = '';
-  input.value = '';
-  remember.checked = false;
-  storage.write('');
-  void load();
-});
 
 void load();
