@@ -166,6 +166,14 @@ function sameDims(a: Dimensions, b: Dimensions): boolean {
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
+/** A dimension record that passed validation: its patch and the field types it shows. */
+interface ValidRecord {
+  index: number;
+  id: string;
+  patch: Record<string, Scalar | null>;
+  observed: Map<string, FieldType | null>;
+}
+
 export async function upsertRecords(
   env: IngestEnv,
   object: RecordKind,
@@ -174,25 +182,7 @@ export async function upsertRecords(
 ): Promise<IngestOutcome> {
   checkBatchSize(inputs.length, env.limits);
   const known = await knownFields(env, object, inputs, 'custom');
-  const ctx = { limits: env.limits, known, now: env.now };
-  const results: RecordResult[] = [];
-  const valid: Array<{ index: number; id: string; patch: Record<string, Scalar | null>; observed: Map<string, FieldType | null> }> = [];
-  const checkedRecords: typeof valid = [];
-  inputs.forEach((input, index) => {
-    const checked = validateDimensionRecord(object, input, ctx);
-    if (checked.ok) {
-      checkedRecords.push({ index, ...checked.record });
-      results.push({ index, id: checked.record.id, status: 'UNCHANGED', errors: [] });
-    } else {
-      results.push({ index, id: checked.id, status: 'REJECTED', errors: checked.errors });
-    }
-  });
-  const refused = await admitNewFields(env, object, known, checkedRecords, 'custom');
-  for (const record of checkedRecords) {
-    const error = refused.get(record.index);
-    if (error) results[record.index] = { index: record.index, id: record.id, status: 'REJECTED', errors: [error] };
-    else valid.push(record);
-  }
+  const { results, valid } = await validateRecords(env, object, inputs, known);
   const required = requiredOnCreate(object).key;
   if (valid.length === 0) {
     await guarded(reportMissingRequired(env.db, env.workspaceId, object, required, inputs, results, new Map()));
@@ -203,57 +193,11 @@ export async function upsertRecords(
     const ids = [...new Set(valid.map((r) => r.id))].sort();
     const existing = await sql.lockExisting(tx, object, env.workspaceId, ids);
     await reportMissingRequired(tx, env.workspaceId, object, required, inputs, results, existing);
-    // Apply the records in input order to a view of the rows, to give each its own status.
-    const state = new Map<string, Dimensions | null>(ids.map((id) => [id, existing.get(id) ?? null]));
-    const patches = new Map<string, Record<string, Scalar | null>>();
-    const createdBy = new Map<string, RecordResult>();
-    const observed = new Map<string, FieldType | null>();
-    for (const record of valid) {
-      const result = results[record.index]!;
-      const current = state.get(record.id) ?? null;
-      if (current === null && mode === 'UPDATE_ONLY') {
-        result.status = 'NOT_FOUND';
-        continue;
-      }
-      if (current === null ? record.patch[required] == null : record.patch[required] === null) {
-        result.status = 'REJECTED';
-        result.errors.push({
-          field: required,
-          code: 'REQUIRED',
-          message: current === null ? 'A value is required to create the record.' : 'This field is required and cannot be cleared.',
-        });
-        continue;
-      }
-      const next = applyPatch(current ?? {}, record.patch);
-      result.status = current === null ? 'CREATED' : sameDims(current, next) ? 'UNCHANGED' : 'UPDATED';
-      if (result.status === 'CREATED') createdBy.set(record.id, result);
-      state.set(record.id, next);
-      patches.set(record.id, { ...patches.get(record.id), ...record.patch });
-      mergeObservations(observed, record.observed);
-    }
-
-    const changed = [...patches].filter(([id]) => !sameDims(existing.get(id) ?? {}, state.get(id) ?? {}) || !existing.has(id));
-    const toUpdate = changed.filter(([id]) => existing.has(id)).map(([id, patch]) => ({ id, patch }));
-    const toInsert = changed.filter(([id]) => !existing.has(id)).map(([id, patch]) => ({ id, patch }));
-    await sql.mergeExisting(tx, object, env.workspaceId, toUpdate);
-    const inserted = await sql.insertNew(tx, object, env.workspaceId, toInsert);
-    // Another call created the row between our read and our insert: ours merges into it (two more
-    // statements, only in that race).
-    const raced = toInsert.filter(({ id }) => !inserted.has(id));
-    const racedBefore =
-      raced.length === 0
-        ? new Map<string, Dimensions>()
-        : await sql.lockExisting(
-            tx,
-            object,
-            env.workspaceId,
-            raced.map((r) => r.id),
-          );
-    await sql.mergeExisting(tx, object, env.workspaceId, raced);
-    for (const { id } of raced) {
-      const result = createdBy.get(id);
-      if (result) result.status = 'UPDATED';
-    }
+    const applied = applyInOrder(valid, results, existing, mode, required);
+    const changed = [...applied.patches].filter(
+      ([id]) => !sameDims(existing.get(id) ?? {}, applied.state.get(id) ?? {}) || !existing.has(id),
+    );
+    const racedBefore = await writeChanged(tx, env.workspaceId, object, changed, existing, applied.createdBy);
     await queueChanges(
       tx,
       object,
@@ -261,22 +205,138 @@ export async function upsertRecords(
       changed.map(([id]) => ({ id, before: existing.get(id) ?? racedBefore.get(id) ?? null })),
     );
     if (changed.length > 0) await sql.countRecordChanges(tx, object, env.workspaceId);
-
-    if (object === 'USER') {
-      const links = changed
-        .map(([id]) => ({ user_id: id, before: existing.get(id)?.accountId ?? null, after: state.get(id)?.accountId ?? null }))
-        .filter((link) => link.before !== link.after || !existing.has(link.user_id))
-        .map(({ user_id, after }) => ({ user_id, account_id: after === null ? null : String(after) }));
-      if (links.length > 0) {
-        await rollups.lockAttribution(tx, env.workspaceId, 'exclusive');
-        await rollups.reattribute(tx, env.workspaceId, links);
-      }
-    }
-    await recordObservations(tx, env.workspaceId, object, observed, known, env.now);
+    if (object === 'USER') await relinkUsers(tx, env.workspaceId, changed, existing, applied.state);
+    await recordObservations(tx, env.workspaceId, object, applied.observed, known, env.now);
     await logIssues(env, object, results, mode === 'UPDATE_ONLY', tx);
   });
   env.folder.recordsChanged(env.workspaceId);
   return summarize(results);
+}
+
+/**
+ * One result per input record (UNCHANGED until applied, or REJECTED with its problems) and the
+ * records that pass validation and the bounds on new custom fields, in input order.
+ */
+async function validateRecords(
+  env: IngestEnv,
+  object: RecordKind,
+  inputs: readonly unknown[],
+  known: ReadonlyMap<string, KnownField>,
+): Promise<{ results: RecordResult[]; valid: ValidRecord[] }> {
+  const ctx = { limits: env.limits, known, now: env.now };
+  const results: RecordResult[] = [];
+  const checkedRecords: ValidRecord[] = [];
+  inputs.forEach((input, index) => {
+    const checked = validateDimensionRecord(object, input, ctx);
+    if (checked.ok) {
+      checkedRecords.push({ index, ...checked.record });
+      results.push({ index, id: checked.record.id, status: 'UNCHANGED', errors: [] });
+    } else {
+      results.push({ index, id: checked.id, status: 'REJECTED', errors: checked.errors });
+    }
+  });
+  const refused = await admitNewFields(env, object, known, checkedRecords, 'custom');
+  const valid: ValidRecord[] = [];
+  for (const record of checkedRecords) {
+    const error = refused.get(record.index);
+    if (error) results[record.index] = { index: record.index, id: record.id, status: 'REJECTED', errors: [error] };
+    else valid.push(record);
+  }
+  return { results, valid };
+}
+
+/**
+ * Apply the records in input order to a view of the rows (`existing`, locked), to give each its own
+ * status: the rows as they will be (`state`), each ID's merged patch, the results of the records
+ * that create a row, and the field types observed in the applied records.
+ */
+function applyInOrder(
+  valid: readonly ValidRecord[],
+  results: RecordResult[],
+  existing: ReadonlyMap<string, Dimensions>,
+  mode: UpsertMode,
+  required: string,
+) {
+  const state = new Map<string, Dimensions | null>([...new Set(valid.map((r) => r.id))].map((id) => [id, existing.get(id) ?? null]));
+  const patches = new Map<string, Record<string, Scalar | null>>();
+  const createdBy = new Map<string, RecordResult>();
+  const observed = new Map<string, FieldType | null>();
+  for (const record of valid) {
+    const result = results[record.index]!;
+    const current = state.get(record.id) ?? null;
+    if (current === null && mode === 'UPDATE_ONLY') {
+      result.status = 'NOT_FOUND';
+      continue;
+    }
+    if (current === null ? record.patch[required] == null : record.patch[required] === null) {
+      result.status = 'REJECTED';
+      result.errors.push({
+        field: required,
+        code: 'REQUIRED',
+        message: current === null ? 'A value is required to create the record.' : 'This field is required and cannot be cleared.',
+      });
+      continue;
+    }
+    const next = applyPatch(current ?? {}, record.patch);
+    result.status = current === null ? 'CREATED' : sameDims(current, next) ? 'UNCHANGED' : 'UPDATED';
+    if (result.status === 'CREATED') createdBy.set(record.id, result);
+    state.set(record.id, next);
+    patches.set(record.id, { ...patches.get(record.id), ...record.patch });
+    mergeObservations(observed, record.observed);
+  }
+  return { state, patches, createdBy, observed };
+}
+
+/**
+ * Merge the changed records into their rows and insert the new ones. Another call may create a row
+ * between our read and our insert: ours then merges into it (two more statements, only in that
+ * race), its record reports UPDATED, and the raced rows as they were before are returned.
+ */
+async function writeChanged(
+  tx: Tx,
+  workspaceId: string,
+  object: RecordKind,
+  changed: ReadonlyArray<[string, Record<string, Scalar | null>]>,
+  existing: ReadonlyMap<string, Dimensions>,
+  createdBy: ReadonlyMap<string, RecordResult>,
+): Promise<Map<string, Dimensions>> {
+  const toUpdate = changed.filter(([id]) => existing.has(id)).map(([id, patch]) => ({ id, patch }));
+  const toInsert = changed.filter(([id]) => !existing.has(id)).map(([id, patch]) => ({ id, patch }));
+  await sql.mergeExisting(tx, object, workspaceId, toUpdate);
+  const inserted = await sql.insertNew(tx, object, workspaceId, toInsert);
+  const raced = toInsert.filter(({ id }) => !inserted.has(id));
+  const racedBefore =
+    raced.length === 0
+      ? new Map<string, Dimensions>()
+      : await sql.lockExisting(
+          tx,
+          object,
+          workspaceId,
+          raced.map((r) => r.id),
+        );
+  await sql.mergeExisting(tx, object, workspaceId, raced);
+  for (const { id } of raced) {
+    const result = createdBy.get(id);
+    if (result) result.status = 'UPDATED';
+  }
+  return racedBefore;
+}
+
+/** Users created or moved to another account: their events' attribution follows them (src/rollups). */
+async function relinkUsers(
+  tx: Tx,
+  workspaceId: string,
+  changed: ReadonlyArray<[string, unknown]>,
+  existing: ReadonlyMap<string, Dimensions>,
+  state: ReadonlyMap<string, Dimensions | null>,
+): Promise<void> {
+  const links = changed
+    .map(([id]) => ({ user_id: id, before: existing.get(id)?.accountId ?? null, after: state.get(id)?.accountId ?? null }))
+    .filter((link) => link.before !== link.after || !existing.has(link.user_id))
+    .map(({ user_id, after }) => ({ user_id, account_id: after === null ? null : String(after) }));
+  if (links.length === 0) return;
+  await rollups.lockAttribution(tx, workspaceId, 'exclusive');
+  await rollups.reattribute(tx, workspaceId, links);
 }
 
 /**
