@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { meaningOverrides } from '../db/schema.ts';
-import { columnList, columnName } from '../db/sql.ts';
+import { columnList, takeProposed } from '../db/sql.ts';
 import type { ObjectKind } from '../vocabulary.ts';
 
 /**
@@ -28,8 +28,8 @@ export async function setOverride(
     insert into ${meaningOverrides} (${columnList(meaningOverrides.workspaceId, meaningOverrides.target, meaningOverrides.key, meaningOverrides.meaning, meaningOverrides.updatedAt)})
     values (${workspaceId}, ${target}, ${key}, ${meaning}, now())
     on conflict (${columnList(meaningOverrides.workspaceId, meaningOverrides.target, meaningOverrides.key)}) do update set
-      ${columnName(meaningOverrides.meaning)} = excluded.${columnName(meaningOverrides.meaning)},
-      ${columnName(meaningOverrides.updatedAt)} = excluded.${columnName(meaningOverrides.updatedAt)}`);
+      ${takeProposed(meaningOverrides.meaning)},
+      ${takeProposed(meaningOverrides.updatedAt)}`);
 }
 
 /** Remove one override; true when there was one. */

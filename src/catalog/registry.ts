@@ -1,7 +1,7 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type CatalogFieldRow, catalogFields } from '../db/schema.ts';
-import { alias, anyOf, columnList, columnName } from '../db/sql.ts';
+import { alias, anyOf, columnList, columnName, takeProposed } from '../db/sql.ts';
 import type { FieldType, ObjectKind } from '../vocabulary.ts';
 import { defaultField } from './fields.ts';
 import { mergeTypes, TEXT_TYPES } from './inference.ts';
@@ -109,7 +109,7 @@ export async function recordObservations(
       end,
       ${columnName(c.semantic)} = coalesce(excluded.${columnName(c.semantic)}, ${c.semantic}),
       ${columnName(c.firstSeenAt)} = coalesce(${c.firstSeenAt}, excluded.${columnName(c.firstSeenAt)}),
-      ${columnName(c.lastSeenAt)} = excluded.${columnName(c.lastSeenAt)}`);
+      ${takeProposed(c.lastSeenAt)}`);
 }
 
 export type DeclareResult = { ok: true; field: CatalogFieldRow } | { ok: false; code: 'CONFLICT' | 'INVALID'; message: string };
@@ -127,7 +127,7 @@ export async function declareField(
       insert into ${catalogFields} as ${c} (${columnList(c.workspaceId, c.object, c.key, c.label, c.type, c.declaredType, c.semantic, c.isDefault)})
       values (${workspaceId}, ${input.object}, ${input.key}, ${label}, ${input.type}, ${input.type}, ${inferSemantic(input.key, input.type, input.object)}, false)
       on conflict (${columnList(c.workspaceId, c.object, c.key)}) do update set
-        ${columnName(c.declaredType)} = excluded.${columnName(c.declaredType)},
+        ${takeProposed(c.declaredType)},
         ${columnName(c.type)} = excluded.${columnName(c.declaredType)},
         ${columnName(c.label)} = case when ${input.label ?? null}::text is null then ${c.label} else excluded.${columnName(c.label)} end
       where ${c.isDefault} = false

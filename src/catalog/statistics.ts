@@ -1,8 +1,7 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import { jsonParam, type Queryable, rows, toFloat8 } from '../db/client.ts';
 import { type Dimensions, fieldChanges, fieldStats, fieldValues, valueHash } from '../db/schema.ts';
-import { alias, anyOf, columnList, columnName, recordAliases, tableAs } from '../db/sql.ts';
+import { accumulate, alias, anyOf, columnList, columnName, recordAliases, tableAs } from '../db/sql.ts';
 import type { RecordKind } from '../vocabulary.ts';
 import type { DimensionStats, ValueCountModel } from './models.ts';
 
@@ -50,9 +49,6 @@ const st = alias(fieldStats, 'st');
  */
 const p = alias(fieldChanges, 'p');
 const k = alias(fieldValues, 'k');
-
-/** `col = <alias>.col + excluded.col`: an upsert adding the proposed row to the existing one. */
-const accumulate = (column: PgColumn) => sql`${columnName(column)} = ${column} + excluded.${columnName(column)}`;
 
 /**
  * The sampling level of a value hash (md5 hex): trailing zero bits of its first 32 bits. A value is in

@@ -28,6 +28,19 @@ export const columnList = (...columns: PgColumn[]): SQL =>
     sql`, `,
   );
 
+/**
+ * The `set` items of an upsert (`on conflict … do update set`) that fold the proposed row
+ * (`excluded`) into the stored one, e.g. `${accumulate(m.count)}` renders
+ * `"count" = "m"."count" + excluded."count"`.
+ */
+export const accumulate = (column: PgColumn): SQL => sql`${columnName(column)} = ${column} + excluded.${columnName(column)}`;
+/** `col = least(<alias>.col, excluded.col)`: keep the earlier or smaller of the two. */
+export const keepLeast = (column: PgColumn): SQL => sql`${columnName(column)} = least(${column}, excluded.${columnName(column)})`;
+/** `col = greatest(<alias>.col, excluded.col)`: keep the later or larger of the two. */
+export const keepGreatest = (column: PgColumn): SQL => sql`${columnName(column)} = greatest(${column}, excluded.${columnName(column)})`;
+/** `col = excluded.col`: the proposed value replaces the stored one. */
+export const takeProposed = (column: PgColumn): SQL => sql`${columnName(column)} = excluded.${columnName(column)}`;
+
 /** `"metric_daily" "d"` for `alias(metricDaily, 'd')`: the FROM item of an aliased table. */
 export function tableAs(aliased: Table): SQL {
   const original = (aliased as unknown as Record<symbol, string | undefined>)[ORIGINAL_NAME];

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type IngestIssueRow, type IngestIssueSample, ingestIssues } from '../db/schema.ts';
-import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
+import { accumulate, alias, columnList, columnName, tableAs, takeProposed } from '../db/sql.ts';
 import { toStorableText } from '../text.ts';
 import type { ObjectKind } from '../vocabulary.ts';
 import type { RecordResult } from './records.ts';
@@ -88,8 +88,8 @@ export async function writeIssues(
     from jsonb_to_recordset(${jsonParam(issues)}) as d(field text, code text, count bigint, samples jsonb)
     order by d.field, d.code
     on conflict (${columnList(i.workspaceId, i.object, i.field, i.code)}) do update set
-      ${columnName(i.count)} = ${i.count} + excluded.${columnName(i.count)},
-      ${columnName(i.lastSeenAt)} = excluded.${columnName(i.lastSeenAt)},
+      ${accumulate(i.count)},
+      ${takeProposed(i.lastSeenAt)},
       ${columnName(i.samples)} = (
         select coalesce(jsonb_agg(s.value order by s.n), '[]'::jsonb)
         from jsonb_array_elements(excluded.${columnName(i.samples)} || ${i.samples}) with ordinality as s(value, n)

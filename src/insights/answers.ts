@@ -4,7 +4,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { type Context, perRequest } from '../context.ts';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { recordVersions, rollupAnswers, rollupVersions } from '../db/schema.ts';
-import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
+import { alias, columnList, columnName, tableAs, takeProposed } from '../db/sql.ts';
 import { keyedLoader } from '../loaders.ts';
 import { isoWeek } from '../rollups/statements.ts';
 import type { RecordKind } from '../vocabulary.ts';
@@ -122,8 +122,8 @@ async function store(db: Queryable, workspaceId: string, items: readonly Store[]
       from items s
       order by s.key
       on conflict (${columnList(a.workspaceId, a.key)}) do update set
-        ${columnName(a.version)} = excluded.${columnName(a.version)}, ${columnName(a.value)} = excluded.${columnName(a.value)},
-        ${columnName(a.computedAt)} = excluded.${columnName(a.computedAt)}, ${columnName(a.usedAt)} = excluded.${columnName(a.usedAt)}
+        ${takeProposed(a.version)}, ${takeProposed(a.value)},
+        ${takeProposed(a.computedAt)}, ${takeProposed(a.usedAt)}
         where ${a.version} < excluded.${columnName(a.version)}
       returning 1
     )

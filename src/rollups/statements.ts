@@ -17,7 +17,7 @@ import {
   unfoldedEvents,
   users,
 } from '../db/schema.ts';
-import { alias, columnList, columnName, tableAs } from '../db/sql.ts';
+import { accumulate, alias, columnList, columnName, keepGreatest, keepLeast, tableAs, takeProposed } from '../db/sql.ts';
 import type { RecordKind } from '../vocabulary.ts';
 
 /**
@@ -83,7 +83,7 @@ function applyWindowDeltas(workspaceId: string, deltas: SQL): SQL {
       order by kind, name, first_day, last_day, record_id, user_id
       on conflict (${columnList(mm.workspaceId, mm.kind, mm.name, mm.firstDay, mm.lastDay, mm.accountId, mm.userId)}) do update set
         ${columnName(mm.previousCount)} = ${mm.count},
-        ${columnName(mm.count)} = ${mm.count} + excluded.${columnName(mm.count)}
+        ${accumulate(mm.count)}
       returning ${mm.kind}, ${mm.name}, ${mm.firstDay}, ${mm.lastDay}, ${mm.accountId}, ${mm.count}, ${mm.previousCount}
     ), window_changes as (
       select kind, name, object, first_day, last_day, record_id, delta as count, 0 as users from window_deltas
@@ -98,8 +98,8 @@ function applyWindowDeltas(workspaceId: string, deltas: SQL): SQL {
       having sum(count) <> 0 or sum(users) <> 0
       order by kind, name, object, first_day, last_day, record_id
       on conflict (${columnList(w.workspaceId, w.kind, w.name, w.object, w.firstDay, w.lastDay, w.recordId)}) do update set
-        ${columnName(w.count)} = ${w.count} + excluded.${columnName(w.count)},
-        ${columnName(w.users)} = ${w.users} + excluded.${columnName(w.users)}
+        ${accumulate(w.count)},
+        ${accumulate(w.users)}
       returning 1
     )`;
 }
@@ -118,7 +118,7 @@ function applyAccountDayDeltas(workspaceId: string, deltas: SQL): SQL {
       group by name, day, record_id
       having sum(delta) <> 0
       order by name, day, record_id
-      on conflict (${columnList(a.workspaceId, a.name, a.day, a.accountId)}) do update set ${columnName(a.count)} = ${a.count} + excluded.${columnName(a.count)}
+      on conflict (${columnList(a.workspaceId, a.name, a.day, a.accountId)}) do update set ${accumulate(a.count)}
       returning 1
     )`;
 }
@@ -146,10 +146,10 @@ function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
       order by kind, object, key, record_id
       on conflict (${columnList(r.workspaceId, r.kind, r.object, r.key, r.recordId)}) do update set
         ${columnName(r.previousCount)} = ${r.count},
-        ${columnName(r.count)} = ${r.count} + excluded.${columnName(r.count)},
-        ${columnName(r.total)} = ${r.total} + excluded.${columnName(r.total)},
-        ${columnName(r.firstAt)} = least(${r.firstAt}, excluded.${columnName(r.firstAt)}),
-        ${columnName(r.lastAt)} = greatest(${r.lastAt}, excluded.${columnName(r.lastAt)})
+        ${accumulate(r.count)},
+        ${accumulate(r.total)},
+        ${keepLeast(r.firstAt)},
+        ${keepGreatest(r.lastAt)}
       returning ${r.kind}, ${r.object}, ${r.key}, ${r.count}, ${r.previousCount}
     ), reach_counted as (
       insert into ${metricReachCounts} as ${c} (${columnList(c.workspaceId, c.kind, c.key, c.shard, c.users, c.accounts)})
@@ -161,8 +161,8 @@ function applyReachDeltas(workspaceId: string, deltas: SQL): SQL {
       group by x.kind, x.key
       order by x.kind, x.key
       on conflict (${columnList(c.workspaceId, c.kind, c.key, c.shard)}) do update set
-        ${columnName(c.users)} = ${c.users} + excluded.${columnName(c.users)},
-        ${columnName(c.accounts)} = ${c.accounts} + excluded.${columnName(c.accounts)}
+        ${accumulate(c.users)},
+        ${accumulate(c.accounts)}
       returning 1
     )`;
 }
@@ -262,14 +262,37 @@ export const FOLD_CHUNK = 2500;
  * took.
  */
 export async function foldEvents(q: Queryable, workspaceId: string, upTo: number | null = null): Promise<number> {
-  const { m, p } = ROLLUP_ALIASES;
-  const { u, n } = INSERT_ALIASES;
-  const x = alias(unfoldedEvents, 'x');
-  const e = alias(eventsTable, 'e');
   const [result] = await rows<{ taken: number }>(
     q,
     sql`
-    with picked as materialized (
+    with ${takeQueuedEvents(workspaceId, upTo)}, ${addToMetricDaily(workspaceId)}, ${addToPropertyDaily(workspaceId)}, activity as (
+      select a.name, a.day, o.object, o.record_id, a.user_id, 1 as delta
+      from attributed a cross join lateral (values ('ACCOUNT', a.effective_account), ('USER', a.user_id)) as o(object, record_id)
+    ), ${applyWindowDeltas(workspaceId, sql`activity`)}, ${applyAccountDayDeltas(workspaceId, sql`activity`)}, reach_deltas as (
+      select 'COUNT' as kind, object, name as key, record_id, delta, ${NO_VALUE} from activity
+      union all
+      -- A value metric's events per user, per account and per event name (with the values' sum and bounds).
+      select 'VALUE', o.object, v.property, o.record_id, 1, o.total, o.first_at, o.last_at
+      from vals v cross join lateral (values
+        ('ACCOUNT', v.effective_account, null::numeric, null::timestamptz, null::timestamptz),
+        ('USER', v.user_id, null, null, null),
+        ('NAME', v.name, v.v, v.day::timestamp at time zone 'UTC', v.occurred_at)) as o(object, record_id, total, first_at, last_at)
+    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, ${countRollupChanges(workspaceId, sql`attributed`)}, ${countEventNames(workspaceId)}
+    select count(*)::int as taken from taken`,
+  );
+  return result?.taken ?? 0;
+}
+
+/**
+ * CTEs `picked`, `taken`, `ins` and `attributed` (to start a WITH list): take up to FOLD_CHUNK queued
+ * events of the workspace (up to `upTo`), read them, and attribute each to its explicit account or
+ * its user's current one, with its UTC day.
+ */
+function takeQueuedEvents(workspaceId: string, upTo: number | null): SQL {
+  const { u } = INSERT_ALIASES;
+  const x = alias(unfoldedEvents, 'x');
+  const e = alias(eventsTable, 'e');
+  return sql`picked as materialized (
       -- Picked once (the queue's statistics are often stale: planned as a join, this was re-run per row).
       select ${unfoldedEvents.seq} as seq from ${unfoldedEvents} where ${unfoldedEvents.workspaceId} = ${workspaceId}
         ${upTo === null ? sql`` : sql`and ${unfoldedEvents.seq} <= ${upTo}`}
@@ -286,18 +309,33 @@ export async function foldEvents(q: Queryable, workspaceId: string, upTo: number
       select ins.*, coalesce(ins.account_id, ${u.accountId}) as effective_account,
              (ins.occurred_at at time zone 'UTC')::date as day
       from ins left join ${tableAs(u)} on ${u.workspaceId} = ${workspaceId} and ${u.id} = ins.user_id
-    ), counts as (
+    )`;
+}
+
+/** CTE `counts`: add the attributed events to the per-user daily counts (`metric_daily`), in key order. */
+function addToMetricDaily(workspaceId: string): SQL {
+  const { m } = ROLLUP_ALIASES;
+  return sql`counts as (
       insert into ${metricDaily} as ${m} (${columnList(m.workspaceId, m.name, m.day, m.userId, m.explicitAccountId, m.accountId, m.count, m.lastAt)})
       select ${workspaceId}, name, day, user_id, coalesce(account_id, ''), min(effective_account), count(*), max(occurred_at)
       from attributed
       group by name, day, user_id, coalesce(account_id, '')
       order by name, day, user_id, coalesce(account_id, '')
       on conflict (${columnList(m.workspaceId, m.name, m.day, m.userId, m.explicitAccountId)}) do update set
-        ${columnName(m.count)} = ${m.count} + excluded.${columnName(m.count)},
-        ${columnName(m.lastAt)} = greatest(${m.lastAt}, excluded.${columnName(m.lastAt)}),
-        ${columnName(m.accountId)} = excluded.${columnName(m.accountId)}
+        ${accumulate(m.count)},
+        ${keepGreatest(m.lastAt)},
+        ${takeProposed(m.accountId)}
       returning 1
-    ), vals as (
+    )`;
+}
+
+/**
+ * CTEs `vals` and `props`: the numeric properties of the attributed events (`vals`, also read by the
+ * reach deltas), added to the per-user daily property rollup (`property_daily`), in key order.
+ */
+function addToPropertyDaily(workspaceId: string): SQL {
+  const { p } = ROLLUP_ALIASES;
+  return sql`vals as (
       -- numeric, so that the sums of values near ±1.8e308 cannot overflow (the stored values are finite doubles).
       select a.name, a.day, a.user_id, coalesce(a.account_id, '') as explicit, a.effective_account, a.occurred_at,
              p.key as property, p.value::numeric as v
@@ -325,39 +363,30 @@ export async function foldEvents(q: Queryable, workspaceId: string, upTo: number
       group by property, name, day, user_id, explicit
       order by property, name, day, user_id, explicit
       on conflict (${columnList(p.workspaceId, p.property, p.name, p.day, p.userId, p.explicitAccountId)}) do update set
-        ${columnName(p.n)} = ${p.n} + excluded.${columnName(p.n)},
-        ${columnName(p.sum)} = ${p.sum} + excluded.${columnName(p.sum)},
-        ${columnName(p.min)} = least(${p.min}, excluded.${columnName(p.min)}),
-        ${columnName(p.max)} = greatest(${p.max}, excluded.${columnName(p.max)}),
+        ${accumulate(p.n)},
+        ${accumulate(p.sum)},
+        ${keepLeast(p.min)},
+        ${keepGreatest(p.max)},
         ${columnName(p.lastValue)} = case when excluded.${columnName(p.lastAt)} >= ${p.lastAt} then excluded.${columnName(p.lastValue)} else ${p.lastValue} end,
-        ${columnName(p.lastAt)} = greatest(${p.lastAt}, excluded.${columnName(p.lastAt)}),
-        ${columnName(p.accountId)} = excluded.${columnName(p.accountId)}
+        ${keepGreatest(p.lastAt)},
+        ${takeProposed(p.accountId)}
       returning 1
-    ), activity as (
-      select a.name, a.day, o.object, o.record_id, a.user_id, 1 as delta
-      from attributed a cross join lateral (values ('ACCOUNT', a.effective_account), ('USER', a.user_id)) as o(object, record_id)
-    ), ${applyWindowDeltas(workspaceId, sql`activity`)}, ${applyAccountDayDeltas(workspaceId, sql`activity`)}, reach_deltas as (
-      select 'COUNT' as kind, object, name as key, record_id, delta, ${NO_VALUE} from activity
-      union all
-      -- A value metric's events per user, per account and per event name (with the values' sum and bounds).
-      select 'VALUE', o.object, v.property, o.record_id, 1, o.total, o.first_at, o.last_at
-      from vals v cross join lateral (values
-        ('ACCOUNT', v.effective_account, null::numeric, null::timestamptz, null::timestamptz),
-        ('USER', v.user_id, null, null, null),
-        ('NAME', v.name, v.v, v.day::timestamp at time zone 'UTC', v.occurred_at)) as o(object, record_id, total, first_at, last_at)
-    ), ${applyReachDeltas(workspaceId, sql`reach_deltas`)}, ${countRollupChanges(workspaceId, sql`attributed`)}, names as (
+    )`;
+}
+
+/** CTE `names`: the taken events' counts and first/last times per event name, in this connection's shard. */
+function countEventNames(workspaceId: string): SQL {
+  const { n } = INSERT_ALIASES;
+  return sql`names as (
       insert into ${eventNameCounters} as ${n} (${columnList(n.workspaceId, n.name, n.shard, n.eventCount, n.firstAt, n.lastAt)})
       select ${workspaceId}, name, ${COUNTER_SHARD}, count(*), min(occurred_at), max(occurred_at)
       from ins group by name order by name
       on conflict (${columnList(n.workspaceId, n.name, n.shard)}) do update set
-        ${columnName(n.eventCount)} = ${n.eventCount} + excluded.${columnName(n.eventCount)},
-        ${columnName(n.firstAt)} = least(${n.firstAt}, excluded.${columnName(n.firstAt)}),
-        ${columnName(n.lastAt)} = greatest(${n.lastAt}, excluded.${columnName(n.lastAt)})
+        ${accumulate(n.eventCount)},
+        ${keepLeast(n.firstAt)},
+        ${keepGreatest(n.lastAt)}
       returning 1
-    )
-    select count(*)::int as taken from taken`,
-  );
-  return result?.taken ?? 0;
+    )`;
 }
 
 /** What a workspace has waiting for the fold: acknowledged events, and accounts' or users' changes for the catalog statistics. */
@@ -464,5 +493,5 @@ export async function purgeEvents(q: Queryable, workspaceId: string, by: 'user' 
     select ${workspaceId}, r.name, ${COUNTER_SHARD}, -r.n, ${b.firstAt}, ${b.lastAt}
     from removed r join ${eventNames} ${b} on ${b.workspaceId} = ${workspaceId} and ${b.name} = r.name
     order by r.name
-    on conflict (${columnList(c.workspaceId, c.name, c.shard)}) do update set ${columnName(c.eventCount)} = ${c.eventCount} + excluded.${columnName(c.eventCount)}`);
+    on conflict (${columnList(c.workspaceId, c.name, c.shard)}) do update set ${accumulate(c.eventCount)}`);
 }
