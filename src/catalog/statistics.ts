@@ -109,7 +109,17 @@ const FOLD_LOCK_CLASS = 7_001;
  */
 function foldStatement(object: RecordKind, workspaceId: string, exactDistinctValues: number): SQL {
   return sql`
-    with pending as (
+    with ${takeValueDeltas(object, workspaceId)}, ${applyValueDeltas(object, workspaceId)}, ${applyFieldSummaries(object, workspaceId)}
+    select (select count(*)::int from pending) as calls,
+      (select array_agg(key order by key) from stats where key <> 'id' and sampled_values > ${exactDistinctValues}::int) as over`;
+}
+
+/**
+ * CTEs `pending`, `c`, `pairs`, `summed` and `delta` (to start the fold's WITH list): take the queued
+ * calls' changes and sum them per (field, value), each marked sampled or not by its field's shift.
+ */
+function takeValueDeltas(object: RecordKind, workspaceId: string): SQL {
+  return sql`pending as (
       delete from ${fieldChanges} where ${fieldChanges.id} in (
         select ${fieldChanges.id} from ${fieldChanges}
         where ${fieldChanges.workspaceId} = ${workspaceId} and ${fieldChanges.object} = ${object} order by ${fieldChanges.id} limit ${FOLD_CALLS}::int)
@@ -134,7 +144,16 @@ function foldStatement(object: RecordKind, workspaceId: string, exactDistinctVal
         (jsonb_typeof(s.value) = 'number' or ${sampleLevel(sql`s.hash`)} >= coalesce(${st.sampleShift}, 0)) as sampled
       from summed s
       left join ${tableAs(st)} on ${st.workspaceId} = ${workspaceId} and ${st.object} = ${object} and ${st.key} = s.key
-    ), gone as (
+    )`;
+}
+
+/**
+ * CTEs `gone`, `frequent`, `kept` and `distinct_delta`: apply the deltas to the value rows (delete
+ * those reaching zero, adjust the frequent ones, upsert the sampled others in key order) and derive
+ * the change in distinct values per field.
+ */
+function applyValueDeltas(object: RecordKind, workspaceId: string): SQL {
+  return sql`gone as (
       delete from ${tableAs(f)} using delta d
       where ${f.workspaceId} = ${workspaceId} and ${f.object} = ${object} and ${f.key} = d.key and ${f.valueHash} = d.hash
         and ${f.count} + d.d = 0
@@ -157,7 +176,12 @@ function foldStatement(object: RecordKind, workspaceId: string, exactDistinctVal
       -- A sampled row created by this statement holds exactly its delta: a new distinct value.
       select ${k.key}, 1, d.number from kept ${k} join delta d on d.key = ${k.key} and d.hash = ${k.valueHash}
       where d.sampled and ${k.count} = d.d
-    ), records as (
+    )`;
+}
+
+/** CTEs `records`, `summary` and `stats`: add the deltas to the per-field summaries (`field_stats`), in key order. */
+function applyFieldSummaries(object: RecordKind, workspaceId: string): SQL {
+  return sql`records as (
       select count(after) - count(before) as n from c
     ), summary as (
       select key, sum(records)::bigint as records, sum(distinct_values)::bigint as distinct_values,
@@ -194,9 +218,7 @@ function foldStatement(object: RecordKind, workspaceId: string, exactDistinctVal
         ${accumulate(s.numbers)},
         ${accumulate(s.numberSum)}
       returning ${s.key}, ${s.distinctValues} - ${s.distinctNumbers} as sampled_values
-    )
-    select (select count(*)::int from pending) as calls,
-      (select array_agg(key order by key) from stats where key <> 'id' and sampled_values > ${exactDistinctValues}::int) as over`;
+    )`;
 }
 
 /**

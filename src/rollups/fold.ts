@@ -79,19 +79,11 @@ async function foldRecords(db: Db, workspaceId: string, object: RecordKind, exac
   await inTransaction(db, (tx) => foldStatistics(tx, object, workspaceId, exactDistinctValues));
 }
 
-export function createFolder(db: Db, options: FoldOptions): Folder {
-  /**
-   * Everything waiting, folded: one probe when nothing is. `bounded`: only what was queued before the
-   * probe (a read's catch-up); otherwise until the queue is empty (the background fold).
-   */
-  const foldWorkspace = async (workspaceId: string, bounded: boolean): Promise<void> => {
-    const work = await guarded(unfoldedWork(db, workspaceId));
-    if (work.lastEvent !== null) await foldAllEvents(db, workspaceId, bounded ? work.lastEvent : null);
-    for (const object of work.records) await foldRecords(db, workspaceId, object, options.exactDistinctValues);
-  };
-
-  // Background folds: at most one per workspace in this process; a call arriving while it runs
-  // makes it run once more, so nothing stored before the call is left waiting for the sweep.
+/**
+ * Background folds: at most one per workspace in this process; a call arriving while it runs makes
+ * it run once more, so nothing stored before the call is left waiting for the sweep.
+ */
+function backgroundFolds(foldWorkspace: (workspaceId: string) => Promise<void>, onError: (error: unknown) => void) {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
   let stopped = false;
@@ -104,14 +96,38 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
     const run = (async () => {
       do {
         again.delete(workspaceId);
-        await foldWorkspace(workspaceId, false);
+        await foldWorkspace(workspaceId);
       } while (again.has(workspaceId) && !stopped);
     })()
-      .catch(options.onError)
+      .catch(onError)
       .finally(() => running.delete(workspaceId));
     running.set(workspaceId, run);
     return run;
   };
+  return {
+    schedule,
+    isRunning: (workspaceId: string) => running.has(workspaceId),
+    inFlight: () => [...running.values()],
+    stopped: () => stopped,
+    /** No more runs after the current ones (which the caller awaits through `inFlight`). */
+    stop() {
+      stopped = true;
+    },
+  };
+}
+
+export function createFolder(db: Db, options: FoldOptions): Folder {
+  /**
+   * Everything waiting, folded: one probe when nothing is. `bounded`: only what was queued before the
+   * probe (a read's catch-up); otherwise until the queue is empty (the background fold).
+   */
+  const foldWorkspace = async (workspaceId: string, bounded: boolean): Promise<void> => {
+    const work = await guarded(unfoldedWork(db, workspaceId));
+    if (work.lastEvent !== null) await foldAllEvents(db, workspaceId, bounded ? work.lastEvent : null);
+    for (const object of work.records) await foldRecords(db, workspaceId, object, options.exactDistinctValues);
+  };
+  const background = backgroundFolds((workspaceId) => foldWorkspace(workspaceId, false), options.onError);
+  const { schedule } = background;
 
   let sweeping: Promise<void> | null = null;
   const sweep = (): Promise<void> => {
@@ -130,7 +146,7 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
 
   return {
     async eventsStored(workspaceId, unfolded) {
-      if (stopped) return;
+      if (background.stopped()) return;
       void schedule(workspaceId);
       if (unfolded < options.maxUnfoldedEvents) return;
       // Backpressure: the background fold (one per workspace here, whatever the number of callers)
@@ -142,11 +158,11 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
           (await guarded(countUnfolded(db, workspaceId, options.maxUnfoldedEvents))) >= options.maxUnfoldedEvents;
           waits++
         ) {
-          if (stopped) return;
+          if (background.stopped()) return;
           // A fold that cannot make progress (the database failing) must not hold the call forever:
           // its records are stored; the client's retry is answered DUPLICATE.
           if (waits >= BACKPRESSURE_WAITS) throw serviceUnavailable();
-          if (!running.has(workspaceId)) void schedule(workspaceId);
+          if (!background.isRunning(workspaceId)) void schedule(workspaceId);
           await pause(BACKPRESSURE_PAUSE_MS);
         }
       } finally {
@@ -154,18 +170,18 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
       }
     },
     recordsChanged(workspaceId) {
-      if (!stopped) void schedule(workspaceId);
+      if (!background.stopped()) void schedule(workspaceId);
     },
     catchUp: (workspaceId) => foldWorkspace(workspaceId, true),
     sweep,
     async idle() {
-      while (sweeping || running.size > 0) await Promise.all([sweeping, ...running.values()]);
+      while (sweeping || background.inFlight().length > 0) await Promise.all([sweeping, ...background.inFlight()]);
     },
     async stop() {
-      stopped = true;
+      background.stop();
       if (timer) clearInterval(timer);
       await sweeping;
-      await Promise.all(running.values());
+      await Promise.all(background.inFlight());
     },
   };
 }
