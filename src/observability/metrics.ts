@@ -42,7 +42,43 @@ export function createMetrics(database: Database): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const observed = declareMetrics(registers);
+  const timeDatabase = databaseTimer(observed.dbDuration);
+  declareScrapeTimeMetrics(registers, database, timeDatabase);
+  const boundedName = boundedNames(MAX_OPERATION_NAMES);
 
+  return {
+    registry,
+    observeRequest(method, route, statusCode, seconds) {
+      observed.httpRequests.inc({ method, route, status_code: String(statusCode) });
+      observed.httpDuration.observe({ method, route }, seconds);
+    },
+    observeOperation(name, type, outcome, executionSeconds) {
+      observed.operations.inc({ operation: boundedName(name), type, outcome });
+      if (executionSeconds !== undefined) observed.execution.observe({ type }, executionSeconds);
+    },
+    observeBackpressure(seconds) {
+      observed.backpressure.observe(seconds);
+    },
+    recordIngest(object, counts, durationSeconds) {
+      let total = 0;
+      for (const [status, n] of Object.entries(counts)) {
+        if (!n) continue;
+        observed.ingestRecords.inc({ object, status: statusLabel(status) }, n);
+        total += n;
+      }
+      observed.ingestDuration.observe({ object }, durationSeconds);
+      observed.ingestSize.observe({ object }, total);
+    },
+    countKeyRefusals(via, outcome, attempts) {
+      observed.keyRefusals.inc({ via, outcome }, attempts);
+    },
+    timeDatabase,
+  };
+}
+
+/** The metrics this service observes as requests and calls happen. */
+function declareMetrics(registers: Registry[]) {
   const httpRequests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route template and status code.',
@@ -108,8 +144,23 @@ export function createMetrics(database: Database): Metrics {
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  return {
+    httpRequests,
+    httpDuration,
+    operations,
+    execution,
+    ingestRecords,
+    ingestDuration,
+    ingestSize,
+    backpressure,
+    keyRefusals,
+    dbDuration,
+  };
+}
 
-  const timeDatabase: Metrics['timeDatabase'] = async (operation, fn) => {
+/** Time a database call in `db_operation_duration_seconds`, labelled ok or error. */
+function databaseTimer(dbDuration: Histogram<'operation' | 'result'>): Metrics['timeDatabase'] {
+  return async (operation, fn) => {
     const end = dbDuration.startTimer({ operation });
     try {
       const result = await fn();
@@ -120,7 +171,13 @@ export function createMetrics(database: Database): Metrics {
       throw error;
     }
   };
+}
 
+/**
+ * The metrics read when /metrics is scraped: spans dropped by the tracer, statements sent by this
+ * instance (both as counters of what happened since the last scrape), and a database ping.
+ */
+function declareScrapeTimeMetrics(registers: Registry[], database: Database, timeDatabase: Metrics['timeDatabase']): void {
   const spansDroppedSeen = { queue_full: 0, export_failed: 0 };
   new Counter({
     name: 'otel_spans_dropped_total',
@@ -166,42 +223,16 @@ export function createMetrics(database: Database): Metrics {
       }
     },
   });
+}
 
-  const operationNames = new Set<string>();
-  const boundedName = (name: string) => {
-    if (operationNames.has(name)) return name;
-    if (operationNames.size >= MAX_OPERATION_NAMES) return 'other';
-    operationNames.add(name);
+/** Client-chosen names, kept as they are up to `max` distinct ones, then `other`. */
+function boundedNames(max: number): (name: string) => string {
+  const seen = new Set<string>();
+  return (name) => {
+    if (seen.has(name)) return name;
+    if (seen.size >= max) return 'other';
+    seen.add(name);
     return name;
-  };
-
-  return {
-    registry,
-    observeRequest(method, route, statusCode, seconds) {
-      httpRequests.inc({ method, route, status_code: String(statusCode) });
-      httpDuration.observe({ method, route }, seconds);
-    },
-    observeOperation(name, type, outcome, executionSeconds) {
-      operations.inc({ operation: boundedName(name), type, outcome });
-      if (executionSeconds !== undefined) execution.observe({ type }, executionSeconds);
-    },
-    observeBackpressure(seconds) {
-      backpressure.observe(seconds);
-    },
-    recordIngest(object, counts, durationSeconds) {
-      let total = 0;
-      for (const [status, n] of Object.entries(counts)) {
-        if (!n) continue;
-        ingestRecords.inc({ object, status: statusLabel(status) }, n);
-        total += n;
-      }
-      ingestDuration.observe({ object }, durationSeconds);
-      ingestSize.observe({ object }, total);
-    },
-    countKeyRefusals(via, outcome, attempts) {
-      keyRefusals.inc({ via, outcome }, attempts);
-    },
-    timeDatabase,
   };
 }
 
