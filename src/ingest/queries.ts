@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { jsonParam, type Queryable, rows } from '../db/client.ts';
 import { type Dimensions, events as eventsTable, recordVersions, unfoldedEvents } from '../db/schema.ts';
-import { columnList, columnName, RECORD_TABLES, recordAliases, tableAs } from '../db/sql.ts';
+import { anyOf, columnList, columnName, RECORD_TABLES, recordAliases, tableAs } from '../db/sql.ts';
 import { COUNTER_SHARD } from '../rollups/statements.ts';
 import type { RecordKind } from '../vocabulary.ts';
 import type { EventRecord } from './records.ts';
@@ -30,7 +30,7 @@ export async function lockExisting(
   const found = await rows<{ id: string; dims: Dimensions }>(
     q,
     sql`select ${t.id}, ${t.dims} from ${tableAs(t)}
-        where ${t.workspaceId} = ${workspaceId} and ${t.id} in (select jsonb_array_elements_text(${jsonParam(ids)}))
+        where ${t.workspaceId} = ${workspaceId} and ${anyOf(t.id, ids)}
         order by ${t.id} for update`,
   );
   return new Map(found.map((row) => [row.id, row.dims]));
@@ -42,7 +42,7 @@ export async function findExisting(q: Queryable, object: RecordKind, workspaceId
   const t = RECORD_ALIASES[object];
   const found = await rows<{ id: string }>(
     q,
-    sql`select ${t.id} from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${t.id} in (select jsonb_array_elements_text(${jsonParam(ids)}))`,
+    sql`select ${t.id} from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${anyOf(t.id, ids)}`,
   );
   return new Set(found.map((row) => row.id));
 }
@@ -100,7 +100,7 @@ export async function deleteByIds(
   const deleted = await rows<{ id: string; dims: Dimensions }>(
     q,
     sql`delete from ${tableAs(t)}
-        where ${t.workspaceId} = ${workspaceId} and ${t.id} in (select jsonb_array_elements_text(${jsonParam(ids)}))
+        where ${t.workspaceId} = ${workspaceId} and ${anyOf(t.id, ids)}
         returning ${t.id}, ${t.dims}`,
   );
   return new Map(deleted.map((row) => [row.id, row.dims]));
