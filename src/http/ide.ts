@@ -2,7 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Asset, type AssetSource, bundleScript, htmlPage, loadAsset, once, sendPage, serveAssets, webFile } from './static.ts';
+import {
+  type Asset,
+  type AssetSource,
+  bundleScript,
+  contentSecurityPolicy,
+  htmlPage,
+  loadAsset,
+  once,
+  sendPage,
+  serveAssets,
+  webFile,
+} from './static.ts';
 
 /** Browsers navigating to /graphql get the IDE; API clients (Accept: application/json) get GraphQL. */
 export function wantsHtml(request: FastifyRequest): boolean {
@@ -17,17 +28,7 @@ export interface Ide {
 // The IDE runs with no internet: GraphiQL and React come from the installed npm packages and are
 // served by this server. Scripts only from this origin (the bootstrap is an asset file, not inline);
 // styles allow 'unsafe-inline' because GraphiQL's dialogs inject a <style> element.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ 'style-src': "'self' 'unsafe-inline'", 'font-src': "'self' data:" });
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));

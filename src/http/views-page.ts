@@ -5,6 +5,7 @@ import {
   type Asset,
   type AssetSource,
   bundleScript,
+  contentSecurityPolicy,
   htmlPage,
   loadAsset,
   once,
@@ -36,16 +37,7 @@ const loadAssets = once(async (): Promise<ViewsAssets> => {
 });
 
 // Stricter than the IDE's: no inline styles either (Chart.js sizes its canvas through the CSSOM, which CSP allows).
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 function renderPage(assets: ViewsAssets): string {
   // Relative URLs: the page lives at …/views, so this also works behind a path prefix.

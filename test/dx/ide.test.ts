@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BROWSER, pageApps, assetUrls as pageAssetUrls } from '../support/pages.ts';
+import { BROWSER, pageSuite } from '../support/pages.ts';
 
 // The IDE page and its assets over HTTP (the browser itself is exercised by test/e2e/ide.test.ts).
-const apps = pageApps();
-const assetUrls = (html: string) => pageAssetUrls(html, 'graphql');
+const apps = pageSuite('graphql');
+const { assetUrls } = apps;
 
 describe('GraphQL IDE', () => {
   it('serves the page to browsers with a strict CSP and no inline script or external URL', async () => {

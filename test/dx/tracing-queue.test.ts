@@ -1,7 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTracing, type Tracing } from '../../src/observability/tracing.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { expect, it } from 'vitest';
+import { tracedSuiteApp } from '../support/harness.ts';
 
 // A collector that takes 2 s to answer each export, and an export queue of 4 spans: the request
 // is answered as usual, and the spans that found the queue full are dropped and counted in /metrics.
@@ -10,18 +9,7 @@ const slowCollector: SpanExporter = {
   export: (_spans, done) => void setTimeout(() => done({ code: EXPORT_SUCCESS }), 2_000),
   shutdown: async () => {},
 };
-let tracing: Tracing;
-let t: TestApp;
-
-beforeAll(async () => {
-  tracing = (await startTracing({ exporter: slowCollector, env: { OTEL_BSP_MAX_QUEUE_SIZE: '4' } }))!;
-  t = await createTestApp({ LOG_LEVEL: 'silent' });
-});
-
-afterAll(async () => {
-  await t?.close();
-  await tracing?.shutdown();
-});
+const { t } = tracedSuiteApp({ exporter: slowCollector, env: { OTEL_BSP_MAX_QUEUE_SIZE: '4' } });
 
 it('drops what the bounded export queue cannot hold and counts it in /metrics, without holding the request', async () => {
   for (let i = 0; i < 3; i++) {

@@ -1,29 +1,18 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTracing, type Tracing, tracingRequested } from '../../src/observability/tracing.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { tracingRequested } from '../../src/observability/tracing.ts';
+import { tracedSuiteApp } from '../support/harness.ts';
 
 // Traces with the SDK's in-memory exporter: one Hightouch ingest call and one nested query, each a
 // tree HTTP → GraphQL operation → resolvers that did I/O → SQL statements; identifiers as
 // attributes, never a key or a record value.
 const exporter = new InMemorySpanExporter();
-let tracing: Tracing;
-let t: TestApp;
-
-beforeAll(async () => {
-  tracing = (await startTracing({ exporter }))!;
-  t = await createTestApp({ LOG_LEVEL: 'silent' });
-});
-
-afterAll(async () => {
-  await t?.close();
-  await tracing?.shutdown();
-});
+const { t, tracing } = tracedSuiteApp({ exporter });
 
 async function traceOf(run: () => Promise<unknown>): Promise<ReadableSpan[]> {
   exporter.reset();
   await run();
-  await tracing.flush();
+  await tracing().flush();
   return exporter.getFinishedSpans();
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BROWSER, pageApps, assetUrls as pageAssetUrls } from '../support/pages.ts';
+import { BROWSER, pageSuite } from '../support/pages.ts';
 
 // GET /views over HTTP (the page in a browser is test/e2e/views.test.ts).
-const apps = pageApps();
-const assetUrls = (html: string) => pageAssetUrls(html, 'views');
+const apps = pageSuite('views');
+const { assetUrls } = apps;
 
 describe('views page', () => {
   it('serves browsers a page with a strict CSP (no inline script or style, nothing external)', async () => {

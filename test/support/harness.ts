@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
 import { createWorkspace } from '../../src/keys/service.ts';
+import { startTracing, type Tracing } from '../../src/observability/tracing.ts';
 import { type AppServer, buildServer } from '../../src/server.ts';
 import { openTestDatabase } from './database.ts';
 
@@ -135,4 +136,22 @@ export function suiteApp(env: Record<string, string> = {}): TestApp {
     await app.close?.();
   });
   return app;
+}
+
+/**
+ * Like `suiteApp`, with OpenTelemetry tracing started before the server is built (so it is traced)
+ * and shut down after it closes. `tracing()` is the started tracer, once the suite has begun.
+ */
+export function tracedSuiteApp(options: Parameters<typeof startTracing>[0]): { t: TestApp; tracing: () => Tracing } {
+  const t = {} as TestApp;
+  let tracing: Tracing | undefined;
+  beforeAll(async () => {
+    tracing = await startTracing(options);
+    Object.assign(t, await createTestApp({ LOG_LEVEL: 'silent' }));
+  });
+  afterAll(async () => {
+    await t.close?.();
+    await tracing?.shutdown();
+  });
+  return { t, tracing: () => tracing! };
 }
