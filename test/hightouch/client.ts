@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
+import { beforeAll, expect } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import type { TestApp } from '../support/harness.ts';
+import { suiteApp, type TestApp } from '../support/harness.ts';
 
 export interface HttpResponse {
   status: number;
@@ -80,4 +81,36 @@ export async function storedEvents(t: TestApp, workspaceId: string) {
     t.database.db,
     sql`select name, user_id, account_id, occurred_at::text as occurred_at, properties from events where workspace_id = ${workspaceId} order by occurred_at, name`,
   );
+}
+
+/**
+ * The app of a JSON-RPC test file (`suiteApp`) with a key of the INGEST scope (`suite.key`, made
+ * before the file's tests), and its calls: `rpc` (the HTTP response; `options.key` another key, or
+ * null for none), `call` (the JSON-RPC response, asserting HTTP 200) and `result` (its result,
+ * asserting no JSON-RPC error).
+ */
+export function rpcSuite() {
+  const t = suiteApp();
+  const ht = hightouch(t);
+  const suite = {
+    t,
+    ht,
+    key: '',
+    rpc: (method: string, params?: unknown, options: { key?: string | null } = {}) =>
+      ht.rpc(method, params, { key: options.key === undefined ? suite.key : options.key }),
+    async call(method: string, params?: unknown) {
+      const res = await suite.rpc(method, params);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body as { result?: any; error?: { code: number; message: string; data?: any } };
+    },
+    async result(method: string, params?: unknown) {
+      const body = await suite.call(method, params);
+      expect(body.error, JSON.stringify(body.error)).toBeUndefined();
+      return body.result;
+    },
+  };
+  beforeAll(async () => {
+    suite.key = await t.keyWithScopes(['INGEST']);
+  });
+  return suite;
 }

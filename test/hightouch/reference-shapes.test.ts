@@ -1,6 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { suiteApp } from '../support/harness.ts';
-import { hightouch, storedAccounts, storedEvents, storedUsers } from './client.ts';
+import { describe, expect, it } from 'vitest';
+import { rpcSuite, storedAccounts, storedEvents, storedUsers } from './client.ts';
 
 // Every Embedded Destination method called with exactly the params Hightouch's public example
 // servers (hightouchio/custom-destinations: mailchimp/index.js, slack/index.js) receive:
@@ -11,25 +10,7 @@ import { hightouch, storedAccounts, storedEvents, storedUsers } from './client.t
 // and names no object or mode. Then the same with the object named (in configuration, or as a
 // top-level param), and the ways inference fails.
 
-const t = suiteApp();
-let ht: ReturnType<typeof hightouch>;
-let key: string;
-
-beforeAll(async () => {
-  ht = hightouch(t);
-  key = await t.keyWithScopes(['INGEST']);
-});
-
-const call = async (method: string, params?: unknown) => {
-  const res = await ht.rpc(method, params, { key });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body as { result?: any; error?: { code: number; message: string; data?: any } };
-};
-const result = async (method: string, params?: unknown) => {
-  const body = await call(method, params);
-  expect(body.error, JSON.stringify(body.error)).toBeUndefined();
-  return body.result;
-};
+const { t, call, result } = rpcSuite();
 
 // The reference's configuration: the identifier mapping, the other mappings, the form's options at the top level.
 const accountConfiguration = {

@@ -1,31 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client.ts';
-import { createTestApp, suiteApp, type TestApp } from '../support/harness.ts';
-import { hightouch, storedAccounts, storedEvents, storedUsers } from './client.ts';
+import { createTestApp, type TestApp } from '../support/harness.ts';
+import { hightouch, rpcSuite, storedAccounts, storedEvents, storedUsers } from './client.ts';
 
 // A conversation shaped like Hightouch's Embedded Destination framework: configuration calls
 // while the customer sets up a sync, then add/change/remove batches of warehouse rows.
 
-const t = suiteApp();
-let ht: ReturnType<typeof hightouch>;
-let key: string;
-
-beforeAll(async () => {
-  ht = hightouch(t);
-  key = await t.keyWithScopes(['INGEST']);
-});
-
-const rpc = async (method: string, params?: unknown, options: { key?: string | null } = {}) => {
-  const res = await ht.rpc(method, params, { key: options.key === undefined ? key : options.key });
-  return res;
-};
-const result = async (method: string, params?: unknown) => {
-  const res = await rpc(method, params);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expect(res.body.error, JSON.stringify(res.body.error)).toBeUndefined();
-  return res.body.result;
-};
+const suite = rpcSuite();
+const { t, ht, rpc, result } = suite;
 
 const accountSync = {
   object: 'account',
@@ -254,7 +237,7 @@ describe('JSON-RPC: syncing rows', () => {
 describe('JSON-RPC: protocol', () => {
   it('answers a batch in order, without entries for notifications', async () => {
     const res = await ht.request('POST', '/rpc', {
-      key,
+      key: suite.key,
       body: [
         { jsonrpc: '2.0', id: 'a', method: 'list_objects' },
         { jsonrpc: '2.0', method: 'list_objects' },
@@ -270,13 +253,13 @@ describe('JSON-RPC: protocol', () => {
     expect(res.body[2]).toMatchObject({ id: 8, error: { code: -32601 } });
     expect(res.body[3]).toMatchObject({ id: null, error: { code: -32600 } });
 
-    const onlyNotifications = await ht.request('POST', '/rpc', { key, body: [{ jsonrpc: '2.0', method: 'list_objects' }] });
+    const onlyNotifications = await ht.request('POST', '/rpc', { key: suite.key, body: [{ jsonrpc: '2.0', method: 'list_objects' }] });
     expect(onlyNotifications.status).toBe(204);
     expect(onlyNotifications.raw).toBe('');
   });
 
   it('uses the standard error codes with HTTP 200', async () => {
-    const parse = await ht.request('POST', '/rpc', { key, raw: '{"jsonrpc": "2.0", "method": ' });
+    const parse = await ht.request('POST', '/rpc', { key: suite.key, raw: '{"jsonrpc": "2.0", "method": ' });
     expect(parse.status).toBe(200);
     expect(parse.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
 
@@ -287,7 +270,7 @@ describe('JSON-RPC: protocol', () => {
       'list_objects',
       { jsonrpc: '2.0', id: {}, method: 'x' },
     ]) {
-      const res = await ht.request('POST', '/rpc', { key, body });
+      const res = await ht.request('POST', '/rpc', { key: suite.key, body });
       expect(res.status, JSON.stringify(body)).toBe(200);
       expect(res.body.error.code, JSON.stringify(body)).toBe(-32600);
     }
