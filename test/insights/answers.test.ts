@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KEPT_ANSWER_CHARS, KEPT_ANSWERS } from '../../src/insights/answers.ts';
-import { DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
+import { DELETE_USERS, TRACK, UPSERT_USERS, upsertNamedAccounts, upsertUsersIn } from '../ingest/fragments.ts';
 import { suiteApp } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 
@@ -53,14 +53,8 @@ async function recount(event: string, aggregate: 'UNIQUE_USERS' | 'UNIQUE_ACCOUN
 
 describe('kept answers', () => {
   it('serve a workspace series until a write changes what it read, and always equal a recount', async () => {
-    await t.gql(UPSERT_ACCOUNTS, { records: ['a1', 'a2'].map((id) => ({ id, name: id })) });
-    await t.gql(UPSERT_USERS, {
-      records: [
-        { id: 'u1', email: 'u1@x.io', accountId: 'a1' },
-        { id: 'u2', email: 'u2@x.io', accountId: 'a2' },
-        { id: 'u3', email: 'u3@x.io' },
-      ],
-    });
+    await upsertNamedAccounts(t, ['a1', 'a2']);
+    await upsertUsersIn(t, { u1: 'a1', u2: 'a2', u3: null });
     await t.gql(TRACK, {
       records: [
         { name: 'Signed In', userId: 'u1', timestamp: '2026-01-06T10:00:00Z' },

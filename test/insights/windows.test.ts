@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../src/insights/time.ts';
-import { DELETE_ACCOUNTS, DELETE_USERS, TRACK, UPSERT_ACCOUNTS, UPSERT_USERS } from '../ingest/fragments.ts';
+import {
+  DELETE_ACCOUNTS,
+  DELETE_USERS,
+  TRACK,
+  UPSERT_ACCOUNTS,
+  UPSERT_USERS,
+  upsertAccountsWithOneUser,
+  upsertNamedAccounts,
+  upsertUsersIn,
+} from '../ingest/fragments.ts';
 import { suiteApp, TEST_NOW } from '../support/harness.ts';
 import { query, sql } from '../support/sql.ts';
 import { windowDrift } from '../support/windows.ts';
@@ -331,14 +340,8 @@ const viewsChecked = new Set<string>();
 describe('maintained windows', () => {
   it('answer standard-window rankings from totals that equal a recount', async () => {
     const now = TEST_NOW.getTime();
-    await t.gql(UPSERT_ACCOUNTS, { records: ['a1', 'a2', 'a3'].map((id) => ({ id, name: id })) });
-    await t.gql(UPSERT_USERS, {
-      records: [
-        { id: 'u1', email: 'u1@x.io', accountId: 'a1' },
-        { id: 'u2', email: 'u2@x.io', accountId: 'a2' },
-        { id: 'u3', email: 'u3@x.io' },
-      ],
-    });
+    await upsertNamedAccounts(t, ['a1', 'a2', 'a3']);
+    await upsertUsersIn(t, { u1: 'a1', u2: 'a2', u3: null });
     const at = (daysAgo: number) => new Date(now - daysAgo * DAY_MS).toISOString();
     await t.gql(TRACK, {
       records: [
@@ -433,8 +436,7 @@ describe('maintained windows', () => {
   it('rank by a count over any other window of the last 90 days among the leading records of the window that bounds it', async () => {
     // 30 accounts with one user each and uneven activity (ties included) of an event of their own.
     const ids = Array.from({ length: 30 }, (_, i) => `b${String(i).padStart(2, '0')}`);
-    await t.gql(UPSERT_ACCOUNTS, { records: ids.map((id) => ({ id, name: id })) });
-    await t.gql(UPSERT_USERS, { records: ids.map((id) => ({ id: `${id}-u`, email: `${id}@x.io`, accountId: id })) });
+    await upsertAccountsWithOneUser(t, ids);
     const at = (daysAgo: number) => new Date(TEST_NOW.getTime() - daysAgo * DAY_MS).toISOString();
     // Account i: 30 - 2⌊i/2⌋ events in the last 45 days (pairs of ties), i % 4 more 50 to 89 days
     // ago, i % 3 more 100 days ago, one more 70 days ago every fifth account from b20.
@@ -522,8 +524,7 @@ describe('maintained windows', () => {
     // whole window (seen in the bench). The window key's MCV list, refreshed by the ANALYZE that
     // follows each window's creation, holds each window with its share of the rows.
     const ids = Array.from({ length: 40 }, (_, i) => `e${String(i).padStart(2, '0')}`);
-    await t.gql(UPSERT_ACCOUNTS, { records: ids.map((id) => ({ id, name: id })) });
-    await t.gql(UPSERT_USERS, { records: ids.map((id) => ({ id: `${id}-u`, email: `${id}@x.io`, accountId: id })) });
+    await upsertAccountsWithOneUser(t, ids);
     const at = new Date(TEST_NOW.getTime() - DAY_MS).toISOString();
     await t.gql(TRACK, { records: ids.map((id) => ({ name: 'Est', userId: `${id}-u`, timestamp: at })) });
     await rank('Est', { lastDays: 30 });
@@ -596,7 +597,7 @@ describe('maintained windows', () => {
       // activity windows are retargeted, not made again beside the old ones.
       fc.record({ op: fc.constant('role' as const), activity: fc.boolean() }),
     );
-    await t.gql(UPSERT_ACCOUNTS, { records: accounts.map((id) => ({ id, name: id })) });
+    await upsertNamedAccounts(t, accounts);
     // Ping and Pong are activity (the activity measures count both, a user once), like Signed In; Noise is not.
     const day0 = new Date(now - 400 * DAY_MS).toISOString();
     await t.gql(TRACK, { records: ['Ping', 'Pong', 'Noise'].map((name) => ({ name, userId: 'p1', timestamp: day0 })) });
