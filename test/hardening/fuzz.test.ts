@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { buildSchema, type GraphQLEnumType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FIELDS } from '../../src/catalog/fields.ts';
 import { rows } from '../../src/db/client.ts';
 import { typeDefs } from '../../src/graphql/schema.ts';
 import { DESTINATION_METHODS } from '../../src/hightouch/destination.ts';
@@ -50,23 +51,10 @@ const MUTATIONS = {
   createCustomField: `mutation($input: CreateCustomFieldInput!) { createCustomField(input: $input) { field { key type } userErrors { field message code } } }`,
 };
 
-const ACCOUNT_FIELDS = [
-  'id',
-  'name',
-  'domain',
-  'industry',
-  'employeeCount',
-  'seats',
-  'plan',
-  'region',
-  'country',
-  'mrr',
-  'arr',
-  'createdAt',
-  'ownerEmail',
-  'custom',
-];
-const USER_FIELDS = ['id', 'email', 'accountId', 'name', 'firstName', 'lastName', 'title', 'role', 'createdAt', 'lastSeenAt', 'custom'];
+// Every default field of the object (src/catalog/fields.ts), and custom fields.
+const fieldsOf = (object: 'ACCOUNT' | 'USER') => [...DEFAULT_FIELDS[object].map((field) => field.key), 'custom'];
+const ACCOUNT_FIELDS = fieldsOf('ACCOUNT');
+const USER_FIELDS = fieldsOf('USER');
 const EVENT_FIELDS = ['name', 'timestamp', 'userId', 'accountId', 'eventId', 'properties'];
 const REST_FIELDS = {
   account: ['account_id', 'company_name', 'domain', 'seats', 'mrr', 'created_at', 'owner_email', 'plan_tier'],
