@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { suiteApp, type TestApp } from './harness.ts';
 
 /** The Accept header a browser sends for a page. */
@@ -12,4 +13,23 @@ export function pageSuite(page: 'graphql' | 'views'): { on: () => TestApp; off: 
   const off = suiteApp({ GRAPHQL_IDE: 'false' });
   const pattern = new RegExp(`(?:src|href)="(${page}/assets/[^"]+)"`, 'g');
   return { on: () => on, off: () => off, assetUrls: (html) => [...html.matchAll(pattern)].map((m) => `/${m[1]}`) };
+}
+
+/**
+ * GET a page as a browser, asserting what every page of this server holds: HTML, a CSP with scripts
+ * from this origin only (nothing unsafe) and no framing, `Vary: accept`, no inline script and no
+ * external URL. Returns the page and its CSP.
+ */
+export async function getPage(t: TestApp, url: string) {
+  const page = await t.server.app.inject({ method: 'GET', url, headers: BROWSER });
+  expect(page.statusCode).toBe(200);
+  expect(page.headers['content-type']).toContain('text/html');
+  const csp = String(page.headers['content-security-policy']);
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(page.headers.vary).toContain('accept');
+  expect(page.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  expect(page.body).not.toMatch(/https?:\/\//);
+  return { page, csp };
 }
