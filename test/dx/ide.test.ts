@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BROWSER, getPage, pageSuite } from '../support/pages.ts';
+import { BROWSER, expectCachedAssets, getPage, pageSuite } from '../support/pages.ts';
 
 // The IDE page and its assets over HTTP (the browser itself is exercised by test/e2e/ide.test.ts).
 const apps = pageSuite('graphql');
@@ -24,16 +24,7 @@ describe('GraphQL IDE', () => {
 
   it('serves content-addressed assets with long-lived caching, ETag revalidation and gzip', async () => {
     const page = await apps.on().server.app.inject({ method: 'GET', url: '/graphql', headers: BROWSER });
-    for (const url of assetUrls(page.body)) {
-      const asset = await apps.on().server.app.inject({ method: 'GET', url });
-      expect(asset.statusCode, url).toBe(200);
-      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-      expect(asset.headers['content-type']).toMatch(url.endsWith('.css') ? /text\/css/ : /text\/javascript/);
-      expect(asset.body.length).toBeGreaterThan(100);
-
-      const again = await apps.on().server.app.inject({ method: 'GET', url, headers: { 'if-none-match': String(asset.headers.etag) } });
-      expect(again.statusCode).toBe(304);
-    }
+    await expectCachedAssets(apps.on(), assetUrls(page.body));
     const graphiql = assetUrls(page.body).find((url) => url.includes('/graphiql.') && url.endsWith('.js'))!;
     const plain = await apps.on().server.app.inject({ method: 'GET', url: graphiql });
     const zipped = await apps.on().server.app.inject({ method: 'GET', url: graphiql, headers: { 'accept-encoding': 'gzip, br' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BROWSER, getPage, pageSuite } from '../support/pages.ts';
+import { BROWSER, expectCachedAssets, getPage, pageSuite } from '../support/pages.ts';
 
 // GET /views over HTTP (the page in a browser is test/e2e/views.test.ts).
 const apps = pageSuite('views');
@@ -16,12 +16,7 @@ describe('views page', () => {
 
   it('serves its bundle (the page code and Chart.js) and styles from this server, cacheable forever', async () => {
     const page = await apps.on().server.app.inject({ method: 'GET', url: '/views', headers: BROWSER });
-    for (const url of assetUrls(page.body)) {
-      const asset = await apps.on().server.app.inject({ method: 'GET', url });
-      expect(asset.statusCode, url).toBe(200);
-      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-      expect(asset.headers['content-type']).toMatch(url.endsWith('.css') ? /text\/css/ : /text\/javascript/);
-    }
+    await expectCachedAssets(apps.on(), assetUrls(page.body));
     const script = await apps.on().server.app.inject({ method: 'GET', url: assetUrls(page.body).find((u) => u.endsWith('.js'))! });
     expect(script.body).toContain('query ViewsPage');
     expect(script.body).toMatch(/Chart\.js v4/);

@@ -33,3 +33,20 @@ export async function getPage(t: TestApp, url: string) {
   expect(page.body).not.toMatch(/https?:\/\//);
   return { page, csp };
 }
+
+/**
+ * Fetch each asset a page references, asserting what every asset holds: served with its type,
+ * cacheable forever (content-addressed), not empty, and revalidated by its ETag (304).
+ */
+export async function expectCachedAssets(t: TestApp, urls: readonly string[]): Promise<void> {
+  for (const url of urls) {
+    const asset = await t.server.app.inject({ method: 'GET', url });
+    expect(asset.statusCode, url).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers['content-type']).toMatch(url.endsWith('.css') ? /text\/css/ : /text\/javascript/);
+    expect(asset.body.length).toBeGreaterThan(100);
+
+    const again = await t.server.app.inject({ method: 'GET', url, headers: { 'if-none-match': String(asset.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+  }
+}
