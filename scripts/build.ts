@@ -27,8 +27,9 @@ execFileSync(process.execPath, [tsc, '-p', at('tsconfig.build.json'), '--noCheck
 // loads one module instead of ~1,500, which took about 300 ms of a 1.2 s start-up (docs/reliability.md,
 // "Running the build"). It stays one folder below dist/, where src/files.ts finds the files the server
 // reads. Left out, loaded from node_modules as they are: PGlite (reads its WebAssembly and data files
-// beside its own module), pino and its transports (run by file in worker threads), and OpenTelemetry
-// (loaded only when tracing is configured).
+// beside its own module), pino and its transports (run by file in worker threads), OpenTelemetry
+// (loaded only when tracing is configured) and esbuild (a development dependency, called only when
+// running from source: the build serves pre-built assets).
 await build({
   entryPoints: [at('src/main.ts')],
   outfile: at('src/main.js', dist),
@@ -37,7 +38,7 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  external: ['@electric-sql/pglite', 'pino', 'pino-pretty', 'thread-stream', '@opentelemetry/*'],
+  external: ['@electric-sql/pglite', 'pino', 'pino-pretty', 'thread-stream', '@opentelemetry/*', 'esbuild'],
   // CommonJS dependencies bundled into an ES module still call require().
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
