@@ -6,10 +6,8 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.ts';
 import {
   droppedSpans,
-  endWhenSettled,
   FRAME,
   type Frame,
-  frameSpan,
   type OperationTrace,
   SERVICE_NAME,
   setTracingEnabled,
