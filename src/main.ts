@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
+import { warmPages } from './http/static.ts';
 import { startTracing } from './observability/tracing.ts';
 
 async function main(): Promise<void> {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  if (config.graphqlIde) await warmPages(app, ['/views', '/graphql']);
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`GraphQL API and IDE at ${config.publicUrl}/graphql (database: ${database.kind}${tracing ? ', traces: OTLP' : ''})`);
 }

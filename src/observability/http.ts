@@ -70,6 +70,13 @@ export class RequestLogController extends LogController {
  * Request logging (one line per request, replacing Fastify's two), HTTP metrics and GET /metrics.
  * Hooks are added to the root instance, so call this before declaring routes.
  */
+/**
+ * The requests the server makes to itself before it listens (`warmPages` in src/http/static.ts)
+ * carry this header: logged at debug, not counted in the metrics. Its value is this process's own,
+ * so no client can pass for one.
+ */
+export const WARM_UP = { header: 'x-warm-up', value: randomUUID() } as const;
+
 export function registerObservability(app: FastifyInstance, options: { metrics: Metrics; config: Config }): void {
   const { metrics, config } = options;
   app.decorate('metrics', metrics);
@@ -83,8 +90,9 @@ export function registerObservability(app: FastifyInstance, options: { metrics: 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const statusCode = reply.statusCode;
-    metrics.observeRequest(request.method, route, statusCode, reply.elapsedTime / 1000);
-    const level = statusCode >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    const warmUp = request.headers[WARM_UP.header] === WARM_UP.value;
+    if (!warmUp) metrics.observeRequest(request.method, route, statusCode, reply.elapsedTime / 1000);
+    const level = statusCode >= 500 ? 'error' : warmUp || QUIET_ROUTES.has(route) ? 'debug' : 'info';
     const path = safePath(request);
     request.log[level](
       {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { warmPages } from '../../src/http/static.ts';
+import { WARM_UP } from '../../src/observability/http.ts';
 import { BROWSER, expectCachedAssets, getPage, pageSuite } from '../support/pages.ts';
 
 // GET /views over HTTP (the page in a browser is test/e2e/views.test.ts).
@@ -28,5 +30,30 @@ describe('views page', () => {
     expect(json.statusCode).toBe(406);
     expect(json.json().error).toContain('POST /graphql');
     expect((await apps.off().server.app.inject({ method: 'GET', url: '/views', headers: BROWSER })).statusCode).toBe(404);
+  });
+
+  it('is loaded once with its assets before the server listens, logged at debug and not counted (warmPages)', async () => {
+    const t = apps.on();
+    /** GET requests counted so far, every route. */
+    const counted = async () =>
+      [
+        ...(await t.server.app.inject({ method: 'GET', url: '/metrics' })).body.matchAll(
+          /^http_requests_total\{method="GET"[^}]*\} (\d+)$/gm,
+        ),
+      ]
+        .map((m) => Number(m[1]))
+        .reduce((a, b) => a + b, 0);
+    const before = t.logs.length;
+    const countedBefore = await counted();
+    await warmPages(t.server.app, ['/views', '/graphql']);
+    // Each page and its assets: GET lines at debug only (the suite logs at info: none written), and
+    // not counted (the one more is the scrape before).
+    expect(t.logs.slice(before).filter((line) => line.includes('"msg":"GET /'))).toEqual([]);
+    expect(await counted()).toBe(countedBefore + 1);
+    // A client sending the header without this process's value is logged and counted as any request.
+    await t.server.app.inject({ method: 'GET', url: '/views', headers: { ...BROWSER, [WARM_UP.header]: 'guess' } });
+    expect(t.logs.slice(before).some((line) => line.includes('"msg":"GET /views 200"'))).toBe(true);
+    // A page that does not answer fails the start.
+    await expect(warmPages(t.server.app, ['/nowhere'])).rejects.toThrow('GET /nowhere answered 404');
   });
 });
