@@ -129,7 +129,11 @@ export function ensureWindow(
   known.set(database.db, windows);
   const found = windows.get(key);
   // Known with the same names: nothing to do. (With other names, another instance may have
-  // retargeted it since: `retargetWindow` compares with what is stored.)
+  // retargeted it since: `retargetWindow` compares with what is stored.) Not covered: another
+  // instance retargets an activity window away and the set then changes back to the names this
+  // instance knows it with; this instance reads it unretargeted until a read elsewhere, or the
+  // next day, retargets it. Closing it needs the window's names read with the request's
+  // semantics (one statement) rather than remembered here.
   if (found?.names === names) return found.made;
   const today = dayOf(now);
   for (const [k, w] of windows) if (w.keptUntil < today) windows.delete(k);
