@@ -1,4 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { bundleEntry } from '../scripts/bundle.ts';
 import type { PlanSummary } from './explain.ts';
 import type { AccountRecord, EventRecord, UserRecord } from './generator.ts';
 import type { BenchObject } from './records.ts';
@@ -97,10 +98,15 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.ready.port}`;
   }
 
-  /** Fork `server-process.ts` (under the same tsx loader as this process) and wait until it listens. */
+  /**
+   * Fork the server process and wait until it listens. It runs compiled, as `npm start` does: the
+   * build (`dist/`, rebuilt if older than the sources) and `server-process.ts` bundled beside it into
+   * `dist/bench/`, run by plain node, so what is measured is the production server, not the sources
+   * through the tsx loader that runs the bench itself.
+   */
   static async start(options: ServerOptions, execArgv: string[] = []): Promise<ServerProcess> {
-    const child = fork(new URL('./server-process.ts', import.meta.url).pathname, [], {
-      execArgv: [...process.execArgv, ...execArgv],
+    const child = fork(await compiledServerProcess(), [], {
+      execArgv,
       env: { ...process.env, BENCH_SERVER_OPTIONS: JSON.stringify(options) },
       // The server's own log lines go to our stderr: stdout carries the report.
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -135,4 +141,14 @@ export class ServerProcess {
     await exit;
     clearTimeout(timer);
   }
+}
+
+/** `dist/bench/server-process.js`: one folder below `dist/`, where `src/files.ts` finds the build's files. */
+async function compiledServerProcess(): Promise<string> {
+  const at = (relative: string) => new URL(`../${relative}`, import.meta.url).pathname;
+  // Build output goes to stderr: stdout carries the report.
+  execFileSync(process.execPath, [at('scripts/ensure-build.mjs')], { stdio: ['ignore', 2, 2] });
+  const outfile = at('dist/bench/server-process.js');
+  await bundleEntry(at('bench/server-process.ts'), outfile);
+  return outfile;
 }

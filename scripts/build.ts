@@ -9,10 +9,10 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { build } from 'esbuild';
 import { IDE_ASSETS } from '../src/http/ide.ts';
 import { type AssetSource, buildAsset } from '../src/http/static.ts';
 import { VIEWS_ASSETS } from '../src/http/views-page.ts';
+import { bundleEntry } from './bundle.ts';
 
 const root = new URL('../', import.meta.url);
 const dist = new URL('dist/', root);
@@ -26,23 +26,8 @@ execFileSync(process.execPath, [tsc, '-p', at('tsconfig.build.json'), '--noCheck
 // The server's entry as one file, in place of tsc's dist/src/main.js: a start from the bundle
 // loads one module instead of ~1,500, which took about 300 ms of a 1.2 s start-up (docs/reliability.md,
 // "Running the build"). It stays one folder below dist/, where src/files.ts finds the files the server
-// reads. Left out, loaded from node_modules as they are: PGlite (reads its WebAssembly and data files
-// beside its own module), pino and its transports (run by file in worker threads), OpenTelemetry
-// (loaded only when tracing is configured) and esbuild (a development dependency, called only when
-// running from source: the build serves pre-built assets).
-await build({
-  entryPoints: [at('src/main.ts')],
-  outfile: at('src/main.js', dist),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  external: ['@electric-sql/pglite', 'pino', 'pino-pretty', 'thread-stream', '@opentelemetry/*', 'esbuild'],
-  // CommonJS dependencies bundled into an ES module still call require().
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
-});
+// reads.
+await bundleEntry(at('src/main.ts'), at('src/main.js', dist));
 
 cpSync(at('schema.graphql'), at('schema.graphql', dist));
 cpSync(at('drizzle/'), at('drizzle/', dist), { recursive: true });
