@@ -1,13 +1,4 @@
-import {
-  type Context as ActiveContext,
-  type Attributes,
-  context,
-  createContextKey,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import { context, createContextKey, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
 // The span machinery the database layer shares with src/observability/tracing.ts (which sets up the
 // SDK, the HTTP and the GraphQL spans): kept apart so that src/db imports nothing above it.
@@ -28,23 +19,18 @@ export interface OperationTrace {
   byPath: Map<string, Span>;
 }
 
-/** A resolver's span, started only when something needs it: a statement it runs, or its promise. */
+/**
+ * A resolver's span, started only when something needs it (a statement it runs): `start` works out
+ * its name, attributes and parent then, so a resolver that does no I/O costs a closure, not a span.
+ */
 export interface Frame {
-  name: string;
-  attributes: Attributes;
-  parent: ActiveContext;
-  startTime: number;
+  start: () => Span;
   span?: Span;
-  operation: OperationTrace;
-  path: string;
 }
 export const FRAME = createContextKey('correlated-ingest resolver frame');
 
 export function frameSpan(frame: Frame): Span {
-  if (!frame.span) {
-    frame.span = tracer().startSpan(frame.name, { attributes: frame.attributes, startTime: frame.startTime }, frame.parent);
-    frame.operation.byPath.set(frame.path, frame.span);
-  }
+  frame.span ??= frame.start();
   return frame.span;
 }
 

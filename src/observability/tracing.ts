@@ -1,5 +1,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type Attributes, context, propagation, type Span, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  type Context as ActiveContext,
+  type Attributes,
+  context,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
@@ -248,33 +258,38 @@ function pathOf(info: GraphQLResolveInfo): string[] {
   return keys;
 }
 
+/** The span of a resolver that did I/O, under the nearest enclosing field whose resolver did, else the operation. */
+function startResolverSpan(operation: OperationTrace, info: GraphQLResolveInfo, active: ActiveContext, startTime: number): Span {
+  const keys = pathOf(info);
+  let parent = operation.span;
+  for (let n = keys.length - 1; n > 0; n--) {
+    const found = operation.byPath.get(keys.slice(0, n).join('.'));
+    if (found) {
+      parent = found;
+      break;
+    }
+  }
+  const path = keys.join('.');
+  const span = tracer().startSpan(
+    `${info.parentType.name}.${info.fieldName}`,
+    {
+      attributes: { 'graphql.field.name': info.fieldName, 'graphql.field.type': info.parentType.name, 'graphql.field.path': path },
+      startTime,
+    },
+    trace.setSpan(active, parent),
+  );
+  operation.byPath.set(path, span);
+  return span;
+}
+
 function traced(resolve: GraphQLFieldResolver<unknown, Context>): GraphQLFieldResolver<unknown, Context> {
   return (source, args, ctx, info) => {
     const operation = tracingEnabled() ? operations.get(ctx) : undefined;
     if (!operation) return resolve(source, args, ctx, info);
-    const keys = pathOf(info);
-    // Parent: the nearest enclosing field whose resolver did I/O, else the operation.
-    let parent = operation.span;
-    for (let n = keys.length - 1; n > 0; n--) {
-      const found = operation.byPath.get(keys.slice(0, n).join('.'));
-      if (found) {
-        parent = found;
-        break;
-      }
-    }
-    const frame: Frame = {
-      name: `${info.parentType.name}.${info.fieldName}`,
-      attributes: {
-        'graphql.field.name': info.fieldName,
-        'graphql.field.type': info.parentType.name,
-        'graphql.field.path': keys.join('.'),
-      },
-      parent: trace.setSpan(context.active(), parent),
-      startTime: performance.timeOrigin + performance.now(),
-      operation,
-      path: keys.join('.'),
-    };
-    const result = context.with(context.active().setValue(FRAME, frame), () => resolve(source, args, ctx, info));
+    const active = context.active();
+    const startTime = performance.timeOrigin + performance.now();
+    const frame: Frame = { start: () => startResolverSpan(operation, info, active, startTime) };
+    const result = context.with(active.setValue(FRAME, frame), () => resolve(source, args, ctx, info));
     if (!(result instanceof Promise)) {
       frame.span?.end();
       return result;
