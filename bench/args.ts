@@ -35,6 +35,11 @@ export interface BenchOptions {
   rawOut: string | null;
   /** Write a V8 CPU profile of the server process (`--cpu-prof`) into `out`/profiles. */
   profile: boolean;
+  /**
+   * Measure what tracing costs the queries: a second server on the same database exports traces to
+   * a collector that is not there, and the query set alternates between the two (PostgreSQL only).
+   */
+  tracingOverhead: boolean;
   help: boolean;
 }
 
@@ -69,6 +74,9 @@ Other
   --out DIR                  results directory (default bench/results): the summary JSON and chart
   --raw-out FILE             also write every sample and each query's SQL and plans to FILE
   --profile                  write a CPU profile of the server process to DIR/profiles
+  --tracing-overhead         after the queries, the query set again alternating between this server
+                             and a second one on the same database that traces to a collector that
+                             is not there (PostgreSQL; the OTEL_* variables must not be set)
   -h, --help
 `;
 
@@ -118,6 +126,7 @@ export function parseArgs(argv: readonly string[], now: Date = new Date()): Benc
     out: 'bench/results',
     rawOut: null,
     profile: false,
+    tracingOverhead: false,
     help: false,
   };
   const explicit: Partial<Scale> = {};
@@ -209,6 +218,9 @@ export function parseArgs(argv: readonly string[], now: Date = new Date()): Benc
         break;
       case '--profile':
         options.profile = true;
+        break;
+      case '--tracing-overhead':
+        options.tracingOverhead = true;
         break;
       default:
         throw new ArgsError(`Unknown option "${arg}". Run with --help for the list.`);

@@ -19,7 +19,12 @@ export interface ServerOptions {
   /** Connections of the raw-limit client (PostgreSQL). */
   rawConnections: number;
   rssIntervalMs: number;
+  /** A second server on the database of a running one: serves its workspaces with its keys instead of making its own. */
+  attach?: Workspaces;
 }
+
+/** The bench's workspaces and their keys. */
+export type Workspaces = Pick<Ready, 'restKey' | 'graphqlKey' | 'warmupKey' | 'restWorkspaceId'>;
 
 export interface Ready {
   port: number;
@@ -104,10 +109,10 @@ export class ServerProcess {
    * `dist/bench/`, run by plain node, so what is measured is the production server, not the sources
    * through the tsx loader that runs the bench itself.
    */
-  static async start(options: ServerOptions, execArgv: string[] = []): Promise<ServerProcess> {
+  static async start(options: ServerOptions, execArgv: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
     const child = fork(await compiledServerProcess(), [], {
       execArgv,
-      env: { ...process.env, BENCH_SERVER_OPTIONS: JSON.stringify(options) },
+      env: { ...process.env, ...env, BENCH_SERVER_OPTIONS: JSON.stringify(options) },
       // The server's own log lines go to our stderr: stdout carries the report.
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });

@@ -1,4 +1,4 @@
-import type { BenchSummary, IngestPathResult } from './result.ts';
+import { type BenchSummary, type IngestPathResult, tracingRatio } from './result.ts';
 
 /** A run's summary as Markdown tables (stdout). Pure. */
 
@@ -182,6 +182,29 @@ export function renderMarkdown(result: BenchSummary): string {
             before ? formatMs(before.latency.p50) : '–',
             q.error ? 'error' : formatMs(q.latency.p50),
             before && !q.error ? `${formatNumber(q.latency.p50 / before.latency.p50, 2)}×` : '–',
+          ];
+        }),
+        ['l', 'r', 'r', 'r'],
+      ),
+    );
+    out.push('');
+  }
+
+  const overhead = result.tracingOverhead;
+  if (overhead) {
+    out.push(`### Tracing overhead (traces exported to ${overhead.endpoint}, where nothing listens)`);
+    out.push('');
+    const rounds = (list: number[]) => list.map((n) => formatMs(n)).join(', ');
+    out.push(
+      table(
+        ['Query', 'Off p50 ms, each round', 'On p50 ms, each round', 'On ÷ off'],
+        overhead.queries.map((q) => {
+          const ratio = tracingRatio(q);
+          return [
+            q.error ? `${q.label} (error: ${q.error})` : q.label,
+            rounds(q.off),
+            rounds(q.on),
+            ratio === null ? '–' : `${formatNumber(ratio, 2)}×`,
           ];
         }),
         ['l', 'r', 'r', 'r'],

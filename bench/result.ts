@@ -118,6 +118,24 @@ export interface DuringIngestion<Q = QueryResult> {
   queries: Q[];
 }
 
+/**
+ * What tracing costs a query: the query set measured in rounds alternating between the run's server
+ * (untraced) and a second server on the same database whose traces go to a collector that is not
+ * there. Per query, each round's p50 on both.
+ */
+export interface TracingOverhead {
+  /** Where the traced server exports (nothing listens there). */
+  endpoint: string;
+  rounds: number;
+  queries: Array<{ id: string; label: string; off: number[]; on: number[]; error: string | null }>;
+}
+
+/** A query's p50 with tracing ÷ without, over the rounds (null when it failed or was not measured). */
+export function tracingRatio(query: TracingOverhead['queries'][number]): number | null {
+  const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
+  return query.error === null && query.off.length > 0 && query.off.length === query.on.length ? sum(query.on) / sum(query.off) : null;
+}
+
 export interface RssSample {
   /** ms since the run started. */
   t: number;
@@ -170,6 +188,8 @@ export interface BenchResult {
   nestedStatements: Array<{ first: number; statements: number }>;
   /** Null when the run measured no sustained event rate (no REST or GraphQL path). */
   duringIngestion: DuringIngestion | null;
+  /** Null unless the run was asked for it (`--tracing-overhead`); absent in runs from before it existed. */
+  tracingOverhead?: TracingOverhead | null;
   rss: { samples: RssSample[]; phases: Phase[]; eventIngestGrowth: number | null };
   targets: Target[];
 }

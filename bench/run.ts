@@ -5,7 +5,7 @@ import { renderChart } from './chart.ts';
 import { type BenchDatabase, prepareDatabase } from './database.ts';
 import { type EventRecord, type GeneratorOptions, generateAccounts, generateEvents, generateUsers } from './generator.ts';
 import { type IngestRun, ingestAtRate, ingestObject } from './ingest.ts';
-import { ServerProcess } from './ipc.ts';
+import { type ServerOptions, ServerProcess } from './ipc.ts';
 import { describeMachine, packageVersion, sourceCommit } from './machine.ts';
 import { Progress } from './progress.ts';
 import { nestedPage, QUERIES, type QueryContext, QueryRunner } from './queries.ts';
@@ -19,9 +19,11 @@ import {
   type QueryStage,
   type RssSample,
   summarizeRun,
+  type TracingOverhead,
 } from './result.ts';
 import { rssGrowth } from './stats.ts';
 import { evaluateTargets } from './targets.ts';
+import { measureTracingOverhead } from './tracing-overhead.ts';
 
 /**
  * `npm run bench`: ingestion and query speed of the real server (in a child process) against the
@@ -114,10 +116,13 @@ async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchR
   const profileDir = path.resolve(options.out, 'profiles');
   if (options.profile) await mkdir(profileDir, { recursive: true });
   progress.note(`bench: starting the server on ${target.backend}${target.pgliteDir ? ` (${target.pgliteDir})` : ''}…`);
-  const server = await ServerProcess.start(
-    { databaseUrl: target.url, pgliteDir: target.pgliteDir, rawConnections: options.concurrency, rssIntervalMs: 250 },
-    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
+  const serverOptions: ServerOptions = {
+    databaseUrl: target.url,
+    pgliteDir: target.pgliteDir,
+    rawConnections: options.concurrency,
+    rssIntervalMs: 250,
+  };
+  const server = await ServerProcess.start(serverOptions, options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   try {
     const database =
       server.ready.kind === 'pglite'
@@ -169,10 +174,15 @@ async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchR
     const nestedStatements = [];
     for (const first of [10, 50]) nestedStatements.push({ first, statements: await runner.statementsOf(nestedPage(ctx, first)) });
     const sustained = ingest.find((i) => i.object === 'event')?.fold?.sustainedPerSecond ?? 0;
+    ctx.sampleAccounts = await runner.sampleAccounts(ctx);
+    let tracingOverhead: TracingOverhead | null = null;
+    if (options.tracingOverhead) {
+      phases.begin('tracing overhead');
+      tracingOverhead = await measureTracingOverhead({ server, runner, serverOptions }, options, progress, ctx);
+    }
     let duringIngestion: DuringIngestion | null = null;
     if (sustained > 0) {
       phases.begin('queries during ingestion');
-      ctx.sampleAccounts = await runner.sampleAccounts(ctx);
       duringIngestion = await readsDuringIngestion(ingestRun, runner, ctx, generator, sustained);
     }
     phases.end();
@@ -207,6 +217,7 @@ async function run(options: BenchOptions, target: BenchDatabase): Promise<BenchR
       queries: stages,
       nestedStatements,
       duringIngestion,
+      tracingOverhead,
       rss: { samples, phases: phases.list, eventIngestGrowth: Number.isNaN(growth) ? null : growth },
     };
     return { ...partial, targets: evaluateTargets(partial) };
@@ -246,6 +257,15 @@ async function main(): Promise<void> {
   if (options.help) {
     process.stdout.write(USAGE);
     return;
+  }
+  if (
+    options.tracingOverhead &&
+    (!process.env.DATABASE_URL || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+  ) {
+    process.stderr.write(
+      '--tracing-overhead needs PostgreSQL (DATABASE_URL: two servers share its database) and an untraced run (no OTEL_EXPORTER_OTLP_*ENDPOINT: it traces the second server itself)\n',
+    );
+    process.exit(2);
   }
   // A reader that goes away (`| head`) must not kill the run before it drops its database.
   process.stdout.on('error', () => {});

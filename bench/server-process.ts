@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { type Database, openDatabase } from '../src/db/client.ts';
 import { createWorkspace } from '../src/keys/service.ts';
 import { startTracing } from '../src/observability/tracing.ts';
 import { buildServer } from '../src/server.ts';
 import { summarizePlan } from './explain.ts';
-import type { CapturedStatement, Ready, Request, Responses, ServerOptions } from './ipc.ts';
+import type { CapturedStatement, Ready, Request, Responses, ServerOptions, Workspaces } from './ipc.ts';
 import { createScratchTables, openRawClient, rawStatement } from './raw.ts';
 import type { RssSample } from './result.ts';
 
@@ -48,9 +48,7 @@ async function main(): Promise<void> {
       ? (appClient as { query(t: string, p: unknown[]): Promise<{ rows: unknown[] }> }).query(text, params).then((r) => r.rows)
       : (appClient as { unsafe(t: string, p: unknown[]): Promise<unknown[]> }).unsafe(text, params);
 
-  const rest = await createWorkspace(database.db, 'bench-rest');
-  const graphql = await createWorkspace(database.db, 'bench-graphql');
-  const warmup = await createWorkspace(database.db, 'bench-warmup');
+  const workspaces = options.attach ?? (await createWorkspaces(database));
 
   const config = loadConfig({
     PORT: '0',
@@ -159,13 +157,17 @@ async function main(): Promise<void> {
     port: (server.app.server.address() as AddressInfo).port,
     kind: database.kind,
     databaseVersion: versionText,
-    restKey: rest.secret,
-    graphqlKey: graphql.secret,
-    warmupKey: warmup.secret,
-    restWorkspaceId: rest.workspace.id,
+    ...workspaces,
     tracing: tracing !== undefined,
   };
   process.send?.({ type: 'ready', ready });
+}
+
+async function createWorkspaces(database: Database): Promise<Workspaces> {
+  const rest = await createWorkspace(database.db, 'bench-rest');
+  const graphql = await createWorkspace(database.db, 'bench-graphql');
+  const warmup = await createWorkspace(database.db, 'bench-warmup');
+  return { restKey: rest.secret, graphqlKey: graphql.secret, warmupKey: warmup.secret, restWorkspaceId: rest.workspace.id };
 }
 
 main().catch((error: unknown) => {

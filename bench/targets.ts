@@ -1,9 +1,12 @@
-import type { BenchSummary, QuerySummary, Target } from './result.ts';
+import { type BenchSummary, type QuerySummary, type Target, type TracingOverhead, tracingRatio } from './result.ts';
 
 /** The product's performance targets, checked against a run (reported, never asserted). Pure. */
 
 /** What the targets read: present in a run (`BenchResult`) and in its committed summary alike. */
-type Measured = Pick<BenchSummary, 'backend' | 'options' | 'ingest' | 'queries' | 'nestedStatements' | 'duringIngestion' | 'rss'>;
+type Measured = Pick<
+  BenchSummary,
+  'backend' | 'options' | 'ingest' | 'queries' | 'nestedStatements' | 'duringIngestion' | 'tracingOverhead' | 'rss'
+>;
 
 const formatCount = (n: number) => n.toLocaleString('en-US');
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
@@ -149,6 +152,8 @@ export function evaluateTargets(result: Measured): Target[] {
     met: large && viewsIdle && viewsBusy ? viewsIdle.latency.p50 <= 100 && viewsBusy.latency.p50 <= 100 : null,
     note: large ? '' : scaleNote,
   });
+  const overhead = result.tracingOverhead;
+  if (overhead) targets.push(tracingTarget(overhead));
   const growth = result.rss.eventIngestGrowth;
   targets.push({
     name: 'Server RSS flat during sustained ingest',
@@ -161,4 +166,28 @@ export function evaluateTargets(result: Measured): Target[] {
         : '',
   });
   return targets;
+}
+
+/** Issue 26: every query's p50 with traces exported to a collector that is not there, within 10 % of without. */
+function tracingTarget(overhead: TracingOverhead): Target {
+  const ratios = overhead.queries.flatMap((q) => {
+    const ratio = tracingRatio(q);
+    return ratio === null ? [] : [{ id: q.id, ratio }];
+  });
+  const sorted = ratios.map((r) => r.ratio).sort((a, b) => a - b);
+  const median = sorted.length > 0 ? ((sorted[(sorted.length - 1) >> 1] as number) + (sorted[sorted.length >> 1] as number)) / 2 : null;
+  const worst = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a), { id: '–', ratio: 0 });
+  const over = ratios.filter((r) => r.ratio > 1.1);
+  return {
+    name: 'Every query with tracing on (collector unreachable), p50 ÷ tracing off',
+    goal: '≤ 1.10',
+    measured: median === null ? 'not measured' : `median ${median.toFixed(2)}×, worst ${worst.ratio.toFixed(2)}× (${worst.id})`,
+    met: median === null ? null : over.length === 0,
+    note: [
+      `${overhead.rounds} alternating rounds per query`,
+      over.length > 0 ? `over: ${over.map((r) => `${r.id} ${r.ratio.toFixed(2)}×`).join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  };
 }

@@ -45,6 +45,8 @@ describe('argument parsing', () => {
     // Samples and plans are written only on request.
     expect(o.rawOut).toBeNull();
     expect(parseArgs(['--raw-out', '/tmp/run.json'], NOW).rawOut).toBe('/tmp/run.json');
+    expect(o.tracingOverhead).toBe(false);
+    expect(parseArgs(['--tracing-overhead'], NOW).tracingOverhead).toBe(true);
   });
 
   it('reads presets, counts with suffixes and inline values', () => {

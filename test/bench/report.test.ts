@@ -215,4 +215,35 @@ describe('markdown', () => {
     });
     expect(targets.find((t) => t.name.startsWith('`views` p50'))).toMatchObject({ measured: 'not measured / not measured', met: null });
   });
+
+  it('reports what tracing costs each query, from rounds alternating between an untraced and a traced server', () => {
+    const base = fixture();
+    const { targets: _targets, ...measured } = base;
+    const run: Omit<BenchResult, 'targets'> = {
+      ...measured,
+      tracingOverhead: {
+        endpoint: 'http://127.0.0.1:1',
+        rounds: 2,
+        queries: [
+          { id: 'series', label: 'series', off: [4, 6], on: [4.2, 6.3], error: null },
+          { id: 'top50', label: 'top50', off: [10, 10], on: [12, 11], error: null },
+          { id: 'nested', label: 'nested', off: [], on: [], error: 'boom' },
+        ],
+      },
+    };
+    // On ÷ off over the rounds: series 10.5/10 = 1.05, top50 23/20 = 1.15; the failed query is left out.
+    expect(evaluateTargets(run).find((t) => t.name.startsWith('Every query with tracing on'))).toMatchObject({
+      goal: '≤ 1.10',
+      measured: 'median 1.10×, worst 1.15× (top50)',
+      met: false,
+      note: '2 alternating rounds per query; over: top50 1.15×',
+    });
+    const md = renderMarkdown(summarizeRun({ ...run, targets: evaluateTargets(run) }));
+    expect(md).toContain('### Tracing overhead (traces exported to http://127.0.0.1:1, where nothing listens)');
+    expect(md).toContain('| top50 | 10.0, 10.0 | 12.0, 11.0 | 1.15× |');
+    expect(md).toContain('| nested (error: boom) |  |  | – |');
+    // A run that did not ask for it has neither the section nor the target.
+    expect(renderMarkdown(summarizeRun(base))).not.toContain('Tracing overhead');
+    expect(base.targets.some((t) => t.name.includes('tracing'))).toBe(false);
+  });
 });
