@@ -72,9 +72,10 @@ export async function queueChanges(q: Queryable, object: RecordKind, workspaceId
   const t = TABLES[object];
   await q.execute(sql`
     insert into ${fieldChanges} (${columnList(fieldChanges.workspaceId, fieldChanges.object, fieldChanges.changes)})
-    select ${workspaceId}, ${object}, jsonb_agg(jsonb_build_object('b', c.before, 'a', ${t.dims}))
+    select ${workspaceId}, ${object}, jsonb_agg(jsonb_build_object('b', c.before, 'a', r.dims))
     from jsonb_to_recordset(${jsonParam(changes)}) as c(id text, before jsonb)
-    left join ${tableAs(t)} on ${t.workspaceId} = ${workspaceId} and ${t.id} = c.id`);
+    -- A lookup per record (LIMIT 1: never a hash of every record of the workspace, whatever the statistics say).
+    left join lateral (select ${t.dims} from ${tableAs(t)} where ${t.workspaceId} = ${workspaceId} and ${t.id} = c.id limit 1) as r on true`);
 }
 
 /** Queued calls folded by one statement (a backlog is folded in several). */
@@ -85,15 +86,17 @@ const FOLD_CALLS = 64;
  * (which it makes the workspace's only folder of that object until it commits: an advisory lock).
  * Calls queued concurrently are folded together by whichever call folds first; a call whose changes
  * a concurrent fold took waits for that fold's commit on the lock, so when `foldStatistics` returns,
- * every change committed before it was called is in the statistics.
+ * every change committed before it was called is in the statistics. Returns how many queued calls it folded.
  */
-export async function foldStatistics(q: Queryable, object: RecordKind, workspaceId: string, exactDistinctValues: number): Promise<void> {
+export async function foldStatistics(q: Queryable, object: RecordKind, workspaceId: string, exactDistinctValues: number): Promise<number> {
   await q.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK_CLASS}::int, hashtext(${workspaceId} || ':' || ${object}))`);
-  for (;;) {
+  for (let folded = 0; ; ) {
     const found = await rows<{ calls: number; over: string[] | null }>(q, foldStatement(object, workspaceId, exactDistinctValues));
     const over = found[0]?.over ?? null;
     if (over && over.length > 0) await resample(q, object, workspaceId, over, exactDistinctValues);
-    if ((found[0]?.calls ?? 0) < FOLD_CALLS) return;
+    const calls = found[0]?.calls ?? 0;
+    folded += calls;
+    if (calls < FOLD_CALLS) return folded;
   }
 }
 

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 import { serviceUnavailable } from '../errors.ts';
 import { guarded, inTransaction } from '../transaction.ts';
 import type { RecordKind } from '../vocabulary.ts';
-import { countUnfolded, FOLD_CHUNK, foldEvents, settleUpTo, unfoldedWork, workspacesWithUnfoldedWork } from './statements.ts';
+import { countUnfolded, FOLD_CHUNK, foldEvents, settleUpTo, unfoldedWork, vacuumQueues, workspacesWithUnfoldedWork } from './statements.ts';
 
 // The fold: an ingest call stores what it received (events with their exactly-once key, accounts
 // and users with their fields) and answers; everything derived from it — the rollups, totals,
@@ -33,7 +33,12 @@ export interface FoldOptions {
   onError(error: unknown): void;
   /** A call was held by backpressure for `seconds` (answered, or refused after a minute). */
   onHeld?(seconds: number): void;
+  /** Rows folded (events and record changes) after which the queues are vacuumed (`vacuumQueues`); default QUEUE_VACUUM_ROWS. */
+  vacuumEveryRows?: number;
 }
+
+/** Rows folded between two vacuums of the queues: ten event chunks. */
+export const QUEUE_VACUUM_ROWS = 10 * FOLD_CHUNK;
 
 /** The fold of one process: what a request asks of it (`FoldService`), and the sweep and the stop. */
 export interface Folder extends FoldService {
@@ -60,12 +65,13 @@ async function foldEventChunk(db: Db, workspaceId: string, upTo: number | null):
  * until every event queued at or before that sequence number is folded: a read folds what was
  * acknowledged before it started, never chasing a sender that keeps writing.
  */
-export async function foldAllEvents(db: Db, workspaceId: string, upTo: number | null = null): Promise<void> {
+export async function foldAllEvents(db: Db, workspaceId: string, upTo: number | null = null): Promise<number> {
+  let folded = 0;
   for (;;) {
-    while ((await foldEventChunk(db, workspaceId, upTo)) >= FOLD_CHUNK);
+    for (let taken = FOLD_CHUNK; taken >= FOLD_CHUNK; folded += taken) taken = await foldEventChunk(db, workspaceId, upTo);
     // Events other folds hold are theirs to fold: a read waits for them to commit (or to fail,
     // leaving the events to take again).
-    if (upTo === null || (await guarded(settleUpTo(db, workspaceId, upTo))) === 0) return;
+    if (upTo === null || (await guarded(settleUpTo(db, workspaceId, upTo))) === 0) return folded;
   }
 }
 
@@ -74,9 +80,28 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const BACKPRESSURE_PAUSE_MS = 50;
 const BACKPRESSURE_WAITS = 1200;
 
-/** Fold the queued record changes of one object into the catalog statistics. */
-async function foldRecords(db: Db, workspaceId: string, object: RecordKind, exactDistinctValues: number): Promise<void> {
-  await inTransaction(db, (tx) => foldStatistics(tx, object, workspaceId, exactDistinctValues));
+/** Fold the queued record changes of one object into the catalog statistics; how many queued calls it folded. */
+async function foldRecords(db: Db, workspaceId: string, object: RecordKind, exactDistinctValues: number): Promise<number> {
+  return inTransaction(db, (tx) => foldStatistics(tx, object, workspaceId, exactDistinctValues));
+}
+
+/** Vacuum the queues once `everyRows` rows were folded in this process since the last vacuum (one at a time). */
+function queueVacuum(db: Db, everyRows: number, onError: (error: unknown) => void) {
+  let folded = 0;
+  let vacuuming: Promise<void> | null = null;
+  return {
+    folded(rows: number) {
+      folded += rows;
+      if (folded < everyRows || vacuuming) return;
+      folded = 0;
+      vacuuming = guarded(vacuumQueues(db))
+        .catch(onError)
+        .finally(() => {
+          vacuuming = null;
+        });
+    },
+    running: () => vacuuming ?? Promise.resolve(),
+  };
 }
 
 /**
@@ -121,10 +146,11 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
    * Everything waiting, folded: one probe when nothing is. `bounded`: only what was queued before the
    * probe (a read's catch-up); otherwise until the queue is empty (the background fold).
    */
+  const vacuum = queueVacuum(db, options.vacuumEveryRows ?? QUEUE_VACUUM_ROWS, options.onError);
   const foldWorkspace = async (workspaceId: string, bounded: boolean): Promise<void> => {
     const work = await guarded(unfoldedWork(db, workspaceId));
-    if (work.lastEvent !== null) await foldAllEvents(db, workspaceId, bounded ? work.lastEvent : null);
-    for (const object of work.records) await foldRecords(db, workspaceId, object, options.exactDistinctValues);
+    if (work.lastEvent !== null) vacuum.folded(await foldAllEvents(db, workspaceId, bounded ? work.lastEvent : null));
+    for (const object of work.records) vacuum.folded(await foldRecords(db, workspaceId, object, options.exactDistinctValues));
   };
   const background = backgroundFolds((workspaceId) => foldWorkspace(workspaceId, false), options.onError);
   const { schedule } = background;
@@ -176,12 +202,14 @@ export function createFolder(db: Db, options: FoldOptions): Folder {
     sweep,
     async idle() {
       while (sweeping || background.inFlight().length > 0) await Promise.all([sweeping, ...background.inFlight()]);
+      await vacuum.running();
     },
     async stop() {
       background.stop();
       if (timer) clearInterval(timer);
       await sweeping;
       await Promise.all(background.inFlight());
+      await vacuum.running();
     },
   };
 }

@@ -217,6 +217,39 @@ describe('the fold', () => {
     await expectRecounted(t.database, a.workspaceId);
     await expectRecounted(t.database, b.workspaceId);
   });
+
+  it('vacuums the queues once enough rows were folded, so picks and probes do not step over folded rows', async () => {
+    const vacuums = async () =>
+      (
+        await rows<{ n: number }>(
+          t.database.db,
+          sql`select coalesce(sum(vacuum_count), 0)::int as n from pg_stat_all_tables where relname in ('unfolded_events', 'field_changes')`,
+        )
+      )[0]!.n;
+    const before = await vacuums();
+    const { workspaceId } = await t.newWorkspace('vacuum');
+    const folder = createFolder(t.database.db, {
+      maxUnfoldedEvents: limits.maxUnfoldedEvents,
+      exactDistinctValues: limits.exactDistinctValues,
+      sweepMs: 0,
+      vacuumEveryRows: 10,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    await trackEvents(envOf(workspaceId), signIns('u10', 6));
+    await folder.catchUp(workspaceId);
+    await folder.idle();
+    // 6 folded rows: not yet.
+    expect(await vacuums()).toBe(before);
+    await trackEvents(envOf(workspaceId), signIns('u10', 6));
+    await folder.catchUp(workspaceId);
+    await folder.idle();
+    // Both queues (the statistics are counted when the transaction that ran the vacuum ends).
+    await expect.poll(vacuums).toBeGreaterThanOrEqual(before + 2);
+    expect(await unfolded(workspaceId)).toBe(0);
+    await expectRecounted(t.database, workspaceId);
+  });
 });
 
 /** Fold what the workspace has waiting now. */
