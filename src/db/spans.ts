@@ -12,6 +12,8 @@ export function setTracingEnabled(on: boolean): void {
 }
 /** Spans dropped since start, by reason: the export queue was full, or the collector refused or could not be reached. */
 export const droppedSpans = { queue_full: 0, export_failed: 0 };
+/** Requests not traced since start because the last export had failed (src/observability/tracing.ts, `collector`). */
+export const skippedTraces = { collector_down: 0 };
 
 export interface OperationTrace {
   span: Span;

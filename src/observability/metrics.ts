@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/client.ts';
-import { droppedSpans } from '../db/spans.ts';
+import { droppedSpans, skippedTraces } from '../db/spans.ts';
 import { requestOf } from './request.ts';
 
 /**
@@ -189,6 +189,17 @@ function declareScrapeTimeMetrics(registers: Registry[], database: Database, tim
         this.inc({ reason }, Math.max(0, droppedSpans[reason] - spansDroppedSeen[reason]));
         spansDroppedSeen[reason] = droppedSpans[reason];
       }
+    },
+  });
+
+  let skippedSeen = 0;
+  new Counter({
+    name: 'otel_traces_skipped_total',
+    help: 'Requests not traced (tracing on) because the last export to the collector had failed; traced again after a pause of 5 s, doubling up to 5 min, and for good once an export succeeds.',
+    registers,
+    collect() {
+      this.inc(Math.max(0, skippedTraces.collector_down - skippedSeen));
+      skippedSeen = skippedTraces.collector_down;
     },
   });
 

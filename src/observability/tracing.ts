@@ -21,6 +21,7 @@ import {
   type OperationTrace,
   SERVICE_NAME,
   setTracingEnabled,
+  skippedTraces,
   tracer,
   tracingEnabled,
 } from '../db/spans.ts';
@@ -64,7 +65,7 @@ export function tracingRequested(env: Env = process.env): boolean {
  * `exporter` (tests pass the SDK's in-memory one). Once per process: traces are process-wide. The
  * SDK is loaded only then: a server without tracing does not pay for loading it.
  */
-export async function startTracing(options: { env?: Env; exporter?: SpanExporter } = {}): Promise<Tracing | undefined> {
+export async function startTracing(options: { env?: Env; exporter?: SpanExporter; now?: () => number } = {}): Promise<Tracing | undefined> {
   const env = options.env ?? process.env;
   if (!options.exporter && !tracingRequested(env)) return undefined;
   const [
@@ -90,6 +91,7 @@ export async function startTracing(options: { env?: Env; exporter?: SpanExporter
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
+  collector.reset(options.now ?? Date.now);
   setTracingEnabled(true);
   return {
     flush: () => provider.forceFlush(),
@@ -106,6 +108,40 @@ export async function startTracing(options: { env?: Env; exporter?: SpanExporter
 // ExportResultCode.SUCCESS of @opentelemetry/core (a const enum there).
 const EXPORT_SUCCESS = 0;
 
+/**
+ * The collector's state as the exports found it. After an export fails, new requests are not traced
+ * for a while (5 s, doubling with each failure up to 5 min): while the collector is unreachable,
+ * recording and serializing spans that cannot be delivered would only slow requests down. When the
+ * pause is over, requests are traced again, and their export tells whether it is back. Requests
+ * not traced meanwhile are counted (`otel_traces_skipped_total`).
+ */
+const collector = {
+  now: Date.now as () => number,
+  backoffMs: 0,
+  pausedUntil: 0,
+  reset(now: () => number) {
+    this.now = now;
+    this.backoffMs = 0;
+    this.pausedUntil = 0;
+  },
+  failed() {
+    this.backoffMs = Math.min(Math.max(this.backoffMs * 2, COLLECTOR_PAUSE_MS.first), COLLECTOR_PAUSE_MS.max);
+    this.pausedUntil = this.now() + this.backoffMs;
+  },
+  succeeded() {
+    this.backoffMs = 0;
+    this.pausedUntil = 0;
+  },
+  /** Whether a new request is traced (counted when not). */
+  tracing(): boolean {
+    if (!tracingEnabled()) return false;
+    if (this.pausedUntil === 0 || this.now() >= this.pausedUntil) return true;
+    skippedTraces.collector_down++;
+    return false;
+  },
+};
+const COLLECTOR_PAUSE_MS = { first: 5_000, max: 300_000 };
+
 /** Counts spans of exports that failed; `queued` = spans handed to the processor and not yet to the exporter. */
 function countFailures(inner: SpanExporter) {
   const state = { queued: 0 };
@@ -113,7 +149,10 @@ function countFailures(inner: SpanExporter) {
     export(spans, done) {
       state.queued = Math.max(0, state.queued - spans.length);
       inner.export(spans, (result) => {
-        if (result.code !== EXPORT_SUCCESS) droppedSpans.export_failed += spans.length;
+        if (result.code !== EXPORT_SUCCESS) {
+          droppedSpans.export_failed += spans.length;
+          collector.failed();
+        } else collector.succeeded();
         done(result);
       });
     },
@@ -152,6 +191,7 @@ const RPC_METHODS_KEPT = 20;
 export function registerHttpTracing(app: FastifyInstance, pathOf: (request: FastifyRequest) => string): void {
   if (!tracingEnabled()) return;
   app.addHook('onRequest', async (request) => {
+    if (!collector.tracing()) return;
     const parent = propagation.extract(context.active(), request.headers);
     const span = tracer().startSpan(
       request.method,
@@ -216,12 +256,13 @@ const operations = new WeakMap<object, OperationTrace>();
 /** A span per GraphQL operation, under the request's HTTP span: name, type, estimated cost, workspace. */
 export function tracingPlugin(): ApolloServerPlugin<Context> {
   return {
-    async requestDidStart() {
-      if (!tracingEnabled()) return;
+    async requestDidStart({ contextValue }) {
+      // Traced only under a traced HTTP request (not while the collector is down: see `collector`).
+      const request = requestOf(contextValue);
+      if (!tracingEnabled() || !request || !httpSpans.has(request)) return;
       return {
         async executionDidStart({ contextValue, operation, operationName }) {
-          const request = requestOf(contextValue);
-          const http = request && httpSpans.get(request);
+          const http = httpSpans.get(request);
           const type = operation.operation;
           const name = operationName ?? 'anonymous';
           const cost = request?.logFields.cost;
