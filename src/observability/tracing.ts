@@ -91,7 +91,7 @@ export async function startTracing(options: { env?: Env; exporter?: SpanExporter
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  collector.reset(options.now ?? Date.now);
+  collector.reset(options.now ?? Date.now, exporter.probe);
   setTracingEnabled(true);
   return {
     flush: () => provider.forceFlush(),
@@ -109,18 +109,22 @@ export async function startTracing(options: { env?: Env; exporter?: SpanExporter
 const EXPORT_SUCCESS = 0;
 
 /**
- * The collector's state as the exports found it. After an export fails, new requests are not traced
- * for a while (5 s, doubling with each failure up to 5 min): while the collector is unreachable,
- * recording and serializing spans that cannot be delivered would only slow requests down. When the
- * pause is over, requests are traced again, and their export tells whether it is back. Requests
- * not traced meanwhile are counted (`otel_traces_skipped_total`).
+ * The collector's state as the exports found it. After an export fails, new requests are not traced:
+ * while the collector is unreachable, recording and serializing spans that cannot be delivered
+ * would only slow requests down. After a pause (5 s, doubling with each failure up to 5 min) the
+ * next request sends an empty export as a probe, itself still untraced; once a probe succeeds,
+ * requests are traced again. Requests not traced are counted (`otel_traces_skipped_total`).
  */
 const collector = {
   now: Date.now as () => number,
+  probe: null as ((done: (ok: boolean) => void) => void) | null,
+  probing: false,
   backoffMs: 0,
   pausedUntil: 0,
-  reset(now: () => number) {
+  reset(now: () => number, probe: (done: (ok: boolean) => void) => void) {
     this.now = now;
+    this.probe = probe;
+    this.probing = false;
     this.backoffMs = 0;
     this.pausedUntil = 0;
   },
@@ -132,10 +136,18 @@ const collector = {
     this.backoffMs = 0;
     this.pausedUntil = 0;
   },
-  /** Whether a new request is traced (counted when not). */
+  /** Whether a new request is traced (counted when not; the first after a pause probes the collector). */
   tracing(): boolean {
     if (!tracingEnabled()) return false;
-    if (this.pausedUntil === 0 || this.now() >= this.pausedUntil) return true;
+    if (this.pausedUntil === 0) return true;
+    if (!this.probing && this.probe && this.now() >= this.pausedUntil) {
+      this.probing = true;
+      this.probe((ok) => {
+        this.probing = false;
+        if (ok) this.succeeded();
+        else this.failed();
+      });
+    }
     skippedTraces.collector_down++;
     return false;
   },
@@ -159,7 +171,9 @@ function countFailures(inner: SpanExporter) {
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
   };
-  return { exporter, state };
+  /** An export of no spans: whether the collector answers. */
+  const probe = (done: (ok: boolean) => void) => inner.export([], (result) => done(result.code === EXPORT_SUCCESS));
+  return { exporter, state, probe };
 }
 
 /** The batch processor drops a span when its queue is full: count it the same way it decides. */

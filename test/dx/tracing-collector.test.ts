@@ -2,9 +2,9 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { expect, it } from 'vitest';
 import { tracedSuiteApp } from '../support/harness.ts';
 
-// A collector that is down: after an export fails, requests are not traced for a while (5 s, then
-// doubling), counted in /metrics; when the pause is over they are traced again, and once an export
-// succeeds tracing goes on as before. The clock is the test's.
+// A collector that is down: after an export fails, requests are not traced (counted in /metrics);
+// after a pause (5 s, then doubling) the next request probes the collector with an empty export,
+// and once a probe succeeds requests are traced again. The clock is the test's.
 const EXPORT_SUCCESS = 0;
 const EXPORT_FAILED = 1;
 const collector = { up: false, received: [] as ReadableSpan[][] };
@@ -19,37 +19,36 @@ let now = Date.UTC(2026, 11, 2, 15);
 const { t, tracing } = tracedSuiteApp({ exporter, now: () => now });
 
 const QUERY = '{ accounts(first: 5) { nodes { id } } }';
-/** Send a query, export what was recorded; the spans the collector was offered. */
-async function exported(): Promise<number> {
+/** Send a query and export what was recorded: the spans the collector was sent, and the probes (empty exports). */
+async function request(): Promise<{ spans: number; probes: number }> {
   collector.received = [];
   expect((await t.gql(QUERY)).errors).toBeUndefined();
   // A flush whose export failed rejects: expected while the collector is down.
   await tracing()
     .flush()
     .catch(() => {});
-  return collector.received.flat().length;
+  return { spans: collector.received.flat().length, probes: collector.received.filter((batch) => batch.length === 0).length };
 }
 const skipped = async () =>
   Number(/otel_traces_skipped_total (\d+)/.exec((await t.server.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]);
 
-it('stops tracing new requests for a while after an export fails, counts them, and resumes', async () => {
-  // The first export fails: the collector is down.
-  expect(await exported()).toBeGreaterThan(0);
+it('stops tracing when an export fails, probes the collector after a pause that doubles, and resumes once it answers', async () => {
+  // Traced; the export fails: the collector is down.
+  expect((await request()).spans).toBeGreaterThan(0);
   const before = await skipped();
-  // Within the pause: nothing is recorded, the request is counted as not traced (the /metrics
-  // scrape is a request too).
+  // Within the 5 s pause: nothing recorded or sent; the request is counted as not traced.
   now += 4_000;
-  expect(await exported()).toBe(0);
+  expect(await request()).toEqual({ spans: 0, probes: 0 });
   expect(await skipped()).toBeGreaterThanOrEqual(before + 1);
-  // After 5 s the next request is traced again; its export fails too: the pause doubles (10 s).
+  // After it, a request (untraced) probes; the probe fails: the next pause is 10 s.
   now += 1_000;
-  expect(await exported()).toBeGreaterThan(0);
+  expect(await request()).toEqual({ spans: 0, probes: 1 });
   now += 9_000;
-  expect(await exported()).toBe(0);
+  expect(await request()).toEqual({ spans: 0, probes: 0 });
+  // The collector is back: the next probe succeeds, and requests are traced again.
   now += 1_000;
-  // The collector is back: the export succeeds and every later request is traced at once.
   collector.up = true;
-  expect(await exported()).toBeGreaterThan(0);
-  expect(await exported()).toBeGreaterThan(0);
-  expect(await exported()).toBeGreaterThan(0);
+  expect(await request()).toEqual({ spans: 0, probes: 1 });
+  expect((await request()).spans).toBeGreaterThan(0);
+  expect((await request()).spans).toBeGreaterThan(0);
 });
