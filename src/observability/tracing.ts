@@ -44,6 +44,8 @@ import { requestOf } from './request.ts';
 // dropped and counted (`otel_spans_dropped_total` in /metrics).
 
 export interface Tracing {
+  /** Whether the collector answered the probe sent at start (requests are traced once it has). */
+  ready: Promise<boolean>;
   /** Export what is queued now (tests; bounded by the exporter's timeout). */
   flush(): Promise<void>;
   /** Flush what is queued (bounded by the exporter's timeout) and stop. */
@@ -91,9 +93,10 @@ export async function startTracing(options: { env?: Env; exporter?: SpanExporter
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  collector.reset(options.now ?? Date.now, exporter.probe);
+  const ready = collector.reset(options.now ?? Date.now, exporter.probe);
   setTracingEnabled(true);
   return {
+    ready,
     flush: () => provider.forceFlush(),
     async shutdown() {
       setTracingEnabled(false);
@@ -113,7 +116,8 @@ const EXPORT_SUCCESS = 0;
  * while the collector is unreachable, recording and serializing spans that cannot be delivered
  * would only slow requests down. After a pause (5 s, doubling with each failure up to 5 min) the
  * next request sends an empty export as a probe, itself still untraced; once a probe succeeds,
- * requests are traced again. Requests not traced are counted (`otel_traces_skipped_total`).
+ * requests are traced again. Tracing starts the same way, with a probe sent at start. Requests not
+ * traced are counted (`otel_traces_skipped_total`).
  */
 const collector = {
   now: Date.now as () => number,
@@ -121,12 +125,23 @@ const collector = {
   probing: false,
   backoffMs: 0,
   pausedUntil: 0,
-  reset(now: () => number, probe: (done: (ok: boolean) => void) => void) {
+  /** Start over, paused until a first probe (sent now) answers; resolves with its answer. */
+  reset(now: () => number, probe: (done: (ok: boolean) => void) => void): Promise<boolean> {
     this.now = now;
     this.probe = probe;
     this.probing = false;
     this.backoffMs = 0;
-    this.pausedUntil = 0;
+    this.pausedUntil = Math.max(1, now());
+    return new Promise((resolve) => this.sendProbe(resolve));
+  },
+  sendProbe(answered?: (ok: boolean) => void) {
+    this.probing = true;
+    this.probe?.((ok) => {
+      this.probing = false;
+      if (ok) this.succeeded();
+      else this.failed();
+      answered?.(ok);
+    });
   },
   failed() {
     this.backoffMs = Math.min(Math.max(this.backoffMs * 2, COLLECTOR_PAUSE_MS.first), COLLECTOR_PAUSE_MS.max);
@@ -140,13 +155,10 @@ const collector = {
   tracing(): boolean {
     if (!tracingEnabled()) return false;
     if (this.pausedUntil === 0) return true;
-    if (!this.probing && this.probe && this.now() >= this.pausedUntil) {
-      this.probing = true;
-      this.probe((ok) => {
-        this.probing = false;
-        if (ok) this.succeeded();
-        else this.failed();
-      });
+    if (!this.probing && this.now() >= this.pausedUntil) {
+      this.sendProbe();
+      // An exporter that answers at once (in-process) may have answered already.
+      if (this.pausedUntil === 0) return true;
     }
     skippedTraces.collector_down++;
     return false;

@@ -7,7 +7,7 @@ import { tracedSuiteApp } from '../support/harness.ts';
 // and once a probe succeeds requests are traced again. The clock is the test's.
 const EXPORT_SUCCESS = 0;
 const EXPORT_FAILED = 1;
-const collector = { up: false, received: [] as ReadableSpan[][] };
+const collector = { up: true, received: [] as ReadableSpan[][] };
 const exporter: SpanExporter = {
   export(spans, done) {
     collector.received.push([...spans]);
@@ -32,8 +32,16 @@ async function request(): Promise<{ spans: number; probes: number }> {
 const skipped = async () =>
   Number(/otel_traces_skipped_total (\d+)/.exec((await t.server.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]);
 
+it('starts tracing once the probe sent at start finds the collector', async () => {
+  expect(await tracing().ready).toBe(true);
+  expect(collector.received).toEqual([[]]);
+  expect(await request()).toMatchObject({ probes: 0 });
+  expect((await request()).spans).toBeGreaterThan(0);
+});
+
 it('stops tracing when an export fails, probes the collector after a pause that doubles, and resumes once it answers', async () => {
   // Traced; the export fails: the collector is down.
+  collector.up = false;
   expect((await request()).spans).toBeGreaterThan(0);
   const before = await skipped();
   // Within the 5 s pause: nothing recorded or sent; the request is counted as not traced.
@@ -45,10 +53,12 @@ it('stops tracing when an export fails, probes the collector after a pause that 
   expect(await request()).toEqual({ spans: 0, probes: 1 });
   now += 9_000;
   expect(await request()).toEqual({ spans: 0, probes: 0 });
-  // The collector is back: the next probe succeeds, and requests are traced again.
+  // The collector is back: the next probe succeeds (at once, in-process: that request is traced
+  // too), and requests are traced again.
   now += 1_000;
   collector.up = true;
-  expect(await request()).toEqual({ spans: 0, probes: 1 });
-  expect((await request()).spans).toBeGreaterThan(0);
+  const probed = await request();
+  expect(probed.probes).toBe(1);
+  expect(probed.spans).toBeGreaterThan(0);
   expect((await request()).spans).toBeGreaterThan(0);
 });

@@ -147,6 +147,8 @@ export function tracedSuiteApp(options: Parameters<typeof startTracing>[0]): { t
   let tracing: Tracing | undefined;
   beforeAll(async () => {
     tracing = await startTracing(options);
+    // Requests are traced once the collector answered the probe sent at start.
+    await tracing?.ready;
     Object.assign(t, await createTestApp({ LOG_LEVEL: 'silent' }));
   });
   afterAll(async () => {
