@@ -16,6 +16,7 @@ import type { TracingOverhead } from './result.ts';
 /** A collector that is not there: every export fails at once (connection refused). */
 export const UNREACHABLE_COLLECTOR = 'http://127.0.0.1:1';
 const ROUNDS = 2;
+const WARM_UP_RUNS = 20;
 
 export async function measureTracingOverhead(
   untraced: { server: ServerProcess; runner: QueryRunner; serverOptions: ServerOptions },
@@ -31,6 +32,8 @@ export async function measureTracingOverhead(
   try {
     if (!server.ready.tracing) throw new Error('the second server did not start tracing');
     const traced = new QueryRunner(server, options, progress);
+    // The untraced server has served the whole run; the traced one starts cold (JIT, pools, caches).
+    for (const def of QUERIES) for (let i = 0; i < WARM_UP_RUNS; i++) await traced.send(def.build(ctx, i));
     const queries: TracingOverhead['queries'] = [];
     for (const def of QUERIES) {
       const off: number[] = [];
