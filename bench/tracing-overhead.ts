@@ -15,7 +15,7 @@ import type { TracingOverhead } from './result.ts';
 
 /** A collector that is not there: every export fails at once (connection refused). */
 export const UNREACHABLE_COLLECTOR = 'http://127.0.0.1:1';
-const ROUNDS = 2;
+const ROUNDS = 4;
 const WARM_UP_RUNS = 20;
 
 export async function measureTracingOverhead(
